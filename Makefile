@@ -1,0 +1,65 @@
+# nfsite — one Makefile plus pkg-config. See README.md.
+# O=DIR puts objects and the binary elsewhere (parallel developers, sanitizer builds).
+O        ?= build
+BIN      ?= nfsite
+CC       ?= cc
+PKGS     := libcmark-gfm yaml-0.1 lua5.4 sqlite3 libxml-2.0 libcurl libmicrohttpd zlib
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -pthread \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I$(O) -Igenerator
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lm -pthread
+SRCS     := $(sort $(wildcard generator/*.c))
+OBJS     := $(patsubst generator/%.c,$(O)/%.o,$(SRCS)) $(O)/theme_data.o
+THEME    := $(sort $(shell find theme -type f 2>/dev/null))
+
+.PHONY: all deps site test test-sanitize bench fuzz format clean leakcheck
+
+all: deps $(BIN)
+
+deps:
+	@scripts/install-deps.sh build
+
+$(BIN): $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(O)/%.o: generator/%.c $(wildcard generator/*.h) | $(O)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The bundled default theme (theme/) is compiled into the binary so a folder
+# holding only content/ builds with no set-up.
+$(O)/theme_data.c: scripts/embed.sh $(THEME) | $(O)
+	scripts/embed.sh theme > $@.tmp && mv $@.tmp $@
+$(O)/theme_data.o: $(O)/theme_data.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(O):
+	mkdir -p $(O)
+
+site: all
+	./$(BIN) build --source . --dest public
+
+test: all
+	@scripts/install-deps.sh test
+	@NFSITE=$(CURDIR)/$(BIN) tests/run.sh
+
+# The whole suite under ASan + UBSan, from a separate object folder.
+test-sanitize: deps
+	$(MAKE) O=build-san BIN=build-san/nfsite CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  LDFLAGS="-fsanitize=address,undefined" build-san/nfsite
+	@scripts/install-deps.sh test
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  NFSITE=$(CURDIR)/build-san/nfsite tests/run.sh
+
+leakcheck: all
+	@NFSITE_VALGRIND=1 NFSITE=$(CURDIR)/$(BIN) tests/run.sh valgrind
+
+bench: all
+	@scripts/install-deps.sh bench
+	@bench/run.sh
+
+format:
+	clang-format -i generator/*.c generator/*.h
+
+clean:
+	rm -rf build build-san build-fuzz $(BIN) public

@@ -1,0 +1,250 @@
+/* fs: filesystem helpers with the safety rules every output path goes through. */
+#include "fs.h"
+#include "buf.h"
+#include "log.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int fs_read_file(const char *path, struct buf *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error_at(path, 0, "cannot read: %s", strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		buf_grow(out, (size_t)st.st_size);
+	int rc = 0;
+	for (;;) {
+		buf_grow(out, 65536);
+		ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = error_at(path, 0, "cannot read: %s", strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		out->data[out->len] = 0;
+	}
+	close(fd);
+	return rc;
+}
+
+int fs_mkdirs(const char *path)
+{
+	char *p = xstrdup(path);
+	int rc = 0;
+	for (char *s = p + 1;; s++) {
+		if (*s == '/' || *s == 0) {
+			char c = *s;
+			*s = 0;
+			if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+				rc = error_at(p, 0, "cannot create folder: %s", strerror(errno));
+				break;
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	free(p);
+	return rc;
+}
+
+static int parent_dirs(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return 0;
+	char *dir = xstrndup(path, (size_t)(slash - path));
+	struct stat st;
+	int rc = stat(dir, &st) == 0 ? 0 : fs_mkdirs(dir);
+	free(dir);
+	return rc;
+}
+
+int fs_write_atomic(const char *path, const char *data, size_t len)
+{
+	if (parent_dirs(path) < 0)
+		return -1;
+	char *tmp = xasprintf("%s.tmp-%ld", path, (long)gettid());
+	int rc = -1;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		error_at(path, 0, "cannot write: %s", strerror(errno));
+		goto out;
+	}
+	size_t off = 0;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			error_at(path, 0, "cannot write: %s", strerror(errno));
+			close(fd);
+			unlink(tmp);
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		error_at(path, 0, "cannot write: %s", strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(tmp);
+	return rc;
+}
+
+int fs_copy_file(const char *src, const char *dst)
+{
+	struct buf b = BUF_INIT;
+	int rc = fs_read_file(src, &b);
+	if (rc == 0)
+		rc = fs_write_atomic(dst, b.data, b.len);
+	buf_release(&b);
+	return rc;
+}
+
+int fs_remove_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : error_at(path, 0, "cannot remove: %s", strerror(errno));
+	if (S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(path);
+		if (!d)
+			return error_at(path, 0, "cannot remove: %s", strerror(errno));
+		struct dirent *e;
+		int rc = 0;
+		while ((e = readdir(d))) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			char *sub = xasprintf("%s/%s", path, e->d_name);
+			rc |= fs_remove_tree(sub);
+			free(sub);
+		}
+		closedir(d);
+		if (rmdir(path) < 0)
+			return error_at(path, 0, "cannot remove: %s", strerror(errno));
+		return rc;
+	}
+	if (unlink(path) < 0)
+		return error_at(path, 0, "cannot remove: %s", strerror(errno));
+	return 0;
+}
+
+bool fs_exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+bool fs_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool fs_rel_is_safe(const char *rel, size_t len)
+{
+	if (len == 0 || rel[0] == '/' || strlen(rel) != len)
+		return false;
+	const char *p = rel, *end = rel + len;
+	while (p < end) {
+		const char *q = memchr(p, '/', (size_t)(end - p));
+		size_t n = q ? (size_t)(q - p) : (size_t)(end - p);
+		if (n == 0 && q)
+			return false;
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		if (memchr(p, '\\', n))
+			return false;
+		if (!q)
+			break;
+		p = q + 1;
+	}
+	return true;
+}
+
+int fs_join_safe(struct buf *out, const char *base, const char *rel)
+{
+	if (!fs_rel_is_safe(rel, strlen(rel)))
+		return -1;
+	buf_reset(out);
+	buf_puts(out, base);
+	if (out->len && out->data[out->len - 1] != '/')
+		buf_putc(out, '/');
+	buf_puts(out, rel);
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk(const char *root, struct buf *rel, fs_walk_cb cb, void *arg)
+{
+	char *dir = rel->len ? xasprintf("%s/%s", root, rel->data) : xstrdup(root);
+	DIR *d = opendir(dir);
+	int rc = 0;
+	if (!d) {
+		rc = error_at(dir, 0, "cannot read folder: %s", strerror(errno));
+		free(dir);
+		return rc;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (n == cap)
+			names = xrealloc(names, (cap = cap ? cap * 2 : 16) * sizeof *names);
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_names);
+	size_t base = rel->len;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		buf_truncate(rel, base);
+		if (base)
+			buf_putc(rel, '/');
+		buf_puts(rel, names[i]);
+		char *full = xasprintf("%s/%s", dir, names[i]);
+		struct stat st;
+		if (lstat(full, &st) < 0) {
+			rc = error_at(full, 0, "cannot stat: %s", strerror(errno));
+		} else {
+			rc = cb(rel->data, &st, arg);
+			if (rc == 0 && S_ISDIR(st.st_mode))
+				rc = walk(root, rel, cb, arg);
+		}
+		free(full);
+	}
+	buf_truncate(rel, base);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(dir);
+	return rc;
+}
+
+int fs_walk(const char *root, fs_walk_cb cb, void *arg)
+{
+	struct buf rel = BUF_INIT;
+	int rc = walk(root, &rel, cb, arg);
+	buf_release(&rel);
+	return rc;
+}

@@ -1,0 +1,39 @@
+/* fs: file reading, atomic writing, safe path joining and sorted directory walks.
+ * All functions that fail report `path: error: reason` themselves and return -1. */
+#ifndef NFSITE_FS_H
+#define NFSITE_FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+struct buf;
+
+/* Appends the whole file to out. */
+int fs_read_file(const char *path, struct buf *out);
+/* Writes data to path through a temporary file in the same folder and rename(2),
+ * creating parent folders; readers never see a half-written file. */
+int fs_write_atomic(const char *path, const char *data, size_t len);
+/* mkdir -p. */
+int fs_mkdirs(const char *path);
+/* Copies a regular file atomically (keeps nothing but the bytes). */
+int fs_copy_file(const char *src, const char *dst);
+/* Removes a file or a whole tree; a missing path is not an error. */
+int fs_remove_tree(const char *path);
+bool fs_exists(const char *path);
+bool fs_is_dir(const char *path);
+
+/* True when rel is a relative path that cannot leave its base: not empty, not absolute,
+ * no "..", no NUL (len covers the whole string), no backslash, no empty component except
+ * a trailing slash. */
+bool fs_rel_is_safe(const char *rel, size_t len);
+/* out = base + "/" + rel after fs_rel_is_safe(rel); returns -1 (no report) when unsafe. */
+int fs_join_safe(struct buf *out, const char *base, const char *rel);
+
+/* Walks root depth-first in byte order of names, calling cb with the path relative to
+ * root and its lstat. Symbolic links are reported, never followed (cb decides).
+ * A non-zero cb result stops the walk and is returned. Dot-files are skipped. */
+typedef int (*fs_walk_cb)(const char *rel, const struct stat *st, void *arg);
+int fs_walk(const char *root, fs_walk_cb cb, void *arg);
+
+#endif

@@ -1,0 +1,19 @@
+/* highlight: build-time syntax highlighting into classed spans (no client script).
+ * Languages: nft (keywords, families, hooks, statements, sets, comments, strings,
+ * numbers, addresses) and shell (sh, bash, console with prompts). Classes are short
+ * and stable: hl-k keyword, hl-f family, hl-h hook, hl-s string, hl-n number,
+ * hl-a address, hl-c comment, hl-v variable, hl-p prompt, hl-o option, hl-t type. */
+#ifndef NFSITE_HIGHLIGHT_H
+#define NFSITE_HIGHLIGHT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf;
+
+/* True when lang is one we highlight ("nft", "sh", "bash", "shell", "console", "diff"). */
+bool highlight_supported(const char *lang);
+/* Appends code as escaped HTML with spans; unknown languages are escaped only. */
+void highlight_code(const char *lang, const char *code, size_t len, struct buf *out);
+
+#endif

@@ -1,0 +1,85 @@
+/* log: formats and serialises diagnostics (see log.h). */
+#include "log.h"
+#include "buf.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+bool log_quiet;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static int nerrors;
+static struct buf *capture;
+
+static void emit(const char *kind, const char *file, int line, const char *fmt, va_list ap)
+{
+	struct buf b = BUF_INIT;
+	if (file && line > 0)
+		buf_printf(&b, "%s:%d: ", file, line);
+	else if (file)
+		buf_printf(&b, "%s: ", file);
+	buf_printf(&b, "%s: ", kind);
+	buf_vprintf(&b, fmt, ap);
+	buf_putc(&b, '\n');
+	pthread_mutex_lock(&lock);
+	fputs(b.data, stderr);
+	if (capture)
+		buf_add(capture, b.data, b.len);
+	pthread_mutex_unlock(&lock);
+	buf_release(&b);
+}
+
+int error_at(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit("error", file, line, fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&lock);
+	nerrors++;
+	pthread_mutex_unlock(&lock);
+	return -1;
+}
+
+void warn_at(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit("warning", file, line, fmt, ap);
+	va_end(ap);
+}
+
+void info(const char *fmt, ...)
+{
+	if (log_quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	pthread_mutex_lock(&lock);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	pthread_mutex_unlock(&lock);
+	va_end(ap);
+}
+
+int log_error_count(void)
+{
+	pthread_mutex_lock(&lock);
+	int n = nerrors;
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
+void log_reset_count(void)
+{
+	pthread_mutex_lock(&lock);
+	nerrors = 0;
+	pthread_mutex_unlock(&lock);
+}
+
+void log_capture(struct buf *sink)
+{
+	pthread_mutex_lock(&lock);
+	capture = sink;
+	pthread_mutex_unlock(&lock);
+}

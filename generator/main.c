@@ -1,0 +1,118 @@
+/* main: argument dispatch only. Each command parses its own options in cmd_*.c. */
+#include "cmd.h"
+#include "version.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+	const char *usage;
+};
+
+static const struct command commands[] = {
+	{"build", cmd_build, "render the site into the output folder",
+	 "usage: nfsite build [--source DIR] [--dest DIR] [--drafts] [--base-url URL] [-j N] [-q]\n"
+	 "\n"
+	 "  --source DIR    site folder holding content/, site.lua, templates/ (default .)\n"
+	 "  --dest DIR      output folder (default SOURCE/public)\n"
+	 "  --drafts        include pages with draft: true\n"
+	 "  --base-url URL  override base_url from site.lua\n"
+	 "  -j N            worker threads (default: number of cores)\n"
+	 "  -q              print errors only\n"
+	 "\n"
+	 "The previous output stays untouched when the build fails.\n"},
+	{"new", cmd_new, "create a page with its front matter filled in",
+	 "usage: nfsite new [--source DIR] PATH.md\n"
+	 "\n"
+	 "Creates PATH.md (relative to the content folder unless it starts with content/)\n"
+	 "with title, date and draft: true. Refuses to overwrite an existing file.\n"},
+	{"serve", cmd_serve, "preview the site locally with live reload",
+	 "usage: nfsite serve [--source DIR] [--bind ADDR] [--port N] [--drafts] [--open]\n"
+	 "\n"
+	 "  --bind ADDR     address to listen on (default 127.0.0.1)\n"
+	 "  --port N        port (default 1313)\n"
+	 "  --drafts        include drafts\n"
+	 "  --open          open the site in a browser\n"},
+	{"check", cmd_check, "check internal (and external) links of the built site",
+	 "usage: nfsite check [--source DIR] [--dest DIR] [--external] [--cache FILE] [--timeout S] [--jobs N]\n"
+	 "\n"
+	 "With no --dest, builds into a temporary folder and checks that.\n"},
+	{"import", cmd_import, "import the legacy wiki or bug tracker",
+	 "usage: nfsite import mediawiki (--db FILE | --xml FILE[.gz] | --api URL) [--out DIR]\n"
+	 "                        [--old-url-prefix URL] [--namespaces LIST] [--force] [--report FILE]\n"
+	 "       nfsite import bugzilla (--db FILE | --xml FILE | --rest URL) [--out FILE] [--report FILE]\n"},
+	{"wikitext", cmd_wikitext, "convert wikitext on stdin to Markdown or HTML on stdout",
+	 "usage: nfsite wikitext [--to markdown|html] [--db FILE | --xml FILE] [--title T] < in > out\n"},
+	{NULL, NULL, NULL, NULL},
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: nfsite COMMAND [OPTIONS]\n\n"
+	      "nfsite builds the netfilter.org site from Markdown, Lua templates and site.lua.\n\n"
+	      "commands:\n", out);
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	fputs("\n  nfsite help COMMAND   options of one command\n"
+	      "  nfsite --version      print the version\n", out);
+}
+
+static const struct command *find(const char *name)
+{
+	for (const struct command *c = commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+/* Lets every command answer --help / -h with its own usage text. */
+static int main_command_usage(const char *name, FILE *out)
+{
+	const struct command *c = find(name);
+	if (!c)
+		return -1;
+	fputs(c->usage, out);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+		printf("nfsite %s\n", NFSITE_VERSION);
+		return 0;
+	}
+	if (!strcmp(name, "help")) {
+		if (argc < 3) {
+			usage(stdout);
+			return 0;
+		}
+		if (main_command_usage(argv[2], stdout) < 0) {
+			fprintf(stderr, "nfsite: unknown command '%s'\n", argv[2]);
+			return EXIT_USAGE;
+		}
+		return 0;
+	}
+	const struct command *c = find(name);
+	if (!c) {
+		fprintf(stderr, "nfsite: unknown command '%s' (see nfsite --help)\n", name);
+		return EXIT_USAGE;
+	}
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(c->usage, stdout);
+			return 0;
+		}
+	return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,33 @@
+#!/bin/sh
+# Installs what a target needs on Debian/Ubuntu: apt-get when root, otherwise
+# prints the exact command and stops. Usage: install-deps.sh build|test|bench
+set -e
+cd "$(dirname "$0")/.."
+build_pkgs="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev libsqlite3-dev libxml2-dev libcurl4-openssl-dev libmicrohttpd-dev zlib1g-dev"
+test_pkgs="nftables chromium nodejs npm python3 sqlite3 clang libclang-rt-14-dev valgrind wrk curl"
+bench_pkgs="hugo pandoc time"
+case "${1:-build}" in
+  build) pkgs=$build_pkgs ;;
+  test)  pkgs="$build_pkgs $test_pkgs" ;;
+  bench) pkgs="$build_pkgs $bench_pkgs" ;;
+  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+esac
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing:$missing" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2
+  else
+    echo "missing packages; run: sudo apt-get install -y$missing" >&2
+    exit 1
+  fi
+fi
+# Browser tests drive Debian's chromium through playwright-core, pinned in tests/package.json.
+if [ "${1:-}" = test ] && [ ! -d tests/node_modules/playwright-core ]; then
+  (cd tests && npm install --no-audit --no-fund --silent >&2)
+fi
+exit 0

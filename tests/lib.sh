@@ -1,0 +1,70 @@
+# lib.sh: sourced by every tests/tNNNN-*.sh script (git's test-lib in miniature).
+#   test_expect_success 'description' 'shell commands'   — passes when the commands succeed
+#   test_expect_failure ...                                — not used: write the real assertion
+#   test_skip 'description' 'reason'                       — counted as skipped
+# Each script gets a fresh scratch folder $TRASH (cwd) and these variables:
+#   $NFSITE   the binary under test     $ROOT    the repository
+#   $SHARED   ../shared (read-only)     $FIX     tests/fixtures
+# A script's results go to $TEST_RESULTS as lines "pass|fail|skip<TAB>script<TAB>desc".
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+: "${NFSITE:=$ROOT/nfsite}"
+: "${SHARED:=$ROOT/../shared}"
+FIX=$ROOT/tests/fixtures
+SCRIPT=$(basename "$0" .sh)
+TRASH=$(mktemp -d "${TMPDIR:-/tmp}/nfsite-$SCRIPT.XXXXXX")
+: "${TEST_RESULTS:=$TRASH/results}"
+export NFSITE ROOT SHARED FIX TRASH SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1767225600}
+cd "$TRASH" || exit 1
+test_count=0
+test_failed=0
+# Under `make leakcheck` every nfsite run goes through valgrind.
+if [ -n "${NFSITE_VALGRIND:-}" ]; then
+	nfsite() { valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$NFSITE" "$@"; }
+else
+	nfsite() { "$NFSITE" "$@"; }
+fi
+
+test_expect_success() {
+	test_count=$((test_count + 1))
+	desc=$1
+	if (set -e; eval "$2") >"$TRASH/.out.$test_count" 2>&1; then
+		printf 'ok %d - %s\n' "$test_count" "$desc"
+		printf 'pass\t%s\t%s\n' "$SCRIPT" "$desc" >>"$TEST_RESULTS"
+	else
+		test_failed=$((test_failed + 1))
+		printf 'not ok %d - %s\n' "$test_count" "$desc"
+		sed 's/^/#   /' "$TRASH/.out.$test_count" | tail -n 40
+		printf 'fail\t%s\t%s\n' "$SCRIPT" "$desc" >>"$TEST_RESULTS"
+	fi
+}
+
+test_skip() {
+	printf 'skip - %s (%s)\n' "$1" "$2"
+	printf 'skip\t%s\t%s\n' "$SCRIPT" "$1" >>"$TEST_RESULTS"
+}
+
+# Compares two files or trees, printing a unified diff on difference.
+test_cmp() { diff -ru "$1" "$2"; }
+
+# Fails unless the file contains the fixed string.
+grep_q() { grep -qF -- "$1" "$2" || { echo "missing '$1' in $2"; return 1; }; }
+grep_not() { if grep -qF -- "$1" "$2"; then echo "unexpected '$1' in $2"; return 1; fi; }
+
+# Runs a command expected to fail with exit status $1; its stderr lands in ./err.
+expect_exit() {
+	want=$1; shift
+	set +e; "$@" >out 2>err; got=$?; set -e
+	[ "$got" = "$want" ] || { echo "exit $got, want $want"; cat err; return 1; }
+}
+
+# A small site in the current folder: site_page PATH 'front matter lines' 'body'.
+site_page() {
+	mkdir -p "$(dirname "$1")"
+	printf -- '---\n%s\n---\n%s\n' "$2" "$3" >"$1"
+}
+
+test_done() {
+	[ -n "${KEEP_TRASH:-}" ] || { cd /; rm -rf "$TRASH"; }
+	[ "$test_failed" = 0 ]
+}

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Runs every tests/tNNNN-*.sh (or those matching $1) and prints the summary line
+# "N passed, N failed, N skipped". Exit status is non-zero when anything failed.
+cd "$(dirname "$0")" || exit 1
+results=$(mktemp)
+export TEST_RESULTS=$results
+pattern=${1:-}
+for t in t[0-9]*.sh; do
+	case "$t" in *"$pattern"*) ;; *) continue ;; esac
+	echo "*** $t"
+	sh "$t" || true
+done
+pass=$(grep -c '^pass' "$results")
+fail=$(grep -c '^fail' "$results")
+skip=$(grep -c '^skip' "$results")
+if [ "$fail" != 0 ]; then
+	echo
+	echo "failed:"
+	grep '^fail' "$results" | cut -f2,3 | sed 's/^/  /; s/\t/: /'
+fi
+rm -f "$results"
+echo
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
