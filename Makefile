@@ -12,7 +12,7 @@ SRCS     := $(sort $(wildcard generator/*.c))
 OBJS     := $(patsubst generator/%.c,$(O)/%.o,$(SRCS)) $(O)/theme_data.o
 THEME    := $(sort $(shell find theme -type f 2>/dev/null))
 
-.PHONY: all deps site test test-sanitize bench fuzz format clean leakcheck
+.PHONY: all unit deps site test test-sanitize bench fuzz format clean leakcheck
 
 all: deps $(BIN)
 
@@ -35,12 +35,20 @@ $(O)/theme_data.o: $(O)/theme_data.c
 $(O):
 	mkdir -p $(O)
 
+# C unit tests: tests/unit/NAME.c linked with every module but main.
+LIBOBJS   := $(filter-out $(O)/main.o,$(OBJS))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/unit/%,$(wildcard tests/unit/*.c))
+unit: $(UNIT_BINS)
+$(O)/unit/%: tests/unit/%.c $(LIBOBJS)
+	@mkdir -p $(O)/unit
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+
 site: all
 	./$(BIN) build --source . --dest public
 
-test: all
+test: all unit
 	@scripts/install-deps.sh test
-	@NFSITE=$(CURDIR)/$(BIN) tests/run.sh
+	@NFSITE=$(CURDIR)/$(BIN) UNIT=$(CURDIR)/$(O)/unit tests/run.sh
 
 # The whole suite under ASan + UBSan, from a separate object folder.
 test-sanitize: deps

@@ -5,16 +5,18 @@
 # Each script gets a fresh scratch folder $TRASH (cwd) and these variables:
 #   $NFSITE   the binary under test     $ROOT    the repository
 #   $SHARED   ../shared (read-only)     $FIX     tests/fixtures
+#   $UNIT     folder of C unit-test binaries (tests/unit/*.c)
 # A script's results go to $TEST_RESULTS as lines "pass|fail|skip<TAB>script<TAB>desc".
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 : "${NFSITE:=$ROOT/nfsite}"
 : "${SHARED:=$ROOT/../shared}"
+: "${UNIT:=$ROOT/build/unit}"
 FIX=$ROOT/tests/fixtures
 SCRIPT=$(basename "$0" .sh)
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/nfsite-$SCRIPT.XXXXXX")
 : "${TEST_RESULTS:=$TRASH/results}"
-export NFSITE ROOT SHARED FIX TRASH SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1767225600}
+export NFSITE ROOT SHARED FIX UNIT TRASH SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1767225600}
 cd "$TRASH" || exit 1
 test_count=0
 test_failed=0

@@ -1,0 +1,32 @@
+/* site: the build. site_build() is the whole pipeline in one place:
+ * config → scan (page model) → resolve (URLs, links, banners, nav) → render (workers)
+ * → extras (sitemap, feeds, search index, redirects, 404) → commit (atomic, prune). */
+#ifndef NFSITE_SITE_H
+#define NFSITE_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct build_opts {
+	const char *source;      /* site folder (holds content/, maybe site.lua) */
+	const char *dest;        /* output folder */
+	const char *base_url;    /* overrides site.lua's base_url when not NULL */
+	bool drafts;             /* include draft pages */
+	int jobs;                /* worker threads; 0 = number of cores */
+	const char *inject_html; /* inserted before </body> of every HTML page (serve's live
+	                          * reload script), NULL for none */
+};
+
+struct build_stats {
+	size_t pages;     /* pages rendered */
+	size_t written;   /* output files written (changed or new) */
+	size_t unchanged; /* output files left as they were */
+	size_t removed;   /* stale files pruned */
+	double seconds;
+};
+
+/* Builds the site. Returns 0, or -1 after every error has been reported as file:line;
+ * on failure the previous output is left exactly as it was. stats may be NULL. */
+int site_build(const struct build_opts *opts, struct build_stats *stats);
+
+#endif
