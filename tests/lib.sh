@@ -1,6 +1,5 @@
 # lib.sh: sourced by every tests/tNNNN-*.sh script (git's test-lib in miniature).
 #   test_expect_success 'description' 'shell commands'   — passes when the commands succeed
-#   test_expect_failure ...                                — not used: write the real assertion
 #   test_skip 'description' 'reason'                       — counted as skipped
 # Each script gets a fresh scratch folder $TRASH (cwd) and these variables:
 #   $NFSITE   the binary under test     $ROOT    the repository
