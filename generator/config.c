@@ -1,0 +1,204 @@
+/* config: loading site.lua and making the Lua states the build runs in. */
+#include "config.h"
+#include "buf.h"
+#include "fs.h"
+#include "log.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *REG_KEY = "nfsite.config";
+
+int config_lua_error(lua_State *L, const char *fallback_file)
+{
+	const char *msg = lua_tostring(L, -1);
+	if (!msg)
+		msg = "unknown Lua error";
+	/* Lua formats "chunk:line: message"; reuse its location. */
+	const char *c1 = strstr(msg, ":");
+	int rc;
+	if (c1 && c1 != msg) {
+		char *end;
+		long line = strtol(c1 + 1, &end, 10);
+		if (end != c1 + 1 && *end == ':') {
+			char *file = xstrndup(msg, (size_t)(c1 - msg));
+			const char *rest = end + 1;
+			while (*rest == ' ')
+				rest++;
+			rc = error_at(file, (int)line, "%s", rest);
+			free(file);
+			lua_pop(L, 1);
+			return rc;
+		}
+	}
+	rc = error_at(fallback_file, 0, "%s", msg);
+	lua_pop(L, 1);
+	return rc;
+}
+
+static int traceback_handler(lua_State *L)
+{
+	/* Keep the message only: the first line already names file:line. */
+	if (!lua_isstring(L, 1))
+		lua_pushstring(L, "error object is not a string");
+	return 1;
+}
+
+lua_State *config_state(const struct config *cfg)
+{
+	lua_State *L = luaL_newstate();
+	if (!L) {
+		error_at(cfg->file, 0, "cannot create a Lua state");
+		return NULL;
+	}
+	luaL_openlibs(L);
+	if (cfg->file) {
+		/* require() finds modules beside site.lua (e.g. templates/wiki_templates.lua). */
+		lua_getglobal(L, "package");
+		lua_pushfstring(L, "%s/?.lua;%s/templates/?.lua", cfg->source, cfg->source);
+		lua_setfield(L, -2, "path");
+		lua_pop(L, 1);
+		lua_pushcfunction(L, traceback_handler);
+		if (luaL_loadfilex(L, cfg->file, "t") != LUA_OK || lua_pcall(L, 0, 1, -2) != LUA_OK) {
+			config_lua_error(L, cfg->file);
+			lua_close(L);
+			return NULL;
+		}
+		if (!lua_istable(L, -1)) {
+			error_at(cfg->file, 0, "site.lua must return a table (it returned %s)", luaL_typename(L, -1));
+			lua_close(L);
+			return NULL;
+		}
+		lua_remove(L, -2);
+	} else {
+		lua_newtable(L);
+	}
+	lua_setfield(L, LUA_REGISTRYINDEX, REG_KEY);
+	return L;
+}
+
+void config_push_table(lua_State *L)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, REG_KEY);
+}
+
+int config_key_line(const struct config *cfg, const char *key)
+{
+	if (!cfg->file)
+		return 0;
+	struct buf b = BUF_INIT;
+	int line = 0;
+	if (fs_read_file(cfg->file, &b) == 0) {
+		int n = 1;
+		size_t klen = strlen(key);
+		for (const char *p = b.data; *p; n++) {
+			const char *s = p;
+			while (*s == ' ' || *s == '\t')
+				s++;
+			if (!strncmp(s, key, klen)) {
+				const char *t = s + klen;
+				while (*t == ' ' || *t == '\t')
+					t++;
+				if (*t == '=' && t[1] != '=') {
+					line = n;
+					break;
+				}
+			}
+			const char *e = strchr(p, '\n');
+			if (!e)
+				break;
+			p = e + 1;
+		}
+	}
+	buf_release(&b);
+	return line;
+}
+
+/* Reads an optional string field of the table on top of the stack. */
+static int get_string(lua_State *L, const struct config *cfg, const char *key, const char *def, char **out)
+{
+	lua_getfield(L, -1, key);
+	int rc = 0;
+	if (lua_isnil(L, -1))
+		*out = def ? xstrdup(def) : NULL;
+	else if (lua_type(L, -1) == LUA_TSTRING)
+		*out = xstrdup(lua_tostring(L, -1));
+	else
+		rc = error_at(cfg->file, config_key_line(cfg, key), "'%s' must be a string, not a %s", key,
+		              luaL_typename(L, -1));
+	lua_pop(L, 1);
+	return rc;
+}
+
+int config_load(const char *source, const char *base_url_override, struct config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->source = xstrdup(source);
+	char *file = xasprintf("%s/site.lua", source);
+	if (fs_exists(file))
+		cfg->file = file;
+	else
+		free(file);
+	lua_State *L = config_state(cfg);
+	if (!L)
+		return -1;
+	config_push_table(L);
+	int rc = 0;
+	char *base = NULL;
+	rc |= get_string(L, cfg, "title", "Untitled site", &cfg->title);
+	rc |= get_string(L, cfg, "base_url", "/", &base);
+	rc |= get_string(L, cfg, "language", "en", &cfg->language);
+	rc |= get_string(L, cfg, "description", "", &cfg->description);
+	rc |= get_string(L, cfg, "news_section", "/news/", &cfg->news_url);
+	rc |= get_string(L, cfg, "bug_archive", "data/bugzilla.sqlite", &cfg->bug_db);
+	rc |= get_string(L, cfg, "time_zone", "UTC", &cfg->time_zone);
+	const char *menus[] = {"menus", "params", "banners", "hooks"};
+	for (size_t i = 0; i < sizeof menus / sizeof menus[0]; i++) {
+		lua_getfield(L, -1, menus[i]);
+		if (!lua_isnil(L, -1) && !lua_istable(L, -1))
+			rc = error_at(cfg->file, config_key_line(cfg, menus[i]), "'%s' must be a table, not a %s", menus[i],
+			              luaL_typename(L, -1));
+		lua_pop(L, 1);
+	}
+	lua_close(L);
+	if (rc < 0) {
+		free(base);
+		return -1;
+	}
+	if (base_url_override) {
+		free(base);
+		base = xstrdup(base_url_override);
+	}
+	/* Normalise: trailing slash; the path part becomes the prefix of every internal URL. */
+	size_t n = strlen(base);
+	cfg->base_url = n && base[n - 1] == '/' ? xstrdup(base) : xasprintf("%s/", base);
+	free(base);
+	const char *path = cfg->base_url;
+	const char *scheme = strstr(path, "://");
+	if (scheme) {
+		path = strchr(scheme + 3, '/');
+		if (!path)
+			path = "/";
+	}
+	cfg->base_path = xstrndup(path, strlen(path) - 1);
+	if (cfg->news_url[0] != '/')
+		return error_at(cfg->file, config_key_line(cfg, "news_section"), "news_section must be a URL path like /news/");
+	return 0;
+}
+
+void config_release(struct config *cfg)
+{
+	free(cfg->source);
+	free(cfg->file);
+	free(cfg->title);
+	free(cfg->base_url);
+	free(cfg->base_path);
+	free(cfg->language);
+	free(cfg->description);
+	free(cfg->news_url);
+	free(cfg->bug_db);
+	free(cfg->time_zone);
+	memset(cfg, 0, sizeof *cfg);
+}

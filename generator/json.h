@@ -1,0 +1,19 @@
+/* json: JSON string quoting through SQLite's json_quote(), so no hand-written escaper.
+ * Callers write the punctuation ({ } [ ] : ,) themselves. A writer is not thread-safe:
+ * one per thread. */
+#ifndef NFSITE_JSON_H
+#define NFSITE_JSON_H
+
+#include <stddef.h>
+
+struct buf;
+struct json;
+
+/* Aborts on failure (an in-memory SQLite database cannot fail to open but for OOM). */
+struct json *json_new(void);
+void json_free(struct json *j);
+/* Appends s as a quoted JSON string (invalid UTF-8 is repaired first). */
+void json_string(struct json *j, struct buf *out, const char *s, size_t len);
+void json_cstring(struct json *j, struct buf *out, const char *s);
+
+#endif
