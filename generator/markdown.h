@@ -28,7 +28,9 @@ struct md_link {
 	char *written;  /* the destination as the author wrote it (for messages) */
 };
 
-/* Maps a link destination as written to its URL.
+/* Maps a link destination as written to its URL. dest comes without its "#fragment"
+ * (the pass keeps the fragment and appends it to the URL); "#x" alone never reaches the
+ * resolver (same-page anchors are checked by markdown_render itself).
  * Return 0 and fill url (path only, e.g. "/docs/sets/") for an internal link,
  * 1 to leave the destination untouched (external: scheme, //host, mailto:),
  * -1 when the target does not exist (the pass reports `file:line: broken link 'x'`). */
@@ -40,6 +42,7 @@ struct md_opts {
 	md_resolve_fn resolve; /* NULL: no rewriting or checking */
 	void *arg;             /* passed to resolve, last (house style) */
 	bool smart;            /* smart punctuation */
+	bool untrusted;        /* imported text: raw HTML is omitted instead of passed */
 };
 
 struct md_doc {

@@ -1,0 +1,262 @@
+/* highlight_test: unit tests of the highlight module, and a driver for golden files.
+ *
+ *   highlight_test                  runs the unit tests; exit 1 on any failure
+ *   highlight_test render LANG FILE prints FILE highlighted as LANG */
+#include "buf.h"
+#include "highlight.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+
+#define CHECK(cond) check((cond), __FILE__, __LINE__, #cond)
+#define HL_HAS(lang, code, needle) hl_has((lang), (code), (needle), true, __LINE__)
+#define HL_HAS_NOT(lang, code, needle) hl_has((lang), (code), (needle), false, __LINE__)
+#define HL_IS(lang, code, want) hl_is((lang), (code), (want), __LINE__)
+
+static void check(bool ok, const char *file, int line, const char *what)
+{
+	if (!ok) {
+		fprintf(stderr, "%s:%d: check failed: %s\n", file, line, what);
+		failures++;
+	}
+}
+
+static void hl_has(const char *lang, const char *code, const char *needle, bool want, int line)
+{
+	struct buf out = BUF_INIT;
+	highlight_code(lang, code, strlen(code), &out);
+	if ((strstr(out.data, needle) != NULL) != want) {
+		fprintf(stderr, "%s:%d: %s '%s' in\n«%s»\n", __FILE__, line,
+		        want ? "missing" : "unexpected", needle, out.data);
+		failures++;
+	}
+	buf_release(&out);
+}
+
+static void hl_is(const char *lang, const char *code, const char *want, int line)
+{
+	struct buf out = BUF_INIT;
+	highlight_code(lang, code, strlen(code), &out);
+	if (strcmp(out.data, want)) {
+		fprintf(stderr, "%s:%d: got\n«%s»\nwant\n«%s»\n", __FILE__, line, out.data, want);
+		failures++;
+	}
+	buf_release(&out);
+}
+
+static void test_supported(void)
+{
+	const char *yes[] = {"nft", "nftables", "nft-invalid", "sh", "bash", "shell", "console", "diff"};
+	for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++)
+		CHECK(highlight_supported(yes[i]));
+	CHECK(!highlight_supported("python"));
+	CHECK(!highlight_supported(""));
+	CHECK(!highlight_supported(NULL));
+	CHECK(!highlight_supported("NFT "));
+	HL_IS("python", "print('<a & b>')", "print(&#39;&lt;a &amp; b&gt;&#39;)");
+	HL_IS(NULL, "x\"y", "x&quot;y");
+}
+
+static void test_nft(void)
+{
+	HL_IS("nft", "table inet filter {", "<span class=\"hl-k\">table</span> <span class=\"hl-f\">inet</span> "
+	                                    "<span class=\"hl-t\">filter</span> {");
+	HL_HAS("nft", "type filter hook prerouting priority -150;",
+	       "<span class=\"hl-h\">prerouting</span> <span class=\"hl-k\">priority</span> -<span class=\"hl-n\">150</span>;");
+	HL_HAS("nft", "ip6 saddr ::1 accept", "<span class=\"hl-f\">ip6</span> <span class=\"hl-k\">saddr</span> "
+	                                      "<span class=\"hl-a\">::1</span> <span class=\"hl-k\">accept</span>");
+	HL_HAS("nft", "ip daddr 192.168.0.0/16", "<span class=\"hl-a\">192.168.0.0/16</span>");
+	HL_HAS("nft", "ip saddr 10.0.0.1-10.0.0.9", "<span class=\"hl-a\">10.0.0.1</span>-<span class=\"hl-a\">10.0.0.9</span>");
+	HL_HAS("nft", "ip6 daddr 2001:db8::/32 drop", "<span class=\"hl-a\">2001:db8::/32</span>");
+	HL_HAS("nft", "ip6 daddr ::ffff:192.0.2.1 drop", "<span class=\"hl-a\">::ffff:192.0.2.1</span>");
+	HL_HAS("nft", "ether saddr 00:11:22:aa:bb:cc", "<span class=\"hl-a\">00:11:22:aa:bb:cc</span>");
+	HL_HAS("nft", "dnat to 10.0.0.2:8080", "<span class=\"hl-a\">10.0.0.2</span>:<span class=\"hl-n\">8080</span>");
+	HL_HAS("nft", "meta mark 0x1f", "<span class=\"hl-n\">0x1f</span>");
+	HL_HAS("nft", "limit rate 10/second", "<span class=\"hl-n\">10</span>/<span class=\"hl-k\">second</span>");
+	HL_HAS("nft", "tcp dport 1024-65535", "<span class=\"hl-n\">1024</span>-<span class=\"hl-n\">65535</span>");
+	HL_HAS("nft", "add element t s { 1.2.3.4 timeout 1h }", "<span class=\"hl-n\">1h</span>");
+	HL_HAS("nft", "iifname $lan_if ip saddr @allowed", "<span class=\"hl-v\">$lan_if</span>");
+	HL_HAS("nft", "iifname $lan_if ip saddr @allowed", "<span class=\"hl-v\">@allowed</span>");
+	HL_HAS("nft", "comment \"a \\\"quoted\\\" # not a comment\" # real",
+	       "<span class=\"hl-s\">&quot;a \\&quot;quoted\\&quot; # not a comment&quot;</span> "
+	       "<span class=\"hl-c\"># real</span>");
+	HL_HAS("nft", "log prefix \"unterminated\naccept", "<span class=\"hl-s\">&quot;unterminated</span>\n"
+	                                                   "<span class=\"hl-k\">accept</span>");
+	/* Keywords only as whole words. */
+	HL_HAS("nft", "accepted tablet eth0 dropper", "accepted tablet eth0 dropper");
+	HL_HAS("nft", "ip6 nexthdr ipv6-icmp", "<span class=\"hl-k\">nexthdr</span> ipv6-icmp");
+	/* Words that merely look like hex or addresses stay plain. */
+	HL_HAS("nft", "add: deadbeef cafe", "<span class=\"hl-k\">add</span>: deadbeef cafe");
+	HL_IS("nft", "", "");
+	HL_IS("nft", "<&>", "&lt;&amp;&gt;");
+}
+
+static void test_shell(void)
+{
+	HL_IS("sh", "iptables -A INPUT -p tcp --dport 22 -j ACCEPT",
+	      "<span class=\"hl-k\">iptables</span> <span class=\"hl-o\">-A</span> INPUT <span class=\"hl-o\">-p</span> tcp "
+	      "<span class=\"hl-o\">--dport</span> <span class=\"hl-n\">22</span> <span class=\"hl-o\">-j</span> ACCEPT");
+	HL_HAS("bash", "echo $HOME ${x:-y} $1 $?", "<span class=\"hl-v\">$HOME</span> <span class=\"hl-v\">${x:-y}</span> "
+	                                           "<span class=\"hl-v\">$1</span> <span class=\"hl-v\">$?</span>");
+	HL_HAS("sh", "nft list ruleset # show it", "<span class=\"hl-c\"># show it</span>");
+	HL_HAS("sh", "echo a#b", "a#b");
+	HL_HAS("sh", "echo 'it''s' \"q \\\" $x\"", "<span class=\"hl-s\">&#39;it&#39;</span><span class=\"hl-s\">&#39;s&#39;</span>");
+	HL_HAS("sh", "echo 'it''s' \"q \\\" $x\"", "<span class=\"hl-s\">&quot;q \\&quot; $x&quot;</span>");
+	/* Command position: after sudo, pipes, && and $( ), not in arguments. */
+	HL_HAS("sh", "sudo nft -f x | grep nft && ipset list", "<span class=\"hl-k\">sudo</span> <span class=\"hl-k\">nft</span>");
+	HL_HAS("sh", "sudo nft -f x | grep nft && ipset list", "<span class=\"hl-k\">grep</span> nft &amp;&amp; <span class=\"hl-k\">ipset</span>");
+	HL_HAS("sh", "v=$(nft --version)", "$(<span class=\"hl-k\">nft</span> <span class=\"hl-o\">--version</span>)");
+	HL_HAS("sh", "ip addr add 192.0.2.1/24 dev eth0", "<span class=\"hl-a\">192.0.2.1/24</span>");
+	/* A continued line keeps its command going. */
+	HL_HAS("sh", "nft add rule \\\n  nft", "\\\n  nft");
+	HL_HAS("sh", "\nnft", "\n<span class=\"hl-k\">nft</span>");
+}
+
+static void test_console(void)
+{
+	HL_IS("console", "$ nft list tables\ntable inet filter\n# nft flush ruleset\n",
+	      "<span class=\"hl-p\">$ </span><span class=\"hl-k\">nft</span> list tables\n"
+	      "table inet filter\n"
+	      "<span class=\"hl-p\"># </span><span class=\"hl-k\">nft</span> flush ruleset\n");
+	HL_HAS("console", "root@gw:~# iptables -L", "<span class=\"hl-p\">root@gw:~# </span><span class=\"hl-k\">iptables</span>");
+	HL_HAS("console", "[root@gw ~]# ipset list", "<span class=\"hl-p\">[root@gw ~]# </span><span class=\"hl-k\">ipset</span>");
+	/* Output that merely contains a '$' or '#' is not a prompt. */
+	HL_IS("console", "cost: 5$ or # of rules", "cost: 5$ or # of rules");
+	HL_IS("console", "$ nft add rule \\\n  ip saddr 1.2.3.4 drop\nok\n",
+	      "<span class=\"hl-p\">$ </span><span class=\"hl-k\">nft</span> add rule \\\n"
+	      "  ip saddr <span class=\"hl-a\">1.2.3.4</span> drop\nok\n");
+	HL_IS("console", "$", "<span class=\"hl-p\">$</span>");
+}
+
+static void test_diff(void)
+{
+	HL_IS("diff", "--- a\n+++ b\n@@ -1 +1 @@\n-old <x>\n+new\n ctx",
+	      "<span class=\"hl-m\">--- a</span>\n<span class=\"hl-m\">+++ b</span>\n"
+	      "<span class=\"hl-m\">@@ -1 +1 @@</span>\n<span class=\"hl-d\">-old &lt;x&gt;</span>\n"
+	      "<span class=\"hl-i\">+new</span>\n ctx");
+}
+
+/* Removes our span tags and undoes the escaping; must give back the input exactly,
+ * with no markup of its own left over. Returns false on any stray '<', '>' or '"'. */
+static bool unhighlight(const char *p, size_t n, struct buf *out)
+{
+	const char *end = p + n;
+	while (p < end) {
+		if (!strncmp(p, "<span class=\"hl-", 16)) {
+			const char *q = strstr(p, "\">");
+			if (!q || q - p > 20)
+				return false;
+			p = q + 2;
+		} else if (!strncmp(p, "</span>", 7)) {
+			p += 7;
+		} else if (*p == '&') {
+			static const struct {
+				const char *ent;
+				char c;
+			} ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+			size_t i;
+			for (i = 0; i < 5; i++)
+				if (!strncmp(p, ents[i].ent, strlen(ents[i].ent)))
+					break;
+			if (i == 5)
+				return false;
+			buf_putc(out, ents[i].c);
+			p += strlen(ents[i].ent);
+		} else if (*p == '<' || *p == '>' || *p == '"' || *p == '\'') {
+			return false;
+		} else {
+			buf_putc(out, *p++);
+		}
+	}
+	return true;
+}
+
+/* Occurrences of s in b (which may hold NUL bytes). */
+static size_t count(const struct buf *b, const char *s)
+{
+	size_t k = 0, n = strlen(s);
+	const char *p = b->data, *end = b->data + b->len;
+	while ((p = memmem(p, (size_t)(end - p), s, n))) {
+		k++;
+		p += n;
+	}
+	return k;
+}
+
+/* Random bytes (biased towards the characters the scanners care about) in every
+ * language: output must always be the escaped input plus balanced spans. */
+static void test_fuzz(void)
+{
+	static const char alphabet[] = "$#%\"'`-:./{}()|;&@\\ \n\t0123456789abcdefxnftip<>=_\x00\xff\xc3";
+	const char *langs[] = {"nft", "sh", "console", "diff", "other"};
+	unsigned seed = 12345;
+	struct buf in = BUF_INIT, out = BUF_INIT, back = BUF_INIT;
+	int bad = 0;
+	for (int iter = 0; iter < 20000; iter++) {
+		buf_reset(&in);
+		seed = seed * 1103515245u + 12345u;
+		size_t len = (seed >> 16) % 64;
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = seed >> 16;
+			char c = (r & 3) ? alphabet[(r >> 2) % (sizeof(alphabet) - 1)] : (char)(r >> 4);
+			buf_putc(&in, c);
+		}
+		for (size_t l = 0; l < 5; l++) {
+			buf_reset(&out);
+			buf_reset(&back);
+			highlight_code(langs[l], in.data, in.len, &out);
+			size_t opens = count(&out, "<span"), closes = count(&out, "</span>");
+			if (!unhighlight(out.data, out.len, &back) || back.len != in.len ||
+			    memcmp(back.data, in.data, in.len) || opens != closes) {
+				if (bad++ < 3)
+					fprintf(stderr, "fuzz: %s mangles input of %zu bytes\n", langs[l], in.len);
+			}
+		}
+	}
+	CHECK(bad == 0);
+	buf_release(&in);
+	buf_release(&out);
+	buf_release(&back);
+}
+
+static int render_file(const char *lang, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		perror(path);
+		return 2;
+	}
+	struct buf src = BUF_INIT, out = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&src, chunk, n);
+	fclose(f);
+	highlight_code(lang, src.data, src.len, &out);
+	fwrite(out.data, 1, out.len, stdout);
+	buf_release(&src);
+	buf_release(&out);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 4 && !strcmp(argv[1], "render"))
+		return render_file(argv[2], argv[3]);
+	test_supported();
+	test_nft();
+	test_shell();
+	test_console();
+	test_diff();
+	test_fuzz();
+	if (failures) {
+		fprintf(stderr, "highlight_test: %d failure(s)\n", failures);
+		return 1;
+	}
+	printf("highlight_test: all passed\n");
+	return 0;
+}
