@@ -32,14 +32,15 @@ static const char *const nft_types[] = {
 };
 
 static const char *const nft_keywords[] = {
-	"accept", "add", "ah", "and", "at", "auto-merge", "burst", "bytes", "ce",
-	"chain", "chains", "check", "comment", "constant", "continue", "counter",
+	"accept", "add", "ah", "and", "at", "auto-merge", "burst", "bytes", "ce", "chain",
+	"chains", "check", "checksum", "comment", "constant", "continue", "counter",
 	"counters", "create", "ct", "daddr", "day", "dccp", "define", "delete", "describe",
-	"destroy", "devices", "dnat", "dport", "drop", "dup", "dynamic", "element",
-	"elements", "esp", "established", "ether", "exists", "expires", "export", "fib",
-	"flags", "flow", "flowtable", "flowtables", "flush", "fwd", "gc-interval", "goto",
-	"handle", "helper", "hook", "hour", "icmp", "icmpv6", "icmpx", "igmp", "iif",
-	"iifname", "iiftype", "import", "include", "index", "insert", "interval",
+	"destroy", "device", "devices", "dnat", "dport", "drop", "dscp", "dup", "dynamic",
+	"ecn", "element", "elements", "esp", "established", "ether", "exists", "expires",
+	"export", "fib", "flags", "flow", "flowlabel", "flowtable", "flowtables", "flush",
+	"frag-off", "fragment", "fwd", "gc-interval", "goto", "handle", "hdrlength",
+	"helper", "hook", "hoplimit", "hour", "icmp", "icmpv6", "icmpx", "id", "igmp",
+	"iif", "iifname", "iiftype", "import", "include", "index", "insert", "interval",
 	"invalid", "ipsec", "jhash", "jump", "l4proto", "label", "length", "level",
 	"limit", "limits", "list", "log", "lookup", "map", "maps", "masquerade", "meta",
 	"minute", "missing", "mod", "monitor", "new", "nexthdr", "nfproto", "not",
@@ -49,29 +50,34 @@ static const char *const nft_keywords[] = {
 	"redirect", "reject", "related", "rename", "replace", "reset", "return", "rt",
 	"ruleset", "saddr", "sctp", "secmark", "second", "set", "sets", "size", "snat",
 	"socket", "sport", "state", "status", "symhash", "synproxy", "table", "tables",
-	"tcp", "th", "timeout", "to", "tproxy", "type", "typeof", "udp", "udplite",
-	"undefine", "untracked", "update", "vlan", "vmap", "week", "with", "xor", "zone",
+	"tcp", "th", "timeout", "to", "tproxy", "ttl", "type", "typeof", "udp", "udplite",
+	"undefine", "untracked", "update", "version", "vlan", "vmap", "week", "with",
+	"xor", "zone",
 };
 
 /* Commands recognised at command position in shell code. */
 static const char *const sh_commands[] = {
-	"apt", "apt-get", "arptables", "arptables-legacy", "arptables-nft",
-	"arptables-translate", "awk", "bash", "cat", "cd", "conntrack", "conntrackd", "cp",
-	"curl", "dmesg", "dnf", "docker", "ebtables", "ebtables-legacy", "ebtables-nft",
-	"ebtables-restore", "ebtables-save", "ebtables-translate", "echo", "export",
-	"firewall-cmd", "firewalld", "git", "grep", "head", "ip", "ip6tables",
-	"ip6tables-legacy", "ip6tables-legacy-restore", "ip6tables-legacy-save",
-	"ip6tables-nft", "ip6tables-nft-restore", "ip6tables-nft-save",
-	"ip6tables-restore", "ip6tables-restore-translate", "ip6tables-save",
-	"ip6tables-translate", "ipset", "ipset-translate", "iptables", "iptables-legacy",
-	"iptables-legacy-restore", "iptables-legacy-save", "iptables-nft",
-	"iptables-nft-restore", "iptables-nft-save", "iptables-restore",
+	"alias", "apk", "apt", "apt-get", "arptables", "arptables-legacy", "arptables-nft",
+	"arptables-translate", "awk", "bash", "cat", "cd", "chmod", "chown", "conntrack",
+	"conntrackd", "cp", "curl", "dmesg", "dnf", "docker", "dpkg", "ebtables",
+	"ebtables-legacy", "ebtables-nft", "ebtables-restore", "ebtables-save",
+	"ebtables-translate", "echo", "eval", "exit", "export", "false", "find",
+	"firewall-cmd", "firewalld", "git", "grep", "head", "insmod", "install", "ip",
+	"ip6tables", "ip6tables-legacy", "ip6tables-legacy-restore",
+	"ip6tables-legacy-save", "ip6tables-nft", "ip6tables-nft-restore",
+	"ip6tables-nft-save", "ip6tables-restore", "ip6tables-restore-translate",
+	"ip6tables-save", "ip6tables-translate", "ipset", "ipset-translate", "iptables",
+	"iptables-legacy", "iptables-legacy-restore", "iptables-legacy-save",
+	"iptables-nft", "iptables-nft-restore", "iptables-nft-save", "iptables-restore",
 	"iptables-restore-translate", "iptables-save", "iptables-translate", "journalctl",
-	"kubectl", "less", "ln", "ls", "lsmod", "make", "man", "mkdir", "modprobe", "mv",
-	"nfct", "nfnl_osf", "nft", "ping", "printf", "rm", "sed", "sh", "sort", "ss",
-	"sudo", "sysctl", "systemctl", "tail", "tc", "tcpdump", "tee", "ufw", "ulogd",
-	"ulogd2", "update-alternatives", "virsh", "wc", "wget", "xtables-legacy-multi",
-	"xtables-monitor", "xtables-nft-multi", "yum",
+	"kill", "kubectl", "less", "ln", "local", "ls", "lsmod", "lsof", "make", "man",
+	"mkdir", "modinfo", "modprobe", "mv", "nano", "nfct", "nfnl_osf", "nft", "pacman",
+	"ping", "printf", "ps", "read", "readonly", "return", "rm", "rmmod", "sed", "set",
+	"sh", "shift", "sleep", "sort", "source", "ss", "sudo", "sysctl", "systemctl",
+	"tail", "tar", "tc", "tcpdump", "tee", "test", "touch", "trap", "true", "ufw",
+	"ulimit", "ulogd", "ulogd2", "umask", "unset", "update-alternatives", "vi", "vim",
+	"virsh", "wait", "wc", "wget", "xtables-legacy-multi", "xtables-monitor",
+	"xtables-nft-multi", "yum", "zypper",
 };
 
 static const char *const sh_keywords[] = {
@@ -412,6 +418,10 @@ static void hl_sh_region(const char *p, const char *end, bool *cmd_pos, struct b
 					n++;
 			span(out, "hl-v", p, n);
 			*cmd_pos = false;
+		} else if (c == '!' && at_word_start && (p + 1 == end || is_space((unsigned char)p[1]))) {
+			buf_putc(out, '!'); /* "if ! cmd": the command follows */
+			p++;
+			continue;
 		} else if (in_set(c, "|;&(){}`")) {
 			/* Operators end a command: the next word is a command again. */
 			n = 1;

@@ -604,11 +604,13 @@ static void rewrite_code(struct render *r)
 	buf_release(&lang);
 }
 
-/* Collects every id="…" (and name="…") attribute value in html: headings, footnotes
- * and raw HTML. Text and code are escaped by then, so a literal `id="` in prose shows
- * up as `id=&quot;` and is not mistaken for an anchor. */
-static void collect_ids(const char *html, struct idset *anchors)
+/* Collects every id="…" (and name="…") attribute value in html into the set and
+ * doc->anchors: headings, footnotes and raw HTML. Text and code are escaped by then, so
+ * a literal `id="` in prose shows up as `id=&quot;` and is not mistaken for an anchor. */
+static void collect_ids(struct md_doc *doc, struct idset *anchors)
 {
+	const char *html = doc->html.data;
+	size_t cap = 0;
 	const char *p = html;
 	while ((p = strpbrk(p, "in"))) {
 		size_t k = !strncmp(p, "id=", 3) ? 3 : !strncmp(p, "name=", 5) ? 5 : 0;
@@ -624,7 +626,14 @@ static void collect_ids(const char *html, struct idset *anchors)
 		const char *e = strchr(v, q);
 		if (!e)
 			break;
-		idset_add(anchors, v, (size_t)(e - v));
+		if (!idset_has(anchors, v, (size_t)(e - v))) {
+			idset_add(anchors, v, (size_t)(e - v));
+			if (doc->nanchors == cap) {
+				cap = cap ? cap * 2 : 16;
+				doc->anchors = xrealloc(doc->anchors, cap * sizeof(*doc->anchors));
+			}
+			doc->anchors[doc->nanchors++] = xstrndup(v, (size_t)(e - v));
+		}
 		p = e + 1;
 	}
 }
@@ -704,16 +713,12 @@ int markdown_render(const char *src, size_t len, const struct md_opts *opts, str
 	cmark_parser_free(parser);
 
 	/* Same-page anchors: every "#x" must name an id on this page. */
+	collect_ids(doc, &anchors);
 	if (opts->resolve) {
-		bool collected = false;
 		for (size_t i = 0; i < doc->nlinks; i++) {
 			const struct md_link *l = &doc->links[i];
 			if (*l->url || !l->fragment)
 				continue;
-			if (!collected) {
-				collect_ids(doc->html.data, &anchors);
-				collected = true;
-			}
 			if (!idset_has(&anchors, l->fragment, strlen(l->fragment)))
 				r.rc = error_at(opts->file, l->line, "broken link '%s'", l->written);
 		}
@@ -738,12 +743,16 @@ void md_doc_release(struct md_doc *doc)
 		free(doc->links[i].written);
 	}
 	free(doc->links);
+	for (size_t i = 0; i < doc->nanchors; i++)
+		free(doc->anchors[i]);
+	free(doc->anchors);
 	buf_release(&doc->html);
 	buf_release(&doc->toc_html);
 	buf_release(&doc->text);
 	doc->headings = NULL;
 	doc->links = NULL;
-	doc->nheadings = doc->nlinks = 0;
+	doc->anchors = NULL;
+	doc->nheadings = doc->nlinks = doc->nanchors = 0;
 }
 
 void markdown_inline(const char *src, size_t len, struct buf *out)

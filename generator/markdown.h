@@ -53,13 +53,17 @@ struct md_doc {
 	struct md_link *links;
 	size_t nlinks;
 	struct buf text;      /* plain text of the body, for search and summaries */
+	char **anchors;       /* every id="…"/name="…" in html, once each, in order: heading
+	                       * ids, footnotes (fn-x, fnref-x) and raw HTML ids; for
+	                       * checking links from other pages */
+	size_t nanchors;
 };
 
 /* Renders src into doc (which the caller initialises with MD_DOC_INIT and releases with
  * md_doc_release). Returns 0, or -1 after reporting each broken link as file:line. */
 int markdown_render(const char *src, size_t len, const struct md_opts *opts, struct md_doc *doc);
 void md_doc_release(struct md_doc *doc);
-#define MD_DOC_INIT {BUF_INIT, BUF_INIT, NULL, 0, NULL, 0, BUF_INIT}
+#define MD_DOC_INIT {BUF_INIT, BUF_INIT, NULL, 0, NULL, 0, BUF_INIT, NULL, 0}
 
 /* Inline Markdown (a banner message, a title) to HTML without the wrapping <p>. */
 void markdown_inline(const char *src, size_t len, struct buf *out);

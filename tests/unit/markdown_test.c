@@ -237,6 +237,14 @@ static void test_broken_links(void)
 	                  "page.md:12: error: broken link 'missing-too.md'\n"
 	                  "page.md:18: error: broken link 'missing-in-note.md'\n"
 	                  "page.md:14: error: broken link '#nowhere'\n");
+	/* Every id of the page is listed once, for links from other pages. */
+	CHECK(doc.nanchors == 4);
+	if (doc.nanchors == 4) {
+		STR_EQ(doc.anchors[0], "top");
+		STR_EQ(doc.anchors[1], "fnref-1");
+		STR_EQ(doc.anchors[2], "raw-id");
+		STR_EQ(doc.anchors[3], "fn-1");
+	}
 	/* The page still renders in full. */
 	HAS(doc.html.data, "<table>");
 	HAS(doc.html.data, "class=\"footnotes\"");
@@ -440,6 +448,9 @@ static int render_file(const char *path, int first_line)
 		printf("line %d %s%s%s (%s)\n", doc.links[i].line, doc.links[i].url,
 		       doc.links[i].fragment ? "#" : "",
 		       doc.links[i].fragment ? doc.links[i].fragment : "", doc.links[i].written);
+	printf("--- anchors\n");
+	for (size_t i = 0; i < doc.nanchors; i++)
+		printf("%s\n", doc.anchors[i]);
 	printf("--- text\n%s\n", doc.text.data);
 	md_doc_release(&doc);
 	buf_release(&src);

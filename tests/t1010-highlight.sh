@@ -1,0 +1,48 @@
+#!/bin/sh
+# Build-time highlighting of nft, shell, console and diff code: unit tests (including a
+# property test over random bytes) and golden files in tests/golden/highlight/:
+# NAME.LANG is highlighted as LANG and compared with NAME.LANG.html.
+. "$(dirname "$0")/lib.sh"
+
+GOLD=$ROOT/tests/golden/highlight
+
+unit() {
+	if [ -n "${NFSITE_VALGRIND:-}" ]; then
+		valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$@"
+	else
+		"$@"
+	fi
+}
+
+test_expect_success 'unit tests: tokens, command position, prompts, diff, random bytes' '
+	unit "$UNIT/highlight_test" >out 2>err || { cat out err; false; }
+	grep_q "all passed" out
+'
+
+for src in "$GOLD"/*; do
+	case "$src" in *.html) continue ;; esac
+	name=$(basename "$src")
+	lang=${name##*.}
+	test_expect_success "golden $name" '
+		"$UNIT/highlight_test" render "$lang" "$src" >"$name.out"
+		test_cmp "$GOLD/$name.html" "$name.out"
+	'
+done
+
+test_expect_success 'the nft golden uses every nft class' '
+	for c in hl-k hl-f hl-h hl-t hl-s hl-n hl-a hl-c hl-v; do
+		grep_q "class=\"$c\"" "$GOLD/ruleset.nft.html"
+	done
+'
+
+test_expect_success 'highlighting keeps the text: stripping tags and entities gives the source back' '
+	for src in "$GOLD"/*; do
+		case "$src" in *.html) continue ;; esac
+		sed -e "s/<span class=\"hl-[a-z]\">//g" -e "s#</span>##g" \
+		    -e "s/&lt;/</g" -e "s/&gt;/>/g" -e "s/&quot;/\"/g" -e "s/&#39;/'\''/g" -e "s/&amp;/\\&/g" \
+		    "$src.html" >back
+		test_cmp "$src" back
+	done
+'
+
+test_done
