@@ -1,0 +1,84 @@
+#!/bin/sh
+# Browser tests: Debian's chromium driven by playwright-core (tests/browser/*.mjs) against
+# built sites served by a throwaway static server on 127.0.0.1. Screenshots of home, FAQ
+# and a pipapo page go to tests/artifacts/.
+. "$(dirname "$0")/lib.sh"
+
+BROWSER=$ROOT/tests/browser
+ARTIFACTS=$ROOT/tests/artifacts
+PIPAPO=/docs/pipapo/lookup/
+
+if ! command -v node >/dev/null 2>&1 || [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ] ||
+   [ ! -d "$ROOT/tests/node_modules/playwright-core" ]; then
+	test_skip 'browser tests' 'needs node, /usr/bin/chromium and tests/node_modules (scripts/install-deps.sh test)'
+	test_done
+	exit 0
+fi
+
+# serve DIR: starts python's static server on a free loopback port; sets $url.
+pids=""
+serve() {
+	python3 -u -m http.server --bind 127.0.0.1 --directory "$1" 0 >"$TRASH/http.$$.$2" 2>&1 &
+	pids="$pids $!"
+	i=0
+	while [ $i -lt 100 ]; do
+		port=$(sed -n 's/.*port \([0-9][0-9]*\).*/\1/p' "$TRASH/http.$$.$2" | head -n 1)
+		[ -n "$port" ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -n "$port" ] || { echo "static server did not start"; cat "$TRASH/http.$$.$2"; return 1; }
+	url=http://127.0.0.1:$port
+}
+stop_servers() { for p in $pids; do kill "$p" 2>/dev/null; done; }
+trap stop_servers EXIT
+
+browser() { script=$1; shift; (cd "$ROOT/tests" && node "$BROWSER/$script" "$@"); }
+
+test_expect_success 'the bundled site and the fixture site build' '
+	nfsite build --source "$ROOT" --dest site -q &&
+	cp -R "$BROWSER/site" fixture-src &&
+	nfsite build --source fixture-src --dest fixture -q &&
+	test -f site/index.html && test -f site/faq/index.html && test -f site/docs/pipapo/lookup/index.html &&
+	test -f fixture/docs/alpha/index.html
+'
+
+serve site site && SITE=$url
+serve fixture fixture && FIXTURE=$url
+
+test_expect_success 'a dismissed banner stays dismissed after reload and on other pages' '
+	browser banner.mjs "$FIXTURE" /docs/alpha/ /docs/beta/
+'
+
+test_expect_success 'without JavaScript banners show and the page is usable' '
+	browser nojs.mjs "$FIXTURE" /docs/alpha/
+'
+
+test_expect_success 'without JavaScript an iptables page of the bundled site shows its banner' '
+	grep -l "class=\"banner banner-deprecation\"" $(find site -name index.html) >banner-pages &&
+	test -s banner-pages &&
+	p=$(head -n 1 banner-pages | sed "s|^site||; s|index.html\$||") &&
+	browser nojs.mjs "$SITE" "$p"
+'
+
+test_expect_success 'no console errors on home, FAQ and a pipapo page' '
+	browser console.mjs "$SITE" / /faq/ /docs/pipapo/ "$PIPAPO"
+'
+
+test_expect_success 'screenshots of home, FAQ and a pipapo page' '
+	rm -rf "$ARTIFACTS" &&
+	browser screenshots.mjs "$SITE" "$ARTIFACTS" / /faq/ "$PIPAPO" >shots &&
+	test -s "$ARTIFACTS/home.png" && test -s "$ARTIFACTS/faq.png" &&
+	test -s "$ARTIFACTS/docs-pipapo-lookup.png"
+'
+
+test_expect_success 'search finds an FAQ question and Enter lands on its anchor' '
+	test -f site/search-index.json &&
+	browser search.mjs "$SITE" "deadline for moving" /faq/#is-there-a-deadline
+'
+
+test_expect_success 'search in the fixture site finds its only question' '
+	browser search.mjs "$FIXTURE" "fixture for" /faq/#what-is-this
+'
+
+test_done
