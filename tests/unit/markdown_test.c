@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int failures;
 
@@ -421,6 +422,69 @@ static void test_threads(void)
 	md_doc_release(&doc);
 }
 
+/* True when html has a <script tag outside attribute values (a rough tokenizer: raw HTML
+ * may put "<script>" inside a quoted attribute, where it is only text). */
+static bool live_script(const char *p)
+{
+	bool in_tag = false;
+	char quote = 0;
+	for (; *p; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+		} else if (in_tag) {
+			if (*p == '"' || *p == '\'')
+				quote = *p;
+			else if (*p == '>')
+				in_tag = false;
+		} else if (*p == '<') {
+			if (!strncasecmp(p, "<script", 7))
+				return true;
+			in_tag = (p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z') || p[1] == '/' || p[1] == '!';
+		}
+	}
+	return false;
+}
+
+/* Random documents made of Markdown fragments (and stray bytes): render must not crash,
+ * must return 0 or -1, and must keep scripts out. Errors go to a sink, not stderr. */
+static void test_fuzz(void)
+{
+	static const char *const parts[] = {
+		"# ", "## ", "Intro", " ", "\n", "\n\n", "[a](", "x.md", "missing.md", "#", "frag",
+		")", "](", "[", "]", "```", "nft", "\n```\n", "    code\n", "<div id=\"", "\">",
+		"</div>", "|", "---", "[^1]", "[^1]: ", "~~", "www.netfilter.org", "*", "_", "`",
+		"<script>", "javascript:", "\xff", "\xc3\xa9", "&amp;", "- [ ] ", "> ", "1. ",
+		"<", "!", "\\", "\t", "é", "🎉", "%C3%A9", "[ref]", "[ref]: y.md#z\n",
+	};
+	unsigned seed = 4242;
+	struct buf src = BUF_INIT, errs = BUF_INIT;
+	int bad = 0;
+	for (int iter = 0; iter < 3000; iter++) {
+		buf_reset(&src);
+		seed = seed * 1103515245u + 12345u;
+		int n = (int)((seed >> 16) % 40);
+		for (int i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf_puts(&src, parts[(seed >> 16) % (sizeof(parts) / sizeof(*parts))]);
+		}
+		if ((seed >> 8) % 7 == 0)
+			buf_putc(&src, 0);
+		struct md_doc doc = MD_DOC_INIT;
+		buf_reset(&errs);
+		int rc = render(src.data, (int)(seed % 3), &doc, &errs);
+		if ((rc != 0 && rc != -1) || (rc == 0) != (errs.len == 0) || live_script(doc.html.data) ||
+		    strstr(doc.html.data, "href=\"javascript")) {
+			if (bad++ < 3)
+				fprintf(stderr, "fuzz: rc %d for «%s»\n%s", rc, src.data, errs.data);
+		}
+		md_doc_release(&doc);
+	}
+	CHECK(bad == 0);
+	buf_release(&src);
+	buf_release(&errs);
+}
+
 static int render_file(const char *path, int first_line)
 {
 	FILE *f = fopen(path, "rb");
@@ -471,6 +535,7 @@ int main(int argc, char **argv)
 	test_text();
 	test_inline();
 	test_threads();
+	test_fuzz();
 	if (failures) {
 		fprintf(stderr, "markdown_test: %d failure(s)\n", failures);
 		return 1;
