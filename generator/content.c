@@ -474,7 +474,10 @@ int content_add_generated(struct content *m, const char *src, const char *url, c
                           const char *const *anchors)
 {
 	size_t n = strlen(url);
-	if (n < 1 || url[0] != '/' || url[n - 1] != '/' || (n > 1 && !fs_rel_is_safe(url + 1, n - 2)))
+	char *inner = n > 1 ? xstrndup(url + 1, n - 2) : NULL;
+	bool safe = n >= 1 && url[0] == '/' && url[n - 1] == '/' && (!inner || fs_rel_is_safe(inner, n - 2));
+	free(inner);
+	if (!safe)
 		return error_at(src, 0, "generated page URL '%s' is not a safe folder path", url);
 	struct page *p = new_page(PAGE_GENERATED, kind);
 	p->src = xstrdup(src);
@@ -656,6 +659,7 @@ int content_resolve(struct content *m, const char *news_url)
 		h->title = h->title_owned = xstrdup("Home");
 		add_page(m, h);
 		m->home = h;
+		qsort(m->pages, m->npages, sizeof *m->pages, cmp_url);
 	}
 	/* Made-up sections for folders that hold pages but no _index.md. */
 	for (size_t i = 0; i < m->npages; i++) {
