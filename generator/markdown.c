@@ -46,6 +46,8 @@ static void register_extensions(void)
  * (whose extension list the HTML renderer needs). */
 static cmark_node *parse(const char *src, size_t len, int options, cmark_parser **parser_out)
 {
+	if (!src)
+		src = "", len = 0;
 	pthread_once(&extensions_once, register_extensions);
 	cmark_parser *parser = cmark_parser_new(options);
 	for (size_t i = 0; i < sizeof(extension_names) / sizeof(*extension_names); i++) {
