@@ -1,0 +1,48 @@
+#!/bin/sh
+# The command line: help, version, usage errors and their exit codes.
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success '--help lists every command and exits 0' '
+	nfsite --help >out &&
+	for c in build new serve check import wikitext; do grep -q "^  $c " out || { echo "no $c"; exit 1; }; done
+'
+test_expect_success '--version prints the version' '
+	nfsite --version >out && grep -Eq "^nfsite [0-9]+\.[0-9]+\.[0-9]+$" out
+'
+test_expect_success 'help COMMAND prints that command'"'"'s options' '
+	nfsite help build >out && grep_q "--base-url" out && grep_q "-j N" out
+'
+test_expect_success 'build --help works too' '
+	nfsite build --help >out && grep_q "usage: nfsite build" out
+'
+test_expect_success 'unknown command exits 2' '
+	expect_exit 2 "$NFSITE" frobnicate && grep_q "unknown command" err
+'
+test_expect_success 'unknown option exits 2' '
+	expect_exit 2 "$NFSITE" build --no-such-option
+'
+test_expect_success 'bad -j exits 2' '
+	expect_exit 2 "$NFSITE" build -j zero
+'
+test_expect_success 'no arguments exits 2 with usage' '
+	expect_exit 2 "$NFSITE" && grep_q "usage: nfsite" err
+'
+test_expect_success 'new creates a page with front matter filled in' '
+	mkdir -p site/content &&
+	nfsite new --source site docs/flow-tables.md >out &&
+	f=site/content/docs/flow-tables.md &&
+	grep_q "title: \"Flow tables\"" $f && grep_q "date: 2026-01-01" $f && grep_q "draft: true" $f
+'
+test_expect_success 'new refuses to overwrite and to leave the site' '
+	mkdir -p site/content &&
+	nfsite new --source site a.md &&
+	expect_exit 1 "$NFSITE" new --source site a.md && grep_q "already exists" err &&
+	expect_exit 2 "$NFSITE" new --source site ../escape.md
+'
+test_expect_success 'a page made by new builds (with --drafts)' '
+	mkdir -p site/content &&
+	nfsite new --source site hello.md &&
+	nfsite build -q --drafts --source site --dest public &&
+	grep_q "<h1>Hello</h1>" public/hello/index.html
+'
+test_done
