@@ -77,6 +77,7 @@ struct server {
 	char *root;   /* folder served, absolute */
 	char *tmpdir; /* private folder removed at exit; NULL with --dir */
 	char *base_url;
+	const char *source;
 	struct MHD_Daemon *mhd;
 	char instance[20];
 
@@ -727,7 +728,7 @@ static void serve_build(struct server *srv, bool css_only)
 	struct buf errs = BUF_INIT;
 	struct build_stats st = {0};
 	struct build_opts o = {
-		.source = srv->opts->source,
+		.source = srv->source,
 		.dest = srv->root,
 		.base_url = srv->base_url,
 		.drafts = srv->opts->drafts,
@@ -735,6 +736,7 @@ static void serve_build(struct server *srv, bool css_only)
 		.inject_html = SERVE_LIVE_TAG,
 	};
 	int rc;
+	log_reset_count(); /* site_build judges by the errors of this run */
 	log_capture(&errs);
 	if (site_build)
 		rc = site_build(&o, &st);
@@ -845,12 +847,12 @@ static int serve_loop(struct server *srv, int sfd, struct watcher *w)
 					deadline = first + SERVE_MAX_WAIT_MS;
 			}
 		}
+		if (n == 0 && !pending)
+			notify(srv, true); /* quiet for SERVE_PING_MS */
 		if (pending && now_ms() >= deadline) {
 			pending = false;
 			serve_build(srv, css_only);
 		}
-		if (n == 0 && !pending)
-			notify(srv, true);
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			; /* xdg-open */
 	}
@@ -858,7 +860,7 @@ static int serve_loop(struct server *srv, int sfd, struct watcher *w)
 
 int serve_run(const struct serve_opts *opts)
 {
-	struct server srv = {.opts = opts};
+	struct server srv = {.opts = opts, .source = opts->source ? opts->source : "."};
 	struct watcher w = {.fd = -1};
 	bool watching = false;
 	int rc = -1, sfd = -1;
@@ -933,11 +935,10 @@ int serve_run(const struct serve_opts *opts)
 						       : xasprintf("http://%s:%d/", host, port);
 
 	if (!opts->dir) {
-		const char *source = opts->source ? opts->source : ".";
-		if (watch_start(&w, source) < 0)
+		if (watch_start(&w, srv.source) < 0)
 			goto out;
 		watching = true;
-		info("building %s into %s", source, srv.root);
+		info("building %s into %s", srv.source, srv.root);
 		serve_build(&srv, false);
 	}
 	printf("Serving %s at %s (Ctrl+C to stop)\n", srv.tmpdir ? "the site" : srv.root, srv.base_url);
