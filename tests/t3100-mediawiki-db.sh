@@ -1,0 +1,131 @@
+#!/bin/sh
+# nfsite import mediawiki --db: MediaWiki 1.39's own SQLite database (the shared fixture),
+# opened read-only; counts from the fixture README; front matter, aliases, redirect maps.
+. "$(dirname "$0")/lib.sh"
+
+MW=$SHARED/fixtures/mediawiki
+cp "$MW/db/nfwiki.sqlite" wiki.sqlite
+chmod a-w wiki.sqlite
+sum_before=$(cksum <wiki.sqlite)
+
+test_expect_success 'imports the fixture database' '
+	mkdir site && cd site &&
+	nfsite import mediawiki --db ../wiki.sqlite --old-url-prefix http://127.0.0.1/wiki \
+		--report ../report.json 2>../err &&
+	test -f content/wiki/conntrack-tools.md
+'
+test_expect_success 'the database file is left untouched (opened read-only)' '
+	test "$(cksum <wiki.sqlite)" = "$sum_before" && ! test -e wiki.sqlite-journal && ! test -e wiki.sqlite-wal
+'
+test_expect_success 'counts match the fixture README: 44 pages, 105 revisions, 8 redirects' '
+	sqlite3 :memory: "SELECT json_extract(readfile(\"report.json\"), \"\$.read.pages\"),
+		json_extract(readfile(\"report.json\"), \"\$.read.revisions\"),
+		json_extract(readfile(\"report.json\"), \"\$.read.redirects\")" >got &&
+	echo "44|105|8" >want && test_cmp want got
+'
+test_expect_success 'read = written + redirected + skipped, and the file count agrees' '
+	sqlite3 :memory: "SELECT json_extract(j, \"\$.written\"), json_extract(j, \"\$.redirected\"),
+		json_extract(j, \"\$.skipped\"), json_array_length(j, \"\$.skipped_pages\"),
+		json_extract(j, \"\$.read.pages\") = json_extract(j, \"\$.written\")
+			+ json_extract(j, \"\$.redirected\") + json_extract(j, \"\$.skipped\")
+		FROM (SELECT readfile(\"report.json\") AS j)" >got &&
+	echo "31|6|7|7|1" >want && test_cmp want got &&
+	test "$(ls site/content/wiki/*.md | wc -l)" = 31
+'
+test_expect_success 'the summary on stderr gives the same numbers' '
+	grep_q "read 44 pages (105 revisions, 8 redirects); written 31" err &&
+	grep_q "redirected 6, skipped 7" err
+'
+test_expect_success 'templates are skipped with a reason, not imported as pages' '
+	sqlite3 :memory: "SELECT json_extract(value, \"\$.reason\") FROM json_each(readfile(\"report.json\"), \"\$.skipped_pages\")
+		WHERE json_extract(value, \"\$.title\") = \"Template:Tip\"" >got &&
+	grep_q "namespace 10 (Template) is not imported" got &&
+	! ls site/content/wiki | grep -i template
+'
+test_expect_success 'the broken redirect is reported and skipped with its reason' '
+	grep_q "skipped Hardware offload: broken redirect: the target '\''Flowtable offload drivers'\'' does not exist" err
+'
+test_expect_success 'front matter: titles, original URL, last edit, revisions, contributors' '
+	f=site/content/wiki/conntrack-tools.md &&
+	head -1 $f | grep -qx -- "---" &&
+	grep_q "title: \"Conntrack-tools\"" $f &&
+	grep_q "original_title: \"Conntrack-tools\"" $f &&
+	grep_q "original_url: \"http://127.0.0.1/wiki/index.php/Conntrack-tools\"" $f &&
+	grep_q "last_edited: \"2023-10-04T11:30:00Z\"" $f &&
+	grep_q "last_editor: \"Ctdaemon\"" $f &&
+	grep_q "revisions: 7" $f &&
+	grep_q "- \"2001:DB8:42:0:0:0:0:1\"" $f &&
+	grep_q "- \"imported>Legacyeditor\"" $f &&
+	grep_q "import_hash: \"fnv1a64:" $f
+'
+test_expect_success 'front matter: the migrated banner links the original page' '
+	f=site/content/wiki/main-page.md &&
+	grep_q "  id: \"wiki-migrated\"" $f && grep_q "  level: \"info\"" $f &&
+	grep_q "  link: \"http://127.0.0.1/wiki/index.php/Main_Page\"" $f
+'
+test_expect_success 'redirects become aliases on their final target (double redirect resolved)' '
+	f=site/content/wiki/libnetfilter-queue.md &&
+	grep_q "- \"/wiki/nfqueue/\"" $f && grep_q "- \"/wiki/netfilter-queue/\"" $f &&
+	grep_q "- \"/wiki/conntrack/\"" site/content/wiki/conntrack-tools.md &&
+	grep_q "- \"/wiki/conntrackd/\"" site/content/wiki/conntrack-tools.md &&
+	grep_q "- \"/wiki/tproxy/\"" site/content/wiki/transparent-proxy-tproxy.md &&
+	grep_q "- \"/wiki/ebtables/\"" site/content/wiki/moving-from-ebtables-to-nftables.md
+'
+test_expect_success 'display titles come from page_props / DISPLAYTITLE' '
+	grep_q "title: \"ulogd2\"" site/content/wiki/ulogd2.md &&
+	grep_q "original_title: \"Ulogd2\"" site/content/wiki/ulogd2.md &&
+	grep_q "title: \"libnetfilter_queue\"" site/content/wiki/libnetfilter-queue.md
+'
+test_expect_success 'the project namespace name is guessed from the links (the DB has numbers only)' '
+	grep_q "original_title: \"Netfilter wiki:Formatting reference\"" site/content/wiki/netfilter-wiki-formatting-reference.md
+'
+test_expect_success '--project-name overrides the guess' '
+	mkdir other && cd other &&
+	nfsite import mediawiki --db ../wiki.sqlite --project-name "NF Wiki" 2>/dev/null &&
+	grep_q "original_title: \"NF Wiki:About\"" content/wiki/nf-wiki-about.md
+'
+test_expect_success 'slugs: unicode, slash, colon, parentheses and en dash in titles' '
+	test -f "site/content/wiki/übersetzungen-deutsch-verbindungsverfolgung-conntrack-überblick.md" &&
+	test -f site/content/wiki/assigning-ct-helpers-ftp-sip-tftp.md &&
+	test -f site/content/wiki/conntrackd-state-synchronization.md &&
+	test -f site/content/wiki/talk-conntrack-tools.md
+'
+test_expect_success 'YAML is emitted safely: it parses back with every value intact' '
+	python3 - site/content/wiki/*.md <<-\PY
+	import sys, re
+	for path in sys.argv[1:]:
+	    text = open(path, encoding="utf-8").read()
+	    fm = text.split("\n---\n", 1)[0]
+	    assert fm.startswith("---\n"), path
+	    for line in fm.splitlines()[1:]:
+	        # every scalar after a key is double-quoted, an int, a bool or a nested block
+	        m = re.match(r"^( *)(- |[a-z_]+: ?)(.*)$", line)
+	        assert m, (path, line)
+	        v = m.group(3)
+	        assert v == "" or v.startswith("\"") or re.fullmatch(r"[0-9]+|false|\[\]", v), (path, line)
+	PY
+'
+test_expect_success 'redirect maps: nginx and Apache, every old URL form' '
+	n=site/wiki-redirects.nginx.conf a=site/wiki-redirects.apache.conf &&
+	grep_q "\"/wiki/index.php/Conntrack-tools\" \"/wiki/conntrack-tools/\";" $n &&
+	grep_q "\"/wiki/index.php/Conntrackd\" \"/wiki/conntrack-tools/#conntrackd\";" $n &&
+	grep_q "\"/wiki/index.php/Netfilter_queue\" \"/wiki/libnetfilter-queue/\";" $n &&
+	grep_q "\"/wiki/index.php/Netfilter queue\" \"/wiki/libnetfilter-queue/\";" $n &&
+	grep_q "\"Netfilter_wiki:Formatting_reference\" \"/wiki/netfilter-wiki-formatting-reference/\";" $n &&
+	grep_q "\"Netfilter+wiki:Formatting+reference\" \"/wiki/netfilter-wiki-formatting-reference/\";" $n &&
+	grep_q "\"Netfilter_wiki%3AFormatting_reference\" \"/wiki/netfilter-wiki-formatting-reference/\";" $n &&
+	grep_q "map \$uri \$nfsite_wiki_path {" $n && grep_q "map \$arg_title \$nfsite_wiki_title {" $n &&
+	grep_q "RewriteRule \"^/?wiki/index\\.php/Conntrack-tools\$\" \"/wiki/conntrack-tools/\" [R=301,L,NE]" $a &&
+	grep_q "\\%C3\\%BCbersetzungen" $a &&
+	! grep -q "Hardware" $n
+'
+test_expect_success 'redirect maps match the golden files' '
+	test_cmp "$ROOT/tests/golden/mediawiki/wiki-redirects.nginx.conf" site/wiki-redirects.nginx.conf &&
+	test_cmp "$ROOT/tests/golden/mediawiki/wiki-redirects.apache.conf" site/wiki-redirects.apache.conf
+'
+test_expect_success 'nginx accepts the map (when nginx is installed)' '
+	if ! command -v nginx >/dev/null; then echo "no nginx: skipped"; exit 0; fi
+	printf "events {}\nhttp {\n include %s;\n server { listen 127.0.0.1:1; }\n}\n" "$TRASH/site/wiki-redirects.nginx.conf" >ng.conf &&
+	nginx -t -c "$TRASH/ng.conf" -p "$TRASH" -e "$TRASH/ng.log"
+'
+test_done
