@@ -539,9 +539,9 @@ int banners_for_page(const struct banners *b, struct tmpl *t, const struct page 
 		for (int i = 0; levels[i]; i++)
 			ok |= !strcmp(levels[i], level);
 		if (!msg || !msg->str) {
-			rc = error_at(p->src, own->line, "front matter 'banner' needs a 'message'");
+			rc = error_at(p->file, own->line, "front matter 'banner' needs a 'message'");
 		} else if (!ok) {
-			rc = error_at(p->src, lv->line, "banner level '%s' must be info, notice, warning or deprecation", level);
+			rc = error_at(p->file, lv->line, "banner level '%s' must be info, notice, warning or deprecation", level);
 		} else {
 			struct buf h = BUF_INIT, bid = BUF_INIT;
 			markdown_inline(msg->str, strlen(msg->str), &h);

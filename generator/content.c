@@ -56,6 +56,7 @@ static void page_free(struct page *p)
 		return;
 	free(p->kind_name);
 	free(p->src);
+	free(p->file);
 	free(p->url);
 	free(p->out);
 	fm_free(p->fm);
@@ -130,13 +131,18 @@ static char *out_of_url(const char *url)
 	return xasprintf("%sindex.html", url + 1);
 }
 
+static const char *article(const char *noun)
+{
+	return strchr("aeiou", noun[0]) ? "an" : "a";
+}
+
 /* Type checks for the keys the model uses: one clear error per wrong value. */
 static int want(const char *file, const struct fm_value *v, enum fm_type t, const char *key)
 {
 	if (!v || v->type == t || (t == FM_STRING && v->type != FM_LIST && v->type != FM_MAP && v->type != FM_NULL))
 		return 0;
-	return error_at(file, v->line, "front matter '%s' must be a %s, not a %s", key, fm_type_name(t),
-	                fm_type_name(v->type));
+	return error_at(file, v->line, "front matter '%s' must be %s %s, not %s %s", key, article(fm_type_name(t)),
+	                fm_type_name(t), article(fm_type_name(v->type)), fm_type_name(v->type));
 }
 
 static const char *str_of(const struct fm_value *v)
@@ -163,7 +169,8 @@ static const char **string_list(const char *file, const struct fm_value *v, cons
 	if (!v || v->type == FM_NULL)
 		return NULL;
 	if (v->type != FM_LIST) {
-		*rc = error_at(file, v->line, "front matter '%s' must be a list, not a %s", key, fm_type_name(v->type));
+		*rc = error_at(file, v->line, "front matter '%s' must be a list, not %s %s", key, article(fm_type_name(v->type)),
+		               fm_type_name(v->type));
 		return NULL;
 	}
 	const char **out = xcalloc(v->n + 1, sizeof *out);
@@ -270,6 +277,7 @@ static struct page *read_page(struct scan *sc, const char *rel_to_site, int *rc)
 	p = new_page(PAGE_REGULAR, "page");
 	p->fm = fm;
 	p->src = xstrdup(rel_to_site);
+	p->file = xstrdup(path);
 	p->body = xstrndup(src.data + off, src.len - off);
 	p->body_len = src.len - off;
 	p->body_line = line;
@@ -367,7 +375,7 @@ static int scan_entry(const char *rel, const struct stat *st, void *arg)
 		content_slugify(slug->str, strlen(slug->str), &s);
 		if (!s.len || strchr(slug->str, '/') || !strcmp(s.data, ".") || !strcmp(s.data, "..") ||
 		    strstr(slug->str, "..")) {
-			error_at(rel_to_site, slug->line, "slug '%s' is not a single safe path component", slug->str);
+			error_at(p->file, slug->line, "slug '%s' is not a single safe path component", slug->str);
 			sc->errors++;
 			buf_release(&s);
 			page_free(p);
@@ -397,7 +405,7 @@ static int scan_entry(const char *rel, const struct stat *st, void *arg)
 			free(p->kind_name);
 			p->kind_name = xstrdup("question");
 			if (!p->question) {
-				error_at(rel_to_site, 1, "FAQ entry needs a 'question' in its front matter");
+				error_at(p->file, 1, "FAQ entry needs a 'question' in its front matter");
 				sc->errors++;
 			}
 			if (!p->title)
@@ -481,6 +489,7 @@ int content_add_generated(struct content *m, const char *src, const char *url, c
 		return error_at(src, 0, "generated page URL '%s' is not a safe folder path", url);
 	struct page *p = new_page(PAGE_GENERATED, kind);
 	p->src = xstrdup(src);
+	p->file = xstrdup(src);
 	p->url = xstrdup(url);
 	p->out = out_of_url(url);
 	p->fm = xcalloc(1, sizeof *p->fm);
@@ -642,14 +651,15 @@ int content_resolve(struct content *m, const char *news_url)
 	qsort(m->pages, m->npages, sizeof *m->pages, cmp_url);
 	for (size_t i = 0; i + 1 < m->npages; i++)
 		if (!strcmp(m->pages[i]->url, m->pages[i + 1]->url))
-			rc = error_at(m->pages[i + 1]->src, 0, "URL %s is already taken by %s", m->pages[i]->url,
-			              m->pages[i]->src);
+			rc = error_at(m->pages[i + 1]->file, 0, "URL %s is already taken by %s", m->pages[i]->url,
+			              m->pages[i]->file);
 	if (rc < 0)
 		return rc;
 	m->home = content_find(m, "/");
 	if (!m->home) {
 		struct page *h = new_page(PAGE_HOME, "home");
 		h->src = xstrdup("content/_index.md");
+		h->file = xstrdup(h->src);
 		h->url = xstrdup("/");
 		h->out = xstrdup("index.html");
 		h->fm = xcalloc(1, sizeof *h->fm);
@@ -669,6 +679,7 @@ int content_resolve(struct content *m, const char *news_url)
 			struct page *s = new_page(strcmp(up, "/faq/") ? PAGE_SECTION : PAGE_FAQ,
 			                          strcmp(up, "/faq/") ? "section" : "faq");
 			s->src = xasprintf("%s%s_index.md", strncmp(up, "/faq/", 5) ? "content" : "", up);
+			s->file = xstrdup(s->src);
 			s->url = up;
 			s->out = out_of_url(up);
 			s->fm = xcalloc(1, sizeof *s->fm);

@@ -23,6 +23,7 @@ struct page {
 	char *kind_name;        /* "home", "section", "page", "faq", "question", or a generator's kind */
 	char *src;              /* path relative to the site folder, e.g. "content/docs/sets.md";
 	                         * for generated pages the data file they came from */
+	char *file;             /* the source as the user names it (site folder + src), for messages */
 	char *url;              /* "/docs/sets/" (without the base path) */
 	char *out;              /* "docs/sets/index.html" */
 	struct fm_value *fm;    /* front matter (a map, never NULL) */

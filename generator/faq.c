@@ -53,19 +53,19 @@ int faq_check(const struct content *m)
 		for (size_t k = 0; cats && k < cats->n && q->category; k++)
 			listed |= cats->items[k].str && !strcmp(cats->items[k].str, q->category);
 		if (!q->category)
-			rc = error_at(q->src, 1, "FAQ entry needs a 'category'");
+			rc = error_at(q->file, 1, "FAQ entry needs a 'category'");
 		else if (!listed)
-			rc = error_at(q->src, fm_get(q->fm, "category")->line,
+			rc = error_at(q->file, fm_get(q->fm, "category")->line,
 			              "category '%s' is not in the categories list of faq/_index.md", q->category);
 		const char *b = q->body ? q->body : "";
 		while (*b == ' ' || *b == '\n' || *b == '\t' || *b == '\r')
 			b++;
 		if (!*b)
-			rc = error_at(q->src, q->body_line, "FAQ answer is empty");
+			rc = error_at(q->file, q->body_line, "FAQ answer is empty");
 		const struct fm_value *rel = fm_get(q->fm, "related");
 		for (size_t k = 0; rel && rel->type == FM_LIST && k < rel->n; k++)
 			if (!rel->items[k].str || !question_by_slug(faq, rel->items[k].str))
-				rc = error_at(q->src, rel->items[k].line, "related question '%s' does not exist",
+				rc = error_at(q->file, rel->items[k].line, "related question '%s' does not exist",
 				              rel->items[k].str ? rel->items[k].str : "?");
 	}
 	return rc;

@@ -278,10 +278,11 @@ struct worker {
 
 static void keep_results(struct page *p, struct md_doc *doc)
 {
-	p->ids = xcalloc(doc->nheadings + 1, sizeof *p->ids);
-	for (size_t i = 0; i < doc->nheadings; i++)
-		p->ids[i] = xstrdup(doc->headings[i].id);
-	p->nids = doc->nheadings;
+	/* Every id of the page (headings, footnotes, raw HTML), for other pages' #anchors. */
+	p->ids = doc->anchors;
+	p->nids = doc->nanchors;
+	doc->anchors = NULL;
+	doc->nanchors = 0;
 	p->headings = xcalloc(doc->nheadings + 1, sizeof *p->headings);
 	for (size_t i = 0; i < doc->nheadings; i++)
 		p->headings[i] = xstrdup(doc->headings[i].text);
@@ -296,11 +297,8 @@ static void keep_results(struct page *p, struct md_doc *doc)
 static int render_markdown(struct build *b, struct page *p, struct md_doc *doc)
 {
 	struct link_ctx ctx = {b, p};
-	char *file = xasprintf("%s/%s", b->opts->source, p->src);
-	struct md_opts opts = {.file = file, .first_line = p->body_line, .resolve = resolve_link, .arg = &ctx};
-	int rc = markdown_render(p->body ? p->body : "", p->body_len, &opts, doc);
-	free(file);
-	return rc;
+	struct md_opts opts = {.file = p->file, .first_line = p->body_line, .resolve = resolve_link, .arg = &ctx};
+	return markdown_render(p->body ? p->body : "", p->body_len, &opts, doc);
 }
 
 /* Inserts html before the last </body>, or appends it. */
@@ -354,11 +352,8 @@ static int render_page(struct worker *w, struct page *p)
 		.content = content, .doc = &doc, .banners = banners, .nbanners = nbanners,
 		.jsonld = jsonld.len ? jsonld.data : NULL,
 	};
-	const char *name = tmpl_name_for(p);
-	if (tmpl_render(w->t, name, p, &vars, &html) < 0) {
-		error_at(p->src, 0, "while rendering %s with template '%s'", p->url, name);
+	if (tmpl_render(w->t, tmpl_name_for(p), p, &vars, &html) < 0)
 		goto out;
-	}
 	if (b->opts->inject_html)
 		inject(&html, b->opts->inject_html);
 	rc = output_write(b->out, p->out, html.data, html.len, p->src);
@@ -424,6 +419,22 @@ static int render_all(struct build *b, struct page **queue, size_t n, bool answe
 	return rc;
 }
 
+/* Every page's template must exist; report it at the front matter line that names it. */
+static int check_templates(struct build *b)
+{
+	int rc = 0;
+	for (size_t i = 0; i < b->model.npages; i++) {
+		const struct page *p = b->model.pages[i];
+		const char *name = tmpl_name_for(p);
+		if (strcmp(p->kind_name, "404") && !tmpl_exists(&b->cfg, name)) {
+			const struct fm_value *v = fm_get(p->fm, "template");
+			rc = error_at(p->file, v ? v->line : 0, "unknown template '%s' (not in templates/ nor in the default theme)",
+			              name);
+		}
+	}
+	return rc;
+}
+
 /* --- checks after rendering ---------------------------------------------------------- */
 
 static bool page_has_id(const struct page *p, const char *id)
@@ -455,10 +466,8 @@ static int check_anchors(struct build *b)
 			if (!t)
 				continue; /* a file, not a page: no anchors to check */
 			if (!page_has_id(t, l->fragment)) {
-				char *file = xasprintf("%s/%s", b->opts->source, p->src);
-				rc = error_at(file, l->line, "broken link '%s': %s has no anchor '#%s'", l->written, t->url,
+				rc = error_at(p->file, l->line, "broken link '%s': %s has no anchor '#%s'", l->written, t->url,
 				              l->fragment);
-				free(file);
 			}
 		}
 	}
@@ -504,7 +513,7 @@ static int write_aliases(struct build *b)
 		for (size_t k = 0; p->aliases && p->aliases[k]; k++) {
 			const char *alias = p->aliases[k];
 			char *out = alias_out(alias);
-			char *file = xasprintf("%s/%s", b->opts->source, p->src);
+			const char *file = p->file;
 			const struct fm_value *v = fm_get(p->fm, "aliases");
 			int line = v && k < v->n ? v->items[k].line : 0;
 			if (!out || !fs_rel_is_safe(out, strlen(out)) || strchr(alias, '\\') || alias[0] != '/') {
@@ -534,7 +543,6 @@ static int write_aliases(struct build *b)
 				buf_printf(&map, "    %s %s;\n", alias, target.data);
 				buf_release(&target);
 			}
-			free(file);
 			free(out);
 		}
 	}
@@ -742,6 +750,8 @@ int site_build(const struct build_opts *opts, struct build_stats *stats)
 	if (content_resolve(&b.model, b.cfg.news_url) < 0 || faq_check(&b.model) < 0) /* 4 */
 		goto out;
 	collect_files(&b);
+	if (check_templates(&b) < 0)
+		goto out;
 	if (!(b.out = output_begin(opts->dest)))
 		goto out;
 

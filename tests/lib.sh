@@ -52,10 +52,10 @@ test_cmp() { diff -ru "$1" "$2"; }
 grep_q() { grep -qF -- "$1" "$2" || { echo "missing '$1' in $2"; return 1; }; }
 grep_not() { if grep -qF -- "$1" "$2"; then echo "unexpected '$1' in $2"; return 1; fi; }
 
-# Runs a command expected to fail with exit status $1; its stderr lands in ./err.
+# Runs a command expected to fail with exit status $1; stderr lands in ./err, stdout in ./.stdout.
 expect_exit() {
 	want=$1; shift
-	set +e; "$@" >out 2>err; got=$?; set -e
+	set +e; "$@" >.stdout 2>err; got=$?; set -e
 	[ "$got" = "$want" ] || { echo "exit $got, want $want"; cat err; return 1; }
 }
 

@@ -1,0 +1,106 @@
+#!/bin/sh
+# Bad input: each case reports one clear file:line error, exits 1 and leaves the previous
+# output exactly as it was.
+. "$(dirname "$0")/lib.sh"
+
+good_site() {
+	rm -rf site out snap && mkdir -p site/content/docs site/templates
+	site_page site/content/_index.md 'title: Home' 'Hello.'
+	site_page site/content/docs/a.md 'title: A' '## Part one
+
+Text.'
+	nfsite build -q --source site --dest out && cp -r out snap
+}
+
+# bad_case 'description' 'commands that break the site' 'expected stderr (grep -E)'
+bad_case() {
+	BAD_SETUP=$2 BAD_PATTERN=$3
+	test_expect_success "$1" '
+		good_site && eval "$BAD_SETUP" &&
+		expect_exit 1 "$NFSITE" build -q --source site --dest out &&
+		{ grep -Eq -- "$BAD_PATTERN" err || { echo "stderr was:"; cat err; exit 1; }; } &&
+		diff -r snap out
+	'
+}
+
+bad_case 'unclosed front matter' \
+	'printf -- "---\ntitle: x\nno end\n" >site/content/b.md' \
+	'site/content/b.md:1: error: unclosed front matter'
+bad_case 'invalid YAML' \
+	'printf -- "---\ntitle: [oops\n---\nx\n" >site/content/b.md' \
+	'site/content/b.md:[23]: error: invalid YAML'
+bad_case 'a front matter value of the wrong type' \
+	'printf -- "---\ntitle: T\nweight: heavy\n---\nx\n" >site/content/b.md' \
+	"site/content/b.md:3: error: front matter 'weight' must be an integer, not a string"
+bad_case 'a date that is not a date' \
+	'printf -- "---\ntitle: T\ndate: yesterday\n---\nx\n" >site/content/b.md' \
+	"site/content/b.md:3: error: front matter 'date' must be a date"
+bad_case 'non-UTF-8 bytes' \
+	'printf -- "---\ntitle: T\n---\nline\nbad \\377 byte\n" >site/content/b.md' \
+	'site/content/b.md:5: error: invalid UTF-8'
+bad_case 'an unknown template name' \
+	'printf -- "---\ntitle: T\ntemplate: nosuch.html\n---\nx\n" >site/content/b.md' \
+	"site/content/b.md:3: error: unknown template 'nosuch.html'"
+bad_case 'a Lua syntax error in a template' \
+	'printf "<p>\n{%% if then %%}\n</p>\n" >site/templates/page.html' \
+	'site/templates/page.html:2: error: .*unexpected symbol'
+bad_case 'a Lua runtime error in a template' \
+	'printf "<p>\n\n{{ page.nothing.here }}\n</p>\n" >site/templates/page.html' \
+	"site/templates/page.html:3: error: attempt to index a nil value"
+bad_case 'an unbalanced block in a template' \
+	'printf "{%% block main %%}\n<p>x</p>\n" >site/templates/page.html' \
+	'site/templates/page.html:3: error: block without endblock'
+bad_case 'a Lua syntax error in site.lua' \
+	'printf "return {\n  title = \"x\"\n  base_url = 1,\n}\n" >site/site.lua' \
+	'site/site.lua:3: error: .*expected'
+bad_case 'a Lua runtime error in site.lua' \
+	'printf "local t = nil\n\nreturn { title = t.x }\n" >site/site.lua' \
+	'site/site.lua:3: error: attempt to index a nil value'
+bad_case 'a wrongly typed value in site.lua' \
+	'printf "return {\n  title = \"x\",\n  base_url = 42,\n}\n" >site/site.lua' \
+	"site/site.lua:3: error: 'base_url' must be a string"
+bad_case 'a runtime error in a site.lua hook' \
+	'printf "return {\n  hooks = { page = function(p)\n    error(\"hook broke\")\n  end },\n}\n" >site/site.lua' \
+	'site/site.lua:3: error: hook broke'
+bad_case 'two pages mapping to one URL' \
+	'mkdir -p site/content/docs/a && printf -- "---\ntitle: B\n---\nx\n" >site/content/docs/a/index.md' \
+	'site/content/docs/a/index.md: error: URL /docs/a/ is already taken by site/content/docs/a.md'
+bad_case 'an alias escaping the output folder' \
+	'printf -- "---\ntitle: T\naliases: [/../../etc/evil/]\n---\nx\n" >site/content/b.md' \
+	"site/content/b.md:3: error: alias '/../../etc/evil/' must be a URL path inside the site"
+bad_case 'a slug escaping the output folder' \
+	'printf -- "---\ntitle: T\nslug: ../../evil\n---\nx\n" >site/content/b.md' \
+	"site/content/b.md:3: error: slug '../../evil' is not a single safe path component"
+bad_case 'a broken internal link' \
+	'printf -- "---\ntitle: T\n---\n\nsee [x](nope.md)\n" >site/content/b.md' \
+	"site/content/b.md:5: error: broken link 'nope.md'"
+bad_case 'a broken anchor in another page' \
+	'printf -- "---\ntitle: T\n---\n\n\nsee [x](docs/a.md#part-two)\n" >site/content/b.md' \
+	"site/content/b.md:6: error: broken link 'docs/a.md#part-two'"
+bad_case 'a symlink pointing out of the site' \
+	'ln -s /etc/passwd site/content/passwd.md' \
+	'site/content/passwd.md: error: symbolic link points outside the site folder'
+if [ "$(id -u)" != 0 ]; then
+	bad_case 'an unreadable file' \
+		'printf -- "---\ntitle: T\n---\nx\n" >site/content/b.md && chmod 000 site/content/b.md' \
+		'site/content/b.md: error: cannot read'
+else
+	bad_case 'an unreadable file (root reads everything: a dangling link stands in)' \
+		'ln -s no-such-file.md site/content/b.md' \
+		'site/content/b.md: error: symbolic link points outside the site folder \(or nowhere\)'
+fi
+test_expect_success 'an empty content folder' '
+	rm -rf site out && mkdir -p site/content &&
+	expect_exit 1 "$NFSITE" build -q --source site --dest out &&
+	grep -q "site/content: error: no pages" err && test ! -e out
+'
+test_expect_success 'a missing source folder' '
+	rm -rf out && expect_exit 1 "$NFSITE" build -q --source no-such-site --dest out &&
+	grep -q "no-such-site: error: site folder does not exist" err && test ! -e out
+'
+test_expect_success 'every error is one line naming the file' '
+	good_site && printf -- "---\ntitle: [oops\n---\nx\n" >site/content/b.md &&
+	expect_exit 1 "$NFSITE" build -q --source site --dest out &&
+	test "$(grep -c "error:" err)" = 1
+'
+test_done
