@@ -186,21 +186,21 @@ static int read_bug_list(struct rest *r, const char *what, long **ids, size_t *n
 	if (check_body(r, what) < 0)
 		return -1;
 	sqlite3_stmt *s = query(r,
-		"SELECT json_extract(value, '$.id'), json_extract(value, '$.summary'),"
-		" json_extract(value, '$.classification'), json_extract(value, '$.product'),"
-		" json_extract(value, '$.component'), json_extract(value, '$.version'),"
-		" json_extract(value, '$.platform'), json_extract(value, '$.op_sys'),"
-		" json_extract(value, '$.status'), json_extract(value, '$.resolution'),"
-		" json_extract(value, '$.severity'), json_extract(value, '$.priority'),"
-		" json_extract(value, '$.target_milestone'), json_extract(value, '$.whiteboard'),"
-		" json_extract(value, '$.url'),"
-		" (SELECT group_concat(j.value, ', ') FROM json_each(value, '$.keywords') j),"
-		" (SELECT group_concat(j.value, ', ') FROM json_each(value, '$.alias') j),"
-		" json_extract(value, '$.creator'), json_extract(value, '$.assigned_to'),"
-		" json_extract(value, '$.qa_contact'), json_extract(value, '$.creation_time'),"
-		" json_extract(value, '$.last_change_time'), json_array_length(value, '$.cc'),"
-		" json_extract(value, '$.dupe_of'), json_array_length(value, '$.groups'), value"
-		" FROM json_each(?1, '$.bugs')");
+		"SELECT json_extract(b.value, '$.id'), json_extract(b.value, '$.summary'),"
+		" json_extract(b.value, '$.classification'), json_extract(b.value, '$.product'),"
+		" json_extract(b.value, '$.component'), json_extract(b.value, '$.version'),"
+		" json_extract(b.value, '$.platform'), json_extract(b.value, '$.op_sys'),"
+		" json_extract(b.value, '$.status'), json_extract(b.value, '$.resolution'),"
+		" json_extract(b.value, '$.severity'), json_extract(b.value, '$.priority'),"
+		" json_extract(b.value, '$.target_milestone'), json_extract(b.value, '$.whiteboard'),"
+		" json_extract(b.value, '$.url'),"
+		" (SELECT group_concat(j.value, ', ') FROM json_each(b.value, '$.keywords') j),"
+		" (SELECT group_concat(j.value, ', ') FROM json_each(b.value, '$.alias') j),"
+		" json_extract(b.value, '$.creator'), json_extract(b.value, '$.assigned_to'),"
+		" json_extract(b.value, '$.qa_contact'), json_extract(b.value, '$.creation_time'),"
+		" json_extract(b.value, '$.last_change_time'), json_array_length(b.value, '$.cc'),"
+		" json_extract(b.value, '$.dupe_of'), json_array_length(b.value, '$.groups'), b.value"
+		" FROM json_each(?1, '$.bugs') AS b");
 	if (!s)
 		return -1;
 	struct buf created = BUF_INIT, changed = BUF_INIT;
