@@ -129,7 +129,7 @@ struct external {
 	char *url;      /* normalised, without fragment */
 	char *host;
 	long page, line; /* first place that links here */
-	long npages;
+	long npages, last_page;
 	/* result */
 	bool done, running, use_get, cached, got_body;
 	long status;     /* final HTTP status; 0 when the request failed */
@@ -647,7 +647,10 @@ static void add_external(struct checker *ck, const char *url, long page, long li
 	bool added;
 	long *idx = strmap_put(&ck->ext_index, url, strlen(url), &added);
 	if (!added) {
-		ck->ext[*idx].npages++; /* links are distinct within a page */
+		struct external *x = &ck->ext[*idx];
+		if (x->last_page != page) /* pages come in order */
+			x->npages++;
+		x->last_page = page;
 		return;
 	}
 	if (ck->next == ck->capext)
@@ -658,6 +661,7 @@ static void add_external(struct checker *ck, const char *url, long page, long li
 	x->page = page;
 	x->line = line;
 	x->npages = 1;
+	x->last_page = page;
 	*idx = (long)ck->next++;
 }
 

@@ -8,7 +8,9 @@ Binds 127.0.0.1 on a free port, writes the port to PORTFILE and serves until kil
   /redirect   301 -> /ok       /loop       302 -> /loop   /ratelimit  429
   /slow       200 after 5 s    /reset      connection reset (RST, no answer)
   /nohead     405 to HEAD, 200 to GET
-  /__stats    request counts, one "METHOD PATH COUNT" line each (not counted itself)
+  /hold       200 after 0.3 s (for the per-host connection limit)
+  /__stats    request counts, one "METHOD PATH COUNT" line each, and "max-inflight N":
+              the most requests that were being answered at once (not counted itself)
 """
 import socket
 import struct
@@ -19,6 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 counts = {}
 lock = threading.Lock()
+inflight = 0
+max_inflight = 0
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -38,14 +42,24 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def route(self):
+        global inflight, max_inflight
         path = self.path.split("?", 1)[0]
         if path == "/__stats":
             with lock:
                 text = "".join("%s %d\n" % (k, v) for k, v in sorted(counts.items()))
+                text += "max-inflight %d\n" % max_inflight
             return self.answer(200, text.encode())
         with lock:
             key = "%s %s" % (self.command, path)
             counts[key] = counts.get(key, 0) + 1
+            if path == "/hold":
+                inflight += 1
+                max_inflight = max(max_inflight, inflight)
+        if path == "/hold":
+            time.sleep(0.3)
+            with lock:
+                inflight -= 1  # before answering: the client cannot start another yet
+            return self.answer(200, b"held\n")
         if path == "/ok":
             return self.answer(200, b"ok\n")
         if path == "/redirect":

@@ -1,0 +1,116 @@
+#!/bin/sh
+# nfsite check --external against tests/httpd-fixture.py on 127.0.0.1: 200, redirects,
+# 404/500, a slow answer past --timeout, a reset connection, HEAD refused, 429, the
+# per-host connection limit, and the SQLite cache on a second run. A URL is reported once,
+# at its first use in page order (docs/index.html comes before index.html).
+. "$(dirname "$0")/lib.sh"
+
+python3 "$ROOT/tests/httpd-fixture.py" port &
+FIXTURE_PID=$!
+i=0
+until [ -s port ] || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.1; done
+P=$(cat port 2>/dev/null)
+[ -n "$P" ] || { echo "fixture server did not start"; kill $FIXTURE_PID; exit 1; }
+H=http://127.0.0.1:$P
+stats() { curl -s "$H/__stats"; }
+
+mkdir -p hold
+{
+	echo '<html><body>'
+	for n in 1 2 3 4 5 6 7 8; do echo "<a href=\"$H/hold?n=$n\">hold $n</a>"; done
+	echo '</body></html>'
+} >hold/index.html
+
+mkdir -p site/docs
+cat >site/index.html <<HTML
+<html><body>
+<a href="$H/ok">ok</a>
+<a href="$H/redirect">moved</a>
+<a href="$H/missing">missing</a>
+<a href="$H/error">error</a>
+<a href="$H/slow">slow</a>
+<a href="$H/reset">reset</a>
+<a href="$H/nohead">no HEAD</a>
+<a href="$H/ratelimit">rate limited</a>
+<a href="$H/ok#section">ok with a fragment</a>
+</body></html>
+HTML
+cat >site/docs/index.html <<HTML
+<html><body>
+<a href="$H/missing">missing again</a>
+<a href="$H/ok">ok again</a>
+</body></html>
+HTML
+
+test_expect_success 'fixture server is up' '
+	test -n "$P" && stats | grep -q max-inflight
+'
+
+test_expect_success 'at most 2 requests per host at a time' '
+	nfsite check --dest hold --external --cache hold.sqlite --jobs 8 >out 2>err &&
+	cat out err &&
+	stats >s1 && cat s1 &&
+	grep -q "^HEAD /hold 8$" s1 &&
+	grep -q "^max-inflight [12]$" s1
+'
+
+test_expect_success 'first run: broken, redirected, slow, reset and limited links' '
+	expect_exit 1 nfsite check --dest site --external --cache cache.sqlite --timeout 1 &&
+	cat .stdout err &&
+	grep_q "docs/index.html:2: error: broken link '"'"'$H/missing'"'"' (HTTP 404; also on 1 more page)" err &&
+	grep_q "index.html:5: error: broken link '"'"'$H/error'"'"' (HTTP 500)" err &&
+	grep_q "index.html:6: error: broken link '"'"'$H/slow'"'"' (timed out after 1 s)" err &&
+	grep -q "index.html:7: error: broken link '"'"'$H/reset'"'"' (.*reset.*)" err &&
+	grep_q "index.html:3: warning: link '"'"'$H/redirect'"'"' redirects (HTTP 301) to '"'"'$H/ok'"'"' (HTTP 200)" err &&
+	grep_q "index.html:9: warning: link '"'"'$H/ratelimit'"'"' rate limited (HTTP 429), retry later" err &&
+	! grep -q "link '"'"'$H/ok'"'"'\|nohead" err &&
+	test "$(grep -c error: err)" = 4 &&
+	grep -q "(8 external URLs, 0 from the cache): 4 broken, 1 redirected, 1 rate limited" .stdout
+'
+
+test_expect_success 'HEAD refused with 405 falls back to GET; HEAD is enough elsewhere' '
+	stats >s2 && cat s2 &&
+	grep -q "^HEAD /nohead 1$" s2 &&
+	grep -q "^GET /nohead 1$" s2 &&
+	grep -q "^HEAD /ok 2$" s2 &&
+	! grep -q "^GET /ok " s2 &&
+	grep -q "^HEAD /missing 1$" s2
+'
+
+test_expect_success 'the cache holds definite answers with their time' '
+	sqlite3 cache.sqlite "SELECT url, status, first_status FROM links ORDER BY url" >rows &&
+	cat rows &&
+	grep -q "/error|500|500$" rows &&
+	grep -q "/missing|404|404$" rows &&
+	grep -q "/nohead|200|200$" rows &&
+	grep -q "/ok|200|200$" rows &&
+	grep -q "/redirect|200|301$" rows &&
+	! grep -q "/slow\|/reset\|/ratelimit" rows &&
+	test "$(sqlite3 cache.sqlite "SELECT count(*) FROM links WHERE checked_at > strftime(\"%s\",\"now\") - 600")" = 5
+'
+
+test_expect_success 'second run answers cached links without asking the server again' '
+	stats | grep -v "slow\|reset\|ratelimit\|max-inflight" >before &&
+	expect_exit 1 nfsite check --dest site --external --cache cache.sqlite --timeout 1 &&
+	cat .stdout &&
+	stats | grep -v "slow\|reset\|ratelimit\|max-inflight" >after &&
+	test_cmp before after &&
+	grep -q "(8 external URLs, 5 from the cache): 4 broken, 1 redirected, 1 rate limited" .stdout &&
+	grep -q "/missing'"'"' (HTTP 404" err &&
+	grep -q "/redirect'"'"' redirects (HTTP 301)" err
+'
+
+test_expect_success '--max-age 0 asks again' '
+	expect_exit 1 nfsite check --dest site --external --cache cache.sqlite --timeout 1 --max-age 0 &&
+	grep -q "(8 external URLs, 0 from the cache)" .stdout &&
+	stats | grep -q "^HEAD /ok 4$"
+'
+
+test_expect_success 'default cache lives in SOURCE/.nfsite-cache/links.sqlite' '
+	mkdir -p src &&
+	expect_exit 1 nfsite check --source src --dest site --external --timeout 1 &&
+	test -f src/.nfsite-cache/links.sqlite
+'
+
+kill $FIXTURE_PID
+test_done
