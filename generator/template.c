@@ -541,6 +541,9 @@ static int run_template(lua_State *L, struct tmpl *t, const char *name, struct b
 	int env = lua_gettop(L);
 	int rc = -1;
 	char *current = xstrdup(name);
+	/* A partial renders inside a block of its caller: keep the caller's blocks. */
+	lua_getfield(L, env, "__blocks");
+	int saved_blocks = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_newtable(L);
 	lua_setfield(L, env, "__blocks");
 	for (int hops = 0;; hops++) {
@@ -585,6 +588,9 @@ static int run_template(lua_State *L, struct tmpl *t, const char *name, struct b
 	rc = 0;
 out:
 	free(current);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, saved_blocks);
+	lua_setfield(L, env, "__blocks");
+	luaL_unref(L, LUA_REGISTRYINDEX, saved_blocks);
 	lua_settop(L, env - 1);
 	return rc;
 }
