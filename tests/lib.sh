@@ -29,7 +29,9 @@ fi
 test_expect_success() {
 	test_count=$((test_count + 1))
 	desc=$1
-	if (set -e; eval "$2") >"$TRASH/.out.$test_count" 2>&1; then
+	# Not inside `if`: there the shell would ignore set -e for the whole body.
+	(set -e; eval "$2") >"$TRASH/.out.$test_count" 2>&1
+	if [ $? = 0 ]; then
 		printf 'ok %d - %s\n' "$test_count" "$desc"
 		printf 'pass\t%s\t%s\n' "$SCRIPT" "$desc" >>"$TEST_RESULTS"
 	else
