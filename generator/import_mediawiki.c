@@ -1113,11 +1113,16 @@ static bool get_page(struct mw_wiki *w, long long id, struct page_info *pi)
 	return ok;
 }
 
-static void page_url(const struct mw_wiki *w, const char *slug, struct buf *url)
+/* A page's URL path. Slugs hold only [a-z0-9.-] and UTF-8 letters, so the raw form is
+ * safe in Markdown and is what the build resolves; encoded for HTTP headers. */
+static void page_url(const struct mw_wiki *w, const char *slug, bool encoded, struct buf *url)
 {
 	buf_puts(url, w->url_prefix);
 	buf_putc(url, '/');
-	buf_add_urlenc(url, slug, strlen(slug));
+	if (encoded)
+		buf_add_urlenc(url, slug, strlen(slug));
+	else
+		buf_puts(url, slug);
 	buf_putc(url, '/');
 }
 
@@ -1136,7 +1141,7 @@ int mw_wiki_link_target(void *wiki, const char *title, struct buf *url)
 		/* pi now describes the final page */
 	}
 	if (!strcmp(pi.status, "page") && pi.slug.len) {
-		page_url(w, pi.slug.data, url);
+		page_url(w, pi.slug.data, false, url);
 		found = 1;
 	}
 out:
@@ -1961,7 +1966,7 @@ static int write_redirect_maps(struct mw_wiki *w, const struct opts *o, const ch
 		if (!map_safe(title))
 			continue;
 		buf_reset(&target);
-		page_url(w, slug, &target);
+		page_url(w, slug, true, &target);
 		if (frag && *frag) {
 			buf_putc(&target, '#');
 			for (const char *p = frag; *p; p++)

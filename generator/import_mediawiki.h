@@ -34,7 +34,7 @@ int mw_wiki_open(const char *path, bool is_xml, struct mw_wiki **out);
 int mw_wiki_template(void *wiki, const char *name, struct buf *out);
 /* wikitext_opts.link_target (arg = the struct mw_wiki *): for a title (namespace
  * prefix, spaces or underscores, no fragment) appends the URL of its converted page
- * ("/wiki/slug/", percent-encoded, redirects followed) and returns 1; returns 0 when
+ * ("/wiki/slug/", redirects followed) and returns 1; returns 0 when
  * the page does not exist or is not converted (templates, for instance). */
 int mw_wiki_link_target(void *wiki, const char *title, struct buf *url);
 /* mw_wiki_free(NULL) does nothing. */
