@@ -5,9 +5,10 @@ BIN      ?= nfsite
 CC       ?= cc
 PKGS     := libcmark-gfm yaml-0.1 lua5.4 sqlite3 libxml-2.0 libcurl libmicrohttpd zlib
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -pthread \
+# Always on, whatever CFLAGS the caller passes (sanitizer and fuzz builds).
+NF_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -pthread \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I$(O) -Igenerator
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lm -pthread
+NF_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lm -pthread
 SRCS     := $(sort $(wildcard generator/*.c))
 OBJS     := $(patsubst generator/%.c,$(O)/%.o,$(SRCS)) $(O)/theme_data.o
 THEME    := $(sort $(shell find theme -type f 2>/dev/null))
@@ -20,17 +21,17 @@ deps:
 	@scripts/install-deps.sh build
 
 $(BIN): $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(NF_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(NF_LIBS)
 
 $(O)/%.o: generator/%.c $(wildcard generator/*.h) | $(O)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(NF_CFLAGS) -c -o $@ $<
 
 # The bundled default theme (theme/) is compiled into the binary so a folder
 # holding only content/ builds with no set-up.
 $(O)/theme_data.c: scripts/embed.sh $(THEME) | $(O)
 	scripts/embed.sh theme > $@.tmp && mv $@.tmp $@
 $(O)/theme_data.o: $(O)/theme_data.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(NF_CFLAGS) -c -o $@ $<
 
 $(O):
 	mkdir -p $(O)
@@ -41,7 +42,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/unit/%,$(wildcard tests/unit/*.c))
 unit: $(UNIT_BINS)
 $(O)/unit/%: tests/unit/%.c $(LIBOBJS)
 	@mkdir -p $(O)/unit
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(NF_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(NF_LIBS)
 
 site: all
 	./$(BIN) build --source . --dest public
