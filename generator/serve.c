@@ -721,8 +721,6 @@ static void watch_read(struct watcher *w, bool *changed, bool *css_only)
 
 /* ---- building ------------------------------------------------------------------- */
 
-#pragma weak site_build /* until site.c lands in the tree */
-
 static void serve_build(struct server *srv, bool css_only)
 {
 	struct buf errs = BUF_INIT;
@@ -738,10 +736,7 @@ static void serve_build(struct server *srv, bool css_only)
 	int rc;
 	log_reset_count(); /* site_build judges by the errors of this run */
 	log_capture(&errs);
-	if (site_build)
-		rc = site_build(&o, &st);
-	else
-		rc = error_at(NULL, 0, "this nfsite has no site build yet; use --dir");
+	rc = site_build(&o, &st);
 	log_capture(NULL);
 	pthread_mutex_lock(&srv->lock);
 	bool was_bad = srv->failed || !srv->ready;
