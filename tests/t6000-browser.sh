@@ -11,7 +11,12 @@ PIPAPO=/docs/pipapo/lookup/
 if ! command -v node >/dev/null 2>&1 || [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ] ||
    [ ! -d "$ROOT/tests/node_modules/playwright-core" ]; then
 	test_skip 'browser tests' 'needs node, /usr/bin/chromium and tests/node_modules (scripts/install-deps.sh test)'
-	test_done
+	test_expect_success 'the /search/ page shows results for ?q= and lists every page without JavaScript' '
+	test -f fixture/search/index.html &&
+	browser searchpage.mjs "$FIXTURE" "fixture for" /faq/#what-is-this
+'
+
+test_done
 	exit 0
 fi
 
@@ -83,6 +88,11 @@ test_expect_success 'search finds an FAQ question and Enter lands on its anchor'
 
 test_expect_success 'search in the fixture site finds its only question' '
 	browser search.mjs "$FIXTURE" "fixture for" /faq/#what-is-this
+'
+
+test_expect_success 'the /search/ page shows results for ?q= and lists every page without JavaScript' '
+	test -f fixture/search/index.html &&
+	browser searchpage.mjs "$FIXTURE" "fixture for" /faq/#what-is-this
 '
 
 test_done
