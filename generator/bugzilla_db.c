@@ -19,6 +19,7 @@ static int collate_bugzilla(void *arg, int la, const void *a, int lb, const void
 {
 	const unsigned char *p = a, *q = b;
 	int n = la < lb ? la : lb;
+	(void)arg;
 	for (int i = 0; i < n; i++) {
 		int c = tolower(p[i]), d = tolower(q[i]);
 		if (c != d)

@@ -308,6 +308,7 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 {
 	struct xml_reader *r = ctx;
 	const char *name = (const char *)localname;
+	(void)prefix, (void)uri, (void)nns, (void)ns, (void)ndefaulted;
 	r->depth++;
 	buf_reset(&r->text);
 	r->text_too_big = false;
@@ -437,6 +438,7 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, c
 {
 	struct xml_reader *r = ctx;
 	const char *name = (const char *)localname;
+	(void)prefix, (void)uri;
 	int depth = r->depth--;
 	if (r->failed || !r->bug_depth)
 		return;

@@ -46,7 +46,7 @@ struct bz_stage {
 	struct bz_opts opts;
 	struct counts bugs, comments, attachments, history;
 	size_t placeholders, cleaned;
-	struct buf skips; /* JSON array members */
+	struct buf skips, holders; /* JSON array members */
 	size_t nskips;
 	bool has_history;
 };
@@ -477,6 +477,7 @@ struct bz_stage *bz_stage_new(const char *source, const struct bz_opts *opts)
 	st->source = source;
 	st->opts = *opts;
 	buf_init(&st->skips);
+	buf_init(&st->holders);
 	if (sqlite3_open("", &st->db) != SQLITE_OK ||
 	    sqlite3_exec(st->db, stage_schema, NULL, NULL, NULL) != SQLITE_OK) {
 		error_at(source, 0, "cannot create the staging database: %s", sqlite3_errmsg(st->db));
@@ -495,6 +496,7 @@ void bz_stage_free(struct bz_stage *st)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_close(st->db);
 	buf_release(&st->skips);
+	buf_release(&st->holders);
 	free(st);
 }
 
@@ -735,8 +737,15 @@ int bz_stage_attachment(struct bz_stage *st, const char *src, const struct bz_at
 	st->attachments.read++;
 	if (a->missing) {
 		st->placeholders++;
-		/* listed with the skips, but the attachment itself is written */
-		note_skip(st, src, a->line, "attachment-data", a->id, a->missing);
+		/* the attachment is written, its data replaced by a placeholder */
+		if (st->placeholders <= 1000) {
+			buf_puts(&st->holders, st->placeholders > 1 ? ",\n    {\"id\": " : "\n    {\"id\": ");
+			json_str(&st->holders, a->id);
+			buf_puts(&st->holders, ", \"reason\": ");
+			json_str(&st->holders, a->missing);
+			buf_putc(&st->holders, '}');
+		}
+		warn_at(src, a->line, "attachment %s stored without its data: %s", a->id, a->missing);
 	}
 	/* A safe file name: the last path component, no control characters. */
 	struct buf fname = BUF_INIT;
@@ -1060,8 +1069,9 @@ static int write_report(struct bz_stage *st, const char *path, const char *out_p
 	report_counts(&b, "attachments", &st->attachments, false);
 	report_counts(&b, "history", &st->history, false);
 	buf_printf(&b, "  \"attachment_placeholders\": %zu,\n  \"texts_repaired\": %zu,\n"
-		   "  \"has_history\": %s,\n  \"skipped\": [%s\n  ]\n}\n",
-		   st->placeholders, st->cleaned, st->has_history ? "true" : "false", st->skips.data);
+		   "  \"has_history\": %s,\n  \"skipped\": [%s\n  ],\n  \"placeholders\": [%s\n  ]\n}\n",
+		   st->placeholders, st->cleaned, st->has_history ? "true" : "false", st->skips.data,
+		   st->holders.data);
 	int rc = fs_write_atomic(path, b.data, b.len);
 	buf_release(&b);
 	return rc;
