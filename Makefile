@@ -67,6 +67,11 @@ bench: all
 	@scripts/install-deps.sh bench
 	@bench/run.sh
 
+# libFuzzer targets in tests/fuzz/, built with clang; FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
 format:
 	clang-format -i generator/*.c generator/*.h
 
