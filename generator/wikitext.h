@@ -25,6 +25,13 @@ struct wikitext_opts {
 	                    const char *const *values, size_t nargs, struct buf *out);
 	void *arg;
 	int max_depth; /* template and nesting depth limit; 0 means the default (40) */
+	/* Added fields (may stay NULL): the wiki's name, for {{SITENAME}} and the project
+	 * namespace ("Netfilter wiki:About"); the article path with "$1" for the DB key,
+	 * used for links when link_target is NULL and by {{localurl:}} (default
+	 * "/wiki/index.php/$1", MediaWiki's own form, which the importer's redirect map
+	 * resolves). */
+	const char *sitename;
+	const char *article_path;
 };
 
 struct wikitext_result {
@@ -38,6 +45,11 @@ struct wikitext_result {
 	char *redirect;        /* target of #REDIRECT (with #fragment), or NULL */
 	char *displaytitle;    /* from {{DISPLAYTITLE:}}, or NULL */
 	bool notoc;            /* __NOTOC__ */
+	/* Added fields. */
+	bool toc;              /* __TOC__ or __FORCETOC__ */
+	char *defaultsort;     /* from {{DEFAULTSORT:}}, or NULL */
+	char **magic_words;    /* every __WORD__ met (recorded, removed from the text) */
+	size_t nmagic_words;
 };
 
 /* Converts src. Never fails on bad input (it degrades visibly and reports through
@@ -47,6 +59,6 @@ struct wikitext_result {
 int wikitext_convert(const char *src, size_t len, const struct wikitext_opts *opts,
                      struct wikitext_result *result);
 void wikitext_result_release(struct wikitext_result *result);
-#define WIKITEXT_RESULT_INIT {BUF_INIT, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, false}
+#define WIKITEXT_RESULT_INIT {BUF_INIT, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, false, false, NULL, NULL, 0}
 
 #endif
