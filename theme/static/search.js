@@ -60,7 +60,8 @@
 			var pages = data && Array.isArray(data.pages) ? data.pages : [];
 			docs = [];
 			pages.forEach(function (p) {
-				if (!p || typeof p.u !== 'string')
+				/* site paths only: never a javascript: or other scheme from the index */
+				if (!p || typeof p.u !== 'string' || !/^\/(?!\/)/.test(p.u))
 					return;
 				var t = typeof p.t === 'string' ? p.t : p.u;
 				var h = Array.isArray(p.h) ? p.h : [];
