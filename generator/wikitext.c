@@ -3975,6 +3975,7 @@ static void html_list(struct ctx *c, struct item *it, size_t ni, struct buf *out
 		for (size_t i = 0; i < tmp.len; i++)
 			if (!(tmp.data[i] == '\n' && i + 1 < tmp.len && tmp.data[i + 1] == '\n'))
 				buf_putc(out, tmp.data[i]);
+		buf_release(&tmp);
 	}
 	while (last.len) {
 		char ch = last.data[last.len - 1];

@@ -66,6 +66,15 @@ class Norm(html.parser.HTMLParser):
         self.tokens = []
         self.skip = []     # stack of (tag, depth) of skipped subtrees
         self.stack = []    # open tags, for depth and <pre><code>
+        self.text = []     # text since the last token: words run across dropped tags
+
+    def emit(self, tok):
+        self.flush()
+        self.tokens.append(tok)
+
+    def flush(self):
+        self.tokens.extend("".join(self.text).split())
+        self.text = []
 
     def skipping(self):
         return bool(self.skip)
@@ -89,11 +98,11 @@ class Norm(html.parser.HTMLParser):
         if tag not in KEEP:
             return
         if tag == "a":
-            self.tokens.append("<a " + self.link_of(a.get("href") or "") + ">")
+            self.emit("<a " + self.link_of(a.get("href") or "") + ">")
         elif tag == "img":
-            self.tokens.append("<img>")
+            self.emit("<img>")
         else:
-            self.tokens.append("<" + tag + ">")
+            self.emit("<" + tag + ">")
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -103,6 +112,8 @@ class Norm(html.parser.HTMLParser):
     def handle_endtag(self, tag):
         if tag in VOID:
             return
+        if SYNONYM.get(tag, tag) in KEEP or tag in ("div",):
+            self.flush()
         if tag in self.stack:
             while self.stack:
                 t = self.stack.pop()
@@ -114,7 +125,7 @@ class Norm(html.parser.HTMLParser):
     def handle_data(self, data):
         if self.skipping():
             return
-        self.tokens.extend(data.split())
+        self.text.append(data)
 
     def handle_comment(self, data):
         pass
@@ -180,6 +191,7 @@ def tokens(html_text, link_of):
     n = Norm(link_of)
     n.feed(html_text)
     n.close()
+    n.flush()
     return n.tokens
 
 
