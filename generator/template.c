@@ -133,7 +133,8 @@ int tmpl_compile(const char *file, const char *src, size_t len, struct buf *out)
 			return error_at(file, line_at(src, open), "unclosed '%.2s' tag", open);
 		const char *after = close + 2;
 		bool trim_left = inner < close && *inner == '-';
-		bool trim_right = close > inner && close[-1] == '-';
+		/* "{%-%}": the one '-' trims the left only, or inner would pass inner_end. */
+		bool trim_right = close > inner + trim_left && close[-1] == '-';
 		if (trim_left)
 			inner++;
 		const char *inner_end = trim_right ? close - 1 : close;
@@ -788,6 +789,9 @@ struct tmpl *tmpl_new(lua_State *L, const struct config *cfg, const struct conte
 	t->L = L;
 	t->cfg = cfg;
 	t->json = json_new();
+	/* The page tables live for the whole build while each render makes short-lived
+	 * garbage: the generational collector fits, and keeps GC time per page flat. */
+	lua_gc(L, LUA_GCGEN, 0, 0);
 	lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, "nfsite.compiled");
 	/* The environment templates run in: helpers first, then the standard globals. */
@@ -928,7 +932,5 @@ int tmpl_render(struct tmpl *t, const char *name, const struct page *p, const st
 	lua_settop(L, top + 1);
 	clear_render_fields(L);
 	lua_settop(L, top);
-	/* Let the collector keep up: rendering makes many short-lived strings. */
-	lua_gc(L, LUA_GCSTEP, 0);
 	return rc;
 }
