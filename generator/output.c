@@ -6,6 +6,7 @@
 #include "site.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -142,6 +143,27 @@ bool output_has(struct output *o, const char *rel)
 	return found;
 }
 
+static int write_new(const char *path, const char *data, size_t len, const char *what)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return error_at(what, 0, "cannot stage output: %s", strerror(errno));
+	int rc = 0;
+	for (size_t off = 0; off < len;) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = error_at(what, 0, "cannot stage output: %s", strerror(errno));
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (close(fd) < 0 && rc == 0)
+		rc = error_at(what, 0, "cannot stage output: %s", strerror(errno));
+	return rc;
+}
+
 static bool reserved(const char *rel)
 {
 	return !strncmp(rel, STAGING, strlen(STAGING)) || !strcmp(rel, MANIFEST);
@@ -169,8 +191,10 @@ int output_write(struct output *o, const char *rel, const char *data, size_t len
 	pthread_mutex_unlock(&o->lock);
 	if (same)
 		return 0;
+	/* The staging folder is private to this build, so a plain write is enough: the
+	 * rename at commit is what makes the file appear atomically. */
 	char *tmp = xasprintf("%s/%zu", o->staging, seq);
-	int rc = fs_write_atomic(tmp, data, len);
+	int rc = write_new(tmp, data, len, src ? src : rel);
 	free(tmp);
 	return rc;
 }
