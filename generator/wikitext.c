@@ -3919,10 +3919,12 @@ static void html_list(struct ctx *c, struct item *it, size_t ni, struct buf *out
 		for (size_t i = 0; i < p2.len; i++)
 			if (p2.data[i] == ';')
 				p2.data[i] = ':';
-		while (common < pl && common < last.len && last.data[common] == p2.data[common])
+		/* as doBlockLevels: "same item" compares with ';' read as ':', the common
+		 * length uses the prefix as written */
+		while (common < pl && common < last.len && last.data[common] == p[common])
 			common++;
-		if (pl <= common && common > 0 && pl == last.len) {
-			char ch = p[common - 1];
+		if (pl && !strcmp(last.data, p2.data)) {
+			char ch = p[pl - 1];
 			if (ch == '*' || ch == '#') {
 				buf_puts(out, "</li>\n<li>");
 			} else {

@@ -1,0 +1,178 @@
+#!/bin/sh
+# nfsite wikitext: the wikitext converter as a filter. Golden Markdown for every construct
+# family, hostile input, MediaWiki's fixture pages, limits, usage errors, fidelity.
+. "$(dirname "$0")/lib.sh"
+
+GOLD=$ROOT/tests/golden/wikitext
+MW=$SHARED/fixtures/mediawiki
+
+# Fails when HTML holds an element or attribute MediaWiki would not let through.
+html_safe() {
+	python3 - "$1" <<'PY'
+import html.parser, sys
+BAD = {"script", "style", "iframe", "object", "embed", "form", "input", "meta", "base",
+       "link", "svg", "img", "math", "frame", "frameset", "applet", "textarea", "button"}
+class P(html.parser.HTMLParser):
+    bad = []
+    def handle_starttag(self, tag, attrs):
+        if tag in BAD:
+            self.bad.append("<%s>" % tag)
+        for k, v in attrs:
+            v = (v or "").strip().lower().replace("\t", "").replace("\n", "")
+            if k.startswith("on"):
+                self.bad.append("%s=" % k)
+            if k in ("href", "src", "action", "formaction", "xlink:href") and \
+               v.split(":")[0] in ("javascript", "vbscript", "data"):
+                self.bad.append("%s=%s" % (k, v))
+            if k == "style" and ("url(" in v or "expression" in v):
+                self.bad.append("style=%s" % v)
+p = P()
+p.feed(open(sys.argv[1], encoding="utf-8", errors="replace").read())
+if p.bad:
+    print("unsafe in %s: %s" % (sys.argv[1], ", ".join(p.bad)))
+    sys.exit(1)
+PY
+}
+
+for w in "$GOLD"/*.wiki; do
+	name=$(basename "$w" .wiki)
+	test_expect_success "golden: $name" '
+		nfsite wikitext --title "Test page" <"$w" >out.md 2>err &&
+		test_cmp "$GOLD/$name.md" out.md
+	'
+done
+
+test_expect_success 'hostile markup renders to safe HTML' '
+	nfsite wikitext --to html <"$GOLD/hostile.wiki" >out.html 2>err &&
+	grep_q "&lt;script&gt;alert" out.html &&
+	grep_q "insecure input" out.html &&
+	html_safe out.html
+'
+
+test_expect_success 'usage errors exit 2' '
+	expect_exit 2 nfsite wikitext --to pdf </dev/null &&
+	grep_q "markdown or html" err &&
+	expect_exit 2 nfsite wikitext --bogus </dev/null &&
+	expect_exit 2 nfsite wikitext --title </dev/null &&
+	expect_exit 2 nfsite wikitext --db a.sqlite --xml b.xml </dev/null
+'
+
+test_expect_success 'a wiki that cannot be opened exits 1' '
+	printf "not a database" >bad.sqlite &&
+	expect_exit 1 nfsite wikitext --db bad.sqlite </dev/null
+'
+
+test_expect_success 'empty input gives empty output' '
+	nfsite wikitext </dev/null >out.md &&
+	test ! -s out.md
+'
+
+if [ -d "$MW/reference" ]; then
+	test_expect_success 'every fixture page converts, alone and with its wiki, to safe HTML' '
+		for w in "$MW"/reference/*.wiki; do
+			title=$(python3 -c "import sys,urllib.parse;print(urllib.parse.unquote(sys.argv[1]).replace(\"_\",\" \"))" "$(basename "$w" .wiki)")
+			nfsite wikitext --title "$title" <"$w" >page.md 2>/dev/null ||
+				{ echo "markdown failed: $w"; return 1; }
+			nfsite wikitext --to html --title "$title" --xml "$MW/dump-current.xml" <"$w" >page.html 2>/dev/null ||
+				{ echo "html failed: $w"; return 1; }
+			html_safe page.html || return 1
+		done
+	'
+
+	test_expect_success 'templates and link targets come from --xml and --db' '
+		w="$MW/reference/Netfilter_wiki%3AFormatting_reference.wiki" &&
+		nfsite wikitext --title "Netfilter wiki:Formatting reference" <"$w" >plain.md 2>err1 &&
+		grep_q "{{Tip\\|A tip.}}" plain.md &&
+		grep_q "not converted: template {{Tip}}" err1 &&
+		nfsite wikitext --title "Netfilter wiki:Formatting reference" --xml "$MW/dump-current.xml" <"$w" >xml.md 2>err2 &&
+		grep_q "class=\"nf-tip\"" xml.md &&
+		grep_q "Linux&nbsp;5.10+" xml.md &&
+		grep_q "link to a missing page: Nfct timeout policies" err2 &&
+		cp "$MW/db/nfwiki.sqlite" wiki.sqlite &&
+		nfsite wikitext --title "Netfilter wiki:Formatting reference" --db wiki.sqlite <"$w" >db.md 2>err3 &&
+		grep_q "class=\"nf-tip\"" db.md
+	'
+
+	test_expect_success 'a redirect page converts to a link to its target' '
+		nfsite wikitext --xml "$MW/dump-current.xml" <"$MW/reference/Conntrackd.wiki" >out.md &&
+		grep_q "Redirect to:" out.md &&
+		grep_q "Conntrack-tools#conntrackd" out.md
+	'
+else
+	test_skip 'fixture pages' 'no MediaWiki fixture in $SHARED'
+fi
+
+test_expect_success 'nesting 10,000 deep and unbalanced markup finish' '
+	python3 -c "
+import sys
+n = 10000
+sys.stdout.write(\"{{a|\" * n + \"x\" + \"}}\" * n + \"\\n\")
+sys.stdout.write(\"*\" * n + \" deep list\\n\" + \"#:\" * n + \" mixed\\n\")
+sys.stdout.write(\"{|\\n|\" * 2000 + \"\\n\")
+sys.stdout.write(\"<div>\" * n + \"[[a|\" * n + \"\x27\x27\x27\" * n + \"\\n\")
+sys.stdout.write(\"<ref>\" * n + \"{{{\" * n + \"[http://x \" * n + \"\\n\")
+" >deep.wiki &&
+	nfsite wikitext --to html <deep.wiki >deep.html 2>err &&
+	test -s deep.html &&
+	grep_q "limit: list nesting" err &&
+	html_safe deep.html
+'
+
+test_expect_success 'a template that includes itself is reported, not expanded forever' '
+	cat >self.xml <<-XML &&
+	<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11" xml:lang="en">
+	  <siteinfo><sitename>Test</sitename><namespaces><namespace key="10" case="first-letter">Template</namespace></namespaces></siteinfo>
+	  <page><title>Template:Self</title><ns>10</ns><id>1</id>
+	    <revision><id>1</id><timestamp>2020-01-01T00:00:00Z</timestamp><contributor><username>A</username><id>1</id></contributor>
+	      <model>wikitext</model><format>text/x-wiki</format><text xml:space="preserve">again {{Self}} and {{Other}}</text></revision></page>
+	  <page><title>Template:Other</title><ns>10</ns><id>2</id>
+	    <revision><id>2</id><timestamp>2020-01-01T00:00:00Z</timestamp><contributor><username>A</username><id>1</id></contributor>
+	      <model>wikitext</model><format>text/x-wiki</format><text xml:space="preserve">other {{Self}}</text></revision></page>
+	</mediawiki>
+	XML
+	echo "{{Self}}" | nfsite wikitext --xml self.xml >out.md 2>err &&
+	grep_q "again" out.md &&
+	grep_q "Template loop detected" out.md &&
+	grep_q "template loop {{Self}}" err
+'
+
+test_expect_success 'a 5 MB page converts' '
+	python3 -c "
+import sys
+bits = [\"== Head ==\\n\", \"* item [[Main Page]]\\n\", \"\x27\x27it\x27\x27 \x27\x27\x27b\x27\x27\x27 \",
+        \"<ref>n</ref> \", \"{|\\n| a || b\\n|}\\n\", \"[http://x.org y] \", \"&amp; \", \"\\n\",
+        \"<script>x</script> \", \"{{#if:1|a|b}} \"]
+out, i = [], 0
+size = 0
+while size < 5 * 1024 * 1024:
+    b = bits[(i * 7919) % len(bits)]; out.append(b); size += len(b); i += 1
+sys.stdout.write(\"\".join(out))
+" >big.wiki &&
+	nfsite wikitext <big.wiki >big.md &&
+	test $(wc -c <big.md) -gt 1000000
+'
+
+test_expect_success 'invalid UTF-8 and NUL bytes become U+FFFD' '
+	printf "a\377b\000c\n" | nfsite wikitext >out.md &&
+	printf "a\357\277\275b\357\277\275c\n" >want.md &&
+	test_cmp want.md out.md
+'
+
+test_expect_success 'unit: the converter API' '
+	"$UNIT/wikitext_test"
+'
+
+if command -v pandoc >/dev/null 2>&1 && [ -d "$MW/reference" ]; then
+	test_expect_success 'fidelity against MediaWiki beats pandoc' '
+		python3 "$ROOT/scripts/fidelity.py" --nfsite "$NFSITE" --fixture "$MW" >ours.txt &&
+		python3 "$ROOT/scripts/fidelity.py" --pandoc --fixture "$MW" >pandoc.txt &&
+		tail -n 1 ours.txt && tail -n 1 pandoc.txt &&
+		ours=$(tail -n 1 ours.txt | cut -d" " -f2) &&
+		base=$(tail -n 1 pandoc.txt | cut -d" " -f2) &&
+		python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) >= float(sys.argv[2]) else 1)" "$ours" "$base"
+	'
+else
+	test_skip 'fidelity against MediaWiki beats pandoc' 'pandoc or the fixture missing'
+fi
+
+test_done
