@@ -500,6 +500,7 @@ int content_add_generated(struct content *m, const char *src, const char *url, c
 		p->description = p->summary;
 	}
 	p->html = xstrdup(html);
+	p->unlisted = !strcmp(kind, "404") || !strcmp(kind, "search");
 	if (anchors) {
 		size_t k = 0;
 		while (anchors[k])
@@ -710,7 +711,7 @@ int content_resolve(struct content *m, const char *news_url)
 		struct page *sec = up ? content_find(m, up) : NULL;
 		free(up);
 		p->section = sec;
-		if (!sec)
+		if (!sec || p->unlisted)
 			continue;
 		if (p->kind == PAGE_SECTION || p->kind == PAGE_FAQ)
 			push(&sec->subsections, &sec->nsubsections, p);

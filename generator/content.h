@@ -32,6 +32,7 @@ struct page {
 	char *title_owned;      /* title made from the file name when front matter has none */
 	char *date_owned;       /* generated pages: their date */
 	bool draft, toc, banners_enabled;
+	bool unlisted;          /* generated utility pages (404, search): in no section's lists */
 	long long weight, order;
 	const char **tags;      /* NULL-terminated, strings borrowed from fm */
 	const char **aliases;   /* NULL-terminated */

@@ -10,7 +10,7 @@
 
 static bool listed(const struct page *p)
 {
-	return strcmp(p->kind_name, "404") != 0;
+	return !p->unlisted;
 }
 
 /* Collects the writer's output into out. */

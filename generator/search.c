@@ -31,7 +31,7 @@ void search_index(const struct content *m, struct buf *out)
 	bool first = true;
 	for (size_t i = 0; i < m->npages; i++) {
 		const struct page *p = m->pages[i];
-		if (!strcmp(p->kind_name, "404"))
+		if (p->unlisted)
 			continue;
 		buf_puts(out, first ? "\n{" : ",\n{");
 		first = false;

@@ -693,10 +693,14 @@ static int generate(struct build *b)
 		rc = archive_render(db, &sink);
 	}
 	free(db);
-	/* The not-found page is a page of its own so templates get the usual variables. */
+	/* The not-found and search pages are pages of their own so templates get the usual
+	 * variables; a site may write content/search.md itself. */
 	if (rc == 0 && !content_find(&b->model, "/404/"))
 		rc = content_add_generated(&b->model, "404", "/404/", "Page not found", "404",
 		                           "The page you asked for does not exist.", NULL, "", NULL);
+	if (rc == 0 && !content_find(&b->model, "/search/") && tmpl_exists(&b->cfg, "search.html"))
+		rc = content_add_generated(&b->model, "search", "/search/", "Search", "search",
+		                           "Search this site, or browse every page.", NULL, "", NULL);
 	return rc;
 }
 

@@ -842,7 +842,10 @@ const char *tmpl_name_for(const struct page *p)
 	case PAGE_SECTION: return "section.html";
 	case PAGE_FAQ: return "faq.html";
 	case PAGE_QUESTION: return "faq_question.html";
-	case PAGE_GENERATED: return strncmp(p->kind_name, "bug-", 4) ? "bug.html" : "bug_index.html";
+	case PAGE_GENERATED:
+		if (!strcmp(p->kind_name, "search") || !strcmp(p->kind_name, "404"))
+			return !strcmp(p->kind_name, "search") ? "search.html" : "404.html";
+		return strncmp(p->kind_name, "bug-", 4) ? "bug.html" : "bug_index.html";
 	default: return "page.html";
 	}
 }
