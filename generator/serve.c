@@ -914,7 +914,6 @@ int serve_run(const struct serve_opts *opts)
 				   MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
 				   MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
 				   MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-				   MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
 				   MHD_OPTION_END);
 	if (!srv.mhd) {
 		error_at(NULL, 0, "cannot listen on %s port %d: %s", bind, opts->port,
