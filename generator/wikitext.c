@@ -39,6 +39,7 @@
 #define NEST_LIMIT 100        /* braces, links, tables, lists nested in one another */
 #define WORK_LIMIT 4000000    /* preprocessor nodes visited, beyond the page size */
 #define UNCONVERTED_MAX 500
+#define LIST_MAX 2000         /* red links, categories, cached templates kept per page */
 
 enum mode { MD, HTML };
 
@@ -88,6 +89,7 @@ struct ctx {
 	size_t nanchors;
 	struct tcache *cache;
 	size_t ncache;
+	struct ptree *uncached; /* the last template tree beyond the cache */
 	char **tstack; /* templates being expanded, for loop detection */
 	size_t ntstack;
 	int extnum;          /* [n] of unlabelled external links */
@@ -1657,6 +1659,8 @@ done:
 
 static struct ptree *template_tree(struct ctx *c, const char *name)
 {
+	ptree_free(c->uncached);
+	c->uncached = NULL;
 	for (size_t i = 0; i < c->ncache; i++)
 		if (!strcmp(c->cache[i].name, name))
 			return c->cache[i].tree;
@@ -1669,6 +1673,11 @@ static struct ptree *template_tree(struct ctx *c, const char *name)
 		buf_release(&norm);
 	}
 	buf_release(&src);
+	if (c->ncache >= LIST_MAX) {
+		/* a page calling thousands of templates: the first ones stay cached */
+		c->uncached = tree;
+		return tree;
+	}
 	c->cache = xrealloc(c->cache, (c->ncache + 1) * sizeof *c->cache);
 	c->cache[c->ncache].name = xstrdup(name);
 	c->cache[c->ncache].tree = tree;
@@ -1918,6 +1927,7 @@ struct inl {
 	bool both;       /* after ''''' with the order of b and i not yet known */
 	size_t both_off;
 	struct tagstack tags; /* inline HTML elements open */
+	size_t no_bracket;    /* no ']' left on the line from here (SIZE_MAX: unknown) */
 };
 
 static void inline_render(struct ctx *c, const char *s, size_t n, enum mode mode, int flags,
@@ -2391,10 +2401,14 @@ static bool next_token(struct inl *st, const char *s, size_t p, size_t e, struct
 			while (i < e && (s[i] == ' ' || s[i] == '\t'))
 				i++;
 			size_t l0 = i;
+			if (i >= st->no_bracket)
+				return false;
 			while (i < e && s[i] != ']' && s[i] != '\n')
 				i++;
-			if (i >= e)
+			if (i >= e) {
+				st->no_bracket = l0; /* no ']' from here to the end of the line */
 				return false;
+			}
 			if (i > l0) {
 				tk->b0 = l0;
 				tk->b1 = i;
@@ -2429,15 +2443,26 @@ static bool next_token(struct inl *st, const char *s, size_t p, size_t e, struct
 		tk->e = i + 1;
 		/* <code>plain</code> becomes a Markdown code span */
 		if (st->mode == MD && !closing && name_is(s + nb, k, "code") && tk->b1 == a0) {
+			/* plain content: no tag, quotes, link or URL; nowiki and entities are fine */
 			size_t c0 = i + 1, j = c0;
-			while (j < e && !strchr("<'[&\x7f{_~", s[j]))
-				j++;
-			if (j + 6 < e + 1 && j < e && starts_ci(s + j, e - j, "</code>") && j > c0) {
-				bool url = false;
-				for (size_t x = c0; x + 2 < j; x++)
-					if (s[x] == ':' && s[x + 1] == '/' && s[x + 2] == '/')
-						url = true;
-				if (!url) {
+			bool plain = true;
+			for (; j < e && s[j] != '<' && plain; j++) {
+				size_t idx;
+				if ((s[j] == '\'' && j + 1 < e && s[j + 1] == '\'') ||
+				    (s[j] == '[' && j + 1 < e && (s[j + 1] == '[' || protocol_at(s + j + 1, e - j - 1, true))) ||
+				    (s[j] == ':' && j + 2 < e && s[j + 1] == '/' && s[j + 2] == '/'))
+					plain = false;
+				if (s[j] == '\x7f') {
+					size_t ml = marker_at(s + j, e - j, &idx);
+					if (!ml || idx >= st->c->nstrips ||
+					    (st->c->strips[idx].kind != S_NOWIKI && st->c->strips[idx].kind != S_EMPTY))
+						plain = false;
+					else
+						j += ml - 1;
+				}
+			}
+			if (plain && j < e && starts_ci(s + j, e - j, "</code>") && j > c0) {
+				{
 					tk->type = T_CODESPAN;
 					tk->a0 = c0;
 					tk->a1 = j;
@@ -2791,7 +2816,8 @@ static bool page_url(struct ctx *c, const char *title, const char *frag, size_t 
 {
 	if (c->o->link_target) {
 		if (c->o->link_target(c->o->arg, title, url) != 1) {
-			strlist_add(&c->r->missing_links, &c->r->nmissing, title, strlen(title), true);
+			if (c->r->nmissing < LIST_MAX)
+				strlist_add(&c->r->missing_links, &c->r->nmissing, title, strlen(title), true);
 			return false;
 		}
 	} else {
@@ -2996,7 +3022,8 @@ static void render_link(struct inl *st, const char *s, struct tok *tk)
 		size_t rest;
 		int ns = title_ns(c, title.data, title.len, &rest);
 		if (!colon && ns == NS_CATEGORY) {
-			strlist_add(&c->r->categories, &c->r->ncategories, title.data + rest,
+			if (c->r->ncategories < LIST_MAX)
+				strlist_add(&c->r->categories, &c->r->ncategories, title.data + rest,
 			            title.len - rest, true);
 			goto trail;
 		}
@@ -3398,6 +3425,7 @@ static void inline_line(struct inl *st, const char *s, size_t b, size_t e)
 	struct tok *q = NULL;
 	size_t nq = 0, cap = 0;
 	struct tok tk;
+	st->no_bracket = SIZE_MAX;
 	/* pass 1: the quote runs of the line, links and tags being atomic */
 	for (size_t p = b; p < e;) {
 		if (next_token(st, s, p, e, &tk)) {
@@ -3446,9 +3474,31 @@ static void inline_line(struct inl *st, const char *s, size_t b, size_t e)
 		case T_TAG:
 			render_tag(st, s, &tk);
 			break;
-		case T_CODESPAN:
-			code_span(st, s + tk.a0, tk.a1 - tk.a0);
+		case T_CODESPAN: {
+			/* nowiki content and character references decoded: a code span shows
+			 * its text as is */
+			struct buf raw = BUF_INIT, dec = BUF_INIT;
+			for (size_t x = tk.a0; x < tk.a1; x++) {
+				size_t idx, ml;
+				if (s[x] == '\x7f' && (ml = marker_at(s + x, tk.a1 - x, &idx))) {
+					decode_entities(st->c->strips[idx].body.data, st->c->strips[idx].body.len, &dec);
+					x += ml - 1;
+				} else {
+					unsigned cp;
+					size_t el = s[x] == '&' ? entity_at(s + x, tk.a1 - x, &cp) : 0;
+					if (el) {
+						put_utf8(&dec, cp);
+						x += el - 1;
+					} else {
+						buf_putc(&dec, s[x]);
+					}
+				}
+			}
+			code_span(st, dec.data, dec.len);
+			buf_release(&raw);
+			buf_release(&dec);
 			break;
+		}
 		case T_MARKER:
 			render_marker(st, tk.idx);
 			break;
@@ -4829,6 +4879,7 @@ int wikitext_convert(const char *src, size_t len, const struct wikitext_opts *op
 		ptree_free(c.cache[i].tree);
 	}
 	free(c.cache);
+	ptree_free(c.uncached);
 	free(c.tstack);
 	buf_release(&text);
 	buf_release(&exp);
