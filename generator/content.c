@@ -491,7 +491,8 @@ int content_add_generated(struct content *m, const char *src, const char *url, c
 	p->src = xstrdup(src);
 	p->file = xstrdup(src);
 	p->url = xstrdup(url);
-	p->out = out_of_url(url);
+	/* The not-found page is served by name, not as a folder. */
+	p->out = !strcmp(kind, "404") ? xstrdup("404.html") : out_of_url(url);
 	p->fm = xcalloc(1, sizeof *p->fm);
 	p->fm->type = FM_MAP;
 	p->title = p->title_owned = xstrdup(title);

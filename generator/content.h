@@ -33,6 +33,7 @@ struct page {
 	char *date_owned;       /* generated pages: their date */
 	bool draft, toc, banners_enabled;
 	bool unlisted;          /* generated utility pages (404, search): in no section's lists */
+	bool cached;            /* render results came from the build cache */
 	long long weight, order;
 	const char **tags;      /* NULL-terminated, strings borrowed from fm */
 	const char **aliases;   /* NULL-terminated */

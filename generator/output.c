@@ -133,16 +133,6 @@ void output_abort(struct output *o)
 	free(o);
 }
 
-bool output_has(struct output *o, const char *rel)
-{
-	pthread_mutex_lock(&o->lock);
-	bool found = false;
-	for (size_t i = 0; i < o->n && !found; i++)
-		found = !strcmp(o->entries[i].rel, rel);
-	pthread_mutex_unlock(&o->lock);
-	return found;
-}
-
 static int write_new(const char *path, const char *data, size_t len, const char *what)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -166,7 +156,8 @@ static int write_new(const char *path, const char *data, size_t len, const char 
 
 static bool reserved(const char *rel)
 {
-	return !strncmp(rel, STAGING, strlen(STAGING)) || !strcmp(rel, MANIFEST);
+	return !strncmp(rel, STAGING, strlen(STAGING)) || !strcmp(rel, MANIFEST) ||
+	       !strncmp(rel, ".nfsite-cache", 13);
 }
 
 int output_write(struct output *o, const char *rel, const char *data, size_t len, const char *src)
@@ -197,6 +188,27 @@ int output_write(struct output *o, const char *rel, const char *data, size_t len
 	int rc = write_new(tmp, data, len, src ? src : rel);
 	free(tmp);
 	return rc;
+}
+
+bool output_kept(struct output *o, const char *rel)
+{
+	if (!find_old(o, rel))
+		return false;
+	char *path = xasprintf("%s/%s", o->dest, rel);
+	struct stat st;
+	bool there = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+	free(path);
+	return there;
+}
+
+void output_keep(struct output *o, const char *rel, const char *src)
+{
+	const struct entry *old = find_old(o, rel);
+	pthread_mutex_lock(&o->lock);
+	if (o->n == o->cap)
+		o->entries = xrealloc(o->entries, (o->cap = o->cap ? o->cap * 2 : 256) * sizeof *o->entries);
+	o->entries[o->n++] = (struct entry){.rel = xstrdup(rel), .hash = old ? old->hash : 0, .src = xstrdup(src ? src : rel)};
+	pthread_mutex_unlock(&o->lock);
 }
 
 int output_copy(struct output *o, const char *rel, const char *path)

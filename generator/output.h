@@ -21,10 +21,14 @@ struct output *output_begin(const char *dest);
  * the file, for messages. Returns -1 after reporting (unsafe path, path written twice,
  * I/O error). */
 int output_write(struct output *o, const char *rel, const char *data, size_t len, const char *src);
+/* True when the previous build wrote rel and it is still there, so output_keep may keep
+ * it. Thread-safe. */
+bool output_kept(struct output *o, const char *rel);
+/* Keeps rel exactly as the previous build wrote it, without its bytes (the build cache
+ * knows it is unchanged; check output_kept first). Thread-safe. */
+void output_keep(struct output *o, const char *rel, const char *src);
 /* Reads file path and writes it as rel. */
 int output_copy(struct output *o, const char *rel, const char *path);
-/* True when rel was already written in this build. Thread-safe. */
-bool output_has(struct output *o, const char *rel);
 /* Commits and frees o. Returns -1 after reporting (then DEST may be partly updated,
  * which only I/O failures during renames can cause). */
 int output_commit(struct output *o, struct build_stats *stats);

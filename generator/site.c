@@ -15,6 +15,7 @@
 #include "site.h"
 #include "archive.h"
 #include "banner.h"
+#include "cache.h"
 #include "buf.h"
 #include "config.h"
 #include "content.h"
@@ -27,6 +28,7 @@
 #include "search.h"
 #include "template.h"
 #include "theme.h"
+#include "version.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -41,6 +43,7 @@ struct build {
 	struct content model;
 	struct banners *banners;
 	struct output *out;
+	struct cache *cache;
 	time_t now;
 	char build_date[32];
 	char **files;          /* every non-page output path, sorted, for link checks */
@@ -264,6 +267,95 @@ out:
 	return rc;
 }
 
+/* --- the build cache's keys ------------------------------------------------------------ */
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	/* The NUL keeps "ab","c" apart from "a","bc". */
+	return s ? cache_hash(h, s, strlen(s) + 1) : cache_hash(h, "\1", 1);
+}
+
+static uint64_t hash_fm(uint64_t h, const struct fm_value *v)
+{
+	h = cache_hash(h, &v->type, sizeof v->type);
+	h = hash_str(h, v->str);
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->keys)
+			h = hash_str(h, v->keys[i]);
+		h = hash_fm(h, &v->items[i]);
+	}
+	return h;
+}
+
+static int hash_template_file(const char *rel, const struct stat *st, void *arg)
+{
+	uint64_t *h = ((void **)arg)[0];
+	const char *root = ((void **)arg)[1];
+	if (!S_ISREG(st->st_mode))
+		return 0;
+	struct buf b = BUF_INIT;
+	char *path = xasprintf("%s/%s", root, rel);
+	if (fs_read_file(path, &b) == 0) {
+		*h = hash_str(*h, rel);
+		*h = cache_hash(*h, b.data, b.len);
+	}
+	free(path);
+	buf_release(&b);
+	return 0;
+}
+
+/* Everything a page's output can depend on besides its own body: options, site.lua,
+ * templates and theme, every page's front matter and summary, the file list, the day
+ * (banner windows and deadlines). */
+static uint64_t site_key(struct build *b)
+{
+	uint64_t h = hash_str(CACHE_HASH_INIT, NFSITE_VERSION);
+	long long day = (long long)b->now / 86400;
+	h = cache_hash(h, &day, sizeof day);
+	h = cache_hash(h, &b->opts->drafts, sizeof b->opts->drafts);
+	h = hash_str(h, b->cfg.base_url);
+	h = hash_str(h, b->opts->inject_html);
+	struct buf f = BUF_INIT;
+	if (b->cfg.file && fs_read_file(b->cfg.file, &f) == 0)
+		h = cache_hash(h, f.data, f.len);
+	buf_release(&f);
+	char *tdir = xasprintf("%s/templates", b->opts->source);
+	if (fs_is_dir(tdir)) {
+		void *arg[2] = {&h, tdir};
+		fs_walk(tdir, hash_template_file, arg);
+	}
+	free(tdir);
+	for (const struct theme_file *t = theme_files; t->path; t++)
+		h = cache_hash(hash_str(h, t->path), t->data, t->len);
+	for (size_t i = 0; i < b->nfiles; i++)
+		h = hash_str(h, b->files[i]);
+	for (size_t i = 0; i < b->model.npages; i++) {
+		const struct page *p = b->model.pages[i];
+		h = hash_str(h, p->url);
+		h = hash_str(h, p->kind_name);
+		h = hash_str(h, p->title);
+		h = hash_str(h, p->summary);
+		h = hash_str(h, p->date);
+		h = hash_fm(h, p->fm);
+		if (p->kind == PAGE_GENERATED)
+			h = hash_str(h, p->html);
+	}
+	return h;
+}
+
+/* A page's own input: its body; for /faq/ also every answer it shows. */
+static uint64_t page_key(const struct build *b, const struct page *p)
+{
+	uint64_t h = hash_str(CACHE_HASH_INIT, p->file);
+	h = p->body ? cache_hash(h, p->body, p->body_len) : hash_str(h, p->html);
+	if (p->kind == PAGE_FAQ)
+		for (size_t i = 0; i < p->npages; i++)
+			if (p->pages[i]->body)
+				h = cache_hash(h, p->pages[i]->body, p->pages[i]->body_len);
+	(void)b;
+	return h;
+}
+
 /* --- rendering ---------------------------------------------------------------------- */
 
 struct worker {
@@ -329,6 +421,22 @@ static int render_page(struct worker *w, struct page *p)
 	struct buf html = BUF_INIT, jsonld = BUF_INIT;
 	int rc = -1;
 	const char *content;
+	uint64_t key = page_key(b, p);
+	/* Unchanged since the last build: keep its output and what the build learned. */
+	if (w->answers_only) {
+		if (cache_lookup(b->cache, p, key)) {
+			p->cached = true;
+			return 0;
+		}
+	} else if (output_kept(b->out, p->out) && (p->cached || cache_lookup(b->cache, p, key))) {
+		output_keep(b->out, p->out, p->src);
+		return 0;
+	}
+	if (!w->t && !w->answers_only) {
+		lua_State *L = config_state(&b->cfg);
+		if (!L || !(w->t = tmpl_new(L, &b->cfg, &b->model, b->build_date)))
+			goto out;
+	}
 	if (p->kind == PAGE_GENERATED) {
 		content = p->html;
 	} else if (p->kind == PAGE_QUESTION && !w->answers_only) {
@@ -339,11 +447,16 @@ static int render_page(struct worker *w, struct page *p)
 		keep_results(p, &doc);
 		if (w->answers_only) {
 			p->html = buf_detach(&doc.html, NULL);
+			cache_store(b->cache, p, key);
 			rc = 0;
 			goto out;
 		}
+		if (p->kind != PAGE_QUESTION)
+			cache_store(b->cache, p, key);
 		content = doc.html.data;
 	}
+	if (p->kind == PAGE_GENERATED)
+		cache_store(b->cache, p, key);
 	if (banners_for_page(b->banners, w->t, p, b->now, &banners, &nbanners) < 0)
 		goto out;
 	if (p->kind == PAGE_FAQ && faq_prepare(w->t, p, &jsonld) < 0)
@@ -382,38 +495,57 @@ static int default_jobs(void)
 }
 
 /* Renders queue on opts->jobs threads, each with its own Lua state and templates. */
-static int render_all(struct build *b, struct page **queue, size_t n, bool answers_only)
+/* The render workers live for the whole build; each makes its Lua state and template
+ * tables only when it first has a page to render, so a rebuild that the cache answers
+ * entirely pays for none. */
+struct workers {
+	struct worker *w;
+	int n;
+};
+
+static void workers_init(struct build *b, struct workers *ws)
 {
-	int jobs = b->opts->jobs > 0 ? b->opts->jobs : default_jobs();
-	if ((size_t)jobs > n)
-		jobs = n ? (int)n : 1;
-	struct worker *ws = xcalloc((size_t)jobs, sizeof *ws);
+	ws->n = b->opts->jobs > 0 ? b->opts->jobs : default_jobs();
+	ws->w = xcalloc((size_t)ws->n, sizeof *ws->w);
+	for (int i = 0; i < ws->n; i++)
+		ws->w[i].b = b;
+}
+
+static void workers_release(struct workers *ws)
+{
+	for (int i = 0; i < ws->n; i++)
+		tmpl_free(ws->w[i].t);
+	free(ws->w);
+}
+
+/* Renders queue[0..n) on the workers. */
+static int render_all(struct workers *ws, struct page **queue, size_t n, bool answers_only)
+{
+	int jobs = (size_t)ws->n > n ? (int)n : ws->n;
+	if (jobs == 0)
+		return 0;
 	pthread_t *th = xcalloc((size_t)jobs, sizeof *th);
+	bool *started = xcalloc((size_t)jobs, sizeof *started);
 	atomic_size_t next = 0;
 	int rc = 0;
-	bool *started = xcalloc((size_t)jobs, sizeof *started);
 	for (int i = 0; i < jobs; i++) {
-		lua_State *L = config_state(&b->cfg);
-		ws[i] = (struct worker){.b = b, .next = &next, .queue = queue, .nqueue = n, .answers_only = answers_only};
-		if (!L || !(ws[i].t = tmpl_new(L, &b->cfg, &b->model, b->build_date))) {
-			rc = -1;
-			break;
-		}
+		struct worker *w = &ws->w[i];
+		w->next = &next;
+		w->queue = queue;
+		w->nqueue = n;
+		w->answers_only = answers_only;
+		w->rc = 0;
 	}
 	/* Worker 0 is this thread; if a thread cannot start, the others take its share. */
-	for (int i = 1; rc == 0 && i < jobs; i++)
-		started[i] = pthread_create(&th[i], NULL, worker_main, &ws[i]) == 0;
-	if (rc == 0)
-		worker_main(&ws[0]);
+	for (int i = 1; i < jobs; i++)
+		started[i] = pthread_create(&th[i], NULL, worker_main, &ws->w[i]) == 0;
+	worker_main(&ws->w[0]);
 	for (int i = 1; i < jobs; i++)
 		if (started[i])
 			pthread_join(th[i], NULL);
-	for (int i = 0; i < jobs; i++) {
-		if (ws[i].rc < 0)
+	for (int i = 0; i < jobs; i++)
+		if (ws->w[i].rc < 0)
 			rc = -1;
-		tmpl_free(ws[i].t);
-	}
-	free(ws);
 	free(th);
 	free(started);
 	return rc;
@@ -426,7 +558,7 @@ static int check_templates(struct build *b)
 	for (size_t i = 0; i < b->model.npages; i++) {
 		const struct page *p = b->model.pages[i];
 		const char *name = tmpl_name_for(p);
-		if (strcmp(p->kind_name, "404") && !tmpl_exists(&b->cfg, name)) {
+		if (!tmpl_exists(&b->cfg, name)) {
 			const struct fm_value *v = fm_get(p->fm, "template");
 			rc = error_at(p->file, v ? v->line : 0, "unknown template '%s' (not in templates/ nor in the default theme)",
 			              name);
@@ -634,29 +766,6 @@ static int write_extras(struct build *b)
 	return rc;
 }
 
-/* The 404 page: rendered with a page of its own kind so templates can tell. */
-static int render_404(struct build *b)
-{
-	struct page *p = content_find(&b->model, "/404/");
-	if (!p)
-		return 0;
-	struct worker w = {.b = b};
-	lua_State *L = config_state(&b->cfg);
-	if (!L || !(w.t = tmpl_new(L, &b->cfg, &b->model, b->build_date)))
-		return -1;
-	struct render_vars vars = {.content = ""};
-	struct buf html = BUF_INIT;
-	int rc = tmpl_render(w.t, tmpl_exists(&b->cfg, "404.html") ? "404.html" : "page.html", p, &vars, &html);
-	if (rc == 0) {
-		if (b->opts->inject_html)
-			inject(&html, b->opts->inject_html);
-		rc = output_write(b->out, "404.html", html.data, html.len, "404 page");
-	}
-	buf_release(&html);
-	tmpl_free(w.t);
-	return rc;
-}
-
 /* --- generators ---------------------------------------------------------------------- */
 
 static int sink_page(void *arg, const struct archive_page *ap)
@@ -758,21 +867,21 @@ int site_build(const struct build_opts *opts, struct build_stats *stats)
 		goto out;
 	if (!(b.out = output_begin(opts->dest)))
 		goto out;
+	b.cache = cache_open(opts->dest, site_key(&b));
 
 	struct page **queue = xcalloc(b.model.npages + 1, sizeof *queue);         /* 5 */
+	struct workers ws;
+	workers_init(&b, &ws);
 	size_t nq = 0;
 	for (size_t i = 0; i < b.model.npages; i++)
 		if (b.model.pages[i]->kind == PAGE_QUESTION)
 			queue[nq++] = b.model.pages[i];
-	int r = render_all(&b, queue, nq, true);
-	nq = 0;
-	for (size_t i = 0; i < b.model.npages; i++)
-		if (strcmp(b.model.pages[i]->kind_name, "404"))
-			queue[nq++] = b.model.pages[i];
+	int r = render_all(&ws, queue, nq, true);
 	if (r == 0)
-		r = render_all(&b, queue, nq, false);
+		r = render_all(&ws, b.model.pages, b.model.npages, false);
+	workers_release(&ws);
 	free(queue);
-	if (r < 0 || render_404(&b) < 0)
+	if (r < 0)
 		goto out;
 	if (check_anchors(&b) < 0)                                                 /* 6 */
 		goto out;
@@ -784,6 +893,8 @@ int site_build(const struct build_opts *opts, struct build_stats *stats)
 	b.out = NULL;
 	if (output_commit(o, stats) < 0)                                           /* 8 */
 		goto out;
+	cache_save(b.cache);
+	b.cache = NULL;
 	if (stats) {
 		stats->pages = b.model.npages;
 		stats->seconds = now_seconds() - t0;
@@ -791,6 +902,7 @@ int site_build(const struct build_opts *opts, struct build_stats *stats)
 	rc = 0;
 out:
 	output_abort(b.out);
+	cache_free(b.cache);
 	build_release(&b);
 	return rc;
 }

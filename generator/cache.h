@@ -1,0 +1,38 @@
+/* cache: what the previous build learned about each page, so that a page whose inputs
+ * did not change is neither rendered nor written again. Lives in
+ * DEST/.nfsite-cache.sqlite (SQLite), replaced atomically after a successful build.
+ *
+ * A page may be reused only when the site-wide key matches (site.lua, templates, the
+ * theme, every page's front matter and summary, build options, the build day) and its
+ * own key matches (its body). Everything a later step needs from a render is stored:
+ * element ids and links (anchor checks), search text and headings, and the answer HTML
+ * of FAQ questions (the /faq/ page shows them all). */
+#ifndef NFSITE_CACHE_H
+#define NFSITE_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct page;
+struct cache;
+
+/* Opens the cache of dest for a build whose site-wide key is site_key. A missing or
+ * unreadable cache, or one written for another site key, starts empty (never an error).
+ * Thread-safe lookups and stores. */
+struct cache *cache_open(const char *dest, uint64_t site_key);
+/* On a hit, fills p's render results (ids, links, search text, headings, and html for
+ * questions) and returns true. */
+bool cache_lookup(struct cache *c, struct page *p, uint64_t page_key);
+/* Records p's render results under page_key. */
+void cache_store(struct cache *c, const struct page *p, uint64_t page_key);
+/* Writes the cache for the next build (only what this build stored or reused) and frees c.
+ * Failure to write only costs speed next time: reported as a warning. */
+void cache_save(struct cache *c);
+void cache_free(struct cache *c);
+
+/* FNV-1a, the hash every key is made of. */
+uint64_t cache_hash(uint64_t h, const void *data, size_t len);
+#define CACHE_HASH_INIT 1469598103934665603ull
+
+#endif

@@ -1,0 +1,66 @@
+#!/bin/sh
+# The build cache: unchanged pages are neither rendered nor written again, yet every
+# dependency still shows: templates, titles in lists, anchors in other pages, the FAQ.
+. "$(dirname "$0")/lib.sh"
+
+make_site() {
+	rm -rf site out && mkdir -p site/content/docs site/faq
+	site_page site/content/_index.md 'title: Home' 'Home.'
+	site_page site/content/docs/_index.md 'title: Docs' 'Docs.'
+	site_page site/content/docs/a.md 'title: Page A' 'Link to [b](b.md#target).'
+	site_page site/content/docs/b.md 'title: Page B' '## Target
+
+Text.'
+	site_page site/content/docs/c.md 'title: Page C' 'Plain.'
+	site_page site/faq/_index.md 'title: FAQ
+categories: [General]' 'Questions.'
+	site_page site/faq/q.md 'question: Why?
+category: General' 'Because of the first answer.'
+	nfsite build --source site --dest out 2>/dev/null
+}
+written() { sed -n 's/.*(\([0-9]*\) files written.*/\1/p' "$1"; }
+
+test_expect_success 'a rebuild with no change writes nothing' '
+	make_site && nfsite build --source site --dest out 2>log && test "$(written log)" = 0
+'
+test_expect_success 'editing one body rewrites only that page' '
+	make_site && printf "\nMore text.\n" >>site/content/docs/c.md &&
+	nfsite build --source site --dest out 2>log && grep_q "More text." out/docs/c/index.html &&
+	test "$(written log)" -le 2
+'
+test_expect_success 'a template change re-renders every page' '
+	make_site && mkdir -p site/templates &&
+	printf "{%% extends \"base.html\" %%}{%% block main %%}<p class=mark>{{ page.title }}</p>{%% endblock %%}\n" >site/templates/page.html &&
+	nfsite build --source site --dest out 2>log &&
+	grep_q "<p class=mark>Page A</p>" out/docs/a/index.html && grep_q "<p class=mark>Page C</p>" out/docs/c/index.html
+'
+test_expect_success 'a new title shows on the section page that lists it' '
+	make_site && sed -i "s/title: Page C/title: Renamed C/" site/content/docs/c.md &&
+	nfsite build -q --source site --dest out && grep_q "Renamed C" out/docs/index.html
+'
+test_expect_success 'removing a heading breaks the anchor link of an unchanged page' '
+	make_site && site_page site/content/docs/b.md "title: Page B" "No heading now." &&
+	expect_exit 1 "$NFSITE" build -q --source site --dest out &&
+	grep -q "site/content/docs/a.md:4: error: broken link .b.md#target." err
+'
+test_expect_success 'an output file deleted by hand comes back' '
+	make_site && rm out/docs/c/index.html &&
+	nfsite build -q --source site --dest out && grep_q "Plain." out/docs/c/index.html
+'
+test_expect_success 'editing an answer updates /faq/ and the question page' '
+	make_site && site_page site/faq/q.md "question: Why?
+category: General" "Because of the second answer." &&
+	nfsite build -q --source site --dest out &&
+	grep_q "second answer" out/faq/index.html && grep_q "second answer" out/faq/q/index.html
+'
+test_expect_success 'a corrupt cache file is ignored' '
+	make_site && echo garbage >out/.nfsite-cache.sqlite &&
+	nfsite build -q --source site --dest out && grep_q "Plain." out/docs/c/index.html
+'
+test_expect_success 'cached and fresh builds give the same bytes' '
+	make_site && printf "\nMore.\n" >>site/content/docs/c.md &&
+	nfsite build -q --source site --dest out &&
+	nfsite build -q --source site --dest fresh &&
+	diff -r -x .nfsite-cache.sqlite -x .nfsite-manifest out fresh
+'
+test_done
