@@ -846,6 +846,7 @@ static int serve_loop(struct server *srv, int sfd, struct watcher *w)
 			notify(srv, true); /* quiet for SERVE_PING_MS */
 		if (pending && now_ms() >= deadline) {
 			pending = false;
+			info("rebuilding (%s changed)", css_only ? "stylesheets" : "sources");
 			serve_build(srv, css_only);
 		}
 		while (waitpid(-1, NULL, WNOHANG) > 0)
