@@ -1983,7 +1983,10 @@ static void esc_text(struct inl *st, const char *s, size_t n)
 			size_t d = i;
 			while (d < n && isdigit((unsigned char)s[d]))
 				d++;
-			if (d > i && d < n && (s[d] == '.' || s[d] == ')') && d - i < 10) {
+			/* what the next character makes of a marker: "1. ", "- ", "# ", "---" */
+			int nx = i + 1 < n ? (unsigned char)s[i + 1] : '\n';
+			int dn = d + 1 < n ? (unsigned char)s[d + 1] : '\n';
+			if (d > i && d < n && (s[d] == '.' || s[d] == ')') && d - i < 10 && is_ws(dn)) {
 				buf_add(o, s + i, d - i);
 				if (st->mode == MD) {
 					buf_putc(o, '\\');
@@ -1994,7 +1997,7 @@ static void esc_text(struct inl *st, const char *s, size_t n)
 				i = d;
 				continue;
 			}
-			if (strchr("#>-+=", ch)) {
+			if (ch == '>' || (strchr("#-+=", ch) && (is_ws(nx) || nx == ch))) {
 				if (st->mode == MD) {
 					buf_putc(o, '\\');
 					buf_putc(o, ch);
