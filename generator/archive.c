@@ -39,7 +39,10 @@ const char archive_schema_sql[] =
 	" description TEXT, mime TEXT, is_patch INTEGER, is_obsolete INTEGER, creator INTEGER,"
 	" created TEXT, modified TEXT, size INTEGER, data BLOB, missing TEXT);"
 	"CREATE TABLE history(bug_id INTEGER, seq INTEGER, author INTEGER, time TEXT, field TEXT,"
-	" removed TEXT, added TEXT, attach_id INTEGER, PRIMARY KEY(bug_id, seq)) WITHOUT ROWID;";
+	" removed TEXT, added TEXT, attach_id INTEGER, PRIMARY KEY(bug_id, seq)) WITHOUT ROWID;"
+	"CREATE INDEX bugs_dup_of ON bugs(dup_of);"
+	"CREATE INDEX dependencies_dependson ON dependencies(dependson, blocked);"
+	"CREATE INDEX attachments_bug ON attachments(bug_id, id);";
 
 static bool local_char(unsigned char c)
 {

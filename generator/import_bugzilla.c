@@ -925,11 +925,11 @@ static const char finish_sql[] =
 	" (SELECT d.id FROM s_bugs d WHERE d.id = b.dup_of)"
 	" FROM s_bugs b LEFT JOIN pmap r ON r.key = b.reporter LEFT JOIN pmap a ON a.key = b.assignee"
 	" LEFT JOIN pmap q ON q.key = b.qa_contact ORDER BY b.id;"
-	"INSERT INTO out.dependencies SELECT blocked, dependson FROM s_deps"
-	" WHERE blocked IN (SELECT id FROM s_bugs) AND dependson IN (SELECT id FROM s_bugs)"
-	" ORDER BY blocked, dependson;"
-	"INSERT INTO out.see_also SELECT bug_id, url FROM s_see_also"
-	" WHERE bug_id IN (SELECT id FROM s_bugs) ORDER BY bug_id, url;"
+	"INSERT INTO out.dependencies SELECT d.blocked, d.dependson FROM s_deps d"
+	" JOIN s_bugs x ON x.id = d.blocked JOIN s_bugs y ON y.id = d.dependson"
+	" ORDER BY d.blocked, d.dependson;"
+	"INSERT INTO out.see_also SELECT s.bug_id, s.url FROM s_see_also s"
+	" JOIN s_bugs b ON b.id = s.bug_id ORDER BY s.bug_id, s.url;"
 	"INSERT INTO out.comments SELECT c.bug_id, c.number, p.id, c.time, c.type, c.extra, c.text"
 	" FROM s_comments c LEFT JOIN pmap p ON p.key = c.author ORDER BY c.bug_id, c.number;"
 	"INSERT INTO out.attachments SELECT a.id, a.bug_id, a.filename, a.description, a.mime,"
@@ -995,7 +995,8 @@ static int finish(struct bz_stage *st, const char *out_path)
 	/* the schema, with every table name qualified by "out." */
 	buf_puts(&sql, "PRAGMA out.journal_mode=OFF; PRAGMA out.synchronous=OFF; BEGIN;");
 	for (const char *p = archive_schema_sql; *p;) {
-		const char *q = strstr(p, "CREATE TABLE ");
+		const char *t = strstr(p, "CREATE TABLE "), *x = strstr(p, "CREATE INDEX ");
+		const char *q = t && (!x || t < x) ? t : x;
 		if (!q) {
 			buf_puts(&sql, p);
 			break;
@@ -1201,9 +1202,13 @@ int import_bugzilla_main(int argc, char **argv)
 	struct bz_stage *st = bz_stage_new(src, &opts);
 	if (!st)
 		return EXIT_CONTENT;
+	struct timespec t0, t1, t2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int rc = db ? bugzilla_db_read(st, db) : xml ? bugzilla_xml_read(st, xml) : bugzilla_rest_read(st, rest);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc == 0)
 		rc = finish(st, out);
+	clock_gettime(CLOCK_MONOTONIC, &t2);
 	if (rc == 0 && !(sums_hold(&st->bugs) && sums_hold(&st->comments) &&
 			 sums_hold(&st->attachments) && sums_hold(&st->history)))
 		rc = error_at(out, 0, "internal error: counts do not add up");
@@ -1219,6 +1224,9 @@ int import_bugzilla_main(int argc, char **argv)
 		     st->attachments.withheld, st->attachments.skipped);
 		info("  history %zu read, %zu written, %zu withheld, %zu skipped", st->history.read,
 		     st->history.written, st->history.withheld, st->history.skipped);
+		info("  read in %.2f s, archive written in %.2f s",
+		     (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+		     (double)(t2.tv_sec - t1.tv_sec) + (t2.tv_nsec - t1.tv_nsec) / 1e9);
 	} else {
 		fprintf(stderr, "nfsite import bugzilla: failed; %s left as it was\n", out);
 	}

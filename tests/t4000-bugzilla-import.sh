@@ -24,7 +24,7 @@ test_expect_success 'the database is opened read-only (bytes unchanged, no journ
 '
 test_expect_success 'bug counts: 25 read, 23 written, 2 withheld (restricted 11 and 17)' '
 	echo "25 23 2 0 " >want && counts db.json bugs >got && test_cmp want got &&
-	sqlite3 db/bugzilla.sqlite "SELECT group_concat(id) FROM bugs" >got &&
+	sqlite3 db/bugzilla.sqlite "SELECT group_concat(id) FROM (SELECT id FROM bugs ORDER BY id)" >got &&
 	echo "1,2,3,4,5,6,7,8,9,10,12,13,14,15,16,18,19,20,21,22,23,24,25" >want && test_cmp want got
 '
 test_expect_success 'comments: 93 read, 14 withheld (10 in restricted bugs, 4 private)' '
@@ -32,7 +32,7 @@ test_expect_success 'comments: 93 read, 14 withheld (10 in restricted bugs, 4 pr
 '
 test_expect_success 'attachments: 7 read, 2 withheld (att 4 in bug 11, private att 7)' '
 	echo "7 5 2 0 " >want && counts db.json attachments >got && test_cmp want got &&
-	sqlite3 db/bugzilla.sqlite "SELECT group_concat(id) FROM attachments" >got &&
+	sqlite3 db/bugzilla.sqlite "SELECT group_concat(id) FROM (SELECT id FROM attachments ORDER BY id)" >got &&
 	echo "1,2,3,5,6" >want && test_cmp want got
 '
 test_expect_success 'history: 100 rows read; private and restricted-bug rows withheld' '
