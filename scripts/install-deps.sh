@@ -4,7 +4,7 @@
 set -e
 cd "$(dirname "$0")/.."
 build_pkgs="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev libsqlite3-dev libxml2-dev libcurl4-openssl-dev libmicrohttpd-dev zlib1g-dev"
-test_pkgs="nftables chromium nodejs npm python3 sqlite3 clang libclang-rt-14-dev valgrind wrk curl"
+test_pkgs="nftables chromium python3 sqlite3 libxml2-utils clang libclang-rt-14-dev valgrind wrk curl pandoc"
 bench_pkgs="hugo pandoc time"
 case "${1:-build}" in
   build) pkgs=$build_pkgs ;;
@@ -16,6 +16,12 @@ missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+# Node.js may come from elsewhere than Debian (its npm then conflicts with Debian's):
+# only a missing command asks for the package.
+if [ "${1:-}" = test ]; then
+  command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+  command -v npm >/dev/null 2>&1 || missing="$missing npm"
+fi
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing:$missing" >&2
