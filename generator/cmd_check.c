@@ -17,7 +17,7 @@
 static int check_usage(void)
 {
 	fputs("usage: nfsite check [--source DIR] [--dest DIR] [--external] [--cache FILE] [--timeout S]\n"
-	      "                    [--jobs N] [--max-age AGE] [--base-url URL] [--drafts]\n", stderr);
+	      "                    [--jobs N] [--max-age AGE] [--base-url URL] [--skip PREFIX]... [--drafts]\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -56,6 +56,11 @@ int cmd_check(int argc, char **argv)
 			dest = argv[++i];
 		} else if (!strcmp(a, "--cache")) {
 			o.cache = argv[++i];
+		} else if (!strcmp(a, "--skip")) {
+			/* links under PREFIX (a URL, or a site path such as /pub/) live outside
+			 * the generated site */
+			o.skip = xrealloc(o.skip, (o.nskip + 1) * sizeof *o.skip);
+			o.skip[o.nskip++] = argv[++i];
 		} else if (!strcmp(a, "--base-url")) {
 			o.base_url = argv[++i];
 		} else if (!strcmp(a, "--timeout")) {
@@ -135,5 +140,6 @@ out:
 	}
 	free(root);
 	free(cache);
+	free(o.skip);
 	return status;
 }

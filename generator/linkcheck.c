@@ -665,6 +665,16 @@ static void add_external(struct checker *ck, const char *url, long page, long li
 	*idx = (long)ck->next++;
 }
 
+static bool skipped(const struct checker *ck, const char *s, size_t n)
+{
+	for (size_t i = 0; i < ck->opts->nskip; i++) {
+		size_t k = strlen(ck->opts->skip[i]);
+		if (k && k <= n && !strncmp(s, ck->opts->skip[i], k))
+			return true;
+	}
+	return false;
+}
+
 /* Sorts one link: internal ones are checked now; external ones are collected. */
 static void check_link(struct checker *ck, long pi, const struct link *l)
 {
@@ -677,6 +687,8 @@ static void check_link(struct checker *ck, long pi, const struct link *l)
 		s++;
 	bool has_scheme = *s == ':' && s > url && isalpha((unsigned char)url[0]);
 	bool net_path = url[0] == '/' && url[1] == '/';
+	if (skipped(ck, url, strlen(url)))
+		goto out;
 	if (has_scheme || net_path) {
 		if (has_scheme && strncasecmp(url, "http:", 5) && strncasecmp(url, "https:", 6))
 			goto out; /* mailto:, tel:, data:, irc: … are not ours to check */
@@ -686,9 +698,10 @@ static void check_link(struct checker *ck, long pi, const struct link *l)
 			reason = "malformed URL";
 		} else if (ck->base_host && !strcmp(host, ck->base_host)) {
 			ck->stats->links++;
-			if (site_path(ck, upath, strlen(upath), &path))
-				reason = check_internal(ck, pg, path.data, path.len, frag, &why);
-			else
+			if (site_path(ck, upath, strlen(upath), &path)) {
+				if (!skipped(ck, path.data, path.len))
+					reason = check_internal(ck, pg, path.data, path.len, frag, &why);
+			} else
 				reason = "outside the site's base path";
 		} else {
 			ck->stats->links++;
@@ -727,7 +740,8 @@ static void check_link(struct checker *ck, long pi, const struct link *l)
 		else
 			buf_puts(&path, slash ? slash + 1 : pg->rel); /* "#x" or "?q": this page */
 	}
-	reason = check_internal(ck, pg, path.data, path.len, hash ? hash + 1 : NULL, &why);
+	if (!skipped(ck, path.data, path.len))
+		reason = check_internal(ck, pg, path.data, path.len, hash ? hash + 1 : NULL, &why);
 out:
 	if (reason) {
 		error_at(pg->rel, (int)l->line, "broken link '%s' (%s)", url, reason);

@@ -14,6 +14,7 @@
 #define NFSITE_LINKCHECK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct linkcheck_opts {
 	const char *root;     /* built output folder */
@@ -23,6 +24,9 @@ struct linkcheck_opts {
 	double timeout;       /* seconds per external request */
 	int jobs;             /* parallel external requests (at most 2 per host) */
 	long max_age;         /* seconds a cached external result stays valid */
+	char **skip;          /* links starting with one of these (as written, or as a site
+	                       * path like "/pub/") are not checked; borrowed */
+	size_t nskip;
 };
 
 struct linkcheck_stats {

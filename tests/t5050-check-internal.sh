@@ -109,6 +109,15 @@ test_expect_success 'external links are not fetched without --external' '
 	test ! -s err
 '
 
+test_expect_success '--skip leaves links under a prefix alone (URL or site path)' '
+	mkdir -p skip &&
+	printf "<a href=\"/pub/\">a</a><a href=\"https://www.example.org/pub/x.tar.gz\">b</a><a href=\"/gone/\">c</a>\n" >skip/index.html &&
+	expect_exit 1 nfsite check --dest skip --base-url https://www.example.org/ --skip /pub/ &&
+	test "$(wc -l <err)" = 1 && grep -q "/gone/" err &&
+	expect_exit 1 nfsite check --dest skip --base-url https://www.example.org/ --skip https://www.example.org/pub/ &&
+	test "$(wc -l <err)" = 2 && grep -q "'"'"'/pub/'"'"'" err
+'
+
 test_expect_success 'usage errors exit 2' '
 	expect_exit 2 nfsite check --jobs 0 &&
 	expect_exit 2 nfsite check --timeout -1 &&
