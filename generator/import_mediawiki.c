@@ -28,6 +28,7 @@
 #include "wikitext.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <lauxlib.h>
 #include <locale.h>
 #include <lua.h>
@@ -38,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <wctype.h>
 #include <yaml.h>
@@ -1239,8 +1241,22 @@ static void lua_budget_hook(lua_State *L, lua_Debug *ar)
 	luaL_error(L, "instruction budget exceeded (endless loop?)");
 }
 
+/* wiki_url(title) for the template functions: the new URL of a wiki page, or nil. */
+static int lua_wiki_url(lua_State *L)
+{
+	struct mw_wiki *w = lua_touserdata(L, lua_upvalueindex(1));
+	const char *title = luaL_checkstring(L, 1);
+	struct buf url = BUF_INIT;
+	if (mw_wiki_link_target(w, title, &url))
+		lua_pushlstring(L, url.data, url.len);
+	else
+		lua_pushnil(L);
+	buf_release(&url);
+	return 1;
+}
+
 /* Loads path; *out stays NULL when it defines no wiki_templates table. */
-static int tmap_load(const char *path, struct tmap **out)
+static int tmap_load(struct mw_wiki *w, const char *path, struct tmap **out)
 {
 	struct tmap *t = xcalloc(1, sizeof(*t));
 	struct buf pp = BUF_INIT;
@@ -1264,6 +1280,9 @@ static int tmap_load(const char *path, struct tmap **out)
 	lua_setfield(t->L, -2, "path");
 	lua_pop(t->L, 1);
 	free(dir);
+	lua_pushlightuserdata(t->L, w);
+	lua_pushcclosure(t->L, lua_wiki_url, 1);
+	lua_setglobal(t->L, "wiki_url");
 	if (luaL_loadfile(t->L, path) || lua_pcall(t->L, 0, 1, 0)) {
 		error_at(path, 0, "%s", lua_tostring(t->L, -1));
 		goto out;
@@ -1936,22 +1955,99 @@ static void old_path_prefix(const char *old_prefix, struct buf *out)
 		buf_truncate(out, out->len - 1);
 }
 
+/* A map can hold several lines per page: spooled to temporary files past 64 KiB so a
+ * huge wiki costs disk, not memory. */
+struct spool {
+	struct buf b;
+	FILE *f;
+};
+
+static int spool_flush(struct spool *s, bool force)
+{
+	if (s->b.len < 65536 && !force)
+		return 0;
+	if (!s->f && !(s->f = tmpfile()))
+		return error_at(NULL, 0, "cannot create a temporary file: %s", strerror(errno));
+	if (s->b.len && fwrite(s->b.data, 1, s->b.len, s->f) != s->b.len)
+		return error_at(NULL, 0, "cannot write a temporary file: %s", strerror(errno));
+	buf_reset(&s->b);
+	return 0;
+}
+
+static void spool_release(struct spool *s)
+{
+	if (s->f)
+		fclose(s->f);
+	buf_release(&s->b);
+}
+
+/* Writes the concatenated spools to path unless it already holds exactly that. */
+static int spool_commit(const char *path, struct spool *parts, size_t n)
+{
+	char a[65536], b[65536];
+	FILE *old = fopen(path, "rb"), *out = NULL;
+	struct buf tmp = BUF_INIT;
+	bool same = old != NULL;
+	int rc = -1, fd;
+	for (size_t i = 0; i < n; i++) {
+		if (spool_flush(&parts[i], true))
+			goto out;
+		rewind(parts[i].f);
+		size_t got;
+		while (same && (got = fread(a, 1, sizeof(a), parts[i].f)) > 0)
+			same = fread(b, 1, got, old) == got && !memcmp(a, b, got);
+	}
+	if (same && fgetc(old) == EOF) {
+		rc = 0;
+		goto out;
+	}
+	buf_printf(&tmp, "%s.tmp.XXXXXX", path);
+	if ((fd = mkstemp(tmp.data)) < 0 || fchmod(fd, 0644) || !(out = fdopen(fd, "wb"))) {
+		error_at(path, 0, "cannot write: %s", strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t got;
+		rewind(parts[i].f);
+		while ((got = fread(a, 1, sizeof(a), parts[i].f)) > 0)
+			fwrite(a, 1, got, out);
+	}
+	if (fclose(out) != 0 || rename(tmp.data, path) != 0) {
+		out = NULL;
+		error_at(path, 0, "cannot write: %s", strerror(errno));
+		unlink(tmp.data);
+		goto out;
+	}
+	out = NULL;
+	rc = 0;
+out:
+	if (out) {
+		fclose(out);
+		unlink(tmp.data);
+	}
+	if (old)
+		fclose(old);
+	buf_release(&tmp);
+	return rc;
+}
+
 static int write_redirect_maps(struct mw_wiki *w, const struct opts *o, const char *base)
 {
 	sqlite3_stmt *st = NULL;
-	struct buf ng = BUF_INIT, ngq = BUF_INIT, ap = BUF_INIT, prefix = BUF_INIT;
+	struct spool sp[3] = {{BUF_INIT, NULL}, {BUF_INIT, NULL}, {BUF_INIT, NULL}};
+	struct buf *ng = &sp[0].b, *ngq = &sp[1].b, *ap = &sp[2].b, prefix = BUF_INIT;
 	struct buf target = BUF_INIT, k = BUF_INIT, path = BUF_INIT, rx = BUF_INIT;
 	int rc = -1;
 
 	old_path_prefix(o->old_prefix, &prefix);
-	buf_printf(&ng, "# Old wiki URLs → new pages. Written by nfsite import mediawiki.\n"
+	buf_printf(ng, "# Old wiki URLs → new pages. Written by nfsite import mediawiki.\n"
 	                "# Include inside http { }, then in the server { }:\n"
 	                "#   location ^~ %s/index.php/ { if ($nfsite_wiki_path) { return 301 $nfsite_wiki_path; } return 404; }\n"
 	                "#   location = %s/index.php { if ($nfsite_wiki_title) { return 301 $nfsite_wiki_title; } return 301 %s/; }\n"
 	                "map $uri $nfsite_wiki_path {\n\tdefault \"\";\n",
 	           prefix.data, prefix.data, w->url_prefix);
-	buf_puts(&ngq, "map $arg_title $nfsite_wiki_title {\n\tdefault \"\";\n");
-	buf_puts(&ap, "# Old wiki URLs → new pages. Written by nfsite import mediawiki.\n"
+	buf_puts(ngq, "map $arg_title $nfsite_wiki_title {\n\tdefault \"\";\n");
+	buf_puts(ap, "# Old wiki URLs → new pages. Written by nfsite import mediawiki.\n"
 	              "# Include in the virtual host (needs mod_rewrite).\nRewriteEngine On\n");
 	if (prepare_stmt(w, &st, "SELECT p.title, f.slug, p.final_frag FROM page p"
 	                         " JOIN page f ON f.id = p.final"
@@ -1986,68 +2082,60 @@ static int write_redirect_maps(struct mw_wiki *w, const struct opts *o, const ch
 		for (size_t i = 0; i < nforms; i++) {
 			buf_reset(&path);
 			buf_printf(&path, "%s/index.php/%s", prefix.data, forms[i]);
-			buf_putc(&ng, '\t');
-			nginx_quote(&ng, path.data);
-			buf_putc(&ng, ' ');
-			nginx_quote(&ng, target.data);
-			buf_puts(&ng, ";\n");
+			buf_putc(ng, '\t');
+			nginx_quote(ng, path.data);
+			buf_putc(ng, ' ');
+			nginx_quote(ng, target.data);
+			buf_puts(ng, ";\n");
 			buf_reset(&rx);
 			buf_puts(&rx, "^/?");
 			regex_literal(&rx, path.data[0] == '/' ? path.data + 1 : path.data);
-			buf_puts(&ap, "RewriteRule \"");
-			buf_puts(&ap, rx.data);
-			buf_puts(&ap, "$\" \"");
-			apache_subst(&ap, target.data);
-			buf_puts(&ap, "\" [R=301,L,NE]\n");
+			buf_puts(ap, "RewriteRule \"");
+			buf_puts(ap, rx.data);
+			buf_puts(ap, "$\" \"");
+			apache_subst(ap, target.data);
+			buf_puts(ap, "\" [R=301,L,NE]\n");
 		}
 		free_list(forms, nforms);
 		forms = NULL;
 		nforms = 0;
 		query_forms(title, &forms, &nforms);
 		for (size_t i = 0; i < nforms; i++) {
-			buf_putc(&ngq, '\t');
-			nginx_quote(&ngq, forms[i]);
-			buf_putc(&ngq, ' ');
-			nginx_quote(&ngq, target.data);
-			buf_puts(&ngq, ";\n");
+			buf_putc(ngq, '\t');
+			nginx_quote(ngq, forms[i]);
+			buf_putc(ngq, ' ');
+			nginx_quote(ngq, target.data);
+			buf_puts(ngq, ";\n");
 			buf_reset(&rx);
 			regex_literal(&rx, forms[i]);
-			buf_printf(&ap, "RewriteCond \"%%{QUERY_STRING}\" \"(^|&)title=%s(&|$)\"\n", rx.data);
+			buf_printf(ap, "RewriteCond \"%%{QUERY_STRING}\" \"(^|&)title=%s(&|$)\"\n", rx.data);
 			buf_reset(&rx);
 			buf_puts(&rx, "^/?");
 			regex_literal(&rx, prefix.data[0] == '/' ? prefix.data + 1 : prefix.data);
-			buf_printf(&ap, "RewriteRule \"%s/index\\.php$\" \"", rx.data);
-			apache_subst(&ap, target.data);
-			buf_puts(&ap, strchr(target.data, '#') ? "\" [R=301,L,NE,QSD]\n" : "?\" [R=301,L,NE]\n");
+			buf_printf(ap, "RewriteRule \"%s/index\\.php$\" \"", rx.data);
+			apache_subst(ap, target.data);
+			buf_puts(ap, strchr(target.data, '#') ? "\" [R=301,L,NE,QSD]\n" : "?\" [R=301,L,NE]\n");
 		}
 		free_list(forms, nforms);
+		if (spool_flush(&sp[0], false) || spool_flush(&sp[1], false) || spool_flush(&sp[2], false))
+			goto out;
 	}
-	buf_puts(&ng, "}\n");
-	buf_puts(&ngq, "}\n");
-	buf_add(&ng, ngq.data, ngq.len);
+	buf_puts(ng, "}\n");
+	buf_puts(ngq, "}\n");
+	/* Rewritten only when different: a second run touches nothing. */
 	buf_reset(&path);
 	buf_printf(&path, "%s.nginx.conf", base);
-	/* Rewritten only when different: a second run touches nothing. */
-	buf_reset(&rx);
-	if (fs_exists(path.data) && fs_read_file(path.data, &rx))
-		goto out;
-	if ((rx.len != ng.len || memcmp(rx.data, ng.data, ng.len)) &&
-	    fs_write_atomic(path.data, ng.data, ng.len))
+	if (spool_commit(path.data, sp, 2))
 		goto out;
 	buf_reset(&path);
 	buf_printf(&path, "%s.apache.conf", base);
-	buf_reset(&rx);
-	if (fs_exists(path.data) && fs_read_file(path.data, &rx))
-		goto out;
-	if ((rx.len != ap.len || memcmp(rx.data, ap.data, ap.len)) &&
-	    fs_write_atomic(path.data, ap.data, ap.len))
+	if (spool_commit(path.data, sp + 2, 1))
 		goto out;
 	rc = 0;
 out:
 	sqlite3_finalize(st);
-	buf_release(&ng);
-	buf_release(&ngq);
-	buf_release(&ap);
+	for (int i = 0; i < 3; i++)
+		spool_release(&sp[i]);
 	buf_release(&prefix);
 	buf_release(&target);
 	buf_release(&k);
@@ -2302,7 +2390,7 @@ int import_mediawiki_main(int argc, char **argv)
 
 	/* Site-provided template map. */
 	const char *site = o.site ? o.site : fs_exists("site.lua") ? "site.lua" : NULL;
-	if (site && tmap_load(site, &w->tmap)) {
+	if (site && tmap_load(w, site, &w->tmap)) {
 		if (o.site)
 			goto out;
 		warn_at(site, 0, "not using its wiki_templates (see the error above)");
@@ -2349,6 +2437,9 @@ int import_mediawiki_main(int argc, char **argv)
 	print_skips(w);
 	rc = 0;
 out:
+	if (getenv("NFSITE_MW_MEMDEBUG"))
+		fprintf(stderr, "sqlite memory: %lld now, %lld peak\n", (long long)sqlite3_memory_used(),
+		        (long long)sqlite3_memory_highwater(0));
 	free(sel.ids);
 	free(url_prefix);
 	free(redirects);

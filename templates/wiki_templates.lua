@@ -5,13 +5,44 @@
 -- for positional ones, args.name for named ones (strings, possibly empty). It returns
 -- Markdown, or nil to let the importer expand the wiki's own template source instead.
 --
--- Arguments come from untrusted wiki text: everything is escaped for Markdown/HTML
--- except the little inline markup the templates were used with (<code>, '' and ''').
+-- Arguments are raw wikitext from untrusted pages: everything is escaped for HTML
+-- except the little inline markup the templates were used with (<code>, '' and ''',
+-- [[links]] and [http://… labels]). `wiki_url(title)`, when the importer defines it,
+-- gives the new URL of a wiki page (nil for a missing one).
 
 local M = {}
 
 local function escape_html(s)
   return (s:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"):gsub('"', "&quot;"))
+end
+
+-- [[Target|label]] → a Markdown link when the importer knows the page (wiki_url is
+-- provided by `nfsite import mediawiki`), else the label alone.
+local function md_label(s)
+  return (s:gsub("[%[%]\\]", "\\%0"))
+end
+
+local function url_of(target)
+  if type(wiki_url) ~= "function" then return nil end
+  return wiki_url((target:gsub("#.*$", "")))
+end
+
+local function links(s)
+  s = s:gsub("%[%[([^%[%]|]+)|([^%[%]]*)%]%]", function(target, label)
+    local url = url_of(target)
+    if label == "" then label = target:gsub("^[^:]*:", "") end
+    if url then return "[" .. md_label(label) .. "](" .. url .. ")" end
+    return md_label(label)
+  end)
+  s = s:gsub("%[%[([^%[%]|]+)%]%]", function(target)
+    local url = url_of(target)
+    if url then return "[" .. md_label(target) .. "](" .. url .. ")" end
+    return md_label(target)
+  end)
+  s = s:gsub("%[(https?://[^%s%]<>\"]+) ([^%]]+)%]", function(url, label)
+    return "[" .. md_label(label) .. "](" .. url .. ")"
+  end)
+  return s
 end
 
 -- Inline wikitext → Markdown, escaping anything else that looks like HTML.
@@ -22,13 +53,13 @@ local function inline(s)
   while true do
     local a, b, code = s:find("<code>(.-)</code>", pos)
     if not a then break end
-    parts[#parts + 1] = escape_html(s:sub(pos, a - 1))
+    parts[#parts + 1] = links(escape_html(s:sub(pos, a - 1)))
     local fence = "`"
     while code:find(fence, 1, true) do fence = fence .. "`" end
     parts[#parts + 1] = fence .. " " .. code .. " " .. fence
     pos = b + 1
   end
-  parts[#parts + 1] = escape_html(s:sub(pos))
+  parts[#parts + 1] = links(escape_html(s:sub(pos)))
   s = table.concat(parts)
   s = s:gsub("'''(.-)'''", "**%1**"):gsub("''(.-)''", "*%1*")
   return s

@@ -15,14 +15,15 @@ test_expect_success 'the bundled site.lua and its wiki_templates load without co
 '
 test_expect_success 'the bundled map renders the nftables wiki templates' '
 	if ! converted site/r.json; then echo "converter not linked yet"; exit 0; fi
-	grep_q "> **Tip:**" site/content/wiki/main-page.md &&
+	grep_q "> **New here:** Read [Netfilter wiki:About](/wiki/netfilter-wiki-about/) first" site/content/wiki/main-page.md &&
+	grep_q "| Requires | libnetfilter_conntrack, libmnl, libnfnetlink |" site/content/wiki/conntrack-tools.md &&
 	grep_q "<span class=\"wiki-badge\">" site/content/wiki/flowtable-hardware-offload.md
 '
 test_expect_success 'wiki_templates as a global of an explicit --site file' '
 	printf "wiki_templates = { Tip = function(a) return \"TIP[\" .. (a[1] or \"\") .. \"]\" end }\n" >mine.lua &&
 	mkdir g && cd g && nfsite import mediawiki --xml ../dump-full.xml --site ../mine.lua --report r.json 2>err &&
 	! grep -q "mine.lua" err &&
-	if converted r.json; then grep_q "TIP[" content/wiki/main-page.md; fi
+	if converted r.json; then grep_q "TIP[Read [[Netfilter wiki:About]]" content/wiki/main-page.md; fi
 '
 test_expect_success 'an explicit --site that fails to load is an error, nothing written' '
 	printf "return { wiki_templates = \n" >broken.lua &&
@@ -39,6 +40,11 @@ test_expect_success 'wiki_templates must be a table' '
 	printf "return { wiki_templates = 42 }\n" >num.lua &&
 	expect_exit 1 "$NFSITE" import mediawiki --xml dump-full.xml --site num.lua &&
 	grep_q "wiki_templates must be a table" err
+'
+test_expect_success 'wiki_url() gives template functions the new URL of a page' '
+	printf "return { wiki_templates = { Tip = function(a) return \"U=\" .. tostring(wiki_url(\"Conntrack\")) .. \" M=\" .. tostring(wiki_url(\"Nowhere\")) end } }\n" >url.lua &&
+	mkdir u && cd u && nfsite import mediawiki --xml ../dump-full.xml --site ../url.lua --report r.json 2>err &&
+	if converted r.json; then grep_q "U=/wiki/conntrack-tools/ M=nil" content/wiki/main-page.md; fi
 '
 test_expect_success 'an endless template function is stopped, the page still imported' '
 	printf "return { wiki_templates = { Tip = function() while true do end end, Badge = function() error(\"bad badge\") end } }\n" >loop.lua &&
