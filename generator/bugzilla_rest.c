@@ -443,6 +443,7 @@ static int cmp_long(const void *a, const void *b)
 int bugzilla_rest_read(struct bz_stage *st, const char *base_url)
 {
 	struct rest r = {.st = st, .o = bz_stage_opts(st), .base = base_url};
+	buf_init(&r.body);
 	long *want = NULL, *ids = NULL;
 	size_t nwant = 0, nids = 0;
 	int rc = -1;

@@ -81,6 +81,25 @@ struct xml_reader {
 	struct buf attr_name; /* name="…" of the current person element */
 };
 
+static void init_all(struct xml_reader *r)
+{
+	for (int i = 0; i < F_NFIELDS; i++)
+		buf_init(&r->f[i]);
+	for (int i = 0; i < 3; i++)
+		buf_init(&r->names[i]);
+	for (int i = 0; i < C_NFIELDS; i++)
+		buf_init(&r->c[i]);
+	for (int i = 0; i < A_NFIELDS; i++)
+		buf_init(&r->a[i]);
+	buf_init(&r->keywords);
+	buf_init(&r->alias);
+	buf_init(&r->who_name);
+	buf_init(&r->attacher_name);
+	buf_init(&r->data);
+	buf_init(&r->text);
+	buf_init(&r->attr_name);
+}
+
 static void release_all(struct xml_reader *r)
 {
 	for (int i = 0; i < F_NFIELDS; i++)
@@ -445,6 +464,9 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, c
 	int i;
 	if (depth == r->bug_depth) {
 		stage_bug(r);
+		/* a <group> after the first comment: withdraw what was staged */
+		if (r->restricted && r->bug_ok && bz_stage_withhold_bug(r->st, r->bug_id) < 0)
+			stop(r);
 		r->bug_depth = 0;
 	} else if (depth == r->bug_depth + 1) {
 		if (r->in_comment && !strcmp(name, "long_desc")) {
@@ -491,6 +513,7 @@ int bugzilla_xml_read(struct bz_stage *st, const char *path)
 {
 	struct xml_reader r = {.st = st, .path = path};
 	int rc = -1;
+	init_all(&r);
 	char chunk[65536];
 	xmlSAXHandler sax;
 	memset(&sax, 0, sizeof sax);
@@ -501,8 +524,10 @@ int bugzilla_xml_read(struct bz_stage *st, const char *path)
 	sax.cdataBlock = on_text;
 	sax.serror = on_error;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		release_all(&r);
 		return error_at(path, 0, "cannot read: %s", strerror(errno));
+	}
 	r.ctxt = xmlCreatePushParserCtxt(&sax, &r, NULL, 0, path);
 	if (!r.ctxt) {
 		error_at(path, 0, "cannot create an XML parser");

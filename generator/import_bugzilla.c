@@ -552,6 +552,50 @@ static bool exists2(struct bz_stage *st, int k, const char *sql, long a, long b)
 	return found;
 }
 
+static long count_where(struct bz_stage *st, const char *table, long bug_id)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE bug_id = ?1", table);
+	sqlite3_stmt *s;
+	long n = 0;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, bug_id);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			n = (long)sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	return n;
+}
+
+int bz_stage_withhold_bug(struct bz_stage *st, long bug_id)
+{
+	if (!bz_stage_has_bug(st, bug_id))
+		return 0;
+	st->bugs.withheld++;
+	st->comments.withheld += (size_t)count_where(st, "s_comments", bug_id);
+	st->attachments.withheld += (size_t)count_where(st, "s_attachments", bug_id);
+	st->history.withheld += (size_t)count_where(st, "s_history", bug_id);
+	st->placeholders -= (size_t)count_where(st, "(SELECT bug_id FROM s_attachments WHERE missing IS NOT NULL)", bug_id);
+	static const char *const sql[] = {
+		"INSERT OR IGNORE INTO s_private_att SELECT id, NULL FROM s_attachments WHERE bug_id = ?1",
+		"DELETE FROM s_attachments WHERE bug_id = ?1", "DELETE FROM s_comments WHERE bug_id = ?1",
+		"DELETE FROM s_history WHERE bug_id = ?1", "DELETE FROM s_see_also WHERE bug_id = ?1",
+		"DELETE FROM s_bugs WHERE id = ?1", "INSERT OR IGNORE INTO s_withheld VALUES (?1)",
+	};
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		sqlite3_stmt *s;
+		int rc = sqlite3_prepare_v2(st->db, sql[i], -1, &s, NULL);
+		if (rc == SQLITE_OK) {
+			sqlite3_bind_int64(s, 1, bug_id);
+			rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+		}
+		sqlite3_finalize(s);
+		if (rc != SQLITE_OK)
+			return error_at(st->source, 0, "stage: %s", sqlite3_errmsg(st->db));
+	}
+	return 0;
+}
+
 bool bz_stage_has_bug(struct bz_stage *st, long bug_id)
 {
 	return exists2(st, ST_HAS_BUG, "SELECT 1 FROM s_bugs WHERE id = ?1", bug_id, 0);

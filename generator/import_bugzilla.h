@@ -106,6 +106,9 @@ int bz_stage_change(struct bz_stage *st, const struct bz_change *c);
 /* Counts an item that could not be read at all. kind: "bug", "comment", "attachment". */
 void bz_stage_skip(struct bz_stage *st, const char *src, int line, const char *kind,
 		   const char *id, const char *reason);
+/* Withholds a bug staged as public after all (an export that names its group late):
+ * its staged comments, attachments and history move to the withheld counts. */
+int bz_stage_withhold_bug(struct bz_stage *st, long bug_id);
 /* True when the bug was staged as public (false: unknown, restricted or skipped). */
 bool bz_stage_has_bug(struct bz_stage *st, long bug_id);
 /* Marks the archive as carrying activity history (the XML export has none). */

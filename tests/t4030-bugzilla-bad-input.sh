@@ -134,6 +134,27 @@ test_expect_success 'entities are never expanded or fetched (XXE, billion laughs
 	expect_exit 1 nfsite import bugzilla --xml xxe2.xml --out xxe.sqlite &&
 	grep -q "Entity .x. not defined" err && ! test -e xxe.sqlite
 '
+test_expect_success 'a <group> named after the comments still withholds the whole bug' '
+	cat >late.xml <<-\EOF &&
+	<?xml version="1.0"?>
+	<bugzilla><bug><bug_id>1</bug_id><short_desc>public</short_desc><product>p</product>
+	<component>c</component><bug_status>NEW</bug_status>
+	<long_desc isprivate="0"><comment_count>0</comment_count><who>x@example.org</who>
+	<bug_when>2020-01-01 00:00:00 +0000</bug_when><thetext>fine</thetext></long_desc></bug>
+	<bug><bug_id>2</bug_id><short_desc>LATEGROUP bug</short_desc><product>p</product>
+	<component>c</component><bug_status>NEW</bug_status>
+	<long_desc isprivate="0"><comment_count>0</comment_count><who>x@example.org</who>
+	<bug_when>2020-01-01 00:00:00 +0000</bug_when><thetext>LATEGROUP text</thetext></long_desc>
+	<attachment isprivate="0"><attachid>9</attachid><desc>LATEGROUP att</desc><filename>a.txt</filename>
+	<type>text/plain</type><attacher>x@example.org</attacher><data encoding="base64">TEFURUdST1VQ</data></attachment>
+	<group id="3">security</group></bug></bugzilla>
+	EOF
+	nfsite import bugzilla -q --xml late.xml --out late.sqlite --report late.json 2>/dev/null &&
+	! grep -a -q LATEGROUP late.sqlite &&
+	test "$(json late.json "\$.bugs.withheld")" = 1 && test "$(json late.json "\$.comments.withheld")" = 1 &&
+	test "$(json late.json "\$.attachments.withheld")" = 1 && sums_hold late.json &&
+	test "$(sqlite3 late.sqlite "SELECT group_concat(id) FROM bugs")" = 1
+'
 test_expect_success 'a missing output folder is created; an unwritable one is an error' '
 	nfsite import bugzilla -q --xml bad.xml --out deep/er/a.sqlite && test -f deep/er/a.sqlite &&
 	mkdir ro && chmod a-w ro &&
