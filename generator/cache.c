@@ -264,7 +264,8 @@ void cache_save(struct cache *c)
 	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO pages VALUES(?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	/* Sorted, so the same site always gives the same file, whatever the thread timing. */
-	qsort(c->e, c->n, sizeof *c->e, cmp_entry);
+	if (c->n)
+		qsort(c->e, c->n, sizeof *c->e, cmp_entry);
 	c->nloaded = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		const struct entry *e = &c->e[i];

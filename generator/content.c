@@ -468,7 +468,8 @@ int content_scan(const char *source, bool drafts, struct content *model)
 		goto out;
 	}
 	qsort(model->pages, model->npages, sizeof *model->pages, cmp_url);
-	qsort(model->assets, model->nassets, sizeof *model->assets, cmp_asset);
+	if (model->nassets)
+		qsort(model->assets, model->nassets, sizeof *model->assets, cmp_asset);
 	rc = 0;
 out:
 	free(sc.source_real);
@@ -490,9 +491,10 @@ int content_add_generated(struct content *m, const char *src, const char *url, c
 	struct page *p = new_page(PAGE_GENERATED, kind);
 	p->src = xstrdup(src);
 	p->file = xstrdup(src);
-	p->url = xstrdup(url);
 	/* The not-found page is served by name, not as a folder. */
-	p->out = !strcmp(kind, "404") ? xstrdup("404.html") : out_of_url(url);
+	bool notfound = !strcmp(kind, "404");
+	p->url = xstrdup(notfound ? "/404.html" : url);
+	p->out = notfound ? xstrdup("404.html") : out_of_url(url);
 	p->fm = xcalloc(1, sizeof *p->fm);
 	p->fm->type = FM_MAP;
 	p->title = p->title_owned = xstrdup(title);

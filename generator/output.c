@@ -78,7 +78,8 @@ static void load_manifest(struct output *o)
 				break;
 			line = nl + 1;
 		}
-		qsort(o->old, o->nold, sizeof *o->old, cmp_entry);
+		if (o->nold)
+			qsort(o->old, o->nold, sizeof *o->old, cmp_entry);
 	}
 	buf_release(&b);
 	free(path);
@@ -273,7 +274,8 @@ static void prune_dirs(const char *dest, const char *rel)
 int output_commit(struct output *o, struct build_stats *stats)
 {
 	int rc = 0;
-	qsort(o->entries, o->n, sizeof *o->entries, cmp_entry);
+	if (o->n)
+		qsort(o->entries, o->n, sizeof *o->entries, cmp_entry);
 	for (size_t i = 0; i + 1 < o->n; i++)
 		if (!strcmp(o->entries[i].rel, o->entries[i + 1].rel))
 			rc = error_at(o->entries[i + 1].src, 0, "output '%s' is also written by %s", o->entries[i].rel,

@@ -98,7 +98,8 @@ static void collect_files(struct build *b)
 	static const char *made[] = {"sitemap.xml", "atom.xml", "search-index.json", "404.html", "robots.txt"};
 	for (size_t i = 0; i < sizeof made / sizeof made[0]; i++)
 		add_file(b, made[i]);
-	qsort(b->files, b->nfiles, sizeof *b->files, cmp_str);
+	if (b->nfiles)
+		qsort(b->files, b->nfiles, sizeof *b->files, cmp_str);
 }
 
 /* --- link resolution (called by markdown.c for every link) ----------------------------- */
@@ -804,7 +805,7 @@ static int generate(struct build *b)
 	free(db);
 	/* The not-found and search pages are pages of their own so templates get the usual
 	 * variables; a site may write content/search.md itself. */
-	if (rc == 0 && !content_find(&b->model, "/404/"))
+	if (rc == 0 && !content_find(&b->model, "/404.html"))
 		rc = content_add_generated(&b->model, "404", "/404/", "Page not found", "404",
 		                           "The page you asked for does not exist.", NULL, "", NULL);
 	if (rc == 0 && !content_find(&b->model, "/search/") && tmpl_exists(&b->cfg, "search.html"))
