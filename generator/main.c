@@ -45,7 +45,13 @@ static const struct command commands[] = {
 	 "                        [--old-url-prefix URL] [--namespaces LIST] [--force] [--report FILE]\n"
 	 "       nfsite import bugzilla (--db FILE | --xml FILE | --rest URL) [--out FILE] [--report FILE]\n"},
 	{"wikitext", cmd_wikitext, "convert wikitext on stdin to Markdown or HTML on stdout",
-	 "usage: nfsite wikitext [--to markdown|html] [--db FILE | --xml FILE] [--title T] < in > out\n"},
+	 "usage: nfsite wikitext [--to markdown|html] [--db FILE | --xml FILE] [--title T] [--site-name NAME] < in > out\n"
+	 "\n"
+	 "  --to FORMAT       markdown (default) or html (rendered as a page body)\n"
+	 "  --db FILE         a MediaWiki SQLite database: templates and link targets\n"
+	 "  --xml FILE        a MediaWiki XML export: templates and link targets\n"
+	 "  --title T         the page's title, for magic words and the pipe trick\n"
+	 "  --site-name NAME  the wiki's name ({{SITENAME}}, the project namespace)\n"},
 	{NULL, NULL, NULL, NULL},
 };
 
