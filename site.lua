@@ -79,6 +79,9 @@ return {
     },
   },
 
+  -- Served by the web server beside the site (release tarballs): `nfsite check` skips them.
+  check = { skip = { "/pub/" } },
+
   wiki_templates = ok and wiki_templates or nil,
 
   hooks = {

@@ -3,6 +3,7 @@
  * 1 when some are (or the build failed), 2 on usage errors. */
 #include "buf.h"
 #include "cmd.h"
+#include "config.h"
 #include "fs.h"
 #include "linkcheck.h"
 #include "log.h"
@@ -96,6 +97,18 @@ int cmd_check(int argc, char **argv)
 	}
 	if (o.external && !o.cache)
 		o.cache = cache = xasprintf("%s/.nfsite-cache/links.sqlite", source);
+	/* site.lua's check.skip adds to --skip: paths the host serves beside the site. */
+	struct config cfg = {0};
+	bool have_cfg = false;
+	if (fs_is_dir(source)) {
+		if (config_load(source, NULL, &cfg) < 0)
+			goto out;
+		have_cfg = true;
+		for (char **p = cfg.check_skip; p && *p; p++) {
+			o.skip = xrealloc(o.skip, (o.nskip + 1) * sizeof *o.skip);
+			o.skip[o.nskip++] = *p;
+		}
+	}
 
 	if (dest) {
 		root = xstrdup(dest);
@@ -134,6 +147,8 @@ int cmd_check(int argc, char **argv)
 	putchar('\n');
 	status = st.broken ? EXIT_CONTENT : 0;
 out:
+	if (have_cfg)
+		config_release(&cfg);
 	if (tmpdir) {
 		fs_remove_tree(tmpdir);
 		free(tmpdir);

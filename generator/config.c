@@ -154,6 +154,24 @@ int config_load(const char *source, const char *base_url_override, struct config
 	rc |= get_string(L, cfg, "news_section", "/news/", &cfg->news_url);
 	rc |= get_string(L, cfg, "bug_archive", "data/bugzilla.sqlite", &cfg->bug_db);
 	rc |= get_string(L, cfg, "time_zone", "UTC", &cfg->time_zone);
+	lua_getfield(L, -1, "check");
+	if (lua_istable(L, -1)) {
+		lua_getfield(L, -1, "skip");
+		size_t n = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
+		cfg->check_skip = xcalloc(n + 1, sizeof *cfg->check_skip);
+		for (size_t i = 0, k = 0; i < n; i++) {
+			lua_rawgeti(L, -1, (lua_Integer)i + 1);
+			if (lua_type(L, -1) == LUA_TSTRING)
+				cfg->check_skip[k++] = xstrdup(lua_tostring(L, -1));
+			else
+				rc = error_at(cfg->file, config_key_line(cfg, "skip"), "check.skip must list URL prefixes (strings)");
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	} else if (!lua_isnil(L, -1)) {
+		rc = error_at(cfg->file, config_key_line(cfg, "check"), "'check' must be a table like { skip = { \"/pub/\" } }");
+	}
+	lua_pop(L, 1);
 	const char *menus[] = {"menus", "params", "banners", "hooks"};
 	for (size_t i = 0; i < sizeof menus / sizeof menus[0]; i++) {
 		lua_getfield(L, -1, menus[i]);
@@ -200,5 +218,8 @@ void config_release(struct config *cfg)
 	free(cfg->news_url);
 	free(cfg->bug_db);
 	free(cfg->time_zone);
+	for (char **p = cfg->check_skip; p && *p; p++)
+		free(*p);
+	free(cfg->check_skip);
 	memset(cfg, 0, sizeof *cfg);
 }

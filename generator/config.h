@@ -20,6 +20,8 @@ struct config {
 	char *news_url;    /* section whose pages are news (Atom feed, newest first): "/news/" */
 	char *bug_db;      /* bug archive database relative to the site folder */
 	char *time_zone;   /* for date display; dates are kept as written */
+	char **check_skip; /* check.skip: URL prefixes served by the host, not by the site
+	                    * (e.g. "/pub/" for release tarballs); NULL-terminated */
 };
 
 /* Loads site.lua (if present) from source; base_url_override (may be NULL) wins over

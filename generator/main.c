@@ -38,8 +38,18 @@ static const struct command commands[] = {
 	 "  --open          open the site in a browser\n"},
 	{"check", cmd_check, "check internal (and external) links of the built site",
 	 "usage: nfsite check [--source DIR] [--dest DIR] [--external] [--cache FILE] [--timeout S] [--jobs N]\n"
+	 "                    [--max-age AGE] [--base-url URL] [--skip PREFIX]... [--drafts]\n"
 	 "\n"
-	 "With no --dest, builds into a temporary folder and checks that.\n"},
+	 "  --source DIR    site folder (default .); with no --dest it is built into a temporary folder\n"
+	 "  --dest DIR      check an already built folder instead\n"
+	 "  --external      also check external links (libcurl, at most 2 connections per host)\n"
+	 "  --cache FILE    external results cache (default SOURCE/.nfsite-cache/links.sqlite)\n"
+	 "  --max-age AGE   reuse cached results younger than AGE (e.g. 30m, 24h, 7d; default 24h)\n"
+	 "  --timeout S     seconds per external request (default 10)\n"
+	 "  --jobs N        parallel external requests (default 8)\n"
+	 "  --base-url URL  absolute links under URL count as internal (default: from sitemap.xml)\n"
+	 "  --skip PREFIX   links under PREFIX are served by the host, not the site (also site.lua check.skip)\n"
+	 "  --drafts        build drafts too\n"},
 	{"import", cmd_import, "import the legacy wiki or bug tracker",
 	 "usage: nfsite import mediawiki (--db FILE | --xml FILE[.gz] | --api URL) [--out DIR]\n"
 	 "                        [--old-url-prefix URL] [--namespaces LIST] [--force] [--report FILE]\n"

@@ -842,6 +842,7 @@ int site_build(const struct build_opts *opts, struct build_stats *stats)
 {
 	struct build b = {.opts = opts};
 	double t0 = now_seconds();
+	log_reset_count(); /* this build fails on its own errors only */
 	int rc = -1;
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	b.now = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
