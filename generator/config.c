@@ -90,26 +90,22 @@ int config_key_line(const struct config *cfg, const char *key)
 		return 0;
 	struct buf b = BUF_INIT;
 	int line = 0;
+	size_t klen = strlen(key);
 	if (fs_read_file(cfg->file, &b) == 0) {
 		int n = 1;
-		size_t klen = strlen(key);
-		for (const char *p = b.data; *p; n++) {
-			const char *s = p;
-			while (*s == ' ' || *s == '\t')
-				s++;
-			if (!strncmp(s, key, klen)) {
-				const char *t = s + klen;
-				while (*t == ' ' || *t == '\t')
-					t++;
-				if (*t == '=' && t[1] != '=') {
-					line = n;
-					break;
-				}
+		/* `key =` at the start of a line or after '{', ',' or a space, not `key ==`. */
+		for (const char *p = b.data; *p && !line; p++) {
+			if (*p == '\n') {
+				n++;
+				continue;
 			}
-			const char *e = strchr(p, '\n');
-			if (!e)
-				break;
-			p = e + 1;
+			if (strncmp(p, key, klen) || (p > b.data && !strchr(" \t{,\n", p[-1])))
+				continue;
+			const char *t = p + klen;
+			while (*t == ' ' || *t == '\t')
+				t++;
+			if (*t == '=' && t[1] != '=')
+				line = n;
 		}
 	}
 	buf_release(&b);
