@@ -76,7 +76,7 @@ struct mw_wiki {
 	size_t progress_last;
 	locale_t loc;
 	struct tmap *tmap;
-	sqlite3_stmt *st_find, *st_add_page, *st_add_rev, *st_skip, *st_get;
+	sqlite3_stmt *st_find, *st_add_page, *st_add_rev, *st_skip, *st_get, *st_text;
 };
 
 static const struct {
@@ -145,7 +145,9 @@ int mw_wiki_new(const char *source, struct mw_wiki **out)
 		error_at(source, 0, "cannot create the staging database");
 		goto out;
 	}
-	if (exec(w, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;") || exec(w, schema))
+	/* A bounded cache (4 MiB): memory stays flat whatever the wiki's size. */
+	if (exec(w, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4096;") ||
+	    exec(w, schema))
 		goto out;
 	if (prepare_stmt(w, &w->st_find, "SELECT id FROM page WHERE ns = ? AND key = ?") ||
 	    prepare_stmt(w, &w->st_add_page,
@@ -158,7 +160,8 @@ int mw_wiki_new(const char *source, struct mw_wiki **out)
 	                 " first = min(first, excluded.first)") ||
 	    prepare_stmt(w, &w->st_skip, "INSERT INTO skipped(ord, title, reason) VALUES(?,?,?)") ||
 	    prepare_stmt(w, &w->st_get,
-	                 "SELECT is_redirect, final, status, slug, text, rd_to FROM page WHERE id = ?"))
+	                 "SELECT is_redirect, final, status, slug, rd_to FROM page WHERE id = ?") ||
+	    prepare_stmt(w, &w->st_text, "SELECT text FROM page WHERE id = ?"))
 		goto out;
 	rc = 0;
 out:
@@ -181,6 +184,7 @@ void mw_wiki_free(struct mw_wiki *w)
 	sqlite3_finalize(w->st_add_rev);
 	sqlite3_finalize(w->st_skip);
 	sqlite3_finalize(w->st_get);
+	sqlite3_finalize(w->st_text);
 	sqlite3_close(w->db);
 	for (size_t i = 0; i < w->nns; i++)
 		free(w->ns[i].name);
@@ -1087,7 +1091,7 @@ struct page_info {
 	bool is_redirect;
 	long long final, rd_to;
 	char status[16];
-	struct buf slug, text;
+	struct buf slug;
 };
 
 static bool get_page(struct mw_wiki *w, long long id, struct page_info *pi)
@@ -1104,11 +1108,7 @@ static bool get_page(struct mw_wiki *w, long long id, struct page_info *pi)
 		buf_reset(&pi->slug);
 		if (sqlite3_column_text(st, 3))
 			buf_puts(&pi->slug, (const char *)sqlite3_column_text(st, 3));
-		buf_reset(&pi->text);
-		if (sqlite3_column_text(st, 4))
-			buf_add(&pi->text, (const char *)sqlite3_column_text(st, 4),
-			        (size_t)sqlite3_column_bytes(st, 4));
-		pi->rd_to = sqlite3_column_int64(st, 5);
+		pi->rd_to = sqlite3_column_int64(st, 4);
 		ok = true;
 	}
 	sqlite3_reset(st);
@@ -1132,7 +1132,7 @@ int mw_wiki_link_target(void *wiki, const char *title, struct buf *url)
 {
 	struct mw_wiki *w = wiki;
 	struct buf key = BUF_INIT;
-	struct page_info pi = {false, 0, 0, "", BUF_INIT, BUF_INIT};
+	struct page_info pi = {false, 0, 0, "", BUF_INIT};
 	long long id;
 	int ns, found = 0;
 	if (title_parse(w, title, 0, &ns, &key, NULL) || !find_page(w, ns, key.data, &id))
@@ -1149,7 +1149,6 @@ int mw_wiki_link_target(void *wiki, const char *title, struct buf *url)
 out:
 	buf_release(&key);
 	buf_release(&pi.slug);
-	buf_release(&pi.text);
 	return found;
 }
 
@@ -1157,7 +1156,7 @@ int mw_wiki_template(void *wiki, const char *name, struct buf *out)
 {
 	struct mw_wiki *w = wiki;
 	struct buf key = BUF_INIT;
-	struct page_info pi = {false, 0, 0, "", BUF_INIT, BUF_INIT};
+	struct page_info pi = {false, 0, 0, "", BUF_INIT};
 	long long id;
 	int ns, found = 0;
 	if (title_parse(w, name, 10, &ns, &key, NULL) || !find_page(w, ns, key.data, &id))
@@ -1174,12 +1173,17 @@ int mw_wiki_template(void *wiki, const char *name, struct buf *out)
 	}
 	if (pi.is_redirect)
 		goto out;
-	buf_add(out, pi.text.data, pi.text.len);
-	found = 1;
+	sqlite3_reset(w->st_text);
+	sqlite3_bind_int64(w->st_text, 1, id);
+	if (sqlite3_step(w->st_text) == SQLITE_ROW && sqlite3_column_type(w->st_text, 0) != SQLITE_NULL) {
+		buf_add(out, (const char *)sqlite3_column_text(w->st_text, 0),
+		        (size_t)sqlite3_column_bytes(w->st_text, 0));
+		found = 1;
+	}
+	sqlite3_reset(w->st_text);
 out:
 	buf_release(&key);
 	buf_release(&pi.slug);
-	buf_release(&pi.text);
 	return found;
 }
 
