@@ -1959,6 +1959,8 @@ static void old_path_prefix(const char *old_prefix, struct buf *out)
 		buf_truncate(out, out->len - 1);
 }
 
+static void parent_dir(struct buf *b);
+
 /* A map can hold several lines per page: spooled to temporary files past 64 KiB so a
  * huge wiki costs disk, not memory. */
 struct spool {
@@ -2005,6 +2007,11 @@ static int spool_commit(const char *path, struct spool *parts, size_t n)
 		rc = 0;
 		goto out;
 	}
+	buf_puts(&tmp, path);
+	parent_dir(&tmp);
+	if (fs_mkdirs(tmp.data))
+		goto out;
+	buf_reset(&tmp);
 	buf_printf(&tmp, "%s.tmp.XXXXXX", path);
 	if ((fd = mkstemp(tmp.data)) < 0 || fchmod(fd, 0644) || !(out = fdopen(fd, "wb"))) {
 		error_at(path, 0, "cannot write: %s", strerror(errno));

@@ -25,6 +25,19 @@ test_expect_success 'an unknown namespace is a usage error' '
 	expect_exit 2 "$NFSITE" import mediawiki --xml dump-full.xml --namespaces "main,Nosuch" &&
 	grep_q "unknown namespace '\''Nosuch'\''" err && ! test -e content
 '
+test_expect_success '--out, --url-prefix and --redirects place pages, links and maps' '
+	mkdir d && cd d && nfsite import mediawiki --xml ../dump-full.xml --out archive/oldwiki \
+		--url-prefix /archive/oldwiki --redirects maps/wiki --old-url-prefix https://wiki.example/w 2>err &&
+	test -f archive/oldwiki/conntrack-tools.md &&
+	grep_q "- \"/archive/oldwiki/conntrack/\"" archive/oldwiki/conntrack-tools.md &&
+	grep_q "original_url: \"https://wiki.example/w/index.php/Conntrack-tools\"" archive/oldwiki/conntrack-tools.md &&
+	grep_q "\"/w/index.php/Conntrack\" \"/archive/oldwiki/conntrack-tools/\";" maps/wiki.nginx.conf &&
+	test -f maps/wiki.apache.conf &&
+	if ! grep -q "converter is not built in" archive/oldwiki/main-page.md; then
+		grep_q "](/archive/oldwiki/conntrack-tools/)" archive/oldwiki/main-page.md ||
+		grep_q "href=\"/archive/oldwiki/conntrack-tools/\"" archive/oldwiki/main-page.md
+	fi
+'
 test_expect_success 'usage errors exit 2' '
 	expect_exit 2 "$NFSITE" import mediawiki &&
 	expect_exit 2 "$NFSITE" import mediawiki --xml a.xml --db b.sqlite &&

@@ -30,6 +30,10 @@ test_expect_success 'pages carry the migrated banner with the original URL' '
 	grep_q "wiki-migrated" site/public/wiki/conntrack-tools/index.html &&
 	grep_q "index.php/Conntrack-tools" site/public/wiki/conntrack-tools/index.html
 '
+test_expect_success 'hostile markup of the sanitizer page reaches the HTML only as text' '
+	h=site/public/wiki/netfilter-wiki-sanitizer-test/index.html &&
+	test -f $h && ! grep -qi "<script>alert\|<iframe\|onerror=\"alert\|href=\"javascript:" $h
+'
 test_expect_success 'links to missing pages are listed in the report, not left broken' '
 	sqlite3 :memory: "SELECT count(*) FROM json_each(readfile(\"report.json\"), \"\$.missing_links\")" >n &&
 	if grep -q "the wikitext converter is not built in" report.json; then
