@@ -2448,9 +2448,6 @@ int import_mediawiki_main(int argc, char **argv)
 	print_skips(w);
 	rc = 0;
 out:
-	if (getenv("NFSITE_MW_MEMDEBUG"))
-		fprintf(stderr, "sqlite memory: %lld now, %lld peak\n", (long long)sqlite3_memory_used(),
-		        (long long)sqlite3_memory_highwater(0));
 	free(sel.ids);
 	free(url_prefix);
 	free(redirects);

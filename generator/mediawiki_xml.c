@@ -30,7 +30,7 @@ struct xr {
 	int err_line;
 };
 
-enum field { F_NONE, F_SITENAME, F_NS, F_TITLE, F_PAGE_NS, F_TIMESTAMP, F_USER, F_MODEL, F_TEXT };
+enum field { F_NONE, F_NS, F_TITLE, F_PAGE_NS, F_TIMESTAMP, F_USER, F_MODEL, F_TEXT };
 
 struct page_state {
 	struct buf title, ns_text, latest_text, latest_ts, latest_user, latest_model, redirect;
@@ -106,10 +106,10 @@ int mediawiki_xml_read(struct mw_wiki *w, const char *path)
 {
 	struct xr x;
 	struct page_state pg;
-	struct buf nsname = BUF_INIT, cap = BUF_INIT;
+	struct buf cap = BUF_INIT;
 	xmlTextReaderPtr rd = NULL;
 	enum field field = F_NONE;
-	int rc = -1, ret, depth_field = -1, ns_key = 0, page_line = 0;
+	int rc = -1, ret, depth_field = -1, ns_key = 0;
 	bool in_siteinfo = false, in_page = false, in_rev = false, in_contrib = false;
 	bool seen_root = false, began = false;
 	long long next_id = 0;
@@ -162,7 +162,6 @@ int mediawiki_xml_read(struct mw_wiki *w, const char *path)
 			} else if (name_is(name, "page") && depth == 1) {
 				in_page = !empty;
 				page_reset(&pg);
-				page_line = xmlTextReaderGetParserLineNumber(rd);
 			} else if (in_page && !in_rev && name_is(name, "title")) {
 				field = F_TITLE;
 			} else if (in_page && !in_rev && name_is(name, "ns")) {
@@ -291,7 +290,6 @@ int mediawiki_xml_read(struct mw_wiki *w, const char *path)
 				p.text = pg.latest_text.data;
 				p.text_len = pg.latest_text.len;
 			}
-			(void)page_line;
 			if (mw_wiki_add_page(w, &p))
 				goto out;
 			mw_wiki_progress(w, "reading pages", ++npages, 0);
@@ -324,7 +322,6 @@ out:
 		xmlFreeTextReader(rd);
 	gzclose(x.gz);
 	page_release(&pg);
-	buf_release(&nsname);
 	buf_release(&cap);
 	return rc;
 }
