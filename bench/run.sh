@@ -241,6 +241,13 @@ fi
 s() { calc "$(med "$1" 2)" 3; }
 c() { calc "$(med "$1" 4)" 2; }
 m() { mb "$(med "$1" 3)"; }
+# The median over rounds of hugo/nfsite within each round: steadier than the ratio of
+# medians when the machine's load drifts during the run.
+pair_ratio() {
+	awk '$1 == "nf_full" { n[++i] = $2 } $1 == "hugo_full" { h[++j] = $2 }
+		END { for (k = 1; k <= i && k <= j; k++) print h[k] / n[k] }' "$W/times" | sort -g | awk '
+		{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 nf=$(med nf_full 2); hg=$(med hugo_full 2)
 nfm=$(med nf_full 3); hgm=$(med hugo_full 3)
 nc=$(med nf_nochange 2); ed=$(med nf_edit 2); fl=$(med floor 2)
@@ -257,6 +264,8 @@ ncr=$(calc "100 * $nc / $nf" 1); flr=$(calc "$nf / $fl")
 	printf '%-34s %10s %10s %9s  %-26s %s\n' "hugo full build" "$(s hugo_full)" "$(m hugo_full)" "$(c hugo_full)" "" ""
 	printf '%-34s %10s %10s %9s  %-26s %s\n' "nfsite full build" "$(s nf_full)" "$(m nf_full)" "$(c nf_full)" \
 		"hugo/nfsite = ${speed}x" "$(verdict "$hg / $nf >= 5") (>= 5x)"
+	printf '%-34s %10s %10s %9s  %-26s %s\n' "  same-round pairs" "" "" "" \
+		"median hugo/nfsite = $(pair_ratio)x" "(information)"
 	printf '%-34s %10s %10s %9s  %-26s %s\n' "  CPU time (user+sys)" "" "" "" \
 		"hugo/nfsite = $(calc "$(med hugo_full 4) / $(med nf_full 4)")x" "(information)"
 	printf '%-34s %10s %10s %9s  %-26s %s\n' "  peak memory" "" "" "" \
