@@ -30,13 +30,25 @@ struct cache {
 	size_t nloaded; /* e[0..nloaded) came from the file, sorted by URL; new ones follow */
 };
 
+/* Eight bytes per step (a multiply-xorshift mix), so hashing every body and output
+ * stays far below the cost of reading them. Not cryptographic: it detects change. */
 uint64_t cache_hash(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 1099511628211ull;
+	const uint64_t m = 0x9E3779B97F4A7C15ull;
+	h ^= len * m;
+	while (len >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * m;
+		h ^= h >> 29;
+		p += 8;
+		len -= 8;
 	}
+	uint64_t w = 0;
+	memcpy(&w, p, len);
+	h = (h ^ w ^ ((uint64_t)len << 56)) * m;
+	h ^= h >> 32;
 	return h;
 }
 
@@ -161,7 +173,22 @@ bool cache_lookup(struct cache *c, struct page *p, uint64_t page_key)
 		free(p->html);
 		p->html = xstrdup(e->html ? e->html : "");
 	}
+	p->has_results = true;
 	return true;
+}
+
+static void store_entry(struct cache *c, struct entry e);
+static void entry_release(struct entry *e);
+
+bool cache_touch(struct cache *c, const char *name, uint64_t key)
+{
+	pthread_mutex_lock(&c->lock);
+	struct entry *e = find(c, name);
+	bool hit = e && e->key == key && !e->used;
+	if (hit)
+		e->used = true;
+	pthread_mutex_unlock(&c->lock);
+	return hit;
 }
 
 static void add_clean(struct buf *b, const char *s)
@@ -197,15 +224,21 @@ void cache_store(struct cache *c, const struct page *p, uint64_t page_key)
 	e.links = buf_detach(&b, NULL);
 	e.text = xstrdup(p->search_text ? p->search_text : "");
 	e.html = p->kind == PAGE_QUESTION && p->html ? xstrdup(p->html) : NULL;
+	store_entry(c, e);
+}
+
+void cache_store_key(struct cache *c, const char *name, uint64_t key)
+{
+	store_entry(c, (struct entry){.url = xstrdup(name), .key = key, .used = true});
+}
+
+/* Takes ownership of e's strings. */
+static void store_entry(struct cache *c, struct entry e)
+{
 	pthread_mutex_lock(&c->lock);
-	struct entry *old = find(c, p->url);
+	struct entry *old = find(c, e.url);
 	if (old) {
-		free(old->url);
-		free(old->ids);
-		free(old->links);
-		free(old->text);
-		free(old->headings);
-		free(old->html);
+		entry_release(old);
 		*old = e;
 	} else {
 		/* New pages go to a tail that is merged at save time; lookups only need old ones. */
@@ -297,4 +330,26 @@ out:
 		unlink(tmp);
 	free(tmp);
 	cache_free(c);
+}
+
+uint64_t cache_site_key(const struct cache *c)
+{
+	return c->site_key;
+}
+
+void cache_retain(struct cache *c)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->e[i].used) {
+			c->e[i].used = false;
+			c->e[k++] = c->e[i];
+		} else {
+			entry_release(&c->e[i]);
+		}
+	}
+	c->n = k;
+	if (c->n)
+		qsort(c->e, c->n, sizeof *c->e, cmp_entry);
+	c->nloaded = c->n;
 }

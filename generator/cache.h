@@ -24,12 +24,23 @@ struct cache *cache_open(const char *dest, uint64_t site_key);
 /* On a hit, fills p's render results (ids, links, search text, headings, and html for
  * questions) and returns true. */
 bool cache_lookup(struct cache *c, struct page *p, uint64_t page_key);
+/* True when the cache holds name (a page's URL, or a file such as "sitemap.xml") under
+ * key; marks it as used without copying anything (the caller still holds the results,
+ * or the output file is all there is). */
+bool cache_touch(struct cache *c, const char *name, uint64_t key);
+/* Records name under key with no render results (whole-site files). */
+void cache_store_key(struct cache *c, const char *name, uint64_t key);
 /* Records p's render results under page_key. */
 void cache_store(struct cache *c, const struct page *p, uint64_t page_key);
 /* Writes the cache for the next build (only what this build stored or reused) and frees c.
  * Failure to write only costs speed next time: reported as a warning. */
 void cache_save(struct cache *c);
 void cache_free(struct cache *c);
+/* Keeps c in memory for the next build instead of writing it (the preview server):
+ * drops what this build did not use and makes everything findable again. */
+void cache_retain(struct cache *c);
+/* The site key c was opened for. */
+uint64_t cache_site_key(const struct cache *c);
 
 /* FNV-1a, the hash every key is made of. */
 uint64_t cache_hash(uint64_t h, const void *data, size_t len);

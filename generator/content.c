@@ -5,7 +5,9 @@
 #include "utf8.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +23,8 @@ struct scan {
 	size_t cap_assets;
 	const char *top;   /* "content" or "faq" */
 	int errors;
+	struct page **prev; /* previous build's pages sorted by source, or NULL */
+	size_t nprev;
 };
 
 void content_slugify(const char *s, size_t len, struct buf *out)
@@ -83,6 +87,7 @@ static void page_free(struct page *p)
 	}
 	free(p->links);
 	free(p->search_text);
+	free(p->search_json);
 	for (size_t i = 0; i < p->nheadings; i++)
 		free(p->headings[i]);
 	free(p->headings);
@@ -332,6 +337,68 @@ static int check_link(struct scan *sc, const char *rel_to_site, bool *is_dir)
 	return rc;
 }
 
+static int cmp_src(const void *a, const void *b)
+{
+	return strcmp((*(struct page *const *)a)->src, (*(struct page *const *)b)->src);
+}
+
+/* The previous build's page for this file when the file did not change, emptied of
+ * everything rendering and resolving will set again; NULL otherwise. */
+static struct page *take_unchanged(struct scan *sc, const char *rel_to_site, const struct stat *st)
+{
+	if (!sc->nprev || S_ISLNK(st->st_mode))
+		return NULL;
+	struct page key = {.src = (char *)rel_to_site}, *kp = &key;
+	struct page **slot = bsearch(&kp, sc->prev, sc->nprev, sizeof *sc->prev, cmp_src);
+	if (!slot || (*slot)->index == SIZE_MAX)
+		return NULL;
+	struct page *p = *slot;
+	if (p->mtime_ns != (long long)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec ||
+	    p->size != (long long)st->st_size || p->ino != (long long)st->st_ino)
+		return NULL;
+	p->index = SIZE_MAX; /* marks it as moved for the compaction at the end of the scan */
+	free(p->pages);
+	free(p->subsections);
+	p->pages = p->subsections = NULL;
+	p->npages = p->nsubsections = 0;
+	p->section = p->prev = p->next = NULL;
+	p->cached = false;
+	/* Its render results stay: the build checks them against the cache before use. */
+	return p;
+}
+
+void content_page_forget(struct page *p)
+{
+	for (size_t i = 0; i < p->nids; i++)
+		free(p->ids[i]);
+	free(p->ids);
+	p->ids = NULL;
+	p->nids = 0;
+	for (size_t i = 0; i < p->nlinks; i++) {
+		free(p->links[i].url);
+		free(p->links[i].fragment);
+		free(p->links[i].written);
+	}
+	free(p->links);
+	p->links = NULL;
+	p->nlinks = 0;
+	free(p->search_text);
+	p->search_text = NULL;
+	free(p->search_json);
+	p->search_json = NULL;
+	for (size_t i = 0; i < p->nheadings; i++)
+		free(p->headings[i]);
+	free(p->headings);
+	p->headings = NULL;
+	p->nheadings = 0;
+	if (p->kind == PAGE_QUESTION) {
+		free(p->html);
+		p->html = NULL;
+	}
+	p->has_results = false;
+	p->cached = false;
+}
+
 static int scan_entry(const char *rel, const struct stat *st, void *arg)
 {
 	struct scan *sc = arg;
@@ -354,12 +421,20 @@ static int scan_entry(const char *rel, const struct stat *st, void *arg)
 		add_asset(sc, rel_to_site, rel);
 		goto out;
 	}
+	struct page *p = take_unchanged(sc, rel_to_site, st);
+	if (p) {
+		add_page(sc->model, p);
+		goto out;
+	}
 	int prc = 0;
-	struct page *p = read_page(sc, rel_to_site, &prc);
+	p = read_page(sc, rel_to_site, &prc);
 	if (!p) {
 		sc->errors++;
 		goto out;
 	}
+	p->mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+	p->size = (long long)st->st_size;
+	p->ino = (long long)st->st_ino;
 	if (p->draft && !sc->drafts) {
 		page_free(p);
 		goto out;
@@ -438,9 +513,18 @@ static int cmp_asset(const void *a, const void *b)
 	return strcmp(((const struct asset *)a)->out, ((const struct asset *)b)->out);
 }
 
-int content_scan(const char *source, bool drafts, struct content *model)
+int content_scan(const char *source, bool drafts, struct content *model, struct content *prev)
 {
 	struct scan sc = {.source = source, .drafts = drafts, .model = model};
+	if (prev && prev->npages) {
+		/* Only pages read from files; made-up sections and generated pages are made anew. */
+		sc.prev = xcalloc(prev->npages, sizeof *sc.prev);
+		for (size_t i = 0; i < prev->npages; i++)
+			if (prev->pages[i]->mtime_ns)
+				sc.prev[sc.nprev++] = prev->pages[i];
+		if (sc.nprev)
+			qsort(sc.prev, sc.nprev, sizeof *sc.prev, cmp_src);
+	}
 	int rc = -1;
 	char *content_dir = xasprintf("%s/content", source);
 	char *faq_dir = xasprintf("%s/faq", source);
@@ -472,6 +556,15 @@ int content_scan(const char *source, bool drafts, struct content *model)
 		qsort(model->assets, model->nassets, sizeof *model->assets, cmp_asset);
 	rc = 0;
 out:
+	/* Taken pages left holes in prev's array: compact it so content_free stays simple. */
+	if (prev && sc.prev) {
+		size_t k = 0;
+		for (size_t i = 0; i < prev->npages; i++)
+			if (prev->pages[i]->index != SIZE_MAX)
+				prev->pages[k++] = prev->pages[i];
+		prev->npages = k;
+	}
+	free(sc.prev);
 	free(sc.source_real);
 	free(content_dir);
 	free(faq_dir);
@@ -649,10 +742,20 @@ static void make_summary(struct page *p)
 	p->summary = buf_detach(&b, NULL);
 }
 
+/* Generators append pages; most builds add none, so check before sorting. */
+static void sort_pages(struct content *m)
+{
+	for (size_t i = 0; i + 1 < m->npages; i++)
+		if (strcmp(m->pages[i]->url, m->pages[i + 1]->url) > 0) {
+			qsort(m->pages, m->npages, sizeof *m->pages, cmp_url);
+			return;
+		}
+}
+
 int content_resolve(struct content *m, const char *news_url)
 {
 	int rc = 0;
-	qsort(m->pages, m->npages, sizeof *m->pages, cmp_url);
+	sort_pages(m);
 	for (size_t i = 0; i + 1 < m->npages; i++)
 		if (!strcmp(m->pages[i]->url, m->pages[i + 1]->url))
 			rc = error_at(m->pages[i + 1]->file, 0, "URL %s is already taken by %s", m->pages[i]->url,
@@ -735,4 +838,69 @@ int content_resolve(struct content *m, const char *news_url)
 		}
 	}
 	return 0;
+}
+
+int content_rescan(const char *source, bool drafts, struct content *model, struct content *prev,
+                   const char *const *changed, size_t nchanged)
+{
+	if (!prev || !prev->npages)
+		return 1;
+	/* Only edited pages qualify: anything else may change the shape of the site. */
+	for (size_t i = 0; i < nchanged; i++) {
+		const char *c = changed[i];
+		size_t n = strlen(c);
+		if (n < 4 || strcmp(c + n - 3, ".md") || (strncmp(c, "content/", 8) && strncmp(c, "faq/", 4)))
+			return 1;
+		bool known = false;
+		for (size_t k = 0; k < prev->npages && !known; k++)
+			known = prev->pages[k]->mtime_ns && !strcmp(prev->pages[k]->src, c);
+		if (!known)
+			return 1;
+	}
+	struct scan sc = {.source = source, .drafts = drafts, .model = model};
+	sc.source_real = realpath(source, NULL);
+	/* Move every file-made page that did not change; made-up and generated pages are
+	 * made again by the build, as after a full scan. */
+	size_t k = 0;
+	for (size_t i = 0; i < prev->npages; i++) {
+		struct page *p = prev->pages[i];
+		bool edited = false;
+		for (size_t j = 0; j < nchanged && !edited; j++)
+			edited = !strcmp(p->src, changed[j]);
+		if (p->mtime_ns && !edited) {
+			free(p->pages);
+			free(p->subsections);
+			p->pages = p->subsections = NULL;
+			p->npages = p->nsubsections = 0;
+			p->section = p->prev = p->next = NULL;
+			p->cached = false;
+			add_page(model, p);
+		} else {
+			prev->pages[k++] = p;
+		}
+	}
+	prev->npages = k;
+	model->assets = prev->assets;
+	model->nassets = sc.cap_assets = prev->nassets;
+	prev->assets = NULL;
+	prev->nassets = 0;
+	int rc = 0;
+	for (size_t j = 0; j < nchanged; j++) {
+		const char *c = changed[j];
+		bool faq = !strncmp(c, "faq/", 4);
+		sc.top = faq ? "faq" : "content";
+		char *path = xasprintf("%s/%s", source, c);
+		struct stat st;
+		if (lstat(path, &st) < 0) {
+			rc = error_at(path, 0, "cannot read: %s", strerror(errno));
+		} else {
+			scan_entry(c + (faq ? 4 : 8), &st, &sc);
+		}
+		free(path);
+	}
+	if (sc.errors)
+		rc = -1;
+	sort_pages(model);
+	free(sc.source_real);
+	return rc;
 }

@@ -33,7 +33,13 @@ struct page {
 	char *date_owned;       /* generated pages: their date */
 	bool draft, toc, banners_enabled;
 	bool unlisted;          /* generated utility pages (404, search): in no section's lists */
-	bool cached;            /* render results came from the build cache */
+	bool cached;            /* this build found its render results still valid */
+	bool has_results;       /* ids, links, search text, headings (and a question's html) are
+	                         * set: by this build's render, or kept from the last one */
+	unsigned long long body_key; /* hash of the source file's name and body; 0 until computed */
+	unsigned long long meta_key; /* hash of what other pages may show of it; 0 until computed */
+	long long mtime_ns;     /* the source file as scanned: an unchanged file is not read again */
+	long long size, ino;    /* when a previous model is handed to content_scan */
 	long long weight, order;
 	const char **tags;      /* NULL-terminated, strings borrowed from fm */
 	const char **aliases;   /* NULL-terminated */
@@ -56,6 +62,7 @@ struct page {
 	struct md_link *links;  /* internal links to check once every page has rendered */
 	size_t nlinks;
 	char *search_text;      /* plain text for the search index (owned) */
+	char *search_json;      /* this page's entry of the search index, made once (owned) */
 	char **headings;        /* heading texts for the search index (owned) */
 	size_t nheadings;
 };
@@ -78,8 +85,21 @@ struct content {
 };
 
 /* Reads content/ and faq/ under source into model (zeroed by the caller). drafts keeps
- * pages marked draft. Reports every bad file as file:line and returns -1 if any failed. */
-int content_scan(const char *source, bool drafts, struct content *model);
+ * pages marked draft. Reports every bad file as file:line and returns -1 if any failed.
+ * prev (may be NULL) is the model of the previous build of the same site with the same
+ * options: pages whose file is unchanged (mtime, size, inode) are moved from it instead
+ * of read again; prev is left with holes and must only be freed afterwards. */
+int content_scan(const char *source, bool drafts, struct content *model, struct content *prev);
+/* content_scan when the caller knows the only changed files (paths relative to source)
+ * and prev is the last build's model: every other page and asset is moved from prev and
+ * only the changed files are read. Returns 1 without touching anything when it cannot
+ * vouch for the result (a changed path that is not a known page): then call
+ * content_scan. */
+int content_rescan(const char *source, bool drafts, struct content *model, struct content *prev,
+                   const char *const *changed, size_t nchanged);
+/* Frees a page's render results (ids, links, search text, headings, a question's
+ * answer HTML) before it is rendered again. */
+void content_page_forget(struct page *p);
 /* Adds a page made by a generator (e.g. the bug archive); copies every string.
  * Returns -1 after reporting when its URL is unsafe or taken. */
 int content_add_generated(struct content *model, const char *src, const char *url,

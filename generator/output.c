@@ -1,6 +1,7 @@
 /* output: staged, atomic, incremental writes into the output folder (see output.h). */
 #include "output.h"
 #include "buf.h"
+#include "cache.h"
 #include "fs.h"
 #include "log.h"
 #include "site.h"
@@ -35,17 +36,8 @@ struct output {
 	struct entry *old;  /* previous manifest, sorted by rel */
 	size_t nold;
 	size_t seq;
+	bool trust;   /* skip the stat in output_kept */
 };
-
-static uint64_t fnv1a(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
 
 static int cmp_entry(const void *a, const void *b)
 {
@@ -85,10 +77,11 @@ static void load_manifest(struct output *o)
 	free(path);
 }
 
-struct output *output_begin(const char *dest)
+struct output *output_begin(const char *dest, bool trust_manifest)
 {
 	struct output *o = xcalloc(1, sizeof *o);
 	o->dest = xstrdup(dest);
+	o->trust = trust_manifest;
 	pthread_mutex_init(&o->lock, NULL);
 	struct stat st;
 	if (lstat(dest, &st) < 0) {
@@ -165,7 +158,7 @@ int output_write(struct output *o, const char *rel, const char *data, size_t len
 {
 	if (!fs_rel_is_safe(rel, strlen(rel)) || reserved(rel))
 		return error_at(src, 0, "output path '%s' would leave the output folder or is reserved", rel);
-	uint64_t h = fnv1a(data, len);
+	uint64_t h = cache_hash(CACHE_HASH_INIT, data, len);
 	const struct entry *old = find_old(o, rel);
 	bool same = false;
 	if (old && old->hash == h) {
@@ -195,6 +188,8 @@ bool output_kept(struct output *o, const char *rel)
 {
 	if (!find_old(o, rel))
 		return false;
+	if (o->trust)
+		return true;
 	char *path = xasprintf("%s/%s", o->dest, rel);
 	struct stat st;
 	bool there = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
@@ -274,7 +269,11 @@ static void prune_dirs(const char *dest, const char *rel)
 int output_commit(struct output *o, struct build_stats *stats)
 {
 	int rc = 0;
-	if (o->n)
+	/* Pages arrive mostly in URL order; sort only when they did not. */
+	bool sorted = true;
+	for (size_t i = 0; i + 1 < o->n && sorted; i++)
+		sorted = strcmp(o->entries[i].rel, o->entries[i + 1].rel) < 0;
+	if (!sorted)
 		qsort(o->entries, o->n, sizeof *o->entries, cmp_entry);
 	for (size_t i = 0; i + 1 < o->n; i++)
 		if (!strcmp(o->entries[i].rel, o->entries[i + 1].rel))
@@ -323,7 +322,17 @@ int output_commit(struct output *o, struct build_stats *stats)
 	if (rc == 0) {
 		struct buf m = BUF_INIT;
 		for (size_t i = 0; i < o->n; i++)
-			buf_printf(&m, "%016llx\t%s\n", (unsigned long long)o->entries[i].hash, o->entries[i].rel);
+		{
+			/* Thousands of lines: format the hash by hand rather than through printf. */
+			static const char hex[] = "0123456789abcdef";
+			char h[17];
+			for (int k = 0; k < 16; k++)
+				h[k] = hex[(o->entries[i].hash >> (60 - 4 * k)) & 15];
+			h[16] = '\t';
+			buf_add(&m, h, 17);
+			buf_puts(&m, o->entries[i].rel);
+			buf_putc(&m, '\n');
+		}
 		char *path = xasprintf("%s/" MANIFEST, o->dest);
 		rc = fs_write_atomic(path, m.data, m.len);
 		free(path);

@@ -15,8 +15,9 @@
 struct output;
 struct build_stats;
 
-/* Returns NULL after reporting. */
-struct output *output_begin(const char *dest);
+/* Returns NULL after reporting. With trust_manifest, files the manifest lists are taken
+ * to be there as written (no stat), for an output folder nobody else touches. */
+struct output *output_begin(const char *dest, bool trust_manifest);
 /* Thread-safe. rel is relative to DEST ("docs/sets/index.html"). src names what made
  * the file, for messages. Returns -1 after reporting (unsafe path, path written twice,
  * I/O error). */

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#define SEARCH_TEXT_MAX 600
+#define SEARCH_TEXT_MAX 400
 
 /* Cuts text at a word boundary, never inside a UTF-8 sequence. */
 static size_t cut(const char *s, size_t n, size_t max)
@@ -24,45 +24,57 @@ static size_t cut(const char *s, size_t n, size_t max)
 	return i;
 }
 
-void search_index(const struct content *m, struct buf *out)
+static void entry(struct json *j, const struct page *p, struct buf *out)
 {
-	struct json *j = json_new();
+	buf_puts(out, "{\"t\":");
+	json_cstring(j, out, p->title);
+	buf_puts(out, ",\"u\":");
+	/* Questions are found on /faq/ at their anchor. */
+	if (p->kind == PAGE_QUESTION && p->section) {
+		struct buf u = BUF_INIT;
+		size_t n = strlen(p->url);
+		const char *e = p->url + n - 1, *s = e;
+		while (s > p->url && s[-1] != '/')
+			s--;
+		buf_printf(&u, "%s#%.*s", p->section->url, (int)(e - s), s);
+		json_cstring(j, out, u.data);
+		buf_release(&u);
+	} else {
+		json_cstring(j, out, p->url);
+	}
+	buf_puts(out, ",\"k\":");
+	json_cstring(j, out, p->kind_name);
+	buf_puts(out, ",\"h\":[");
+	for (size_t k = 0; k < p->nheadings; k++) {
+		if (k)
+			buf_putc(out, ',');
+		json_cstring(j, out, p->headings[k]);
+	}
+	buf_puts(out, "],\"x\":");
+	const char *text = p->search_text ? p->search_text : p->summary ? p->summary : "";
+	json_string(j, out, text, cut(text, strlen(text), SEARCH_TEXT_MAX));
+	buf_putc(out, '}');
+}
+
+void search_index(struct content *m, struct buf *out)
+{
+	struct json *j = NULL;
 	buf_puts(out, "{\"pages\":[");
 	bool first = true;
 	for (size_t i = 0; i < m->npages; i++) {
-		const struct page *p = m->pages[i];
+		struct page *p = m->pages[i];
 		if (p->unlisted)
 			continue;
-		buf_puts(out, first ? "\n{" : ",\n{");
+		if (!p->search_json) {
+			struct buf e = BUF_INIT;
+			if (!j)
+				j = json_new();
+			entry(j, p, &e);
+			p->search_json = buf_detach(&e, NULL);
+		}
+		buf_puts(out, first ? "\n" : ",\n");
 		first = false;
-		buf_puts(out, "\"t\":");
-		json_cstring(j, out, p->title);
-		buf_puts(out, ",\"u\":");
-		/* Questions are found on /faq/ at their anchor. */
-		if (p->kind == PAGE_QUESTION && p->section) {
-			struct buf u = BUF_INIT;
-			size_t n = strlen(p->url);
-			const char *e = p->url + n - 1, *s = e;
-			while (s > p->url && s[-1] != '/')
-				s--;
-			buf_printf(&u, "%s#%.*s", p->section->url, (int)(e - s), s);
-			json_cstring(j, out, u.data);
-			buf_release(&u);
-		} else {
-			json_cstring(j, out, p->url);
-		}
-		buf_puts(out, ",\"k\":");
-		json_cstring(j, out, p->kind_name);
-		buf_puts(out, ",\"h\":[");
-		for (size_t k = 0; k < p->nheadings; k++) {
-			if (k)
-				buf_putc(out, ',');
-			json_cstring(j, out, p->headings[k]);
-		}
-		buf_puts(out, "],\"x\":");
-		const char *text = p->search_text ? p->search_text : p->summary ? p->summary : "";
-		json_string(j, out, text, cut(text, strlen(text), SEARCH_TEXT_MAX));
-		buf_putc(out, '}');
+		buf_puts(out, p->search_json);
 	}
 	buf_puts(out, "\n]}\n");
 	json_free(j);

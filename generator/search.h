@@ -7,6 +7,8 @@
 struct buf;
 struct content;
 
-void search_index(const struct content *m, struct buf *out);
+/* Writes the index; each page's entry is made once and kept on the page (search_json),
+ * so a rebuild that re-rendered one page quotes one page's text. */
+void search_index(struct content *m, struct buf *out);
 
 #endif

@@ -78,6 +78,7 @@ struct server {
 	char *tmpdir; /* private folder removed at exit; NULL with --dir */
 	char *base_url;
 	const char *source;
+	struct site_state *state; /* what the last build keeps for the next (builder thread only) */
 	struct MHD_Daemon *mhd;
 	char instance[20];
 
@@ -655,9 +656,48 @@ static bool is_watched_dir(const char *name)
 	return false;
 }
 
+/* Files edited in place since the last build, for site_rebuild's fast scan; any other
+ * kind of change (a file added, removed or renamed away, a folder, site.lua, an
+ * overflow) makes the list unusable and the build scans everything. */
+struct changes {
+	char **paths; /* relative to the source folder */
+	size_t n;
+	bool unknown;
+};
+
+static void changes_add(struct changes *c, const struct watcher *w, int wd, const char *name)
+{
+	if (c->unknown || wd < 0 || wd >= w->npaths || !w->paths[wd]) {
+		c->unknown = true;
+		return;
+	}
+	size_t sl = strlen(w->source);
+	const char *dir = w->paths[wd];
+	if (strncmp(dir, w->source, sl) || dir[sl] != '/') {
+		c->unknown = true;
+		return;
+	}
+	char *rel = xasprintf("%s/%s", dir + sl + 1, name);
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->paths[i], rel)) {
+			free(rel);
+			return;
+		}
+	c->paths = xrealloc(c->paths, (c->n + 1) * sizeof *c->paths);
+	c->paths[c->n++] = rel;
+}
+
+static void changes_clear(struct changes *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->paths[i]);
+	free(c->paths);
+	memset(c, 0, sizeof *c);
+}
+
 /* Drains pending events. Sets *changed when a source changed, and clears *css_only
- * when a change was anything but a stylesheet. */
-static void watch_read(struct watcher *w, bool *changed, bool *css_only)
+ * when a change was anything but a stylesheet; records what changed in *what. */
+static void watch_read(struct watcher *w, bool *changed, bool *css_only, struct changes *what)
 {
 	char ev[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
 	for (;;) {
@@ -670,6 +710,7 @@ static void watch_read(struct watcher *w, bool *changed, bool *css_only)
 			if (e->mask & IN_Q_OVERFLOW) {
 				*changed = true;
 				*css_only = false;
+				what->unknown = true;
 				continue;
 			}
 			if (e->mask & IN_IGNORED) {
@@ -684,6 +725,7 @@ static void watch_read(struct watcher *w, bool *changed, bool *css_only)
 				if (!strcmp(name, "site.lua")) {
 					*changed = true;
 					*css_only = false;
+					what->unknown = true;
 				} else if (is_watched_dir(name) && (e->mask & IN_ISDIR)) {
 					if (e->mask & (IN_CREATE | IN_MOVED_TO)) {
 						char *sub = xasprintf("%s/%s", w->source, name);
@@ -692,12 +734,14 @@ static void watch_read(struct watcher *w, bool *changed, bool *css_only)
 					}
 					*changed = true;
 					*css_only = false;
+					what->unknown = true;
 				}
 				continue;
 			}
 			if (e->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
 				*changed = true;
 				*css_only = false;
+				what->unknown = true;
 				continue;
 			}
 			if (!e->len || watch_ignored(name))
@@ -708,10 +752,18 @@ static void watch_read(struct watcher *w, bool *changed, bool *css_only)
 				watch_tree(w, sub);
 				free(sub);
 			}
-			/* A file created empty is followed by IN_CLOSE_WRITE; a folder counts now. */
-			if ((e->mask & IN_CREATE) && !(e->mask & IN_ISDIR))
+			/* A file created empty is followed by IN_CLOSE_WRITE; a folder counts now. A
+			 * new file may be a new page: the build must scan (a rename over an existing
+			 * page, as editors save, is an edit; the build checks the path is known). */
+			if ((e->mask & IN_CREATE) && !(e->mask & IN_ISDIR)) {
+				what->unknown = true;
 				continue;
+			}
 			*changed = true;
+			if ((e->mask & (IN_ISDIR | IN_DELETE | IN_MOVED_FROM)))
+				what->unknown = true;
+			else
+				changes_add(what, w, e->wd, name);
 			size_t len = strlen(name);
 			if ((e->mask & IN_ISDIR) || len < 4 || strcmp(name + len - 4, ".css"))
 				*css_only = false;
@@ -721,7 +773,7 @@ static void watch_read(struct watcher *w, bool *changed, bool *css_only)
 
 /* ---- building ------------------------------------------------------------------- */
 
-static void serve_build(struct server *srv, bool css_only)
+static void serve_build(struct server *srv, bool css_only, const struct changes *what)
 {
 	struct buf errs = BUF_INIT;
 	struct build_stats st = {0};
@@ -732,11 +784,14 @@ static void serve_build(struct server *srv, bool css_only)
 		.drafts = srv->opts->drafts,
 		.jobs = 0,
 		.inject_html = SERVE_LIVE_TAG,
+		.changed = what && !what->unknown ? (const char *const *)what->paths : NULL,
+		.nchanged = what ? what->n : 0,
 	};
 	int rc;
-	log_reset_count(); /* site_build judges by the errors of this run */
 	log_capture(&errs);
-	rc = site_build(&o, &st);
+	if (!srv->state)
+		srv->state = site_state_new();
+	rc = site_rebuild(&o, &st, srv->state);
 	log_capture(NULL);
 	pthread_mutex_lock(&srv->lock);
 	bool was_bad = srv->failed || !srv->ready;
@@ -808,6 +863,7 @@ static int64_t now_ms(void)
 static int serve_loop(struct server *srv, int sfd, struct watcher *w)
 {
 	bool pending = false, css_only = true;
+	struct changes what = {0};
 	int64_t first = 0, deadline = 0;
 	for (;;) {
 		struct pollfd pfd[2] = {{.fd = sfd, .events = POLLIN}, {.fd = w ? w->fd : -1, .events = POLLIN}};
@@ -823,12 +879,13 @@ static int serve_loop(struct server *srv, int sfd, struct watcher *w)
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
 				info("\nstopping (%s)", strsignal((int)si.ssi_signo));
+				changes_clear(&what);
 				return 0;
 			}
 		}
 		if (n > 0 && w && (pfd[1].revents & POLLIN)) {
 			bool changed = false, css = true;
-			watch_read(w, &changed, &css);
+			watch_read(w, &changed, &css, &what);
 			if (changed) {
 				int64_t t = now_ms();
 				if (!pending) {
@@ -847,7 +904,8 @@ static int serve_loop(struct server *srv, int sfd, struct watcher *w)
 		if (pending && now_ms() >= deadline) {
 			pending = false;
 			info("rebuilding (%s changed)", css_only ? "stylesheets" : "sources");
-			serve_build(srv, css_only);
+			serve_build(srv, css_only, &what);
+			changes_clear(&what);
 		}
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			; /* xdg-open */
@@ -934,7 +992,7 @@ int serve_run(const struct serve_opts *opts)
 			goto out;
 		watching = true;
 		info("building %s into %s", srv.source, srv.root);
-		serve_build(&srv, false);
+		serve_build(&srv, false, NULL);
 	}
 	printf("Serving %s at %s (Ctrl+C to stop)\n", srv.tmpdir ? "the site" : srv.root, srv.base_url);
 	fflush(stdout);
@@ -960,6 +1018,7 @@ out:
 	free(srv.tmpdir);
 	free(srv.root);
 	free(srv.base_url);
+	site_state_free(srv.state);
 	buf_release(&srv.errors);
 	pthread_mutex_destroy(&srv.lock);
 	return rc;

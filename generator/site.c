@@ -44,6 +44,7 @@ struct build {
 	struct banners *banners;
 	struct output *out;
 	struct cache *cache;
+	uint64_t key;          /* the site key (see site_key) */
 	time_t now;
 	char build_date[32];
 	char **files;          /* every non-page output path, sorted, for link checks */
@@ -331,30 +332,60 @@ static uint64_t site_key(struct build *b)
 	for (size_t i = 0; i < b->nfiles; i++)
 		h = hash_str(h, b->files[i]);
 	for (size_t i = 0; i < b->model.npages; i++) {
-		const struct page *p = b->model.pages[i];
-		h = hash_str(h, p->url);
-		h = hash_str(h, p->kind_name);
-		h = hash_str(h, p->title);
-		h = hash_str(h, p->summary);
-		h = hash_str(h, p->date);
-		h = hash_fm(h, p->fm);
-		if (p->kind == PAGE_GENERATED)
-			h = hash_str(h, p->html);
+		struct page *p = b->model.pages[i];
+		/* Kept with a page that is reused unchanged, so a rebuild hashes little. */
+		if (!p->meta_key) {
+			uint64_t m = hash_str(CACHE_HASH_INIT, p->url);
+			m = hash_str(m, p->kind_name);
+			m = hash_str(m, p->title);
+			m = hash_str(m, p->summary);
+			m = hash_str(m, p->date);
+			m = hash_fm(m, p->fm);
+			if (p->kind == PAGE_GENERATED)
+				m = hash_str(m, p->html);
+			p->meta_key = m ? m : 1;
+		}
+		h = cache_hash(h, &p->meta_key, sizeof p->meta_key);
 	}
 	return h;
 }
 
 /* A page's own input: its body; for /faq/ also every answer it shows. */
-static uint64_t page_key(const struct build *b, const struct page *p)
+static void compute_body_key(struct page *p)
 {
-	uint64_t h = hash_str(CACHE_HASH_INIT, p->file);
-	h = p->body ? cache_hash(h, p->body, p->body_len) : hash_str(h, p->html);
+	if (!p->body_key) {
+		uint64_t h = hash_str(CACHE_HASH_INIT, p->file);
+		h = p->body ? cache_hash(h, p->body, p->body_len) : hash_str(h, p->html);
+		p->body_key = h ? h : 1;
+	}
+}
+
+/* Set once, before the workers start: a page kept from the last build keeps its key. */
+static void compute_body_keys(struct content *m)
+{
+	for (size_t i = 0; i < m->npages; i++)
+		compute_body_key(m->pages[i]);
+}
+
+static uint64_t page_key(const struct page *p)
+{
+	uint64_t h = p->body_key;
 	if (p->kind == PAGE_FAQ)
 		for (size_t i = 0; i < p->npages; i++)
-			if (p->pages[i]->body)
-				h = cache_hash(h, p->pages[i]->body, p->pages[i]->body_len);
-	(void)b;
+			h = cache_hash(h, &p->pages[i]->body_key, sizeof p->pages[i]->body_key);
 	return h;
+}
+
+/* Whether p's render results are still good: kept ones are confirmed against the cache,
+ * missing ones fetched from it. Stale results are dropped. */
+static bool results_valid(struct build *b, struct page *p, uint64_t key)
+{
+	if (p->cached)
+		return true;
+	bool ok = p->has_results ? cache_touch(b->cache, p->url, key) : cache_lookup(b->cache, p, key);
+	if (!ok && p->has_results)
+		content_page_forget(p);
+	return ok;
 }
 
 /* --- rendering ---------------------------------------------------------------------- */
@@ -385,6 +416,7 @@ static void keep_results(struct page *p, struct md_doc *doc)
 	doc->links = NULL;
 	doc->nlinks = 0;
 	p->search_text = buf_detach(&doc->text, NULL);
+	p->has_results = true;
 }
 
 static int render_markdown(struct build *b, struct page *p, struct md_doc *doc)
@@ -422,16 +454,22 @@ static int render_page(struct worker *w, struct page *p)
 	struct buf html = BUF_INIT, jsonld = BUF_INIT;
 	int rc = -1;
 	const char *content;
-	uint64_t key = page_key(b, p);
+	uint64_t key = page_key(p);
 	/* Unchanged since the last build: keep its output and what the build learned. */
 	if (w->answers_only) {
-		if (cache_lookup(b->cache, p, key)) {
+		if (results_valid(b, p, key)) {
 			p->cached = true;
 			return 0;
 		}
-	} else if (output_kept(b->out, p->out) && (p->cached || cache_lookup(b->cache, p, key))) {
-		output_keep(b->out, p->out, p->src);
-		return 0;
+	} else {
+		/* A question whose answer phase A just rendered must be written anew. */
+		bool fresh_answer = p->kind == PAGE_QUESTION && p->has_results && !p->cached;
+		if (!fresh_answer && output_kept(b->out, p->out) && results_valid(b, p, key)) {
+			output_keep(b->out, p->out, p->src);
+			return 0;
+		}
+		if (!fresh_answer && p->has_results && !p->cached)
+			content_page_forget(p); /* rendered again below */
 	}
 	if (!w->t && !w->answers_only) {
 		lua_State *L = config_state(&b->cfg);
@@ -495,7 +533,6 @@ static int default_jobs(void)
 	return n > 0 ? (int)(n > 64 ? 64 : n) : 1;
 }
 
-/* Renders queue on opts->jobs threads, each with its own Lua state and templates. */
 /* The render workers live for the whole build; each makes its Lua state and template
  * tables only when it first has a page to render, so a rebuild that the cache answers
  * entirely pays for none. */
@@ -556,10 +593,21 @@ static int render_all(struct workers *ws, struct page **queue, size_t n, bool an
 static int check_templates(struct build *b)
 {
 	int rc = 0;
+	/* Few names, many pages: remember the last answer per name. */
+	const char *known[16] = {0};
+	size_t nknown = 0;
 	for (size_t i = 0; i < b->model.npages; i++) {
 		const struct page *p = b->model.pages[i];
 		const char *name = tmpl_name_for(p);
-		if (!tmpl_exists(&b->cfg, name)) {
+		bool seen = false;
+		for (size_t k = 0; k < nknown && !seen; k++)
+			seen = !strcmp(known[k], name);
+		if (seen)
+			continue;
+		if (tmpl_exists(&b->cfg, name)) {
+			if (nknown < sizeof known / sizeof known[0])
+				known[nknown++] = name;
+		} else {
 			const struct fm_value *v = fm_get(p->fm, "template");
 			rc = error_at(p->file, v ? v->line : 0, "unknown template '%s' (not in templates/ nor in the default theme)",
 			              name);
@@ -724,18 +772,55 @@ static int copy_static_entry(const char *rel, const struct stat *st, void *arg)
 	return 0;
 }
 
+/* Whole-site files are made again only when what they show changed: the sitemap and
+ * the feed follow the site key, the search index also every page's body. The names in
+ * the cache are not URLs, so they never meet a page's entry. */
+typedef int (*extra_fn)(struct build *b, struct buf *out);
+
+static int make_sitemap(struct build *b, struct buf *out)
+{
+	return feeds_sitemap(&b->cfg, &b->model, out);
+}
+
+static int make_atom(struct build *b, struct buf *out)
+{
+	return feeds_atom(&b->cfg, &b->model, out);
+}
+
+static int make_search(struct build *b, struct buf *out)
+{
+	search_index(&b->model, out);
+	return 0;
+}
+
+static int extra(struct build *b, const char *rel, uint64_t key, extra_fn make)
+{
+	char *name = xasprintf("file:%s", rel);
+	int rc = 0;
+	if (output_kept(b->out, rel) && cache_touch(b->cache, name, key)) {
+		output_keep(b->out, rel, rel);
+	} else {
+		struct buf x = BUF_INIT;
+		int made = make(b, &x);
+		if (made < 0)
+			rc = -1;
+		else if (made == 0 && (rc = output_write(b->out, rel, x.data, x.len, rel)) == 0)
+			cache_store_key(b->cache, name, key);
+		buf_release(&x);
+	}
+	free(name);
+	return rc;
+}
+
 static int write_extras(struct build *b)
 {
 	int rc = 0;
 	struct buf x = BUF_INIT;
-	if (feeds_sitemap(&b->cfg, &b->model, &x) < 0 || write_buf(b, "sitemap.xml", &x, "sitemap") < 0)
-		rc = -1;
-	int a = feeds_atom(&b->cfg, &b->model, &x);
-	if (a < 0 || (a == 0 && write_buf(b, "atom.xml", &x, "atom feed") < 0))
-		rc = -1;
-	buf_release(&x);
-	search_index(&b->model, &x);
-	if (write_buf(b, "search-index.json", &x, "search index") < 0)
+	uint64_t text_key = b->key;
+	for (size_t i = 0; i < b->model.npages; i++)
+		text_key = cache_hash(text_key, &b->model.pages[i]->body_key, sizeof b->model.pages[i]->body_key);
+	if (extra(b, "sitemap.xml", b->key, make_sitemap) < 0 || extra(b, "atom.xml", b->key, make_atom) < 0 ||
+	    extra(b, "search-index.json", text_key, make_search) < 0)
 		rc = -1;
 	char *robots = xasprintf("%s/static/robots.txt", b->opts->source);
 	if (!fs_exists(robots)) {
@@ -838,9 +923,46 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+struct site_state {
+	struct content model; /* the last build's pages, for unchanged files */
+	struct cache *cache;  /* render results, in memory */
+	struct workers ws;    /* Lua states whose page tables fit the site key below */
+	bool have_ws;
+	uint64_t key;
+};
+
+struct site_state *site_state_new(void)
+{
+	return xcalloc(1, sizeof(struct site_state));
+}
+
+static void state_clear(struct site_state *s)
+{
+	content_free(&s->model);
+	cache_free(s->cache);
+	s->cache = NULL;
+	if (s->have_ws)
+		workers_release(&s->ws);
+	s->have_ws = false;
+}
+
+void site_state_free(struct site_state *s)
+{
+	if (!s)
+		return;
+	state_clear(s);
+	free(s);
+}
+
 int site_build(const struct build_opts *opts, struct build_stats *stats)
 {
+	return site_rebuild(opts, stats, NULL);
+}
+
+int site_rebuild(const struct build_opts *opts, struct build_stats *stats, struct site_state *state)
+{
 	struct build b = {.opts = opts};
+	struct workers ws = {0};
 	double t0 = now_seconds();
 	log_reset_count(); /* this build fails on its own errors only */
 	int rc = -1;
@@ -858,7 +980,14 @@ int site_build(const struct build_opts *opts, struct build_stats *stats)
 		goto out;
 	if (banners_load(&b.cfg, &b.banners) < 0)
 		goto out;
-	if (content_scan(opts->source, opts->drafts, &b.model) < 0)                 /* 2 */
+	int scanned = 1;                                                                             /* 2 */
+	if (state && opts->changed)
+		scanned = content_rescan(opts->source, opts->drafts, &b.model, &state->model, opts->changed, opts->nchanged);
+	if (scanned == 1)
+		scanned = content_scan(opts->source, opts->drafts, &b.model, state ? &state->model : NULL);
+	if (state)
+		content_free(&state->model);
+	if (scanned < 0)
 		goto out;
 	if (generate(&b) < 0)                                                      /* 3 */
 		goto out;
@@ -867,13 +996,30 @@ int site_build(const struct build_opts *opts, struct build_stats *stats)
 	collect_files(&b);
 	if (check_templates(&b) < 0)
 		goto out;
-	if (!(b.out = output_begin(opts->dest)))
+	/* The preview server's output folder is its own: its manifest can be trusted. */
+	if (!(b.out = output_begin(opts->dest, state != NULL)))
 		goto out;
-	b.cache = cache_open(opts->dest, site_key(&b));
+	uint64_t key = b.key = site_key(&b);
+	/* A kept cache and kept workers are only good for the same site key. */
+	if (state && state->cache && cache_site_key(state->cache) == key) {
+		b.cache = state->cache;
+		state->cache = NULL;
+	}
+	if (state && state->have_ws && state->key == key) {
+		ws = state->ws;
+		state->have_ws = false;
+		for (int i = 0; i < ws.n; i++)
+			ws.w[i].b = &b;
+	}
+	if (state)
+		state_clear(state);
+	if (!b.cache)
+		b.cache = cache_open(opts->dest, key);
+	if (!ws.w)
+		workers_init(&b, &ws);
 
+	compute_body_keys(&b.model);
 	struct page **queue = xcalloc(b.model.npages + 1, sizeof *queue);         /* 5 */
-	struct workers ws;
-	workers_init(&b, &ws);
 	size_t nq = 0;
 	for (size_t i = 0; i < b.model.npages; i++)
 		if (b.model.pages[i]->kind == PAGE_QUESTION)
@@ -881,7 +1027,6 @@ int site_build(const struct build_opts *opts, struct build_stats *stats)
 	int r = render_all(&ws, queue, nq, true);
 	if (r == 0)
 		r = render_all(&ws, b.model.pages, b.model.npages, false);
-	workers_release(&ws);
 	free(queue);
 	if (r < 0)
 		goto out;
@@ -895,14 +1040,30 @@ int site_build(const struct build_opts *opts, struct build_stats *stats)
 	b.out = NULL;
 	if (output_commit(o, stats) < 0)                                           /* 8 */
 		goto out;
-	cache_save(b.cache);
+	if (state) {
+		/* Keep what the next build can reuse. */
+		cache_retain(b.cache);
+		state->cache = b.cache;
+		state->ws = ws;
+		state->have_ws = true;
+		state->key = key;
+		ws.w = NULL;
+		state->model = b.model;
+		memset(&b.model, 0, sizeof b.model);
+	} else {
+		cache_save(b.cache);
+	}
 	b.cache = NULL;
 	if (stats) {
-		stats->pages = b.model.npages;
+		stats->pages = state ? state->model.npages : b.model.npages;
 		stats->seconds = now_seconds() - t0;
 	}
 	rc = 0;
 out:
+	if (ws.w)
+		workers_release(&ws);
+	if (rc < 0 && state)
+		state_clear(state);
 	output_abort(b.out);
 	cache_free(b.cache);
 	build_release(&b);

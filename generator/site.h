@@ -15,6 +15,12 @@ struct build_opts {
 	int jobs;                /* worker threads; 0 = number of cores */
 	const char *inject_html; /* inserted before </body> of every HTML page (serve's live
 	                          * reload script), NULL for none */
+	/* With site_rebuild: when not NULL, the only source files that changed since the
+	 * last build (paths relative to source, edited in place: no file added or removed).
+	 * Lets the scan skip walking the folders; anything it cannot vouch for (a path that
+	 * is not a known page) falls back to the full scan. */
+	const char *const *changed;
+	size_t nchanged;
 };
 
 struct build_stats {
@@ -28,5 +34,14 @@ struct build_stats {
 /* Builds the site. Returns 0, or -1 after every error has been reported as file:line;
  * on failure the previous output is left exactly as it was. stats may be NULL. */
 int site_build(const struct build_opts *opts, struct build_stats *stats);
+
+/* What one build keeps in memory for the next build of the same site with the same
+ * options (the preview server): the page model (unchanged files are not read again),
+ * the render cache, and the workers' Lua states while the site's shape holds. */
+struct site_state;
+struct site_state *site_state_new(void);
+void site_state_free(struct site_state *state);
+/* site_build that starts from, and updates, state. */
+int site_rebuild(const struct build_opts *opts, struct build_stats *stats, struct site_state *state);
 
 #endif

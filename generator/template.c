@@ -22,9 +22,12 @@
 
 #define TMPL_MAX_DEPTH 32
 
+/* A tmpl keeps its own copies of the few settings it needs, so it can outlive the
+ * build that made it (the preview server reuses it while the site's shape holds). */
 struct tmpl {
 	lua_State *L;
-	const struct config *cfg;
+	const struct config *cfg; /* only while tmpl_new runs */
+	char *source, *base_path, *base_url, *file;
 	struct json *json;
 	int depth;
 };
@@ -272,7 +275,7 @@ static int load_template(struct tmpl *t, const char *name)
 		error_at(NULL, 0, "template name '%s' is not a safe relative path", name);
 		goto out;
 	}
-	path = xasprintf("%s/templates/%s", t->cfg->source, name);
+	path = xasprintf("%s/templates/%s", t->source, name);
 	if (fs_exists(path)) {
 		if (fs_read_file(path, &src) < 0)
 			goto out;
@@ -358,7 +361,7 @@ static int l_url(lua_State *L)
 	struct tmpl *t = self(L);
 	const char *path = luaL_optstring(L, 1, "/");
 	if (path[0] == '/' && path[1] != '/')
-		lua_pushfstring(L, "%s%s", t->cfg->base_path, path);
+		lua_pushfstring(L, "%s%s", t->base_path, path);
 	else
 		lua_pushstring(L, path);
 	return 1;
@@ -372,11 +375,9 @@ static int l_abs_url(lua_State *L)
 		lua_pushstring(L, path);
 		return 1;
 	}
-	size_t n = strlen(t->cfg->base_url);
 	while (*path == '/')
 		path++;
-	lua_pushfstring(L, "%s%s", t->cfg->base_url, path);
-	(void)n;
+	lua_pushfstring(L, "%s%s", t->base_url, path);
 	return 1;
 }
 
@@ -788,6 +789,10 @@ struct tmpl *tmpl_new(lua_State *L, const struct config *cfg, const struct conte
 	struct tmpl *t = xcalloc(1, sizeof *t);
 	t->L = L;
 	t->cfg = cfg;
+	t->source = xstrdup(cfg->source);
+	t->base_path = xstrdup(cfg->base_path);
+	t->base_url = xstrdup(cfg->base_url);
+	t->file = cfg->file ? xstrdup(cfg->file) : NULL;
 	t->json = json_new();
 	/* The page tables live for the whole build while each render makes short-lived
 	 * garbage: the generational collector fits, and keeps GC time per page flat. */
@@ -816,6 +821,7 @@ struct tmpl *tmpl_new(lua_State *L, const struct config *cfg, const struct conte
 	lua_getfield(L, LUA_REGISTRYINDEX, "nfsite.env");
 	lua_call(L, 1, 0);
 	build_tables(t, m, build_date);
+	t->cfg = NULL;
 	return t;
 }
 
@@ -825,6 +831,10 @@ void tmpl_free(struct tmpl *t)
 		return;
 	lua_close(t->L);
 	json_free(t->json);
+	free(t->source);
+	free(t->base_path);
+	free(t->base_url);
+	free(t->file);
 	free(t);
 }
 
@@ -909,7 +919,7 @@ static int call_hook(struct tmpl *t, const char *hook)
 		if (lua_isfunction(L, -1)) {
 			lua_pushvalue(L, -4); /* the page table */
 			if (lua_pcall(L, 1, 0, 0) != LUA_OK)
-				rc = config_lua_error(L, t->cfg->file);
+				rc = config_lua_error(L, t->file);
 		} else {
 			lua_pop(L, 1);
 		}
