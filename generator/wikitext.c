@@ -98,6 +98,8 @@ struct ctx {
 	bool in_ref;         /* rendering a footnote: a nested <ref> is not allowed */
 	bool defining_refs;  /* rendering <references> content: refs define, do not cite */
 	struct tagstack *btags; /* block-level HTML open in the current block sequence */
+	const char *text;       /* the expanded page text, to find explicit id= targets */
+	size_t textlen;
 };
 
 /* ------------------------------------------------------------------------------------ */
@@ -2791,6 +2793,21 @@ static void emit_link(struct inl *st, const char *url, const struct buf *label)
 	}
 }
 
+/* Whether the page text has an id="name" (or id=name) attribute. */
+static bool has_id(const struct ctx *c, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = c->text; p && (p = memmem(p, c->textlen - (size_t)(p - c->text), "id=", 3)); p += 3) {
+		const char *v = p + 3;
+		if (*v == '"' || *v == '\'')
+			v++;
+		if ((size_t)(c->text + c->textlen - v) >= n && !memcmp(v, name, n) &&
+		    (v[n] == '"' || v[n] == '\'' || v[n] == ' ' || v[n] == '|' || v[n] == '>' || v[n] == '\n'))
+			return true;
+	}
+	return false;
+}
+
 /* The id a same-page fragment resolves to (MediaWiki's form mapped to the Markdown
  * renderer's), or its slug. */
 static void fragment_id(struct ctx *c, const char *f, size_t n, bool same_page, struct buf *out)
@@ -2800,13 +2817,20 @@ static void fragment_id(struct ctx *c, const char *f, size_t n, bool same_page, 
 	for (size_t i = 0; i < d.len; i++)
 		if (d.data[i] == ' ')
 			d.data[i] = '_';
-	if (same_page)
+	if (same_page) {
 		for (size_t i = 0; i < c->nanchors; i++)
 			if (!strcmp(c->anchors[i].mw, d.data)) {
 				buf_puts(out, c->anchors[i].md);
 				buf_release(&d);
 				return;
 			}
+		/* Not a heading but an explicit id= in the page: that keeps its MediaWiki form. */
+		if (has_id(c, d.data)) {
+			buf_add_urlenc(out, d.data, d.len);
+			buf_release(&d);
+			return;
+		}
+	}
 	for (size_t i = 0; i < d.len; i++)
 		if (d.data[i] == '_')
 			d.data[i] = ' ';
@@ -4820,6 +4844,8 @@ int wikitext_convert(const char *src, size_t len, const struct wikitext_opts *op
 	ptree_free(t);
 	magic_pass(&c, &exp);
 	collect_anchors(&c, exp.data, exp.len);
+	c.text = exp.data;
+	c.textlen = exp.len;
 	blocks(&c, exp.data, exp.len, MD, &body, 0);
 	{
 		size_t before = body.len;
