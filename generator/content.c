@@ -69,7 +69,8 @@ static void page_free(struct page *p)
 	free(p->tags);
 	free(p->aliases);
 	free(p->body);
-	free(p->html);
+	if (p->kind != PAGE_QUESTION)
+		free(p->html); /* a question's is a render result, freed with the others */
 	if (p->anchors)
 		for (char **a = p->anchors; *a; a++)
 			free(*a);
@@ -77,20 +78,7 @@ static void page_free(struct page *p)
 	free(p->summary);
 	free(p->pages);
 	free(p->subsections);
-	for (size_t i = 0; i < p->nids; i++)
-		free(p->ids[i]);
-	free(p->ids);
-	for (size_t i = 0; i < p->nlinks; i++) {
-		free(p->links[i].url);
-		free(p->links[i].fragment);
-		free(p->links[i].written);
-	}
-	free(p->links);
-	free(p->search_text);
-	free(p->search_json);
-	for (size_t i = 0; i < p->nheadings; i++)
-		free(p->headings[i]);
-	free(p->headings);
+	content_page_forget(p);
 	free(p);
 }
 
