@@ -559,8 +559,13 @@ int bugzilla_xml_read(struct bz_stage *st, const char *path)
 	}
 	rc = 0;
 out:
-	if (r.ctxt)
+	if (r.ctxt) {
+		/* An internal DTD subset makes the SAX parser build a document for its
+		 * declarations; the context does not free it. */
+		if (r.ctxt->myDoc)
+			xmlFreeDoc(r.ctxt->myDoc);
 		xmlFreeParserCtxt(r.ctxt);
+	}
 	close(fd);
 	release_all(&r);
 	return rc;
