@@ -99,8 +99,10 @@ hugo_build() { run "$1" hugo --quiet --source "$S" --destination "$2"; }
 say "bench: warm-up (one untimed build each; both must succeed)"
 nf_build warmup "$W/nf-out"
 hugo_build warmup "$W/hugo-out"
-OUT_FILES=$(find "$W/nf-out" -type f | wc -l)
-OUT_BYTES=$(find "$W/nf-out" -type f -exec cat {} + | wc -c)
+# The site nfsite wrote, without its own bookkeeping (.nfsite-manifest, the build cache).
+OUT_FILES=$(find "$W/nf-out" -type f ! -name '.nfsite-*' | wc -l)
+OUT_BYTES=$(find "$W/nf-out" -type f ! -name '.nfsite-*' -exec cat {} + | wc -c)
+BOOK_BYTES=$(find "$W/nf-out" -maxdepth 1 -type f -name '.nfsite-*' -exec cat {} + | wc -c)
 HUGO_FILES=$(find "$W/hugo-out" -type f | wc -l)
 HUGO_BYTES=$(find "$W/hugo-out" -type f -exec cat {} + | wc -c)
 
@@ -138,7 +140,8 @@ nf_build restore "$W/nf-out"
 # --- the floor: cmark-gfm on the same bodies, then writing the same bytes --------------
 # The bodies (front matter dropped) are split in JOBS parts rendered by one cmark-gfm
 # process each, in parallel, as nfsite uses JOBS workers; then the files of nfsite's own
-# output are written again (tar pipe: real write(2)s, the same names and bytes).
+# output are written again (tar pipe: real write(2)s, the same names and bytes), without
+# nfsite's bookkeeping files (manifest, build cache), which are nfsite's own overhead.
 say "bench: floor (cmark-gfm + writing $OUT_FILES files, $OUT_BYTES bytes)"
 F=$W/floor
 mkdir -p "$F"
@@ -158,7 +161,7 @@ for c in "$F"/list.*.md; do
 done
 wait
 mkdir "$F/tree"
-(cd "$W/nf-out" && tar cf - .) | (cd "$F/tree" && tar xf -)
+(cd "$W/nf-out" && tar cf - --exclude='./.nfsite-*' .) | (cd "$F/tree" && tar xf -)
 EOF
 chmod +x "$F/floor.sh"
 i=1
@@ -258,7 +261,7 @@ ncr=$(calc "100 * $nc / $nf" 1); flr=$(calc "$nf / $fl")
 	echo "nfsite bench: $N pages ($(calc "$SRC_BYTES / $N / 1024" 1) KB each on average), $R rounds, medians;"
 	echo "$JOBS cores, load average $LOAD0 at start, $(cut -d' ' -f1-3 /proc/loadavg) at end"
 	echo "$("$NFSITE" --version 2>/dev/null | head -1), $(hugo version | cut -d' ' -f1-2), $(pandoc --version | head -1), cmark-gfm $(cmark-gfm --version | head -1 | awk '{ print $2 }')"
-	echo "output: nfsite $OUT_FILES files, $(calc "$OUT_BYTES / 1048576" 1) MB; hugo $HUGO_FILES files, $(calc "$HUGO_BYTES / 1048576" 1) MB"
+	echo "output: nfsite $OUT_FILES files, $(calc "$OUT_BYTES / 1048576" 1) MB (+ $(calc "$BOOK_BYTES / 1048576" 1) MB manifest and build cache); hugo $HUGO_FILES files, $(calc "$HUGO_BYTES / 1048576" 1) MB"
 	echo
 	printf '%-34s %10s %10s %9s  %-26s %s\n' case "wall s" "peak MB" "cpu s" "measure" target
 	printf '%-34s %10s %10s %9s  %-26s %s\n' "hugo full build" "$(s hugo_full)" "$(m hugo_full)" "$(c hugo_full)" "" ""
@@ -276,6 +279,8 @@ ncr=$(calc "100 * $nc / $nf" 1); flr=$(calc "$nf / $fl")
 		"$(c nf_edit)" "= $(calc "$ed * 1000" 0) ms" "$(verdict "$ed < 0.050") (< 50 ms)"
 	printf '%-34s %10s %10s %9s  %-26s %s\n' "floor (cmark-gfm + write)" "$(s floor)" "$(m floor)" \
 		"$(c floor)" "nfsite/floor = ${flr}x" "$(verdict "$nf <= 2 * $fl") (<= 2x)"
+	printf '%-34s %10s %10s %9s  %-26s %s\n' "  CPU time (user+sys)" "" "" "" \
+		"nfsite/floor = $(calc "$(med nf_full 4) / $(med floor 4)")x" "(information)"
 	if [ "${BENCH_SKIP_IMPORT:-0}" != 1 ]; then
 		mi=$(med mw_import 2); pd=$(med pandoc 2)
 		echo
