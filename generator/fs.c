@@ -215,7 +215,8 @@ static int walk(const char *root, struct buf *rel, fs_walk_cb cb, void *arg)
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_names);
+	if (n)
+		qsort(names, n, sizeof *names, cmp_names);
 	size_t base = rel->len;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		buf_truncate(rel, base);
