@@ -2,6 +2,9 @@
 #include "utf8.h"
 #include "buf.h"
 
+#include <stdint.h>
+#include <string.h>
+
 size_t utf8_seq_len(const unsigned char *p, size_t avail)
 {
 	unsigned c = p[0];
@@ -34,19 +37,33 @@ size_t utf8_seq_len(const unsigned char *p, size_t avail)
 	return n;
 }
 
+/* Eight ASCII bytes at a time: no high bit and no zero byte in the word. */
+static bool plain_ascii_word(const unsigned char *s)
+{
+	uint64_t w;
+	memcpy(&w, s, 8);
+	const uint64_t lo = 0x0101010101010101ull, hi = 0x8080808080808080ull;
+	return !(w & hi) && !((w - lo) & ~w & hi);
+}
+
 bool utf8_valid(const char *p, size_t len, int *bad_line)
 {
 	const unsigned char *s = (const unsigned char *)p;
-	int line = 1;
 	for (size_t i = 0; i < len;) {
+		if (len - i >= 8 && plain_ascii_word(s + i)) {
+			i += 8;
+			continue;
+		}
 		size_t n = s[i] ? utf8_seq_len(s + i, len - i) : 0;
 		if (!n) {
-			if (bad_line)
+			if (bad_line) {
+				int line = 1;
+				for (size_t k = 0; k < i; k++)
+					line += s[k] == '\n';
 				*bad_line = line;
+			}
 			return false;
 		}
-		if (s[i] == '\n')
-			line++;
 		i += n;
 	}
 	return true;
