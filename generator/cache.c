@@ -28,6 +28,7 @@ struct cache {
 	struct entry *e;
 	size_t n, cap;
 	size_t nloaded; /* e[0..nloaded) came from the file, sorted by URL; new ones follow */
+	bool dirty;     /* something was stored: the file must be written again */
 };
 
 /* Eight bytes per step (a multiply-xorshift mix), so hashing every body and output
@@ -236,6 +237,7 @@ void cache_store_key(struct cache *c, const char *name, uint64_t key)
 static void store_entry(struct cache *c, struct entry e)
 {
 	pthread_mutex_lock(&c->lock);
+	c->dirty = true;
 	struct entry *old = find(c, e.url);
 	if (old) {
 		entry_release(old);
@@ -278,6 +280,14 @@ static int exec(sqlite3 *db, const char *sql)
 
 void cache_save(struct cache *c)
 {
+	/* Nothing stored and every entry used again: the file on disk is already right. */
+	bool same = !c->dirty && c->n == c->nloaded;
+	for (size_t i = 0; i < c->n && same; i++)
+		same = c->e[i].used;
+	if (same && access(c->path, R_OK) == 0) {
+		cache_free(c);
+		return;
+	}
 	char *tmp = xasprintf("%s.tmp", c->path);
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
