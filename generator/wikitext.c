@@ -2631,6 +2631,31 @@ static void css_sanitize(const char *v, size_t n, struct buf *out)
 	buf_release(&low);
 }
 
+/* Reads the value of an attribute, *i being just past its '=': white space, then a value
+ * quoted with " or ' (to the closing quote or the end) or bare (to white space). Sets
+ * [*v0, *v1) to the value without quotes and moves *i past it and its closing quote. */
+static void scan_attr_value(const char *s, size_t n, size_t *i, size_t *v0, size_t *v1)
+{
+	size_t j = *i;
+	while (j < n && is_ws((unsigned char)s[j]))
+		j++;
+	if (j < n && (s[j] == '"' || s[j] == '\'')) {
+		char q = s[j];
+		*v0 = ++j;
+		while (j < n && s[j] != q)
+			j++;
+		*v1 = j;
+		if (j < n)
+			j++;
+	} else {
+		*v0 = j;
+		while (j < n && !is_ws((unsigned char)s[j]))
+			j++;
+		*v1 = j;
+	}
+	*i = j;
+}
+
 /* Parses attrs and appends the allowed ones, sanitised, as ` name="value"`. */
 static void sanitize_attrs(const char *el, const char *s, size_t n, struct buf *out)
 {
@@ -2659,23 +2684,8 @@ static void sanitize_attrs(const char *el, const char *s, size_t n, struct buf *
 			j++;
 		if (j < n && s[j] == '=') {
 			j++;
-			while (j < n && is_ws((unsigned char)s[j]))
-				j++;
 			has_v = true;
-			if (j < n && (s[j] == '"' || s[j] == '\'')) {
-				char q = s[j];
-				v0 = ++j;
-				while (j < n && s[j] != q)
-					j++;
-				v1 = j;
-				if (j < n)
-					j++;
-			} else {
-				v0 = j;
-				while (j < n && !is_ws((unsigned char)s[j]))
-					j++;
-				v1 = j;
-			}
+			scan_attr_value(s, n, &j, &v0, &v1);
 			i = j;
 		}
 		if (!attr_allowed(el, name))
@@ -2721,22 +2731,7 @@ static bool attr_get(const char *s, size_t n, const char *want, struct buf *out)
 		size_t v0 = i, v1 = i;
 		if (i < n && s[i] == '=') {
 			i++;
-			while (i < n && is_ws((unsigned char)s[i]))
-				i++;
-			if (i < n && (s[i] == '"' || s[i] == '\'')) {
-				char q = s[i];
-				v0 = ++i;
-				while (i < n && s[i] != q)
-					i++;
-				v1 = i;
-				if (i < n)
-					i++;
-			} else {
-				v0 = i;
-				while (i < n && !is_ws((unsigned char)s[i]))
-					i++;
-				v1 = i;
-			}
+			scan_attr_value(s, n, &i, &v0, &v1);
 		}
 		if (kl == strlen(want) && !strncasecmp(s + k0, want, kl)) {
 			decode_entities(s + v0, v1 - v0, out);
@@ -3984,6 +3979,34 @@ static void md_list(struct ctx *c, struct item *it, size_t ni, struct buf *out, 
 	buf_putc(out, '\n');
 }
 
+/* Closes the innermost level of the open list prefix `last` (its last character, one of
+ * '*', '#', ':', ';') and drops it from `last`. */
+static void list_close_level(struct buf *last, bool *dt_open, struct buf *out)
+{
+	char ch = last->data[last->len - 1];
+	if (ch == '*')
+		buf_puts(out, "</li></ul>");
+	else if (ch == '#')
+		buf_puts(out, "</li></ol>");
+	else {
+		buf_puts(out, *dt_open ? "</dt></dl>" : "</dd></dl>");
+		*dt_open = false;
+	}
+	buf_truncate(last, last->len - 1);
+}
+
+/* Ends the current item and starts the next one at a level whose marker is ch. */
+static void list_next_item(char ch, bool *dt_open, struct buf *out)
+{
+	if (ch == '*' || ch == '#') {
+		buf_puts(out, "</li>\n<li>");
+	} else {
+		buf_puts(out, *dt_open ? "</dt>\n" : "</dd>\n");
+		*dt_open = ch == ';';
+		buf_puts(out, ch == ';' ? "<dt>" : "<dd>");
+	}
+}
+
 static void html_list(struct ctx *c, struct item *it, size_t ni, struct buf *out, int depth)
 {
 	struct buf last = BUF_INIT;
@@ -4001,37 +4024,12 @@ static void html_list(struct ctx *c, struct item *it, size_t ni, struct buf *out
 		while (common < pl && common < last.len && last.data[common] == p[common])
 			common++;
 		if (pl && !strcmp(last.data, p2.data)) {
-			char ch = p[pl - 1];
-			if (ch == '*' || ch == '#') {
-				buf_puts(out, "</li>\n<li>");
-			} else {
-				buf_puts(out, dt_open ? "</dt>\n" : "</dd>\n");
-				dt_open = ch == ';';
-				buf_puts(out, ch == ';' ? "<dt>" : "<dd>");
-			}
+			list_next_item(p[pl - 1], &dt_open, out);
 		} else {
-			while (common < last.len) {
-				char ch = last.data[last.len - 1];
-				if (ch == '*')
-					buf_puts(out, "</li></ul>");
-				else if (ch == '#')
-					buf_puts(out, "</li></ol>");
-				else {
-					buf_puts(out, dt_open ? "</dt></dl>" : "</dd></dl>");
-					dt_open = false;
-				}
-				buf_truncate(&last, last.len - 1);
-			}
-			if (pl <= common && common > 0) {
-				char ch = p[common - 1];
-				if (ch == '*' || ch == '#') {
-					buf_puts(out, "</li>\n<li>");
-				} else {
-					buf_puts(out, dt_open ? "</dt>\n" : "</dd>\n");
-					dt_open = ch == ';';
-					buf_puts(out, ch == ';' ? "<dt>" : "<dd>");
-				}
-			}
+			while (common < last.len)
+				list_close_level(&last, &dt_open, out);
+			if (pl <= common && common > 0)
+				list_next_item(p[common - 1], &dt_open, out);
 			while (pl > common) {
 				char ch = p[common];
 				if (common && out->len && out->data[out->len - 1] != '>')
@@ -4056,18 +4054,8 @@ static void html_list(struct ctx *c, struct item *it, size_t ni, struct buf *out
 				buf_putc(out, tmp.data[i]);
 		buf_release(&tmp);
 	}
-	while (last.len) {
-		char ch = last.data[last.len - 1];
-		if (ch == '*')
-			buf_puts(out, "</li></ul>");
-		else if (ch == '#')
-			buf_puts(out, "</li></ol>");
-		else {
-			buf_puts(out, dt_open ? "</dt></dl>" : "</dd></dl>");
-			dt_open = false;
-		}
-		buf_truncate(&last, last.len - 1);
-	}
+	while (last.len)
+		list_close_level(&last, &dt_open, out);
 	buf_putc(out, '\n');
 	buf_release(&last);
 }
