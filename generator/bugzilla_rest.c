@@ -99,15 +99,23 @@ static int get(struct rest *r, const char *path)
 	return rc;
 }
 
-static sqlite3_stmt *query(struct rest *r, const char *sql)
+/* Prepares sql on the JSON database with ?1 bound to json (borrowed until the statement
+ * is finalised). NULL after reporting. */
+static sqlite3_stmt *query_on(struct rest *r, const char *sql, const char *json, size_t len)
 {
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(r->js, sql, -1, &s, NULL) != SQLITE_OK) {
 		error_at(r->base, 0, "json: %s", sqlite3_errmsg(r->js));
 		return NULL;
 	}
-	sqlite3_bind_text(s, 1, r->body.data, (int)r->body.len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 1, json, (int)len, SQLITE_STATIC);
 	return s;
+}
+
+/* query_on over the last answer's body. */
+static sqlite3_stmt *query(struct rest *r, const char *sql)
+{
+	return query_on(r, sql, r->body.data, r->body.len);
 }
 
 static const char *col(sqlite3_stmt *s, int i)
@@ -131,6 +139,30 @@ static int check_body(struct rest *r, const char *what)
 	return rc;
 }
 
+/* GETs /bug/<id>/<what> (path receives it, for messages), checks the answer and prepares
+ * sql over it; when sub is not NULL, ?2 is bound to the JSON path $.bugs."<id>"<sub>.
+ * NULL after reporting. */
+static sqlite3_stmt *bug_query(struct rest *r, long id, const char *what, const char *sub,
+			       const char *sql, char path[static 128])
+{
+	char jpath[64];
+	snprintf(path, 128, "/bug/%ld/%s", id, what);
+	if (get(r, path) < 0 || check_body(r, path) < 0)
+		return NULL;
+	sqlite3_stmt *s = query(r, sql);
+	if (s && sub) {
+		snprintf(jpath, sizeof jpath, "$.bugs.\"%ld\"%s", id, sub);
+		sqlite3_bind_text(s, 2, jpath, -1, SQLITE_TRANSIENT);
+	}
+	return s;
+}
+
+/* Registers a person known only by login; nothing for NULL. */
+static int stage_login(struct rest *r, const char *login)
+{
+	return login ? bz_stage_person(r->st, login, login, NULL) : 0;
+}
+
 static int utc(const char *s, struct buf *out)
 {
 	buf_reset(out);
@@ -140,16 +172,15 @@ static int utc(const char *s, struct buf *out)
 /* Registers everyone named in a bug's *_detail objects (login, real name). */
 static int bug_people(struct rest *r, const char *bug)
 {
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(r->js,
+	sqlite3_stmt *s = query_on(r,
 		"SELECT json_extract(v, '$.name'), json_extract(v, '$.real_name') FROM ("
 		" SELECT json_extract(?1, '$.creator_detail') AS v"
 		" UNION ALL SELECT json_extract(?1, '$.assigned_to_detail')"
 		" UNION ALL SELECT json_extract(?1, '$.qa_contact_detail')"
 		" UNION ALL SELECT value FROM json_each(?1, '$.cc_detail')) WHERE json_valid(v)",
-		-1, &s, NULL) != SQLITE_OK)
-		return error_at(r->base, 0, "json: %s", sqlite3_errmsg(r->js));
-	sqlite3_bind_text(s, 1, bug, -1, SQLITE_STATIC);
+		bug, strlen(bug));
+	if (!s)
+		return -1;
 	int rc = 0;
 	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
 		if (col(s, 0))
@@ -160,13 +191,12 @@ static int bug_people(struct rest *r, const char *bug)
 
 static int bug_links(struct rest *r, long id, const char *bug)
 {
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(r->js,
+	sqlite3_stmt *s = query_on(r,
 		"SELECT 'd', value FROM json_each(?1, '$.depends_on')"
 		" UNION ALL SELECT 'b', value FROM json_each(?1, '$.blocks')"
-		" UNION ALL SELECT 's', value FROM json_each(?1, '$.see_also')", -1, &s, NULL) != SQLITE_OK)
-		return error_at(r->base, 0, "json: %s", sqlite3_errmsg(r->js));
-	sqlite3_bind_text(s, 1, bug, -1, SQLITE_STATIC);
+		" UNION ALL SELECT 's', value FROM json_each(?1, '$.see_also')", bug, strlen(bug));
+	if (!s)
+		return -1;
 	int rc = 0;
 	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
 		char kind = col(s, 0)[0];
@@ -228,8 +258,7 @@ static int read_bug_list(struct rest *r, const char *what, long **ids, size_t *n
 		/* people named only by login (no *_detail) still need a key */
 		const char *logins[] = {b.reporter, b.assignee, b.qa_contact};
 		for (int i = 0; i < 3 && rc == 0; i++)
-			if (logins[i])
-				rc = bz_stage_person(r->st, logins[i], logins[i], NULL);
+			rc = stage_login(r, logins[i]);
 		if (rc < 0 || (rc = bz_stage_bug(r->st, what, &b)) < 0)
 			break;
 		long id;
@@ -247,25 +276,20 @@ static int read_bug_list(struct rest *r, const char *what, long **ids, size_t *n
 
 static int read_comments(struct rest *r, long id)
 {
-	char path[128], jpath[64];
-	snprintf(path, sizeof path, "/bug/%ld/comment", id);
-	if (get(r, path) < 0 || check_body(r, path) < 0)
-		return -1;
-	snprintf(jpath, sizeof jpath, "$.bugs.\"%ld\".comments", id);
-	sqlite3_stmt *s = query(r,
+	char path[128];
+	sqlite3_stmt *s = bug_query(r, id, "comment", ".comments",
 		"SELECT json_extract(value, '$.id'), coalesce(json_extract(value, '$.count'), key),"
 		" json_extract(value, '$.creator'), coalesce(json_extract(value, '$.creation_time'),"
 		" json_extract(value, '$.time')), json_extract(value, '$.text'),"
 		" json_extract(value, '$.is_private'), json_extract(value, '$.attachment_id')"
-		" FROM json_each(?1, ?2)");
+		" FROM json_each(?1, ?2)", path);
 	if (!s)
 		return -1;
-	sqlite3_bind_text(s, 2, jpath, -1, SQLITE_STATIC);
 	struct buf when = BUF_INIT, extra = BUF_INIT, body = BUF_INIT;
 	int rc = 0;
 	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
 		const char *login = col(s, 2);
-		if (login && (rc = bz_stage_person(r->st, login, login, NULL)) < 0)
+		if ((rc = stage_login(r, login)) < 0)
 			break;
 		int type;
 		buf_reset(&extra);
@@ -290,28 +314,23 @@ static int read_comments(struct rest *r, long id)
 
 static int read_attachments(struct rest *r, long id)
 {
-	char path[128], jpath[64];
-	snprintf(path, sizeof path, "/bug/%ld/attachment", id);
-	if (get(r, path) < 0 || check_body(r, path) < 0)
-		return -1;
-	snprintf(jpath, sizeof jpath, "$.bugs.\"%ld\"", id);
-	sqlite3_stmt *s = query(r,
+	char path[128];
+	sqlite3_stmt *s = bug_query(r, id, "attachment", "",
 		"SELECT json_extract(value, '$.id'), json_extract(value, '$.file_name'),"
 		" json_extract(value, '$.summary'), json_extract(value, '$.content_type'),"
 		" json_extract(value, '$.is_patch'), json_extract(value, '$.is_obsolete'),"
 		" json_extract(value, '$.is_private'), json_extract(value, '$.creator'),"
 		" json_extract(value, '$.creation_time'), json_extract(value, '$.last_change_time'),"
 		" json_extract(value, '$.size'), json_extract(value, '$.data')"
-		" FROM json_each(?1, ?2)");
+		" FROM json_each(?1, ?2)", path);
 	if (!s)
 		return -1;
-	sqlite3_bind_text(s, 2, jpath, -1, SQLITE_STATIC);
 	size_t cap = r->o->max_attachment;
 	struct buf created = BUF_INIT, modified = BUF_INIT, data = BUF_INIT, missing = BUF_INIT;
 	int rc = 0;
 	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
 		const char *login = col(s, 7);
-		if (login && (rc = bz_stage_person(r->st, login, login, NULL)) < 0)
+		if ((rc = stage_login(r, login)) < 0)
 			break;
 		buf_reset(&data);
 		buf_reset(&missing);
@@ -378,21 +397,18 @@ static const char *db_field(const char *api)
 static int read_history(struct rest *r, long id)
 {
 	char path[128];
-	snprintf(path, sizeof path, "/bug/%ld/history", id);
-	if (get(r, path) < 0 || check_body(r, path) < 0)
-		return -1;
-	sqlite3_stmt *s = query(r,
+	sqlite3_stmt *s = bug_query(r, id, "history", NULL,
 		"SELECT json_extract(h.value, '$.when'), json_extract(h.value, '$.who'),"
 		" json_extract(c.value, '$.field_name'), json_extract(c.value, '$.removed'),"
 		" json_extract(c.value, '$.added'), json_extract(c.value, '$.attachment_id')"
-		" FROM json_each(?1, '$.bugs[0].history') h, json_each(h.value, '$.changes') c");
+		" FROM json_each(?1, '$.bugs[0].history') h, json_each(h.value, '$.changes') c", path);
 	if (!s)
 		return -1;
 	struct buf when = BUF_INIT;
 	int rc = 0;
 	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
 		const char *login = col(s, 1);
-		if (login && (rc = bz_stage_person(r->st, login, login, NULL)) < 0)
+		if ((rc = stage_login(r, login)) < 0)
 			break;
 		struct bz_change c = {
 			.bug_id = id, .author = login, .time = utc(col(s, 0), &when) == 0 ? when.data : NULL,
