@@ -12,6 +12,7 @@
  * gains links that we build ourselves (bug N, comment N, attachment N, http(s) URLs). */
 #include "archive.h"
 #include "buf.h"
+#include "db.h"
 #include "highlight.h"
 #include "log.h"
 #include "utf8.h"
@@ -1432,19 +1433,8 @@ int archive_render(const char *db_path, const struct archive_sink *sink)
 {
 	struct render r = {.path = db_path, .sink = sink};
 	int rc = -1;
-	struct buf uri = BUF_INIT;
-	buf_puts(&uri, "file:");
-	for (const char *p = db_path; *p; p++) {
-		if (*p == '%' || *p == '?' || *p == '#')
-			buf_printf(&uri, "%%%02X", (unsigned char)*p);
-		else
-			buf_putc(&uri, *p);
-	}
-	buf_puts(&uri, "?mode=ro");
-	if (sqlite3_open_v2(uri.data, &r.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
-		error_at(db_path, 0, "cannot open the bug archive: %s", sqlite3_errmsg(r.db));
+	if (db_open_readonly(db_path, false, "bug archive", &r.db) < 0)
 		goto out;
-	}
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(r.db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &s, NULL) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_ROW || sqlite3_column_int(s, 0) != ARCHIVE_SCHEMA_VERSION) {
@@ -1461,6 +1451,5 @@ int archive_render(const char *db_path, const struct archive_sink *sink)
 out:
 	free_refs(&r);
 	sqlite3_close(r.db);
-	buf_release(&uri);
 	return rc;
 }

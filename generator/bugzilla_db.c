@@ -5,6 +5,7 @@
  * Times are wall-clock in the tracker's zone (--timezone) and converted to UTC. */
 #include "bugzilla_db.h"
 #include "buf.h"
+#include "db.h"
 #include "import_bugzilla.h"
 #include "log.h"
 
@@ -37,15 +38,7 @@ struct db_reader {
 
 static bool has_table(struct db_reader *r, const char *name)
 {
-	sqlite3_stmt *s;
-	bool found = false;
-	if (sqlite3_prepare_v2(r->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
-			       -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-		found = sqlite3_step(s) == SQLITE_ROW;
-	}
-	sqlite3_finalize(s);
-	return found;
+	return db_has_table(r->db, name, false);
 }
 
 static const char *col(sqlite3_stmt *s, int i)
@@ -326,29 +319,14 @@ int bugzilla_db_read(struct bz_stage *st, const char *path)
 {
 	struct db_reader r = {.st = st, .path = path, .tz = bz_stage_opts(st)->timezone};
 	int rc = -1;
-	/* file: URI so that immutable=1 applies: no locks, no journal, never a write */
-	struct buf uri = BUF_INIT;
-	buf_puts(&uri, "file:");
-	for (const char *p = path; *p; p++) {
-		if (*p == '%' || *p == '?' || *p == '#')
-			buf_printf(&uri, "%%%02X", (unsigned char)*p);
-		else
-			buf_putc(&uri, *p);
-	}
-	buf_puts(&uri, "?immutable=1");
-	if (sqlite3_open_v2(uri.data, &r.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
-		error_at(path, 0, "cannot open the database: %s", sqlite3_errmsg(r.db));
+	/* immutable: no locks, no journal, never a write */
+	if (db_open_readonly(path, true, "database", &r.db) < 0)
 		goto out;
-	}
 	sqlite3_create_collation(r.db, "bugzilla", SQLITE_UTF8, NULL, collate_bugzilla);
-	sqlite3_stmt *probe;
-	if (sqlite3_prepare_v2(r.db, "SELECT count(*) FROM sqlite_master", -1, &probe, NULL) != SQLITE_OK ||
-	    sqlite3_step(probe) != SQLITE_ROW) {
+	if (!db_readable(r.db)) {
 		error_at(path, 0, "not a SQLite database: %s", sqlite3_errmsg(r.db));
-		sqlite3_finalize(probe);
 		goto out;
 	}
-	sqlite3_finalize(probe);
 	static const char *const required[] = {"bugs", "longdescs", "profiles", "products", "components", NULL};
 	for (int i = 0; required[i]; i++) {
 		if (!has_table(&r, required[i])) {
@@ -362,6 +340,5 @@ int bugzilla_db_read(struct bz_stage *st, const char *path)
 	rc = 0;
 out:
 	sqlite3_close(r.db);
-	buf_release(&uri);
 	return rc;
 }

@@ -13,6 +13,7 @@
  * medium, and nothing of the wiki is ever changed. */
 #include "mediawiki_db.h"
 #include "buf.h"
+#include "db.h"
 #include "import_mediawiki.h"
 #include "log.h"
 
@@ -34,15 +35,7 @@ struct dbr {
 
 static bool has_table(struct dbr *r, const char *name)
 {
-	sqlite3_stmt *st = NULL;
-	bool yes = false;
-	if (sqlite3_prepare_v2(r->db, "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view')"
-	                              " AND name = ?", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		yes = sqlite3_step(st) == SQLITE_ROW;
-	}
-	sqlite3_finalize(st);
-	return yes;
+	return db_has_table(r->db, name, true);
 }
 
 static bool has_column(struct dbr *r, const char *table, const char *col)
@@ -151,12 +144,10 @@ static char *col_str(sqlite3_stmt *st, int i)
 
 static int check_schema(struct dbr *r, bool *modern, bool *actor)
 {
-	sqlite3_stmt *st = NULL;
 	struct buf missing = BUF_INIT;
-	int rc = -1, s;
+	int rc = -1;
 	/* The first read tells a non-SQLite file apart. */
-	if (sqlite3_prepare_v2(r->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) != SQLITE_OK ||
-	    ((s = sqlite3_step(st)) != SQLITE_ROW)) {
+	if (!db_readable(r->db)) {
 		error_at(r->path, 0, "not an SQLite database (%s)", sqlite3_errmsg(r->db));
 		goto out;
 	}
@@ -197,7 +188,6 @@ static int check_schema(struct dbr *r, bool *modern, bool *actor)
 	*actor = has_table(r, "actor") && has_column(r, "revision", "rev_actor");
 	rc = 0;
 out:
-	sqlite3_finalize(st);
 	buf_release(&missing);
 	return rc;
 }
@@ -345,21 +335,15 @@ out:
 int mediawiki_db_read(struct mw_wiki *w, const char *path)
 {
 	struct dbr r = {path, NULL};
-	struct buf uri = BUF_INIT;
 	bool modern = false, actor = false;
 	int rc = -1;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return error_at(path, 0, "cannot open the database: %s", strerror(errno));
 	fclose(f);
-	/* file: URI so immutable=1 applies: no locks, no journal, a read-only copy is fine. */
-	buf_puts(&uri, "file:");
-	buf_add_urlenc(&uri, path, strlen(path));
-	buf_puts(&uri, "?mode=ro&immutable=1");
-	if (sqlite3_open_v2(uri.data, &r.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
-		error_at(path, 0, "cannot open the database: %s", r.db ? sqlite3_errmsg(r.db) : "out of memory");
+	/* immutable: no locks, no journal, a read-only copy is fine. */
+	if (db_open_readonly(path, true, "database", &r.db) < 0)
 		goto out;
-	}
 	if (check_schema(&r, &modern, &actor))
 		goto out;
 	if (mw_wiki_begin(w))
@@ -373,6 +357,5 @@ int mediawiki_db_read(struct mw_wiki *w, const char *path)
 	rc = 0;
 out:
 	sqlite3_close(r.db);
-	buf_release(&uri);
 	return rc;
 }
