@@ -72,14 +72,23 @@ static int js_prepare(struct api *a, sqlite3_stmt **st, const char *sql)
 	return 0;
 }
 
+/* js_prepare with ?1 bound to the last response (borrowed: the statement must be finalised
+ * before the next request). */
+static int js_query(struct api *a, sqlite3_stmt **st, const char *sql)
+{
+	if (js_prepare(a, st, sql))
+		return -1;
+	sqlite3_bind_text(*st, 1, a->resp.data, (int)a->resp.len, SQLITE_STATIC);
+	return 0;
+}
+
 /* One scalar out of the last response, NULL when absent. Caller frees. */
 static char *js_get(struct api *a, const char *path)
 {
 	sqlite3_stmt *st = NULL;
 	char *v = NULL;
-	if (js_prepare(a, &st, "SELECT json_extract(?1, ?2)"))
+	if (js_query(a, &st, "SELECT json_extract(?1, ?2)"))
 		return NULL;
-	sqlite3_bind_text(st, 1, a->resp.data, (int)a->resp.len, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
 		v = xstrdup((const char *)sqlite3_column_text(st, 0));
@@ -152,10 +161,8 @@ static int api_get(struct api *a, const char *query)
 	/* The answer must be JSON, and not an API error. */
 	sqlite3_stmt *st = NULL;
 	bool valid = false;
-	if (!js_prepare(a, &st, "SELECT json_valid(?1)")) {
-		sqlite3_bind_text(st, 1, a->resp.data, (int)a->resp.len, SQLITE_STATIC);
+	if (!js_query(a, &st, "SELECT json_valid(?1)"))
 		valid = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-	}
 	sqlite3_finalize(st);
 	if (!valid) {
 		error_at(a->url, 0, "%s: the answer is not JSON", query);
@@ -187,9 +194,8 @@ static bool continue_params(struct api *a, struct buf *q)
 {
 	sqlite3_stmt *st = NULL;
 	bool any = false;
-	if (js_prepare(a, &st, "SELECT key, value FROM json_each(?1, '$.continue') ORDER BY key"))
+	if (js_query(a, &st, "SELECT key, value FROM json_each(?1, '$.continue') ORDER BY key"))
 		return false;
-	sqlite3_bind_text(st, 1, a->resp.data, (int)a->resp.len, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *k = (const char *)sqlite3_column_text(st, 0);
 		const char *v = (const char *)sqlite3_column_text(st, 1);
@@ -213,11 +219,10 @@ static int read_siteinfo(struct api *a, int **ids, size_t *n)
 	*n = 0;
 	if (api_get(a, "action=query&meta=siteinfo&siprop=general%7Cnamespaces"))
 		return -1;
-	if (js_prepare(a, &st, "SELECT json_extract(value, '$.id'), json_extract(value, '$.name')"
-	                       " FROM json_each(?1, '$.query.namespaces')"
-	                       " ORDER BY json_extract(value, '$.id')"))
+	if (js_query(a, &st, "SELECT json_extract(value, '$.id'), json_extract(value, '$.name')"
+	                     " FROM json_each(?1, '$.query.namespaces')"
+	                     " ORDER BY json_extract(value, '$.id')"))
 		goto out;
-	sqlite3_bind_text(st, 1, a->resp.data, (int)a->resp.len, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int id = sqlite3_column_int(st, 0);
 		const char *name = (const char *)sqlite3_column_text(st, 1);
@@ -243,28 +248,24 @@ static int list_pages(struct api *a, int ns)
 	struct buf q = BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
+	buf_printf(&q, "action=query&list=allpages&apnamespace=%d&aplimit=%d", ns, a->o->batch);
+	size_t base = q.len; /* the query without continuation parameters */
 	for (;;) {
-		size_t base;
-		if (!q.len)
-			buf_printf(&q, "action=query&list=allpages&apnamespace=%d&aplimit=%d", ns, a->o->batch);
 		if (api_get(a, q.data))
 			goto out;
-		if (js_prepare(a, &st, "INSERT OR IGNORE INTO todo(id, ns, title)"
-		                       " SELECT json_extract(value, '$.pageid'), json_extract(value, '$.ns'),"
-		                       " json_extract(value, '$.title')"
-		                       " FROM json_each(?1, '$.query.allpages')"
-		                       " WHERE json_extract(value, '$.pageid') IS NOT NULL"))
+		if (js_query(a, &st, "INSERT OR IGNORE INTO todo(id, ns, title)"
+		                     " SELECT json_extract(value, '$.pageid'), json_extract(value, '$.ns'),"
+		                     " json_extract(value, '$.title')"
+		                     " FROM json_each(?1, '$.query.allpages')"
+		                     " WHERE json_extract(value, '$.pageid') IS NOT NULL"))
 			goto out;
-		sqlite3_bind_text(st, 1, a->resp.data, (int)a->resp.len, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			error_at(a->url, 0, "allpages: %s", sqlite3_errmsg(a->js));
 			goto out;
 		}
 		sqlite3_finalize(st);
 		st = NULL;
-		buf_reset(&q);
-		buf_printf(&q, "action=query&list=allpages&apnamespace=%d&aplimit=%d", ns, a->o->batch);
-		base = q.len;
+		buf_truncate(&q, base);
 		if (!continue_params(a, &q))
 			break;
 		if (q.len == base)
@@ -283,17 +284,16 @@ static int read_history(struct api *a, long long id)
 	struct buf q = BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
+	buf_printf(&q, "action=query&prop=revisions&pageids=%lld&rvprop=user%%7Ctimestamp"
+	               "&rvlimit=max&rvdir=newer", id);
+	size_t base = q.len; /* the query without continuation parameters */
 	for (;;) {
-		if (!q.len)
-			buf_printf(&q, "action=query&prop=revisions&pageids=%lld&rvprop=user%%7Ctimestamp"
-			               "&rvlimit=max&rvdir=newer", id);
 		if (api_get(a, q.data))
 			goto out;
-		if (js_prepare(a, &st, "SELECT json_extract(value, '$.user'), json_extract(value, '$.timestamp'),"
-		                       " json_extract(value, '$.userhidden')"
-		                       " FROM json_each(?1, '$.query.pages[0].revisions')"))
+		if (js_query(a, &st, "SELECT json_extract(value, '$.user'), json_extract(value, '$.timestamp'),"
+		                     " json_extract(value, '$.userhidden')"
+		                     " FROM json_each(?1, '$.query.pages[0].revisions')"))
 			goto out;
-		sqlite3_bind_text(st, 1, a->resp.data, (int)a->resp.len, SQLITE_STATIC);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *user = (const char *)sqlite3_column_text(st, 0);
 			if (sqlite3_column_int(st, 2))
@@ -303,9 +303,7 @@ static int read_history(struct api *a, long long id)
 		}
 		sqlite3_finalize(st);
 		st = NULL;
-		buf_reset(&q);
-		buf_printf(&q, "action=query&prop=revisions&pageids=%lld&rvprop=user%%7Ctimestamp"
-		               "&rvlimit=max&rvdir=newer", id);
+		buf_truncate(&q, base);
 		if (!continue_params(a, &q))
 			break;
 	}
@@ -346,9 +344,8 @@ static int read_batch(struct api *a, const long long *ids, size_t n)
 	for (;;) {
 		if (api_get(a, q.data))
 			goto out;
-		if (js_prepare(a, &st, page_sql))
+		if (js_query(a, &st, page_sql))
 			goto out;
-		sqlite3_bind_text(st, 1, a->resp.data, (int)a->resp.len, SQLITE_STATIC);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			struct mw_page_rec p = {0};
 			if (sqlite3_column_type(st, 4) != SQLITE_NULL && sqlite3_column_int(st, 4))
