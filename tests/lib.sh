@@ -67,6 +67,46 @@ site_page() {
 	printf -- '---\n%s\n---\n%s\n' "$2" "$3" >"$1"
 }
 
+# poll N 'command': retries the command every 0.1 s, at most N times; fails, saying
+# what it waited for, when the command never succeeds.
+poll() {
+	poll_left=$1
+	while [ "$poll_left" -gt 0 ]; do
+		if eval "$2"; then return 0; fi
+		poll_left=$((poll_left - 1))
+		sleep 0.1
+	done
+	echo "gave up waiting for: $2"
+	return 1
+}
+
+# wait_serve PID N: waits until the `nfsite serve` running as PID (stdout in ./serve.out,
+# stderr in ./serve.err) prints its address, looking every 0.1 s, at most N times. Sets
+# URL to http://HOST:PORT. Prints serve.err and fails when the server has exited or has
+# not started in time.
+wait_serve() {
+	wait_serve_i=0
+	until grep -q 'http://' serve.out 2>/dev/null; do
+		wait_serve_i=$((wait_serve_i + 1))
+		if [ $wait_serve_i -gt "$2" ] || ! kill -0 "$1" 2>/dev/null; then
+			cat serve.err
+			return 1
+		fi
+		sleep 0.1
+	done
+	URL=$(sed -n 's|.* at \(http://[^/]*\)/.*|\1|p' serve.out)
+}
+
+# start_serve N ARGS...: starts `$NFSITE serve --port 0 ARGS...` in the background and
+# waits for it as wait_serve PID N does. Sets SERVE_PID and URL.
+start_serve() {
+	start_serve_n=$1
+	shift
+	"$NFSITE" serve --port 0 "$@" >serve.out 2>serve.err &
+	SERVE_PID=$!
+	wait_serve $SERVE_PID "$start_serve_n"
+}
+
 test_done() {
 	[ -n "${KEEP_TRASH:-}" ] || { cd /; rm -rf "$TRASH"; }
 	[ "$test_failed" = 0 ]

@@ -19,22 +19,7 @@ printf -- '--- a\n+++ b\n' >site/files/fix.patch
 printf -- '--- a\n+++ b\n' >site/files/fix.diff
 printf 'plain\n' >site/files/notes.txt
 
-# Starts the server in the background; sets SERVE_PID and URL (http://127.0.0.1:PORT).
-start_serve() {
-	"$NFSITE" serve --port 0 "$@" >serve.out 2>serve.err &
-	SERVE_PID=$!
-	i=0
-	until grep -q 'http://' serve.out 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 300 ] || ! kill -0 $SERVE_PID 2>/dev/null; then
-			cat serve.err
-			return 1
-		fi
-		sleep 0.1
-	done
-	URL=$(sed -n 's|.* at \(http://[^/]*\)/.*|\1|p' serve.out)
-}
-start_serve --dir site || { echo "serve did not start"; exit 1; }
+start_serve 300 --dir site || { echo "serve did not start"; exit 1; }
 PORT=${URL##*:}
 
 # status CODE URLPATH [curl args]: fails unless the answer has that status

@@ -14,21 +14,7 @@ ln -s "$TRASH/outside" site/dir-out
 ln -s /etc/passwd site/passwd
 ln -s sub/inside.txt site/link-in
 
-start_serve() {
-	"$NFSITE" serve --port 0 "$@" >serve.out 2>serve.err &
-	SERVE_PID=$!
-	i=0
-	until grep -q 'http://' serve.out 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 300 ] || ! kill -0 $SERVE_PID 2>/dev/null; then
-			cat serve.err
-			return 1
-		fi
-		sleep 0.1
-	done
-	URL=$(sed -n 's|.* at \(http://[^/]*\)/.*|\1|p' serve.out)
-}
-start_serve --dir site || { echo "serve did not start"; exit 1; }
+start_serve 300 --dir site || { echo "serve did not start"; exit 1; }
 PORT=${URL##*:}
 
 # refused PATH: the answer is 400, 403 or 404 and shows no secret

@@ -9,33 +9,9 @@ site_page site/content/_index.md 'title: Home' 'Welcome home.'
 site_page site/content/about.md 'title: About' 'First version of the about page.'
 printf 'body { color: black; }\n' >site/static/extra.css
 
-"$NFSITE" serve --source site --port 0 >serve.out 2>serve.err &
-SERVE_PID=$!
-i=0
-until grep -q 'http://' serve.out 2>/dev/null; do
-	i=$((i + 1))
-	if [ $i -gt 600 ] || ! kill -0 $SERVE_PID 2>/dev/null; then
-		cat serve.err
-		echo "serve did not start"
-		exit 1
-	fi
-	sleep 0.1
-done
-URL=$(sed -n 's|.* at \(http://[^/]*\)/.*|\1|p' serve.out)
+start_serve 600 --source site || { echo "serve did not start"; exit 1; }
 OUTDIR=$(sed -n 's/^building .* into \(.*\)$/\1/p' serve.err)
 
-# poll N 'command': retries the command every 0.1 s, at most N times
-poll() {
-	poll_left=$1
-	shift
-	while [ "$poll_left" -gt 0 ]; do
-		if eval "$1"; then return 0; fi
-		poll_left=$((poll_left - 1))
-		sleep 0.1
-	done
-	echo "gave up waiting for: $1"
-	return 1
-}
 page() { curl -s -o page.html -w '%{http_code}' "$URL$1"; }
 
 # One live-reload client for the whole script.

@@ -14,26 +14,8 @@ start() {
 	rm -f serve.out
 	TMPDIR=$TRASH/tmp "$NFSITE" serve --port 0 "$@" >serve.out 2>serve.err &
 	PID=$!
-	i=0
-	until grep -q 'http://' serve.out 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 600 ] || ! kill -0 $PID 2>/dev/null; then
-			cat serve.err
-			return 1
-		fi
-		sleep 0.1
-	done
+	wait_serve $PID 600 || return 1
 	URL=$(sed -n 's|.* at \(http://.*\)/ (.*|\1|p' serve.out)
-}
-poll() {
-	poll_left=$1
-	while [ "$poll_left" -gt 0 ]; do
-		if eval "$2"; then return 0; fi
-		poll_left=$((poll_left - 1))
-		sleep 0.1
-	done
-	echo "gave up waiting for: $2"
-	return 1
 }
 code() { curl -s -g -o page.html -w '%{http_code}' "$URL$1"; }
 

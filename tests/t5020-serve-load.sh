@@ -21,19 +21,7 @@ while [ $i -le $PAGES ]; do
 	i=$((i + 1))
 done
 
-"$NFSITE" serve --source site --port 0 >serve.out 2>serve.err &
-SERVE_PID=$!
-i=0
-until grep -q 'http://' serve.out 2>/dev/null; do
-	i=$((i + 1))
-	if [ $i -gt 1200 ] || ! kill -0 $SERVE_PID 2>/dev/null; then
-		cat serve.err
-		echo "serve did not start"
-		exit 1
-	fi
-	sleep 0.1
-done
-URL=$(sed -n 's|.* at \(http://[^/]*\)/.*|\1|p' serve.out)
+start_serve 1200 --source site || { echo "serve did not start"; exit 1; }
 
 # Requests rotate over pages (some of them being rewritten), the home, a stylesheet
 # and the sitemap; each of wrk's 2 threads stops after 5,000 answers and says so with a

@@ -15,19 +15,7 @@ site_page site/content/_index.md 'title: Home' 'Home page.'
 site_page site/content/about.md 'title: About' 'First version of the about page.'
 printf 'body { background-color: rgb(250, 250, 250); }\n' >site/static/style.css
 
-"$NFSITE" serve --source site --port 0 >serve.out 2>serve.err &
-SERVE_PID=$!
-i=0
-until grep -q 'http://' serve.out 2>/dev/null; do
-	i=$((i + 1))
-	if [ $i -gt 600 ] || ! kill -0 $SERVE_PID 2>/dev/null; then
-		cat serve.err
-		echo "serve did not start"
-		exit 1
-	fi
-	sleep 0.1
-done
-URL=$(sed -n 's|.* at \(http://[^/]*\)/.*|\1|p' serve.out)
+start_serve 600 --source site || { echo "serve did not start"; exit 1; }
 
 test_expect_success 'edit, restyle, break and fix while the page is open' '
 	(cd "$ROOT/tests" && node browser/serve-reload.mjs "$URL" "$TRASH/site") ||
