@@ -157,24 +157,10 @@ def mw_link(href):
     return "other:" + href
 
 
-def our_link(urlmap):
-    def link_of(href):
-        if not href:
-            return "none"
-        p = urllib.parse.urlsplit(href)
-        if p.scheme or href.startswith("//"):
-            return "ext:" + href
-        if href.startswith("#"):
-            return "#" + frag_key(href[1:])
-        frag = "#" + frag_key(p.fragment) if p.fragment else ""
-        path = p.path
-        if path in urlmap:
-            return "link:" + urlmap[path] + frag
-        return mw_link(href)
-    return link_of
-
-
-def pandoc_link(href):
+def link_key(href, local):
+    """The key of a link in converted HTML: "none", "ext:URL" for anything with a scheme,
+    "#key" for a same-page fragment, else local(path, frag, href) where frag is "#key"
+    or ""."""
     if not href:
         return "none"
     p = urllib.parse.urlsplit(href)
@@ -183,7 +169,19 @@ def pandoc_link(href):
     if href.startswith("#"):
         return "#" + frag_key(href[1:])
     frag = "#" + frag_key(p.fragment) if p.fragment else ""
-    return "link:" + title_key(p.path) + frag
+    return local(p.path, frag, href)
+
+
+def our_link(urlmap):
+    def local(path, frag, href):
+        if path in urlmap:
+            return "link:" + urlmap[path] + frag
+        return mw_link(href)
+    return lambda href: link_key(href, local)
+
+
+def pandoc_link(href):
+    return link_key(href, lambda path, frag, href: "link:" + title_key(path) + frag)
 
 
 def tokens(html_text, link_of):
