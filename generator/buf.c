@@ -196,6 +196,24 @@ void buf_add_urlenc(struct buf *b, const char *p, size_t n)
 	}
 }
 
+static int hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int urldec_byte(const char *p)
+{
+	int hi = hex_digit((unsigned char)p[0]);
+	int lo = hi < 0 ? -1 : hex_digit((unsigned char)p[1]);
+	return lo < 0 ? -1 : hi * 16 + lo;
+}
+
 bool buf_ends_with(const struct buf *b, const char *s)
 {
 	size_t n = strlen(s);

@@ -43,6 +43,9 @@ void buf_add_html(struct buf *b, const char *p, size_t n);
 void buf_puts_html(struct buf *b, const char *s);
 /* Percent-encodes bytes outside unreserved and "/" into b (for URLs). */
 void buf_add_urlenc(struct buf *b, const char *p, size_t n);
+/* The byte that the two hex digits at p (after a '%') name, or -1 when they are not
+ * two hex digits. For decoding percent-encoded URLs. */
+int urldec_byte(const char *p);
 bool buf_ends_with(const struct buf *b, const char *s);
 
 #endif

@@ -322,26 +322,14 @@ static bool dangerous_url(const char *url)
 	       strncmp(s, "data:image/jpeg", 15) && strncmp(s, "data:image/webp", 15);
 }
 
-static int hex_val(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A fragment as written ("caf%C3%A9") to the id it names ("café"); caller frees. */
 static char *fragment_decode(const char *p)
 {
 	struct buf b = BUF_INIT;
 	for (; *p; p++) {
-		int h, l;
-		if (*p == '%' && (h = hex_val((unsigned char)p[1])) >= 0 &&
-		    (l = hex_val((unsigned char)p[2])) >= 0) {
-			buf_putc(&b, h * 16 + l);
+		int byte;
+		if (*p == '%' && (byte = urldec_byte(p + 1)) >= 0) {
+			buf_putc(&b, byte);
 			p += 2;
 		} else {
 			buf_putc(&b, *p);

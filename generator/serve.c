@@ -188,17 +188,6 @@ static enum MHD_Result send_status_page(struct server *srv, struct MHD_Connectio
 
 /* ---- paths -------------------------------------------------------------------- */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Turns the raw request path into a path relative to the output root (empty for "/").
  * Returns false for anything that is not a plain path inside the site. */
 static bool url_to_rel(const char *url, struct buf *rel, bool *slash)
@@ -225,10 +214,9 @@ static bool url_to_rel(const char *url, struct buf *rel, bool *slash)
 			continue;
 		}
 		if (c == '%') {
-			int hi = hexval((unsigned char)p[1]), lo = hi < 0 ? -1 : hexval((unsigned char)p[2]);
-			if (hi < 0 || lo < 0)
+			c = urldec_byte(p + 1);
+			if (c < 0)
 				return false;
-			c = hi * 16 + lo;
 			if (c == 0 || c == '/')
 				return false; /* no file name holds these */
 			p += 3;
