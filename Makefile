@@ -55,10 +55,10 @@ test: all unit
 test-sanitize: deps
 	$(MAKE) O=build-san BIN=build-san/nfsite CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-	  LDFLAGS="-fsanitize=address,undefined" build-san/nfsite
+	  LDFLAGS="-fsanitize=address,undefined" build-san/nfsite unit
 	@scripts/install-deps.sh test
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  NFSITE=$(CURDIR)/build-san/nfsite tests/run.sh
+	  NFSITE=$(CURDIR)/build-san/nfsite UNIT=$(CURDIR)/build-san/unit tests/run.sh
 
 leakcheck: all
 	@NFSITE_VALGRIND=1 NFSITE=$(CURDIR)/$(BIN) tests/run.sh valgrind

@@ -1011,8 +1011,8 @@ static int render_bugs(struct render *r)
 		"SELECT id FROM bugs WHERE dup_of = ?1 ORDER BY id",
 		"SELECT url FROM see_also WHERE bug_id = ?1 ORDER BY url",
 		"SELECT number FROM comments WHERE bug_id = ?1 ORDER BY number",
-		"SELECT id, filename, description, mime, is_patch, is_obsolete, creator, created, size, data,"
-		" missing FROM attachments WHERE bug_id = ?1 ORDER BY id",
+		("SELECT id, filename, description, mime, is_patch, is_obsolete, creator, created, size, data,"
+		 " missing FROM attachments WHERE bug_id = ?1 ORDER BY id"),
 		"SELECT number, author, time, type, extra, text FROM comments WHERE bug_id = ?1 ORDER BY number",
 		"SELECT author, time, field, removed, added, attach_id FROM history WHERE bug_id = ?1 ORDER BY seq",
 	};
