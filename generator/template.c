@@ -505,30 +505,18 @@ static int l_partial(lua_State *L)
 	const char *name = luaL_checkstring(L, 1);
 	if (t->depth >= TMPL_MAX_DEPTH)
 		return luaL_error(L, "partial '%s': templates nested deeper than %d", name, TMPL_MAX_DEPTH);
-	char *full = xasprintf("partials/%s", name);
-	struct buf b = BUF_INIT;
-	lua_getfield(L, LUA_REGISTRYINDEX, "nfsite.env");
-	lua_getfield(L, -1, "__o");
-	int saved = luaL_ref(L, LUA_REGISTRYINDEX);
-	lua_pop(L, 1);
+	char full[512];
+	if (snprintf(full, sizeof full, "partials/%s", name) >= (int)sizeof full)
+		return luaL_error(L, "partial name too long: '%s'", name);
 	t->depth++;
-	int rc = run_template(L, t, full, &b);
+	int rc = run_template(L, t, full, NULL);
 	t->depth--;
-	lua_getfield(L, LUA_REGISTRYINDEX, "nfsite.env");
-	lua_rawgeti(L, LUA_REGISTRYINDEX, saved);
-	lua_setfield(L, -2, "__o");
-	lua_pop(L, 1);
-	luaL_unref(L, LUA_REGISTRYINDEX, saved);
-	free(full);
 	if (rc < 0) {
-		buf_release(&b);
 		/* Already reported with the partial's own file:line; stop the caller quietly. */
 		lua_pushliteral(L, "\x01nfsite-reported");
 		return lua_error(L);
 	}
-	lua_pushlstring(L, b.data, b.len);
-	buf_release(&b);
-	return 1;
+	return 1; /* run_template left the text on the stack */
 }
 
 static const char PRELUDE[] =
@@ -537,15 +525,17 @@ static const char PRELUDE[] =
 	"function env.__defblock(name, fn) if not env.__blocks[name] then env.__blocks[name] = fn end end\n"
 	"function env.__extends(name) env.__parent = name end\n";
 
+/* Runs template name (and the templates it extends) with fresh output and block tables,
+ * restoring the caller's afterwards: a partial renders in the middle of its caller. The
+ * text goes to out, or, when out is NULL, stays on the Lua stack as one string. */
 static int run_template(lua_State *L, struct tmpl *t, const char *name, struct buf *out)
 {
 	lua_getfield(L, LUA_REGISTRYINDEX, "nfsite.env");
 	int env = lua_gettop(L);
+	lua_getfield(L, env, "__blocks"); /* env+1: the caller's, put back at the end */
+	lua_getfield(L, env, "__o");      /* env+2 */
 	int rc = -1;
-	char *current = xstrdup(name);
-	/* A partial renders inside a block of its caller: keep the caller's blocks. */
-	lua_getfield(L, env, "__blocks");
-	int saved_blocks = luaL_ref(L, LUA_REGISTRYINDEX);
+	const char *current = name;
 	lua_newtable(L);
 	lua_setfield(L, env, "__blocks");
 	for (int hops = 0;; hops++) {
@@ -572,28 +562,42 @@ static int run_template(lua_State *L, struct tmpl *t, const char *name, struct b
 			lua_pop(L, 1);
 			break;
 		}
-		free(current);
-		current = xstrdup(lua_tostring(L, -1));
-		lua_pop(L, 1);
+		/* The name stays alive on the stack until the next hop replaces it. */
+		if (hops)
+			lua_remove(L, -2);
+		current = lua_tostring(L, -1);
 	}
+	lua_settop(L, env + 2); /* the extends chain's names are no longer needed */
 	lua_getfield(L, env, "__o");
-	lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
-	for (lua_Integer i = 1; i <= n; i++) {
-		size_t len;
-		lua_rawgeti(L, -1, i);
-		const char *s = lua_tolstring(L, -1, &len);
-		if (s)
-			buf_add(out, s, len);
-		lua_pop(L, 1);
+	lua_Integer n = (lua_Integer)lua_rawlen(L, env + 3);
+	if (out) {
+		for (lua_Integer i = 1; i <= n; i++) {
+			size_t len;
+			lua_rawgeti(L, env + 3, i);
+			const char *s = lua_tolstring(L, -1, &len);
+			if (s)
+				buf_add(out, s, len);
+			lua_pop(L, 1);
+		}
+	} else {
+		luaL_Buffer lb;
+		luaL_buffinit(L, &lb);
+		for (lua_Integer i = 1; i <= n; i++) {
+			lua_rawgeti(L, env + 3, i);
+			luaL_addvalue(&lb);
+		}
+		luaL_pushresult(&lb);
+		lua_replace(L, env); /* the text takes env's slot; env stays reachable as a global */
 	}
-	lua_pop(L, 1);
 	rc = 0;
 out:
-	free(current);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, saved_blocks);
-	lua_setfield(L, env, "__blocks");
-	luaL_unref(L, LUA_REGISTRYINDEX, saved_blocks);
-	lua_settop(L, env - 1);
+	/* Put back the caller's tables. */
+	lua_getfield(L, LUA_REGISTRYINDEX, "nfsite.env");
+	lua_pushvalue(L, env + 1);
+	lua_setfield(L, -2, "__blocks");
+	lua_pushvalue(L, env + 2);
+	lua_setfield(L, -2, "__o");
+	lua_settop(L, rc == 0 && !out ? env : env - 1);
 	return rc;
 }
 
