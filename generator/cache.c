@@ -29,6 +29,7 @@ struct cache {
 	size_t n, cap;
 	size_t nloaded; /* e[0..nloaded) came from the file, sorted by URL; new ones follow */
 	bool dirty;     /* something was stored: the file must be written again */
+	uint64_t snapshot;
 };
 
 /* Eight bytes per step (a multiply-xorshift mix), so hashing every body and output
@@ -81,6 +82,10 @@ struct cache *cache_open(const char *dest, uint64_t site_key)
 	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'site'", -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW || strcmp((const char *)sqlite3_column_text(st, 0), want))
 		goto out;
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'snapshot'", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		c->snapshot = strtoull((const char *)sqlite3_column_text(st, 0), NULL, 16);
 	sqlite3_finalize(st);
 	if (sqlite3_prepare_v2(db, "SELECT url, key, ids, links, text, headings, html FROM pages ORDER BY url", -1, &st,
 	                       NULL) != SQLITE_OK)
@@ -300,9 +305,10 @@ void cache_save(struct cache *c)
 	             "CREATE TABLE pages(url TEXT PRIMARY KEY, key TEXT, ids TEXT, links TEXT, text TEXT,"
 	             " headings TEXT, html TEXT);") < 0)
 		goto out;
-	char site[64];
-	snprintf(site, sizeof site, "INSERT INTO meta VALUES('site', '%d:%016llx')", CACHE_VERSION,
-	         (unsigned long long)c->site_key);
+	char site[160];
+	snprintf(site, sizeof site,
+	         "INSERT INTO meta VALUES('site', '%d:%016llx'); INSERT INTO meta VALUES('snapshot', '%016llx')",
+	         CACHE_VERSION, (unsigned long long)c->site_key, (unsigned long long)c->snapshot);
 	if (exec(db, site) < 0 ||
 	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO pages VALUES(?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
 		goto out;
@@ -340,6 +346,30 @@ out:
 		unlink(tmp);
 	free(tmp);
 	cache_free(c);
+}
+
+uint64_t cache_read_snapshot(const char *dest)
+{
+	char *path = xasprintf("%s/" CACHE_FILE, dest);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	uint64_t snap = 0;
+	if (access(path, R_OK) == 0 &&
+	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'snapshot'", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snap = strtoull((const char *)sqlite3_column_text(st, 0), NULL, 16);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(path);
+	return snap;
+}
+
+void cache_set_snapshot(struct cache *c, uint64_t snapshot)
+{
+	if (c->snapshot != snapshot)
+		c->dirty = true;
+	c->snapshot = snapshot;
 }
 
 uint64_t cache_site_key(const struct cache *c)

@@ -39,6 +39,11 @@ void cache_free(struct cache *c);
 /* Keeps c in memory for the next build instead of writing it (the preview server):
  * drops what this build did not use and makes everything findable again. */
 void cache_retain(struct cache *c);
+/* The source snapshot recorded by the last build that wrote dest's cache (see
+ * site.c), or 0. */
+uint64_t cache_read_snapshot(const char *dest);
+/* Records the source snapshot this build started from. */
+void cache_set_snapshot(struct cache *c, uint64_t snapshot);
 /* The site key c was opened for. */
 uint64_t cache_site_key(const struct cache *c);
 

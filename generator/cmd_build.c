@@ -57,7 +57,10 @@ int cmd_build(int argc, char **argv)
 	opts.dest = dest;
 	struct build_stats st = {0};
 	int rc = site_build(&opts, &st);
-	if (rc == 0)
+	if (rc == 0 && st.up_to_date)
+		info("%s is up to date: no source changed since its last build (0 files written, %zu unchanged)", dest,
+		     st.unchanged);
+	else if (rc == 0)
 		info("built %zu pages into %s in %.0f ms (%zu files written, %zu unchanged, %zu removed)", st.pages, dest,
 		     st.seconds * 1000, st.written, st.unchanged, st.removed);
 	else

@@ -77,6 +77,31 @@ static void load_manifest(struct output *o)
 	free(path);
 }
 
+static void free_entries(struct entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(e[i].rel);
+		free(e[i].src);
+	}
+	free(e);
+}
+
+bool output_intact(const char *dest, size_t *nfiles)
+{
+	struct output o = {.dest = (char *)dest};
+	load_manifest(&o);
+	bool ok = o.nold > 0;
+	for (size_t i = 0; i < o.nold && ok; i++) {
+		char *path = xasprintf("%s/%s", dest, o.old[i].rel);
+		struct stat st;
+		ok = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+		free(path);
+	}
+	*nfiles = o.nold;
+	free_entries(o.old, o.nold);
+	return ok;
+}
+
 struct output *output_begin(const char *dest, bool trust_manifest)
 {
 	struct output *o = xcalloc(1, sizeof *o);
@@ -100,15 +125,6 @@ struct output *output_begin(const char *dest, bool trust_manifest)
 fail:
 	output_abort(o);
 	return NULL;
-}
-
-static void free_entries(struct entry *e, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(e[i].rel);
-		free(e[i].src);
-	}
-	free(e);
 }
 
 void output_abort(struct output *o)

@@ -15,6 +15,8 @@
 struct output;
 struct build_stats;
 
+/* True when every file the last build of dest wrote (its manifest) is still there. */
+bool output_intact(const char *dest, size_t *nfiles);
 /* Returns NULL after reporting. With trust_manifest, files the manifest lists are taken
  * to be there as written (no stat), for an output folder nobody else touches. */
 struct output *output_begin(const char *dest, bool trust_manifest);

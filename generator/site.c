@@ -954,8 +954,62 @@ void site_state_free(struct site_state *s)
 	free(s);
 }
 
+static int snapshot_entry(const char *rel, const struct stat *st, void *arg)
+{
+	uint64_t *h = arg;
+	long long f[5] = {(long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec, (long long)st->st_size,
+	                  (long long)st->st_ino, (long long)st->st_mode};
+	*h = hash_str(*h, rel);
+	*h = cache_hash(*h, f, sizeof f);
+	return 0;
+}
+
+/* What the sources look like without reading them: every file's name, size, time and
+ * inode under the site's folders, site.lua, the options, the theme and the day. Equal to
+ * the last build's snapshot means that build's output is still exactly right. */
+static uint64_t source_snapshot(const struct build_opts *opts, time_t now)
+{
+	uint64_t h = hash_str(CACHE_HASH_INIT, NFSITE_VERSION);
+	long long day = (long long)now / 86400;
+	h = cache_hash(h, &day, sizeof day);
+	h = cache_hash(h, &opts->drafts, sizeof opts->drafts);
+	h = hash_str(h, opts->base_url);
+	h = hash_str(h, opts->inject_html);
+	for (const struct theme_file *t = theme_files; t->path; t++)
+		h = cache_hash(hash_str(h, t->path), t->data, t->len);
+	static const char *const dirs[] = {"content", "faq", "templates", "static", "data", NULL};
+	for (int i = 0; dirs[i]; i++) {
+		char *d = xasprintf("%s/%s", opts->source, dirs[i]);
+		h = hash_str(h, dirs[i]);
+		if (fs_is_dir(d) && fs_walk(d, snapshot_entry, &h) != 0)
+			h = 0;
+		free(d);
+	}
+	char *lua = xasprintf("%s/site.lua", opts->source);
+	struct stat st;
+	if (lstat(lua, &st) == 0)
+		snapshot_entry("site.lua", &st, &h);
+	free(lua);
+	return h;
+}
+
 int site_build(const struct build_opts *opts, struct build_stats *stats)
 {
+	/* Like make: when no source changed since the last build of dest and its files are
+	 * all there, there is nothing to do. */
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t now = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+	if (fs_is_dir(opts->source) && fs_is_dir(opts->dest)) {
+		log_reset_count();
+		uint64_t snap = source_snapshot(opts, now);
+		size_t nfiles = 0;
+		if (snap && snap == cache_read_snapshot(opts->dest) && output_intact(opts->dest, &nfiles) &&
+		    log_error_count() == 0) {
+			if (stats)
+				*stats = (struct build_stats){.unchanged = nfiles, .up_to_date = true};
+			return 0;
+		}
+	}
 	return site_rebuild(opts, stats, NULL);
 }
 
@@ -968,6 +1022,8 @@ int site_rebuild(const struct build_opts *opts, struct build_stats *stats, struc
 	int rc = -1;
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	b.now = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+	/* Taken before reading anything: a file saved during the build makes the next one run. */
+	uint64_t snapshot = state ? 0 : source_snapshot(opts, b.now);
 	struct tm tm;
 	gmtime_r(&b.now, &tm);
 	strftime(b.build_date, sizeof b.build_date, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -1051,6 +1107,7 @@ int site_rebuild(const struct build_opts *opts, struct build_stats *stats, struc
 		state->model = b.model;
 		memset(&b.model, 0, sizeof b.model);
 	} else {
+		cache_set_snapshot(b.cache, snapshot);
 		cache_save(b.cache);
 	}
 	b.cache = NULL;

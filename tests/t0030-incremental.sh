@@ -63,4 +63,19 @@ test_expect_success 'cached and fresh builds give the same bytes' '
 	nfsite build -q --source site --dest fresh &&
 	diff -r -x .nfsite-cache.sqlite -x .nfsite-manifest out fresh
 '
+test_expect_success 'an unchanged site is up to date without being read' '
+	make_site && nfsite build --source site --dest out 2>log &&
+	grep -q "out is up to date" log && test "$(written log)" = 0
+'
+test_expect_success 'any change to sources, templates, static files or options builds again' '
+	make_site && mkdir -p site/static && echo "body{}" >site/static/x.css &&
+	nfsite build --source site --dest out 2>log && ! grep -q "up to date" log &&
+	nfsite build --source site --dest out 2>log && grep -q "up to date" log &&
+	touch site/content/docs/c.md && nfsite build --source site --dest out 2>log && ! grep -q "up to date" log &&
+	nfsite build --drafts --source site --dest out 2>log && ! grep -q "up to date" log &&
+	nfsite build --source site --dest out 2>log && ! grep -q "up to date" log &&
+	nfsite build --source site --dest out 2>log && grep -q "up to date" log &&
+	rm out/docs/c/index.html && nfsite build --source site --dest out 2>log && ! grep -q "up to date" log &&
+	grep_q "Plain." out/docs/c/index.html
+'
 test_done
