@@ -602,13 +602,14 @@ static void collect_ids(struct md_doc *doc, struct idset *anchors)
 	const char *html = doc->html.data;
 	size_t cap = 0;
 	const char *p = html;
-	while ((p = strpbrk(p, "in"))) {
-		size_t k = !strncmp(p, "id=", 3) ? 3 : !strncmp(p, "name=", 5) ? 5 : 0;
-		if (!k || p == html || !(p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n')) {
-			p++;
+	/* Attributes id= and name=: find the '=' (rare in text) and look behind it. */
+	while ((p = strchr(p, '='))) {
+		size_t k = p - html >= 3 && !strncmp(p - 2, "id", 2) ? 2
+		         : p - html >= 5 && !strncmp(p - 4, "name", 4) ? 4 : 0;
+		const char *before = p - k - 1;
+		p++;
+		if (!k || !(*before == ' ' || *before == '\t' || *before == '\n'))
 			continue;
-		}
-		p += k;
 		char q = *p;
 		if (q != '"' && q != '\'')
 			continue;
@@ -628,7 +629,6 @@ static void collect_ids(struct md_doc *doc, struct idset *anchors)
 	}
 }
 
-/* A nested <ul class="toc"> of the h2..h4 headings. */
 static void build_toc(struct md_doc *doc)
 {
 	int stack[8];

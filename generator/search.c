@@ -56,6 +56,15 @@ static void entry(struct json *j, const struct page *p, struct buf *out)
 	buf_putc(out, '}');
 }
 
+void search_entry(struct json *j, struct page *p)
+{
+	if (p->search_json || p->unlisted)
+		return;
+	struct buf e = BUF_INIT;
+	entry(j, p, &e);
+	p->search_json = buf_detach(&e, NULL);
+}
+
 void search_index(struct content *m, struct buf *out)
 {
 	struct json *j = NULL;
@@ -66,11 +75,9 @@ void search_index(struct content *m, struct buf *out)
 		if (p->unlisted)
 			continue;
 		if (!p->search_json) {
-			struct buf e = BUF_INIT;
 			if (!j)
 				j = json_new();
-			entry(j, p, &e);
-			p->search_json = buf_detach(&e, NULL);
+			search_entry(j, p);
 		}
 		buf_puts(out, first ? "\n" : ",\n");
 		first = false;

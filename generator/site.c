@@ -22,6 +22,7 @@
 #include "faq.h"
 #include "feeds.h"
 #include "fs.h"
+#include "json.h"
 #include "log.h"
 #include "markdown.h"
 #include "output.h"
@@ -397,6 +398,7 @@ struct worker {
 	struct page **queue;
 	size_t nqueue;
 	bool answers_only; /* phase A: FAQ answers into page->html, no template */
+	struct json *json; /* this worker's, for search index entries */
 	int rc;
 };
 
@@ -509,6 +511,9 @@ static int render_page(struct worker *w, struct page *p)
 	if (b->opts->inject_html)
 		inject(&html, b->opts->inject_html);
 	rc = output_write(b->out, p->out, html.data, html.len, p->src);
+	if (!w->json)
+		w->json = json_new();
+	search_entry(w->json, p);
 out:
 	banner_out_free(banners, nbanners);
 	md_doc_release(&doc);
@@ -551,8 +556,10 @@ static void workers_init(struct build *b, struct workers *ws)
 
 static void workers_release(struct workers *ws)
 {
-	for (int i = 0; i < ws->n; i++)
+	for (int i = 0; i < ws->n; i++) {
 		tmpl_free(ws->w[i].t);
+		json_free(ws->w[i].json);
+	}
 	free(ws->w);
 }
 
