@@ -1000,37 +1000,50 @@ static uint64_t source_snapshot(const struct build_opts *opts, time_t now)
 	return h;
 }
 
+static time_t build_time(void)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	return sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+}
+
+static int build_site(const struct build_opts *opts, struct build_stats *stats, struct site_state *state,
+                      time_t now, uint64_t snapshot);
+
 int site_build(const struct build_opts *opts, struct build_stats *stats)
 {
 	/* Like make: when no source changed since the last build of dest and its files are
-	 * all there, there is nothing to do. */
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	time_t now = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-	if (fs_is_dir(opts->source) && fs_is_dir(opts->dest)) {
-		log_reset_count();
-		uint64_t snap = source_snapshot(opts, now);
+	 * all there, there is nothing to do. The snapshot is taken before reading anything,
+	 * so a file saved during the build makes the next one run. */
+	time_t now = build_time();
+	uint64_t snap = 0;
+	log_reset_count();
+	if (fs_is_dir(opts->source)) {
+		snap = source_snapshot(opts, now);
 		size_t nfiles = 0;
-		if (snap && snap == cache_read_snapshot(opts->dest) && output_intact(opts->dest, &nfiles) &&
-		    log_error_count() == 0) {
+		if (snap && fs_is_dir(opts->dest) && snap == cache_read_snapshot(opts->dest) &&
+		    output_intact(opts->dest, &nfiles) && log_error_count() == 0) {
 			if (stats)
 				*stats = (struct build_stats){.unchanged = nfiles, .up_to_date = true};
 			return 0;
 		}
 	}
-	return site_rebuild(opts, stats, NULL);
+	return build_site(opts, stats, NULL, now, snap);
 }
 
 int site_rebuild(const struct build_opts *opts, struct build_stats *stats, struct site_state *state)
 {
-	struct build b = {.opts = opts};
+	return build_site(opts, stats, state, build_time(), 0);
+}
+
+/* The build itself; snapshot (0 for none) is recorded in the cache for site_build. */
+static int build_site(const struct build_opts *opts, struct build_stats *stats, struct site_state *state,
+                      time_t now, uint64_t snapshot)
+{
+	struct build b = {.opts = opts, .now = now};
 	struct workers ws = {0};
 	double t0 = now_seconds();
 	log_reset_count(); /* this build fails on its own errors only */
 	int rc = -1;
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	b.now = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-	/* Taken before reading anything: a file saved during the build makes the next one run. */
-	uint64_t snapshot = state ? 0 : source_snapshot(opts, b.now);
 	struct tm tm;
 	gmtime_r(&b.now, &tm);
 	strftime(b.build_date, sizeof b.build_date, "%Y-%m-%dT%H:%M:%SZ", &tm);
