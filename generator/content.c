@@ -332,6 +332,19 @@ static int cmp_src(const void *a, const void *b)
 
 /* The previous build's page for this file when the file did not change, emptied of
  * everything rendering and resolving will set again; NULL otherwise. */
+/* Cuts a page kept from the last build loose from that build's sections and neighbours,
+ * which resolving sets again. Its render results stay: the build checks them against
+ * the cache before use. */
+static void page_detach(struct page *p)
+{
+	free(p->pages);
+	free(p->subsections);
+	p->pages = p->subsections = NULL;
+	p->npages = p->nsubsections = 0;
+	p->section = p->prev = p->next = NULL;
+	p->cached = false;
+}
+
 static struct page *take_unchanged(struct scan *sc, const char *rel_to_site, const struct stat *st)
 {
 	if (!sc->nprev || S_ISLNK(st->st_mode))
@@ -345,13 +358,7 @@ static struct page *take_unchanged(struct scan *sc, const char *rel_to_site, con
 	    p->size != (long long)st->st_size || p->ino != (long long)st->st_ino)
 		return NULL;
 	p->index = SIZE_MAX; /* marks it as moved for the compaction at the end of the scan */
-	free(p->pages);
-	free(p->subsections);
-	p->pages = p->subsections = NULL;
-	p->npages = p->nsubsections = 0;
-	p->section = p->prev = p->next = NULL;
-	p->cached = false;
-	/* Its render results stay: the build checks them against the cache before use. */
+	page_detach(p);
 	return p;
 }
 
@@ -856,12 +863,7 @@ int content_rescan(const char *source, bool drafts, struct content *model, struc
 		for (size_t j = 0; j < nchanged && !edited; j++)
 			edited = !strcmp(p->src, changed[j]);
 		if (p->mtime_ns && !edited) {
-			free(p->pages);
-			free(p->subsections);
-			p->pages = p->subsections = NULL;
-			p->npages = p->nsubsections = 0;
-			p->section = p->prev = p->next = NULL;
-			p->cached = false;
+			page_detach(p);
 			add_page(model, p);
 		} else {
 			prev->pages[k++] = p;
