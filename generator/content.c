@@ -92,6 +92,7 @@ void content_free(struct content *m)
 		free(m->assets[i].out);
 	}
 	free(m->assets);
+	free(m->by_src);
 	memset(m, 0, sizeof *m);
 }
 
@@ -626,10 +627,9 @@ struct page *content_find(const struct content *m, const char *url)
 
 struct page *content_find_source(const struct content *m, const char *src)
 {
-	for (size_t i = 0; i < m->npages; i++)
-		if (m->pages[i]->kind != PAGE_GENERATED && !strcmp(m->pages[i]->src, src))
-			return m->pages[i];
-	return NULL;
+	struct page key = {.src = (char *)src}, *kp = &key;
+	struct page **hit = m->nby_src ? bsearch(&kp, m->by_src, m->nby_src, sizeof *m->by_src, cmp_src) : NULL;
+	return hit ? *hit : NULL;
 }
 
 bool content_has_asset(const struct content *m, const char *url)
@@ -832,6 +832,15 @@ int content_resolve(struct content *m, const char *news_url)
 			p->pages[k]->next = k + 1 < p->npages ? p->pages[k + 1] : NULL;
 		}
 	}
+	/* Links to .md files are resolved per link: look sources up by name, not by scan. */
+	free(m->by_src);
+	m->by_src = xcalloc(m->npages + 1, sizeof *m->by_src);
+	m->nby_src = 0;
+	for (size_t i = 0; i < m->npages; i++)
+		if (m->pages[i]->kind != PAGE_GENERATED)
+			m->by_src[m->nby_src++] = m->pages[i];
+	if (m->nby_src)
+		qsort(m->by_src, m->nby_src, sizeof *m->by_src, cmp_src);
 	return 0;
 }
 

@@ -78,6 +78,8 @@ struct site;
 struct content {
 	struct page **pages;   /* every page, in a stable order (by URL) */
 	size_t npages, cap_pages;
+	struct page **by_src;  /* pages read from files, sorted by src (content_resolve) */
+	size_t nby_src;
 	struct asset *assets;  /* bundle and content files, sorted by out */
 	size_t nassets;
 	struct page *home;     /* always present (made up when content/_index.md is missing) */
@@ -111,7 +113,8 @@ int content_add_generated(struct content *model, const char *src, const char *ur
 int content_resolve(struct content *model, const char *news_url);
 /* Finds a page by URL ("/docs/sets/"), or NULL. */
 struct page *content_find(const struct content *model, const char *url);
-/* Finds the page whose source is path (relative to the site folder), or NULL. */
+/* Finds the page whose source is src (relative to the site folder), or NULL; after
+ * content_resolve. */
 struct page *content_find_source(const struct content *model, const char *src);
 /* True when url names an asset. */
 bool content_has_asset(const struct content *model, const char *url);
