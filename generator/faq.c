@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The question's slug: the last component of its URL (/faq/SLUG/). */
-static char *slug_of(const struct page *q)
+char *faq_anchor(const struct page *q)
 {
 	size_t n = strlen(q->url);
 	const char *e = q->url + n - 1, *s = e;
@@ -29,7 +28,7 @@ static const struct fm_value *categories_of(const struct page *faq)
 static const struct page *question_by_slug(const struct page *faq, const char *slug)
 {
 	for (size_t i = 0; i < faq->npages; i++) {
-		char *s = slug_of(faq->pages[i]);
+		char *s = faq_anchor(faq->pages[i]);
 		bool same = !strcmp(s, slug);
 		free(s);
 		if (same)
@@ -79,7 +78,7 @@ static void set_field(lua_State *L, const char *key, const char *val)
 
 static void push_question(lua_State *L, const struct page *faq, const struct page *q)
 {
-	char *slug = slug_of(q);
+	char *slug = faq_anchor(q);
 	lua_createtable(L, 0, 6);
 	set_field(L, "slug", slug);
 	set_field(L, "question", q->question);
@@ -155,7 +154,7 @@ int faq_prepare(struct tmpl *t, const struct page *faq, struct buf *jsonld)
 			buf_puts(jsonld, ",\"url\":");
 			struct buf u = BUF_INIT;
 			buf_printf(&u, "%s#", permalink);
-			char *s = slug_of(q);
+			char *s = faq_anchor(q);
 			buf_puts(&u, s);
 			free(s);
 			json_cstring(j, jsonld, u.data);

@@ -9,6 +9,9 @@ struct content;
 struct page;
 struct tmpl;
 
+/* A question's anchor on /faq/ (and the name of its permalink page): the last
+ * component of its URL, /faq/SLUG/ → SLUG. Caller frees. */
+char *faq_anchor(const struct page *question);
 /* Sets page.faq on the FAQ page's Lua table: a list of {name, slug, questions = {{slug,
  * question, url, html, related = {{slug, question, url}}}}}, using each question's
  * rendered answer (page->html). Appends the JSON-LD <script> element to jsonld.

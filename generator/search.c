@@ -2,8 +2,10 @@
 #include "search.h"
 #include "buf.h"
 #include "content.h"
+#include "faq.h"
 #include "json.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define SEARCH_TEXT_MAX 400
@@ -31,14 +33,11 @@ static void entry(struct json *j, const struct page *p, struct buf *out)
 	buf_puts(out, ",\"u\":");
 	/* Questions are found on /faq/ at their anchor. */
 	if (p->kind == PAGE_QUESTION && p->section) {
-		struct buf u = BUF_INIT;
-		size_t n = strlen(p->url);
-		const char *e = p->url + n - 1, *s = e;
-		while (s > p->url && s[-1] != '/')
-			s--;
-		buf_printf(&u, "%s#%.*s", p->section->url, (int)(e - s), s);
-		json_cstring(j, out, u.data);
-		buf_release(&u);
+		char *anchor = faq_anchor(p);
+		char *u = xasprintf("%s#%s", p->section->url, anchor);
+		json_cstring(j, out, u);
+		free(u);
+		free(anchor);
 	} else {
 		json_cstring(j, out, p->url);
 	}
