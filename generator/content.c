@@ -632,24 +632,6 @@ struct page *content_find_source(const struct content *m, const char *src)
 	return hit ? *hit : NULL;
 }
 
-bool content_has_asset(const struct content *m, const char *url)
-{
-	if (url[0] != '/')
-		return false;
-	size_t lo = 0, hi = m->nassets;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(m->assets[mid].out, url + 1);
-		if (c == 0)
-			return true;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
-}
-
 /* --- resolve ------------------------------------------------------------------------ */
 
 static int cmp_children(const void *a, const void *b, void *news_url)

@@ -116,8 +116,6 @@ struct page *content_find(const struct content *model, const char *url);
 /* Finds the page whose source is src (relative to the site folder), or NULL; after
  * content_resolve. */
 struct page *content_find_source(const struct content *model, const char *src);
-/* True when url names an asset. */
-bool content_has_asset(const struct content *model, const char *url);
 void content_free(struct content *model);
 
 /* Turns one path component into a URL-safe slug: keeps [A-Za-z0-9._-] and non-ASCII
