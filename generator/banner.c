@@ -258,11 +258,19 @@ static int get_day(struct loader *ld, const char *key, time_t *out)
 	return rc;
 }
 
-static int check_level(struct loader *ld, const char *level)
+/* Position of level in levels[] (and labels[]), or -1 for an unknown level. */
+static int level_index(const char *level)
 {
 	for (int i = 0; levels[i]; i++)
 		if (!strcmp(levels[i], level))
-			return 0;
+			return i;
+	return -1;
+}
+
+static int check_level(struct loader *ld, const char *level)
+{
+	if (level_index(level) >= 0)
+		return 0;
 	return fail(ld, "banner level '%s' must be info, notice, warning or deprecation", level);
 }
 
@@ -491,11 +499,8 @@ static void fill(struct banner_out *o, const char *id, const char *level, const 
 	o->link_text = link_text ? xstrdup(link_text) : link ? xstrdup("Read more") : NULL;
 	o->dismissible = dismissible;
 	o->days_left = days_left;
-	for (int i = 0; levels[i]; i++)
-		if (!strcmp(levels[i], level))
-			o->label = xstrdup(labels[i]);
-	if (!o->label)
-		o->label = xstrdup("Notice");
+	int i = level_index(level);
+	o->label = xstrdup(i >= 0 ? labels[i] : "Notice");
 }
 
 int banners_for_page(const struct banners *b, struct tmpl *t, const struct page *p, time_t now,
@@ -535,12 +540,9 @@ int banners_for_page(const struct banners *b, struct tmpl *t, const struct page 
 		                      *id = fm_get(own, "id"), *link = fm_get(own, "link"),
 		                      *lt = fm_get(own, "link_text"), *dis = fm_get(own, "dismissible");
 		const char *level = lv && lv->str ? lv->str : "info";
-		bool ok = false;
-		for (int i = 0; levels[i]; i++)
-			ok |= !strcmp(levels[i], level);
 		if (!msg || !msg->str) {
 			rc = error_at(p->file, own->line, "front matter 'banner' needs a 'message'");
-		} else if (!ok) {
+		} else if (level_index(level) < 0) {
 			rc = error_at(p->file, lv->line, "banner level '%s' must be info, notice, warning or deprecation", level);
 		} else {
 			struct buf h = BUF_INIT, bid = BUF_INIT;
