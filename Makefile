@@ -8,7 +8,11 @@ CFLAGS   ?= -O2 -g
 # Always on, whatever CFLAGS the caller passes (sanitizer and fuzz builds).
 NF_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -pthread \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I$(O) -Igenerator
-NF_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lm -pthread
+# mimalloc replaces glibc's malloc, which took 30% of a 10,000-page build (cmark-gfm
+# allocates every node and string on its own). Sanitizer builds pass MALLOC= and keep
+# the libc allocator that ASan replaces.
+MALLOC   ?= -lmimalloc
+NF_LIBS  := $(MALLOC) $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lm -pthread
 SRCS     := $(sort $(wildcard generator/*.c))
 OBJS     := $(patsubst generator/%.c,$(O)/%.o,$(SRCS)) $(O)/theme_data.o
 THEME    := $(sort $(shell find theme -type f 2>/dev/null))
@@ -53,7 +57,7 @@ test: all unit
 
 # The whole suite under ASan + UBSan, from a separate object folder.
 test-sanitize: deps
-	$(MAKE) O=build-san BIN=build-san/nfsite CC=clang \
+	$(MAKE) O=build-san BIN=build-san/nfsite CC=clang MALLOC= \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" build-san/nfsite unit
 	@scripts/install-deps.sh test

@@ -8,7 +8,7 @@
 
 SAN=$TRASH/san
 test_expect_success 'a sanitizer build of nfsite' '
-	make -s -C "$ROOT" O="$SAN" BIN="$SAN/nfsite" CC=clang \
+	make -s -C "$ROOT" O="$SAN" BIN="$SAN/nfsite" CC=clang MALLOC= \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 		LDFLAGS="-fsanitize=address,undefined" "$SAN/nfsite" "$SAN/unit/markdown_test" \
 		"$SAN/unit/highlight_test" "$SAN/unit/wikitext_test" "$SAN/unit/archive_test" >build.log 2>&1 ||
