@@ -17,6 +17,7 @@
 #   BENCH_PANDOC_PERPAGE=1  also time one `pandoc` process per page (xargs -P JOBS)
 #   BENCH_SKIP_IMPORT=1  skip the importers
 #   BENCH_DIR=DIR        work folder (default a new /tmp/nfsite-bench.XXXXXX)
+#   BENCH_PORT=P         127.0.0.1 port of the preview-server edit case (default 18313)
 #   BENCH_KEEP=1         keep the work folder (it is removed otherwise)
 #   BENCH_TABLE=FILE     also write the result table to FILE
 set -eu
@@ -136,6 +137,42 @@ while [ "$i" -le "$R" ]; do
 done
 cp "$W/edit.orig" "$EDIT"
 nf_build restore "$W/nf-out"
+
+# The same edit with the preview server running, which is where one-page edits happen:
+# nfsite serve keeps the page model between builds and reads only the saved file. The
+# rebuild time is the server's own ("built … in N ms", from the first change it handles
+# to the committed output); "visible" is from the write to the page served with the
+# edit, so it includes the server's 100 ms wait for a burst of saves to end.
+say "bench: one-page edits in the preview server"
+PORT=${BENCH_PORT:-18313}
+"$NFSITE" serve --source "$S" --port "$PORT" >"$W/serve.log" 2>&1 &
+SERVE_PID=$!
+trap 'kill "$SERVE_PID" 2>/dev/null; cleanup' EXIT
+builds() { grep -c '^built .* in [0-9]* ms' "$W/serve.log" || true; }
+wait_builds() {
+	k=0
+	while [ "$(builds)" -lt "$1" ]; do
+		k=$((k + 1)); [ "$k" -lt 6000 ] || { say "bench: the server did not build"; cat "$W/serve.log" >&2; exit 1; }
+		sleep 0.01
+	done
+}
+wait_builds 1
+i=1
+while [ "$i" -le "$R" ]; do
+	sleep 0.3
+	t0=$(date +%s%N)
+	printf '\nEdited in serve round %d.\n' "$i" >>"$EDIT"
+	until curl -sf "http://127.0.0.1:$PORT/s01/page-00000/" | grep -q "Edited in serve round $i\."; do sleep 0.005; done
+	t1=$(date +%s%N)
+	wait_builds $((i + 1))
+	grep '^built .* in [0-9]* ms' "$W/serve.log" | tail -1 | sed 's/.* in \([0-9]*\) ms.*/\1/' |
+		awk '{ printf "nf_serve_edit %.4f 0 0\n", $1 / 1000 }' >>"$W/times"
+	echo "nf_serve_visible $(calc "($t1 - $t0) / 1e9" 4) 0 0" >>"$W/times"
+	i=$((i + 1))
+done
+kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true
+trap cleanup EXIT
+cp "$W/edit.orig" "$EDIT"
 
 # --- the floor: cmark-gfm on the same bodies, then writing the same bytes --------------
 # The bodies (front matter dropped) are split in JOBS parts rendered by one cmark-gfm
@@ -277,6 +314,10 @@ ncr=$(calc "100 * $nc / $nf" 1); flr=$(calc "$nf / $fl")
 		"$(c nf_nochange)" "= ${ncr}% of full" "$(verdict "$nc < 0.10 * $nf") (< 10%)"
 	printf '%-34s %10s %10s %9s  %-26s %s\n' "nfsite one-page edit rebuild" "$(s nf_edit)" "$(m nf_edit)" \
 		"$(c nf_edit)" "= $(calc "$ed * 1000" 0) ms" "$(verdict "$ed < 0.050") (< 50 ms)"
+	printf '%-34s %10s %10s %9s  %-26s %s\n' "  in the preview server (serve)" "$(s nf_serve_edit)" "" "" \
+		"= $(calc "$(med nf_serve_edit 2) * 1000" 0) ms" "$(verdict "$(med nf_serve_edit 2) < 0.050") (< 50 ms)"
+	printf '%-34s %10s %10s %9s  %-26s %s\n' "  save to edited page served" "$(s nf_serve_visible)" "" "" \
+		"incl. 100 ms quiet window" "(information)"
 	printf '%-34s %10s %10s %9s  %-26s %s\n' "floor (cmark-gfm + write)" "$(s floor)" "$(m floor)" \
 		"$(c floor)" "nfsite/floor = ${flr}x" "$(verdict "$nf <= 2 * $fl") (<= 2x)"
 	printf '%-34s %10s %10s %9s  %-26s %s\n' "  CPU time (user+sys)" "" "" "" \
