@@ -32,28 +32,6 @@ struct cache {
 	uint64_t snapshot;
 };
 
-/* Eight bytes per step (a multiply-xorshift mix), so hashing every body and output
- * stays far below the cost of reading them. Not cryptographic: it detects change. */
-uint64_t cache_hash(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	const uint64_t m = 0x9E3779B97F4A7C15ull;
-	h ^= len * m;
-	while (len >= 8) {
-		uint64_t w;
-		memcpy(&w, p, 8);
-		h = (h ^ w) * m;
-		h ^= h >> 29;
-		p += 8;
-		len -= 8;
-	}
-	uint64_t w = 0;
-	memcpy(&w, p, len);
-	h = (h ^ w ^ ((uint64_t)len << 56)) * m;
-	h ^= h >> 32;
-	return h;
-}
-
 static int cmp_entry(const void *a, const void *b)
 {
 	return strcmp(((const struct entry *)a)->url, ((const struct entry *)b)->url);

@@ -47,8 +47,4 @@ void cache_set_snapshot(struct cache *c, uint64_t snapshot);
 /* The site key c was opened for. */
 uint64_t cache_site_key(const struct cache *c);
 
-/* FNV-1a, the hash every key is made of. */
-uint64_t cache_hash(uint64_t h, const void *data, size_t len);
-#define CACHE_HASH_INIT 1469598103934665603ull
-
 #endif

@@ -1,6 +1,7 @@
 /* content: scanning sources into the page model and the URL rules (see content.h). */
 #include "content.h"
 #include "fs.h"
+#include "hash.h"
 #include "log.h"
 #include "utf8.h"
 
@@ -93,6 +94,7 @@ void content_free(struct content *m)
 	}
 	free(m->assets);
 	free(m->by_src);
+	free(m->by_url);
 	memset(m, 0, sizeof *m);
 }
 
@@ -609,20 +611,32 @@ int content_add_generated(struct content *m, const char *src, const char *url, c
 
 /* --- lookups ------------------------------------------------------------------------ */
 
+/* The slot holding url, or the empty slot where it would go. */
+static size_t url_slot(const struct content *m, const char *url)
+{
+	size_t i = (size_t)hash_bytes(HASH_INIT, url, strlen(url)) & (m->url_cap - 1);
+	while (m->by_url[i] && strcmp(m->by_url[i]->url, url))
+		i = (i + 1) & (m->url_cap - 1);
+	return i;
+}
+
+/* Makes content_find's table again: links are looked up by URL once per link, tens of
+ * thousands of times in a big site, so a hash rather than a binary search of strcmps. */
+static void index_urls(struct content *m)
+{
+	size_t cap = 16;
+	while (cap < m->npages * 2)
+		cap *= 2;
+	free(m->by_url);
+	m->by_url = xcalloc(cap, sizeof *m->by_url);
+	m->url_cap = cap;
+	for (size_t i = 0; i < m->npages; i++)
+		m->by_url[url_slot(m, m->pages[i]->url)] = m->pages[i];
+}
+
 struct page *content_find(const struct content *m, const char *url)
 {
-	size_t lo = 0, hi = m->npages;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(m->pages[mid]->url, url);
-		if (c == 0)
-			return m->pages[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return m->url_cap ? m->by_url[url_slot(m, url)] : NULL;
 }
 
 struct page *content_find_source(const struct content *m, const char *src)
@@ -739,6 +753,7 @@ int content_resolve(struct content *m, const char *news_url)
 			              m->pages[i]->file);
 	if (rc < 0)
 		return rc;
+	index_urls(m);
 	m->home = content_find(m, "/");
 	if (!m->home) {
 		struct page *h = new_page(PAGE_HOME, "home");
@@ -754,6 +769,7 @@ int content_resolve(struct content *m, const char *news_url)
 		add_page(m, h);
 		m->home = h;
 		qsort(m->pages, m->npages, sizeof *m->pages, cmp_url);
+		index_urls(m);
 	}
 	/* Made-up sections for folders that hold pages but no _index.md. */
 	for (size_t i = 0; i < m->npages; i++) {
@@ -779,6 +795,7 @@ int content_resolve(struct content *m, const char *news_url)
 			free(name);
 			add_page(m, s);
 			qsort(m->pages, m->npages, sizeof *m->pages, cmp_url);
+			index_urls(m);
 			up = parent_url(up);
 			i = 0;
 		}

@@ -80,6 +80,8 @@ struct content {
 	size_t npages, cap_pages;
 	struct page **by_src;  /* pages read from files, sorted by src (content_resolve) */
 	size_t nby_src;
+	struct page **by_url;  /* hash table of pages by URL, url_cap slots (content_resolve) */
+	size_t url_cap;
 	struct asset *assets;  /* bundle and content files, sorted by out */
 	size_t nassets;
 	struct page *home;     /* always present (made up when content/_index.md is missing) */
@@ -111,7 +113,7 @@ int content_add_generated(struct content *model, const char *src, const char *ur
  * first), sets prev/next and summaries, checks that no two pages share a URL.
  * Call once after every page is added. */
 int content_resolve(struct content *model, const char *news_url);
-/* Finds a page by URL ("/docs/sets/"), or NULL. */
+/* Finds a page by URL ("/docs/sets/"), or NULL; after content_resolve. */
 struct page *content_find(const struct content *model, const char *url);
 /* Finds the page whose source is src (relative to the site folder), or NULL; after
  * content_resolve. */

@@ -4,11 +4,12 @@
  *        ─► resolve each link in page order ─► internal: file + anchor lookups
  *                                         └─► external: one entry per URL ─► cache ─► curl multi
  *
- * Everything lives in memory for the run: a string map (open addressing, FNV-1a) holds
+ * Everything lives in memory for the run: a string map (open addressing, hash.h) holds
  * the output's files and folders and every "page\x01id" anchor. */
 #include "linkcheck.h"
 #include "buf.h"
 #include "fs.h"
+#include "hash.h"
 #include "log.h"
 #include "version.h"
 
@@ -38,17 +39,9 @@ struct strmap {
 	size_t cap, len;
 };
 
-static uint64_t hash_bytes(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
-	return h;
-}
-
 static size_t strmap_slot(const struct strmap *m, const char *k, size_t n)
 {
-	size_t i = (size_t)hash_bytes(k, n) & (m->cap - 1);
+	size_t i = (size_t)hash_bytes(HASH_INIT, k, n) & (m->cap - 1);
 	while (m->keys[i] && (m->lens[i] != n || memcmp(m->keys[i], k, n)))
 		i = (i + 1) & (m->cap - 1);
 	return i;

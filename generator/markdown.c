@@ -20,6 +20,7 @@
  * parsing holds parse_lock. Rendering HTML touches no global state and runs unlocked. */
 #include "markdown.h"
 
+#include "hash.h"
 #include "highlight.h"
 #include "log.h"
 
@@ -75,20 +76,10 @@ struct idset {
 	size_t cap, n;
 };
 
-static uint64_t hash_bytes(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 /* The slot holding (p, n), or the empty slot where it would go. */
 static struct id_slot *idset_slot(struct idset *set, const char *p, size_t n)
 {
-	size_t i = (size_t)hash_bytes(p, n) & (set->cap - 1);
+	size_t i = (size_t)hash_bytes(HASH_INIT, p, n) & (set->cap - 1);
 	for (;;) {
 		struct id_slot *s = &set->slot[i];
 		if (!s->s || (strlen(s->s) == n && !memcmp(s->s, p, n)))

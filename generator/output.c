@@ -1,8 +1,8 @@
 /* output: staged, atomic, incremental writes into the output folder (see output.h). */
 #include "output.h"
 #include "buf.h"
-#include "cache.h"
 #include "fs.h"
+#include "hash.h"
 #include "log.h"
 #include "site.h"
 
@@ -174,7 +174,7 @@ int output_write(struct output *o, const char *rel, const char *data, size_t len
 {
 	if (!fs_rel_is_safe(rel, strlen(rel)) || reserved(rel))
 		return error_at(src, 0, "output path '%s' would leave the output folder or is reserved", rel);
-	uint64_t h = cache_hash(CACHE_HASH_INIT, data, len);
+	uint64_t h = hash_bytes(HASH_INIT, data, len);
 	const struct entry *old = find_old(o, rel);
 	bool same = false;
 	if (old && old->hash == h) {

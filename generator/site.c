@@ -22,6 +22,7 @@
 #include "faq.h"
 #include "feeds.h"
 #include "fs.h"
+#include "hash.h"
 #include "json.h"
 #include "log.h"
 #include "markdown.h"
@@ -275,12 +276,12 @@ out:
 static uint64_t hash_str(uint64_t h, const char *s)
 {
 	/* The NUL keeps "ab","c" apart from "a","bc". */
-	return s ? cache_hash(h, s, strlen(s) + 1) : cache_hash(h, "\1", 1);
+	return s ? hash_bytes(h, s, strlen(s) + 1) : hash_bytes(h, "\1", 1);
 }
 
 static uint64_t hash_fm(uint64_t h, const struct fm_value *v)
 {
-	h = cache_hash(h, &v->type, sizeof v->type);
+	h = hash_bytes(h, &v->type, sizeof v->type);
 	h = hash_str(h, v->str);
 	for (size_t i = 0; i < v->n; i++) {
 		if (v->keys)
@@ -300,7 +301,7 @@ static int hash_template_file(const char *rel, const struct stat *st, void *arg)
 	char *path = xasprintf("%s/%s", root, rel);
 	if (fs_read_file(path, &b) == 0) {
 		*h = hash_str(*h, rel);
-		*h = cache_hash(*h, b.data, b.len);
+		*h = hash_bytes(*h, b.data, b.len);
 	}
 	free(path);
 	buf_release(&b);
@@ -312,15 +313,15 @@ static int hash_template_file(const char *rel, const struct stat *st, void *arg)
  * (banner windows and deadlines). */
 static uint64_t site_key(struct build *b)
 {
-	uint64_t h = hash_str(CACHE_HASH_INIT, NFSITE_VERSION);
+	uint64_t h = hash_str(HASH_INIT, NFSITE_VERSION);
 	long long day = (long long)b->now / 86400;
-	h = cache_hash(h, &day, sizeof day);
-	h = cache_hash(h, &b->opts->drafts, sizeof b->opts->drafts);
+	h = hash_bytes(h, &day, sizeof day);
+	h = hash_bytes(h, &b->opts->drafts, sizeof b->opts->drafts);
 	h = hash_str(h, b->cfg.base_url);
 	h = hash_str(h, b->opts->inject_html);
 	struct buf f = BUF_INIT;
 	if (b->cfg.file && fs_read_file(b->cfg.file, &f) == 0)
-		h = cache_hash(h, f.data, f.len);
+		h = hash_bytes(h, f.data, f.len);
 	buf_release(&f);
 	char *tdir = xasprintf("%s/templates", b->opts->source);
 	if (fs_is_dir(tdir)) {
@@ -329,14 +330,14 @@ static uint64_t site_key(struct build *b)
 	}
 	free(tdir);
 	for (const struct theme_file *t = theme_files; t->path; t++)
-		h = cache_hash(hash_str(h, t->path), t->data, t->len);
+		h = hash_bytes(hash_str(h, t->path), t->data, t->len);
 	for (size_t i = 0; i < b->nfiles; i++)
 		h = hash_str(h, b->files[i]);
 	for (size_t i = 0; i < b->model.npages; i++) {
 		struct page *p = b->model.pages[i];
 		/* Kept with a page that is reused unchanged, so a rebuild hashes little. */
 		if (!p->meta_key) {
-			uint64_t m = hash_str(CACHE_HASH_INIT, p->url);
+			uint64_t m = hash_str(HASH_INIT, p->url);
 			m = hash_str(m, p->kind_name);
 			m = hash_str(m, p->title);
 			m = hash_str(m, p->summary);
@@ -346,7 +347,7 @@ static uint64_t site_key(struct build *b)
 				m = hash_str(m, p->html);
 			p->meta_key = m ? m : 1;
 		}
-		h = cache_hash(h, &p->meta_key, sizeof p->meta_key);
+		h = hash_bytes(h, &p->meta_key, sizeof p->meta_key);
 	}
 	return h;
 }
@@ -355,8 +356,8 @@ static uint64_t site_key(struct build *b)
 static void compute_body_key(struct page *p)
 {
 	if (!p->body_key) {
-		uint64_t h = hash_str(CACHE_HASH_INIT, p->file);
-		h = p->body ? cache_hash(h, p->body, p->body_len) : hash_str(h, p->html);
+		uint64_t h = hash_str(HASH_INIT, p->file);
+		h = p->body ? hash_bytes(h, p->body, p->body_len) : hash_str(h, p->html);
 		p->body_key = h ? h : 1;
 	}
 }
@@ -373,7 +374,7 @@ static uint64_t page_key(const struct page *p)
 	uint64_t h = p->body_key;
 	if (p->kind == PAGE_FAQ)
 		for (size_t i = 0; i < p->npages; i++)
-			h = cache_hash(h, &p->pages[i]->body_key, sizeof p->pages[i]->body_key);
+			h = hash_bytes(h, &p->pages[i]->body_key, sizeof p->pages[i]->body_key);
 	return h;
 }
 
@@ -825,7 +826,7 @@ static int write_extras(struct build *b)
 	struct buf x = BUF_INIT;
 	uint64_t text_key = b->key;
 	for (size_t i = 0; i < b->model.npages; i++)
-		text_key = cache_hash(text_key, &b->model.pages[i]->body_key, sizeof b->model.pages[i]->body_key);
+		text_key = hash_bytes(text_key, &b->model.pages[i]->body_key, sizeof b->model.pages[i]->body_key);
 	if (extra(b, "sitemap.xml", b->key, make_sitemap) < 0 || extra(b, "atom.xml", b->key, make_atom) < 0 ||
 	    extra(b, "search-index.json", text_key, make_search) < 0)
 		rc = -1;
@@ -967,7 +968,7 @@ static int snapshot_entry(const char *rel, const struct stat *st, void *arg)
 	long long f[5] = {(long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec, (long long)st->st_size,
 	                  (long long)st->st_ino, (long long)st->st_mode};
 	*h = hash_str(*h, rel);
-	*h = cache_hash(*h, f, sizeof f);
+	*h = hash_bytes(*h, f, sizeof f);
 	return 0;
 }
 
@@ -976,14 +977,14 @@ static int snapshot_entry(const char *rel, const struct stat *st, void *arg)
  * the last build's snapshot means that build's output is still exactly right. */
 static uint64_t source_snapshot(const struct build_opts *opts, time_t now)
 {
-	uint64_t h = hash_str(CACHE_HASH_INIT, NFSITE_VERSION);
+	uint64_t h = hash_str(HASH_INIT, NFSITE_VERSION);
 	long long day = (long long)now / 86400;
-	h = cache_hash(h, &day, sizeof day);
-	h = cache_hash(h, &opts->drafts, sizeof opts->drafts);
+	h = hash_bytes(h, &day, sizeof day);
+	h = hash_bytes(h, &opts->drafts, sizeof opts->drafts);
 	h = hash_str(h, opts->base_url);
 	h = hash_str(h, opts->inject_html);
 	for (const struct theme_file *t = theme_files; t->path; t++)
-		h = cache_hash(hash_str(h, t->path), t->data, t->len);
+		h = hash_bytes(hash_str(h, t->path), t->data, t->len);
 	static const char *const dirs[] = {"content", "faq", "templates", "static", "data", NULL};
 	for (int i = 0; dirs[i]; i++) {
 		char *d = xasprintf("%s/%s", opts->source, dirs[i]);

@@ -329,6 +329,9 @@ static void push_escaped(lua_State *L, int idx)
 {
 	size_t n;
 	const char *s = luaL_tolstring(L, idx, &n);
+	/* Most values need no escaping: hand back the string itself (no copy, no interning). */
+	if (strcspn(s, "&<>\"'") == n)
+		return;
 	struct buf b = BUF_INIT;
 	buf_add_html(&b, s, n);
 	lua_pop(L, 1);

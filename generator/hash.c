@@ -1,0 +1,25 @@
+/* hash: see hash.h. A multiply-xorshift mix over 64-bit words; the length goes in
+ * first and the tail's length last, so "ab" + "c" and "a" + "bc" differ when chained. */
+#include "hash.h"
+
+#include <string.h>
+
+uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	const uint64_t m = 0x9E3779B97F4A7C15ull;
+	h ^= len * m;
+	while (len >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * m;
+		h ^= h >> 29;
+		p += 8;
+		len -= 8;
+	}
+	uint64_t w = 0;
+	memcpy(&w, p, len);
+	h = (h ^ w ^ ((uint64_t)len << 56)) * m;
+	h ^= h >> 32;
+	return h;
+}
