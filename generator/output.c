@@ -6,6 +6,7 @@
 #include "log.h"
 #include "site.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -37,6 +38,7 @@ struct output {
 	size_t nold;
 	size_t seq;
 	bool trust;   /* skip the stat in output_kept */
+	bool fresh;   /* dest held nothing: files are staged at their paths, see output_begin */
 };
 
 static int cmp_entry(const void *a, const void *b)
@@ -102,6 +104,39 @@ bool output_intact(const char *dest, size_t *nfiles)
 	return ok;
 }
 
+/* True when dest holds nothing but our staging folder. */
+static bool only_staging(const char *dest)
+{
+	DIR *d = opendir(dest);
+	if (!d)
+		return false;
+	bool empty = true;
+	for (struct dirent *e; empty && (e = readdir(d));)
+		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, STAGING);
+	closedir(d);
+	return empty;
+}
+
+/* Creates the folders above rel inside the (private) staging folder: the parent first,
+ * its own parents only when that fails. */
+static int stage_parents(const char *staging, const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+	if (!slash)
+		return 0;
+	char *dir = xasprintf("%s/%.*s", staging, (int)(slash - rel), rel);
+	int rc = 0;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		char *up = xstrndup(rel, (size_t)(slash - rel));
+		rc = errno == ENOENT && stage_parents(staging, up) == 0 && (mkdir(dir, 0755) == 0 || errno == EEXIST)
+		             ? 0
+		             : error_at(dir, 0, "cannot create folder: %s", strerror(errno));
+		free(up);
+	}
+	free(dir);
+	return rc;
+}
+
 struct output *output_begin(const char *dest, bool trust_manifest)
 {
 	struct output *o = xcalloc(1, sizeof *o);
@@ -121,6 +156,10 @@ struct output *output_begin(const char *dest, bool trust_manifest)
 	if (fs_remove_tree(o->staging) < 0 || fs_mkdirs(o->staging) < 0)
 		goto fail;
 	load_manifest(o);
+	/* Into an empty folder (a first build, a fresh CI checkout) nothing can be
+	 * overwritten: files are staged at their own paths and the commit moves the few
+	 * top-level entries instead of renaming every file. */
+	o->fresh = o->nold == 0 && only_staging(dest);
 	return o;
 fail:
 	output_abort(o);
@@ -194,8 +233,18 @@ int output_write(struct output *o, const char *rel, const char *data, size_t len
 		return 0;
 	/* The staging folder is private to this build, so a plain write is enough: the
 	 * rename at commit is what makes the file appear atomically. */
-	char *tmp = xasprintf("%s/%zu", o->staging, seq);
-	int rc = write_new(tmp, data, len, src ? src : rel);
+	char *tmp;
+	if (o->fresh) {
+		if (stage_parents(o->staging, rel) < 0)
+			return -1;
+		tmp = xasprintf("%s/%s", o->staging, rel);
+	} else {
+		tmp = xasprintf("%s/%zu", o->staging, seq);
+	}
+	int rc = 0;
+	/* A second write of the same path is reported by output_commit, naming both sources. */
+	if (!o->fresh || access(tmp, F_OK) < 0)
+		rc = write_new(tmp, data, len, src ? src : rel);
 	free(tmp);
 	return rc;
 }
@@ -282,6 +331,27 @@ static void prune_dirs(const char *dest, const char *rel)
 	free(r);
 }
 
+/* Commit of a fresh build: every top-level entry of the staging folder moves into dest. */
+static int move_top(struct output *o)
+{
+	DIR *d = opendir(o->staging);
+	if (!d)
+		return error_at(o->staging, 0, "cannot read: %s", strerror(errno));
+	int rc = 0;
+	for (struct dirent *e; rc == 0 && (e = readdir(d));) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *from = xasprintf("%s/%s", o->staging, e->d_name);
+		char *to = xasprintf("%s/%s", o->dest, e->d_name);
+		if (rename(from, to) < 0)
+			rc = error_at(to, 0, "cannot write: %s", strerror(errno));
+		free(from);
+		free(to);
+	}
+	closedir(d);
+	return rc;
+}
+
 int output_commit(struct output *o, struct build_stats *stats)
 {
 	int rc = 0;
@@ -300,7 +370,11 @@ int output_commit(struct output *o, struct build_stats *stats)
 		return -1;
 	}
 	size_t written = 0, unchanged = 0, removed = 0;
-	for (size_t i = 0; i < o->n && rc == 0; i++) {
+	if (o->fresh) {
+		rc = move_top(o);
+		written = o->n;
+	}
+	for (size_t i = 0; i < o->n && rc == 0 && !o->fresh; i++) {
 		struct entry *e = &o->entries[i];
 		if (!e->staged) {
 			unchanged++;

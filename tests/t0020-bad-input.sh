@@ -98,6 +98,14 @@ test_expect_success 'a missing source folder' '
 	rm -rf out && expect_exit 1 "$NFSITE" build -q --source no-such-site --dest out &&
 	grep -q "no-such-site: error: site folder does not exist" err && test ! -e out
 '
+bad_case 'two sources writing the same output file' \
+	'mkdir -p site/static/docs/a && echo "<p>x</p>" >site/static/docs/a/index.html' \
+	"error: output 'docs/a/index.html' is also written by"
+test_expect_success 'the same clash into an empty folder: nothing is left behind' '
+	good_site && mkdir -p site/static/docs/a && echo "<p>x</p>" >site/static/docs/a/index.html &&
+	rm -rf fresh && expect_exit 1 "$NFSITE" build -q --source site --dest fresh &&
+	grep -q "is also written by" err && test ! -e fresh
+'
 test_expect_success 'every error is one line naming the file' '
 	good_site && printf -- "---\ntitle: [oops\n---\nx\n" >site/content/b.md &&
 	expect_exit 1 "$NFSITE" build -q --source site --dest out &&
