@@ -8,6 +8,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,19 @@ struct scan {
 	int errors;
 	struct page **prev; /* previous build's pages sorted by source, or NULL */
 	size_t nprev;
+	struct pending *pending; /* Markdown files to read, in walk order */
+	size_t npending, cap_pending;
+	atomic_size_t next;      /* the next pending file to read (read_pending) */
+};
+
+/* A Markdown file found by the walk, read later on several threads. */
+struct pending {
+	char *rel_to_site;  /* "content/a/b.md" */
+	char *rel;          /* "a/b.md", relative to top */
+	const char *top;
+	struct stat st;
+	struct page *page;  /* the parsed page, or NULL when reading failed */
+	bool redo;          /* reading reported something: read again in order to say it */
 };
 
 void content_slugify(const char *s, size_t len, struct buf *out)
@@ -424,18 +439,30 @@ static int scan_entry(const char *rel, const struct stat *st, void *arg)
 		add_page(sc->model, p);
 		goto out;
 	}
-	int prc = 0;
-	p = read_page(sc, rel_to_site, &prc);
-	if (!p) {
-		sc->errors++;
-		goto out;
-	}
+	if (sc->npending == sc->cap_pending)
+		sc->pending = xrealloc(sc->pending, (sc->cap_pending = sc->cap_pending ? sc->cap_pending * 2 : 256) *
+		                                        sizeof *sc->pending);
+	sc->pending[sc->npending++] = (struct pending){
+		.rel_to_site = rel_to_site, .rel = xstrdup(rel), .top = sc->top, .st = *st};
+	return 0;
+out:
+	free(rel_to_site);
+	return rc;
+}
+
+/* Gives a read page its kind, URL and title from its place in the tree and adds it to
+ * the model (or drops a draft); reports slug and FAQ errors. */
+static void place_page(struct scan *sc, const struct pending *f, struct page *p)
+{
+	const char *rel = f->rel;
+	const struct stat *st = &f->st;
+	sc->top = f->top;
 	p->mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 	p->size = (long long)st->st_size;
 	p->ino = (long long)st->st_ino;
 	if (p->draft && !sc->drafts) {
 		page_free(p);
-		goto out;
+		return;
 	}
 	const char *slash = strrchr(rel, '/');
 	char *dir = slash ? xstrndup(rel, (size_t)(slash - rel)) : xstrdup("");
@@ -454,7 +481,7 @@ static int scan_entry(const char *rel, const struct stat *st, void *arg)
 			page_free(p);
 			free(dir);
 			free(name);
-			goto out;
+			return;
 		}
 		free(name);
 		name = buf_detach(&s, NULL);
@@ -496,9 +523,59 @@ static int scan_entry(const char *rel, const struct stat *st, void *arg)
 	add_page(sc->model, p);
 	free(dir);
 	free(name);
-out:
-	free(rel_to_site);
-	return rc;
+}
+
+static void *read_worker(void *arg)
+{
+	struct scan *sc = arg;
+	for (;;) {
+		size_t i = atomic_fetch_add(&sc->next, 1);
+		if (i >= sc->npending)
+			return NULL;
+		struct pending *f = &sc->pending[i];
+		int rc = 0;
+		log_silence(true);
+		f->page = read_page(sc, f->rel_to_site, &rc);
+		f->redo = log_silenced() > 0;
+		log_silence(false);
+	}
+}
+
+/* Reads every pending file, on as many threads as there are cores (reading and parsing
+ * front matter is most of a scan), then places the pages in walk order. A file whose
+ * reading said anything is read again here, alone, so messages come in a fixed order. */
+static void read_pending(struct scan *sc)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t jobs = cores > 1 ? (size_t)(cores > 16 ? 16 : cores) : 1;
+	if (jobs > sc->npending / 64 + 1)
+		jobs = sc->npending / 64 + 1;
+	pthread_t th[16];
+	bool started[16] = {0};
+	atomic_store(&sc->next, 0);
+	for (size_t i = 1; i < jobs; i++)
+		started[i] = pthread_create(&th[i], NULL, read_worker, sc) == 0;
+	read_worker(sc);
+	for (size_t i = 1; i < jobs; i++)
+		if (started[i])
+			pthread_join(th[i], NULL);
+	for (size_t i = 0; i < sc->npending; i++) {
+		struct pending *f = &sc->pending[i];
+		if (f->redo) {
+			page_free(f->page);
+			int rc = 0;
+			f->page = read_page(sc, f->rel_to_site, &rc);
+		}
+		if (f->page)
+			place_page(sc, f, f->page);
+		else
+			sc->errors++;
+		free(f->rel_to_site);
+		free(f->rel);
+	}
+	free(sc->pending);
+	sc->pending = NULL;
+	sc->npending = sc->cap_pending = 0;
 }
 
 static int cmp_url(const void *a, const void *b)
@@ -543,6 +620,7 @@ int content_scan(const char *source, bool drafts, struct content *model, struct 
 		if (fs_walk(faq_dir, scan_entry, &sc) != 0)
 			sc.errors++;
 	}
+	read_pending(&sc);
 	if (sc.errors)
 		goto out;
 	if (model->npages == 0) {
@@ -896,6 +974,7 @@ int content_rescan(const char *source, bool drafts, struct content *model, struc
 		}
 		free(path);
 	}
+	read_pending(&sc);
 	if (sc.errors)
 		rc = -1;
 	sort_pages(model);

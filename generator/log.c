@@ -10,6 +10,16 @@ bool log_quiet;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int nerrors;
 static struct buf *capture;
+static _Thread_local int silenced = -1; /* -1: not silenced */
+
+/* False (and counted) when this thread is silenced. */
+static bool audible(void)
+{
+	if (silenced < 0)
+		return true;
+	silenced++;
+	return false;
+}
 
 static void emit(const char *kind, const char *file, int line, const char *fmt, va_list ap)
 {
@@ -31,6 +41,8 @@ static void emit(const char *kind, const char *file, int line, const char *fmt, 
 
 int error_at(const char *file, int line, const char *fmt, ...)
 {
+	if (!audible())
+		return -1;
 	va_list ap;
 	va_start(ap, fmt);
 	emit("error", file, line, fmt, ap);
@@ -43,6 +55,8 @@ int error_at(const char *file, int line, const char *fmt, ...)
 
 void warn_at(const char *file, int line, const char *fmt, ...)
 {
+	if (!audible())
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	emit("warning", file, line, fmt, ap);
@@ -82,4 +96,14 @@ void log_capture(struct buf *sink)
 	pthread_mutex_lock(&lock);
 	capture = sink;
 	pthread_mutex_unlock(&lock);
+}
+
+void log_silence(bool on)
+{
+	silenced = on ? 0 : -1;
+}
+
+int log_silenced(void)
+{
+	return silenced < 0 ? 0 : silenced;
 }

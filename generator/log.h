@@ -21,5 +21,10 @@ void log_reset_count(void);
 /* While set, every error and warning line is also appended to *sink (the preview
  * server shows them in the browser). Pass NULL to stop. Borrowed, not freed. */
 void log_capture(struct buf *sink);
+/* While on in the calling thread, its errors and warnings are dropped and only counted
+ * (log_silenced: the number since it was turned on), for work that is redone to be
+ * reported in a fixed order when it failed (the parallel scan). */
+void log_silence(bool on);
+int log_silenced(void);
 
 #endif

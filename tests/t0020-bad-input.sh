@@ -111,4 +111,19 @@ test_expect_success 'every error is one line naming the file' '
 	expect_exit 1 "$NFSITE" build -q --source site --dest out &&
 	test "$(grep -c "error:" err)" = 1
 '
+test_expect_success 'many bad files among 300 (read on several threads): one error each, in file order' '
+	good_site && i=0 &&
+	while [ $i -lt 300 ]; do
+		n=$(printf %03d $i) &&
+		case $i in
+		7|150|299) printf -- "---\ntitle: [oops\n---\nx\n" >site/content/docs/p$n.md ;;
+		*) site_page site/content/docs/p$n.md "title: P$n" "Page $n." ;;
+		esac &&
+		i=$((i + 1)) || return 1
+	done &&
+	expect_exit 1 "$NFSITE" build -q --source site --dest out &&
+	grep "error:" err | cut -d: -f1 >got &&
+	printf "%s\n" site/content/docs/p007.md site/content/docs/p150.md site/content/docs/p299.md >want &&
+	test_cmp want got && diff -r snap out
+'
 test_done
