@@ -11,16 +11,16 @@
  * names are mapped to the database's so that every source gives the same archive. */
 #include "bugzilla_rest.h"
 #include "buf.h"
+#include "http.h"
 #include "import_bugzilla.h"
 #include "log.h"
+#include "version.h"
 
 #include <curl/curl.h>
-#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define MAX_BODY (512u * 1024 * 1024)
 
@@ -44,13 +44,6 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /* GETs base + path into r->body. 0 on a 2xx answer, -1 after reporting. */
 static int get(struct rest *r, const char *path)
 {
@@ -69,20 +62,13 @@ static int get(struct rest *r, const char *path)
 		long status = 0;
 		curl_off_t retry_after = 0;
 		curl_easy_getinfo(r->curl, CURLINFO_RESPONSE_CODE, &status);
-		bool transient;
-		if (cc != CURLE_OK) {
-			transient = cc == CURLE_COULDNT_CONNECT || cc == CURLE_OPERATION_TIMEDOUT ||
-				    cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR || cc == CURLE_GOT_NOTHING ||
-				    cc == CURLE_PARTIAL_FILE;
-		} else {
-			if (status >= 200 && status < 300) {
-				rc = 0;
-				break;
-			}
-			transient = status == 429 || status >= 500;
-			curl_easy_getinfo(r->curl, CURLINFO_RETRY_AFTER, &retry_after);
+		if (cc == CURLE_OK && status >= 200 && status < 300) {
+			rc = 0;
+			break;
 		}
-		if (!transient || attempt >= r->o->retries) {
+		if (cc == CURLE_OK)
+			curl_easy_getinfo(r->curl, CURLINFO_RETRY_AFTER, &retry_after);
+		if (!http_transient(cc, status) || attempt >= r->o->retries) {
 			if (cc != CURLE_OK)
 				error_at(url.data, 0, "request failed: %s", r->errbuf[0] ? r->errbuf : curl_easy_strerror(cc));
 			else
@@ -91,7 +77,7 @@ static int get(struct rest *r, const char *path)
 		}
 		long ms = retry_after > 0 ? (long)(retry_after > 60 ? 60 : retry_after) * 1000 : wait;
 		info("%s: %s, retrying in %ld ms", url.data, cc != CURLE_OK ? "connection failed" : "busy", ms);
-		sleep_ms(ms);
+		http_sleep_ms(ms);
 		if (wait < 60000)
 			wait *= 2;
 	}
@@ -489,14 +475,7 @@ int bugzilla_rest_read(struct bz_stage *st, const char *base_url)
 	curl_easy_setopt(r.curl, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(r.curl, CURLOPT_WRITEDATA, &r.body);
 	curl_easy_setopt(r.curl, CURLOPT_ERRORBUFFER, r.errbuf);
-	curl_easy_setopt(r.curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(r.curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(r.curl, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(r.curl, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(r.curl, CURLOPT_CONNECTTIMEOUT, 30L);
-	curl_easy_setopt(r.curl, CURLOPT_TIMEOUT, 600L);
-	curl_easy_setopt(r.curl, CURLOPT_USERAGENT, "nfsite-import-bugzilla");
-	curl_easy_setopt(r.curl, CURLOPT_NOSIGNAL, 1L);
+	http_setup(r.curl, "nfsite-import-bugzilla/" NFSITE_VERSION, 600000L);
 	bz_stage_set_history(st, true);
 	if (nwant) {
 		for (size_t i = 0; i < nwant; i += 100) {

@@ -11,6 +11,7 @@
  * no hand-written JSON parser. */
 #include "mediawiki_api.h"
 #include "buf.h"
+#include "http.h"
 #include "import_mediawiki.h"
 #include "log.h"
 #include "version.h"
@@ -20,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define API_MAX_RESPONSE (512u << 20)
 #define API_MAX_BACKOFF_MS 60000L
@@ -37,15 +37,6 @@ struct api {
 	size_t requests, retried;
 };
 
-static void sleep_ms(long ms)
-{
-	if (ms <= 0)
-		return;
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) == -1)
-		;
-}
-
 static size_t on_data(char *p, size_t size, size_t n, void *arg)
 {
 	struct api *a = arg;
@@ -55,14 +46,6 @@ static size_t on_data(char *p, size_t size, size_t n, void *arg)
 	}
 	buf_add(&a->resp, p, size * n);
 	return size * n;
-}
-
-static bool retryable_curl(CURLcode c)
-{
-	return c == CURLE_OPERATION_TIMEDOUT || c == CURLE_COULDNT_CONNECT ||
-	       c == CURLE_COULDNT_RESOLVE_HOST || c == CURLE_RECV_ERROR || c == CURLE_SEND_ERROR ||
-	       c == CURLE_GOT_NOTHING || c == CURLE_PARTIAL_FILE || c == CURLE_HTTP2 ||
-	       c == CURLE_HTTP2_STREAM;
 }
 
 static int js_prepare(struct api *a, sqlite3_stmt **st, const char *sql)
@@ -108,7 +91,7 @@ static int api_get(struct api *a, const char *query)
 		long status = 0, wait = 0;
 		curl_off_t retry_after = 0;
 		if (!a->first)
-			sleep_ms(a->o->delay_ms);
+			http_sleep_ms(a->o->delay_ms);
 		a->first = false;
 		buf_reset(&a->resp);
 		a->too_big = false;
@@ -124,13 +107,13 @@ static int api_get(struct api *a, const char *query)
 				error_at(a->url, 0, "%s: the answer is larger than 512 MB", query);
 				goto out;
 			}
-			again = retryable_curl(c);
+			again = http_transient(c, 0);
 			if (!again || attempt >= a->o->retries) {
 				error_at(a->url, 0, "%s: %s%s", query, errbuf[0] ? errbuf : curl_easy_strerror(c),
 				         again ? " (gave up after retries)" : "");
 				goto out;
 			}
-		} else if (status >= 500 || status == 429) {
+		} else if (http_transient(c, status)) {
 			if (attempt >= a->o->retries) {
 				error_at(a->url, 0, "%s: HTTP %ld (gave up after %d retries)", query, status,
 				         a->o->retries);
@@ -156,7 +139,7 @@ static int api_get(struct api *a, const char *query)
 		else
 			warn_at(a->url, 0, "%s: HTTP %ld, retrying in %ld ms", query, status, wait);
 		a->retried++;
-		sleep_ms(wait);
+		http_sleep_ms(wait);
 	}
 	/* The answer must be JSON, and not an API error. */
 	sqlite3_stmt *st = NULL;
@@ -416,16 +399,9 @@ int mediawiki_api_read(struct mw_wiki *w, const char *url, const struct mediawik
 		error_at(url, 0, "cannot start the API reader");
 		goto out;
 	}
-	curl_easy_setopt(a.curl, CURLOPT_USERAGENT, "nfsite/" NFSITE_VERSION " (+https://netfilter.org)");
+	http_setup(a.curl, "nfsite/" NFSITE_VERSION " (+https://netfilter.org)", a.o->timeout_s * 1000L);
 	curl_easy_setopt(a.curl, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(a.curl, CURLOPT_WRITEDATA, &a);
-	curl_easy_setopt(a.curl, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(a.curl, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(a.curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(a.curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(a.curl, CURLOPT_TIMEOUT, a.o->timeout_s);
-	curl_easy_setopt(a.curl, CURLOPT_CONNECTTIMEOUT, a.o->timeout_s < 30 ? a.o->timeout_s : 30L);
-	curl_easy_setopt(a.curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(a.curl, CURLOPT_ACCEPT_ENCODING, "");
 
 	if (read_siteinfo(&a, &nsids, &nns))
