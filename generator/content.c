@@ -63,6 +63,10 @@ void content_slugify(const char *s, size_t len, struct buf *out)
 
 static void add_page(struct content *m, struct page *p)
 {
+	/* content_find's table no longer covers every page (content_resolve makes it again). */
+	free(m->by_url);
+	m->by_url = NULL;
+	m->url_cap = 0;
 	if (m->npages == m->cap_pages) {
 		m->cap_pages = m->cap_pages ? m->cap_pages * 2 : 64;
 		m->pages = xrealloc(m->pages, m->cap_pages * sizeof *m->pages);
@@ -714,7 +718,13 @@ static void index_urls(struct content *m)
 
 struct page *content_find(const struct content *m, const char *url)
 {
-	return m->url_cap ? m->by_url[url_slot(m, url)] : NULL;
+	if (m->url_cap)
+		return m->by_url[url_slot(m, url)];
+	/* Not indexed yet: the generators ask a few times before content_resolve. */
+	for (size_t i = 0; i < m->npages; i++)
+		if (!strcmp(m->pages[i]->url, url))
+			return m->pages[i];
+	return NULL;
 }
 
 struct page *content_find_source(const struct content *m, const char *src)

@@ -113,7 +113,8 @@ int content_add_generated(struct content *model, const char *src, const char *ur
  * first), sets prev/next and summaries, checks that no two pages share a URL.
  * Call once after every page is added. */
 int content_resolve(struct content *model, const char *news_url);
-/* Finds a page by URL ("/docs/sets/"), or NULL; after content_resolve. */
+/* Finds a page by URL ("/docs/sets/"), or NULL: by hash once content_resolve has run
+ * (and no page was added since), by looking at every page before. */
 struct page *content_find(const struct content *model, const char *url);
 /* Finds the page whose source is src (relative to the site folder), or NULL; after
  * content_resolve. */

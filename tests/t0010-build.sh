@@ -108,6 +108,13 @@ test_expect_success 'a folder with only content/ builds with the default theme' 
 	nfsite build -q --source bare --dest out &&
 	grep_q "<h1>Notes</h1>" out/notes/index.html && test -s out/style.css && test -f out/index.html
 '
+test_expect_success 'a page of the site at /search/ takes the place of the generated one' '
+	rm -rf own && mkdir -p own/content &&
+	printf -- "---\ntitle: Find things\n---\nOur own search page.\n" >own/content/search.md &&
+	printf "# Home\n" >own/content/_index.md &&
+	nfsite build -q --source own --dest own-out &&
+	grep_q "Our own search page." own-out/search/index.html
+'
 test_expect_success 'aliases make redirect pages and an nginx map' '
 	make_site &&
 	site_page site/content/docs/moved.md "title: Moved
