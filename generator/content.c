@@ -352,8 +352,6 @@ static int cmp_src(const void *a, const void *b)
 	return strcmp((*(struct page *const *)a)->src, (*(struct page *const *)b)->src);
 }
 
-/* The previous build's page for this file when the file did not change, emptied of
- * everything rendering and resolving will set again; NULL otherwise. */
 /* Cuts a page kept from the last build loose from that build's sections and neighbours,
  * which resolving sets again. Its render results stay: the build checks them against
  * the cache before use. */
@@ -367,6 +365,8 @@ static void page_detach(struct page *p)
 	p->cached = false;
 }
 
+/* The previous build's page for this file when the file did not change, detached;
+ * NULL otherwise. */
 static struct page *take_unchanged(struct scan *sc, const char *rel_to_site, const struct stat *st)
 {
 	if (!sc->nprev || S_ISLNK(st->st_mode))
