@@ -182,9 +182,13 @@ void output_abort(struct output *o)
 	free(o);
 }
 
-static int write_new(const char *path, const char *data, size_t len, const char *what)
+/* Writes a new file at path; when taken_ok, a file already there is left alone (a second
+ * write of one output path, which output_commit reports naming both sources). */
+static int write_new(const char *path, const char *data, size_t len, const char *what, bool taken_ok)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 && taken_ok && errno == EEXIST)
+		return 0;
 	if (fd < 0)
 		return error_at(what, 0, "cannot stage output: %s", strerror(errno));
 	int rc = 0;
@@ -241,10 +245,7 @@ int output_write(struct output *o, const char *rel, const char *data, size_t len
 	} else {
 		tmp = xasprintf("%s/%zu", o->staging, seq);
 	}
-	int rc = 0;
-	/* A second write of the same path is reported by output_commit, naming both sources. */
-	if (!o->fresh || access(tmp, F_OK) < 0)
-		rc = write_new(tmp, data, len, src ? src : rel);
+	int rc = write_new(tmp, data, len, src ? src : rel, o->fresh);
 	free(tmp);
 	return rc;
 }
