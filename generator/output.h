@@ -2,6 +2,8 @@
  *   begin  → files are written to DEST/.nfsite-staging/ (same file system)
  *   commit → each staged file is renamed into place, files the previous build wrote
  *            but this one did not are removed, the manifest is replaced
+ *            (into an empty DEST, files are staged at their own paths and the commit
+ *            moves the staging folder's top-level entries)
  *   abort  → the staging folder is removed; DEST is exactly as it was
  * A file whose bytes equal what the previous build wrote (hash in DEST/.nfsite-manifest)
  * and that is still on disk is not written again. Every path is checked to stay inside
