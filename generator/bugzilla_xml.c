@@ -81,42 +81,31 @@ struct xml_reader {
 	struct buf attr_name; /* name="…" of the current person element */
 };
 
-static void init_all(struct xml_reader *r)
+/* Calls fn on every buffer of r: the one list init_all and release_all share. */
+static void each_buf(struct xml_reader *r, void (*fn)(struct buf *))
 {
 	for (int i = 0; i < F_NFIELDS; i++)
-		buf_init(&r->f[i]);
+		fn(&r->f[i]);
 	for (int i = 0; i < 3; i++)
-		buf_init(&r->names[i]);
+		fn(&r->names[i]);
 	for (int i = 0; i < C_NFIELDS; i++)
-		buf_init(&r->c[i]);
+		fn(&r->c[i]);
 	for (int i = 0; i < A_NFIELDS; i++)
-		buf_init(&r->a[i]);
-	buf_init(&r->keywords);
-	buf_init(&r->alias);
-	buf_init(&r->who_name);
-	buf_init(&r->attacher_name);
-	buf_init(&r->data);
-	buf_init(&r->text);
-	buf_init(&r->attr_name);
+		fn(&r->a[i]);
+	struct buf *rest[] = {&r->keywords, &r->alias, &r->who_name, &r->attacher_name,
+	                      &r->data, &r->text, &r->attr_name};
+	for (size_t i = 0; i < sizeof rest / sizeof *rest; i++)
+		fn(rest[i]);
+}
+
+static void init_all(struct xml_reader *r)
+{
+	each_buf(r, buf_init);
 }
 
 static void release_all(struct xml_reader *r)
 {
-	for (int i = 0; i < F_NFIELDS; i++)
-		buf_release(&r->f[i]);
-	for (int i = 0; i < 3; i++)
-		buf_release(&r->names[i]);
-	for (int i = 0; i < C_NFIELDS; i++)
-		buf_release(&r->c[i]);
-	for (int i = 0; i < A_NFIELDS; i++)
-		buf_release(&r->a[i]);
-	buf_release(&r->keywords);
-	buf_release(&r->alias);
-	buf_release(&r->who_name);
-	buf_release(&r->attacher_name);
-	buf_release(&r->data);
-	buf_release(&r->text);
-	buf_release(&r->attr_name);
+	each_buf(r, buf_release);
 	free(r->bug_error);
 	free(r->xml_error);
 }
