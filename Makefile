@@ -5,24 +5,36 @@ BIN      ?= nfsite
 CC       ?= cc
 PKGS     := libcmark-gfm yaml-0.1 lua5.4 sqlite3 libxml-2.0 libcurl libmicrohttpd zlib
 CFLAGS   ?= -O2 -g
+# Package flags come from $(O)/config.mk, made after the packages are installed: make
+# remakes an included file before it reads the rest, so the first run on a fresh machine
+# (also with -j) installs, then compiles. Goals that build nothing skip it.
+NOBUILD_GOALS := clean uninstall test-fresh format
+ifneq ($(filter-out $(NOBUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
+include $(O)/config.mk
+endif
 # Always on, whatever CFLAGS the caller passes (sanitizer and fuzz builds).
-NF_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -pthread \
-            $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I$(O) -Igenerator
+NF_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -pthread $(PKG_CFLAGS) -I$(O) -Igenerator
 # mimalloc replaces glibc's malloc, which took 30% of a 10,000-page build (cmark-gfm
 # allocates every node and string on its own). Sanitizer builds pass MALLOC= and keep
 # the libc allocator that ASan replaces.
 MALLOC   ?= -lmimalloc
-NF_LIBS  := $(MALLOC) $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lm -pthread
+NF_LIBS   = $(MALLOC) $(PKG_LIBS) -lcmark-gfm-extensions -lm -pthread
 SRCS     := $(sort $(wildcard generator/*.c))
 OBJS     := $(patsubst generator/%.c,$(O)/%.o,$(SRCS)) $(O)/theme_data.o
 THEME    := $(sort $(shell find theme -type f 2>/dev/null))
 
 .PHONY: all unit deps site test test-sanitize bench fuzz format clean leakcheck
 
-all: deps $(BIN)
+all: $(BIN)
 
-deps:
+# Fails loudly, naming the package, when pkg-config cannot find one.
+$(O)/config.mk: Makefile scripts/install-deps.sh
+	@mkdir -p $(O)
 	@scripts/install-deps.sh build
+	@cflags=$$(pkg-config --cflags $(PKGS)) && libs=$$(pkg-config --libs $(PKGS)) && \
+	  printf 'PKG_CFLAGS := %s\nPKG_LIBS := %s\n' "$$cflags" "$$libs" >$@.tmp && mv $@.tmp $@
+
+deps: $(O)/config.mk
 
 $(BIN): $(OBJS)
 	$(CC) $(CFLAGS) $(NF_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(NF_LIBS)
