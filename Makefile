@@ -23,7 +23,8 @@ SRCS     := $(sort $(wildcard generator/*.c))
 OBJS     := $(patsubst generator/%.c,$(O)/%.o,$(SRCS)) $(O)/theme_data.o
 THEME    := $(sort $(shell find theme -type f 2>/dev/null))
 
-.PHONY: all unit deps site test test-sanitize bench fuzz format clean leakcheck
+.PHONY: all unit deps site test test-sanitize test-fresh bench fuzz format clean leakcheck \
+        install uninstall
 
 all: $(BIN)
 
@@ -65,7 +66,7 @@ site: all
 
 test: all unit
 	@scripts/install-deps.sh test
-	@NFSITE=$(CURDIR)/$(BIN) UNIT=$(CURDIR)/$(O)/unit tests/run.sh
+	@NFSITE=$(CURDIR)/$(BIN) NFSITE_O=$(O) UNIT=$(CURDIR)/$(O)/unit tests/run.sh
 
 # The whole suite under ASan + UBSan, from a separate object folder.
 test-sanitize: deps
@@ -87,6 +88,22 @@ bench: all
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
+PREFIX  ?= /usr/local
+BINDIR  := $(PREFIX)/bin
+MANDIR  := $(PREFIX)/share/man/man1
+COMPDIR := $(PREFIX)/share/bash-completion/completions
+install: all
+	install -Dm755 $(BIN) $(DESTDIR)$(BINDIR)/nfsite
+	install -Dm644 share/man/nfsite.1 $(DESTDIR)$(MANDIR)/nfsite.1
+	install -Dm644 share/bash-completion/nfsite $(DESTDIR)$(COMPDIR)/nfsite
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/nfsite $(DESTDIR)$(MANDIR)/nfsite.1 $(DESTDIR)$(COMPDIR)/nfsite
+
+# The README's two commands in a fresh Debian 12 root (debootstrap, chroot); not part of
+# `make test`: it downloads a whole system and takes about twenty minutes.
+test-fresh:
+	@scripts/test-fresh.sh
 
 format:
 	clang-format -i generator/*.c generator/*.h
