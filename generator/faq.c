@@ -100,27 +100,12 @@ static void push_question(lua_State *L, const struct page *faq, const struct pag
 	free(slug);
 }
 
-/* JSON-LD must not close its <script> early: escape "</" inside strings. */
-static void script_safe(struct buf *b, size_t from)
-{
-	struct buf out = BUF_INIT;
-	buf_add(&out, b->data, from);
-	for (size_t i = from; i < b->len; i++) {
-		if (b->data[i] == '<' && i + 1 < b->len && b->data[i + 1] == '/')
-			buf_puts(&out, "<\\");
-		else
-			buf_putc(&out, b->data[i]);
-	}
-	buf_release(b);
-	*b = out;
-}
-
 int faq_prepare(struct tmpl *t, const struct page *faq, struct buf *jsonld)
 {
 	lua_State *L = tmpl_lua(t);
 	const struct fm_value *cats = categories_of(faq);
-	struct json *j = json_new();
-	size_t start = jsonld->len;
+	/* The block sits in a <script> element: its strings must not end it early. */
+	struct json *j = json_new(true);
 	buf_puts(jsonld, "<script type=\"application/ld+json\">\n{\"@context\":\"https://schema.org\",\"@type\":\"FAQPage\",\"mainEntity\":[");
 	size_t ncat = cats ? cats->n : 1;
 	tmpl_push_page(t, faq);
@@ -170,7 +155,6 @@ int faq_prepare(struct tmpl *t, const struct page *faq, struct buf *jsonld)
 	lua_setfield(L, -2, "faq");
 	lua_pop(L, 1);
 	buf_puts(jsonld, "\n]}\n");
-	script_safe(jsonld, start);
 	buf_puts(jsonld, "</script>");
 	json_free(j);
 	free(permalink);

@@ -4,13 +4,17 @@
 #ifndef NFSITE_JSON_H
 #define NFSITE_JSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct buf;
 struct json;
 
-/* Aborts on failure (an in-memory SQLite database cannot fail to open but for OOM). */
-struct json *json_new(void);
+/* Aborts on failure (an in-memory SQLite database cannot fail to open but for OOM).
+ * A script_safe writer's strings may sit inside an HTML <script> element: it writes
+ * < > & as \u003c \u003e \u0026, so neither "</script>" nor "<!--" in a string can end
+ * the element early or change how the HTML parser reads the rest of the page. */
+struct json *json_new(bool script_safe);
 void json_free(struct json *j);
 /* Appends s as a quoted JSON string (invalid UTF-8 is repaired first). */
 void json_string(struct json *j, struct buf *out, const char *s, size_t len);

@@ -75,7 +75,7 @@ void search_index(struct content *m, struct buf *out)
 			continue;
 		if (!p->search_json) {
 			if (!j)
-				j = json_new();
+				j = json_new(false);
 			search_entry(j, p);
 		}
 		buf_puts(out, first ? "\n" : ",\n");

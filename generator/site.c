@@ -513,7 +513,7 @@ static int render_page(struct worker *w, struct page *p)
 		inject(&html, b->opts->inject_html);
 	rc = output_write(b->out, p->out, html.data, html.len, p->src);
 	if (!w->json)
-		w->json = json_new();
+		w->json = json_new(false);
 	search_entry(w->json, p);
 out:
 	banner_out_free(banners, nbanners);

@@ -800,7 +800,8 @@ struct tmpl *tmpl_new(lua_State *L, const struct config *cfg, const struct conte
 	t->base_path = xstrdup(cfg->base_path);
 	t->base_url = xstrdup(cfg->base_url);
 	t->file = cfg->file ? xstrdup(cfg->file) : NULL;
-	t->json = json_new();
+	/* json() output is often written raw into a <script> element. */
+	t->json = json_new(true);
 	/* The page tables live for the whole build while each render makes short-lived
 	 * garbage: the generational collector fits, and keeps GC time per page flat. */
 	lua_gc(L, LUA_GCGEN, 0, 0);

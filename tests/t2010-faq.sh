@@ -90,6 +90,19 @@ d=json.loads(b)
 assert [q[\"name\"] for q in d[\"mainEntity\"]]==[\"Is it <new>?\",\"Second?\"]
 "
 '
+test_expect_success 'JSON-LD escapes < > &: a question with <!--<script> cannot swallow the page' '
+	faq_site && site_page site/faq/third.md "question: \"Is <!--<script> & </script> safe?\"
+category: General" "Answer <b>three</b>." &&
+	nfsite build -q --source site --dest out &&
+	python3 -c "
+import json,re
+p=open(\"out/faq/index.html\").read()
+b=re.search(r\"<script type=.application/ld.json.>(.*?)</script>\",p,re.S).group(1)
+assert not re.search(\"[<>&]\",b), b
+d=json.loads(b)
+assert \"Is <!--<script> & </script> safe?\" in [q[\"name\"] for q in d[\"mainEntity\"]], d
+"
+'
 test_expect_success 'a question in an unknown category is an error' '
 	faq_site && site_page site/faq/third.md "question: Third?
 category: Nowhere" "Answer." &&
