@@ -261,21 +261,22 @@ static int exec(sqlite3 *db, const char *sql)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-void cache_save(struct cache *c)
+void cache_save(struct cache *c, const char *dir)
 {
-	/* Nothing stored and every entry used again: the file on disk is already right. */
-	bool same = !c->dirty && c->n == c->nloaded;
-	for (size_t i = 0; i < c->n && same; i++)
-		same = c->e[i].used;
-	if (same && access(c->path, R_OK) == 0) {
-		cache_free(c);
-		return;
-	}
-	char *tmp = xasprintf("%s.tmp", c->path);
+	char *path = xasprintf("%s/" CACHE_FILE, dir), *tmp = xasprintf("%s.tmp", path);
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
 	unlink(tmp);
+	/* Nothing stored and every entry used again: the live tree's file is right for the
+	 * new tree too, and a hard link shares it (nothing writes into it). */
+	bool same = !c->dirty && c->n == c->nloaded;
+	for (size_t i = 0; i < c->n && same; i++)
+		same = c->e[i].used;
+	if (same && link(c->path, tmp) == 0) {
+		rc = 0;
+		goto out;
+	}
 	if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		goto out;
 	if (exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;"
@@ -313,16 +314,18 @@ void cache_save(struct cache *c)
 out:
 	sqlite3_finalize(st);
 	if (rc < 0 && db)
-		warn_at(c->path, 0, "cannot write the build cache: %s (the next build renders every page)",
-		        sqlite3_errmsg(db));
+		warn_at(path, 0, "cannot write the build cache: %s (the next build renders every page)", sqlite3_errmsg(db));
 	sqlite3_close(db);
-	if (rc == 0 && rename(tmp, c->path) < 0) {
-		warn_at(c->path, 0, "cannot write the build cache");
+	if (rc == 0 && rename(tmp, path) < 0) {
+		warn_at(path, 0, "cannot write the build cache");
 		rc = -1;
 	}
-	if (rc < 0)
+	if (rc < 0) {
 		unlink(tmp);
+		unlink(path);
+	}
 	free(tmp);
+	free(path);
 	cache_free(c);
 }
 

@@ -1,6 +1,7 @@
 /* cache: what the previous build learned about each page, so that a page whose inputs
  * did not change is neither rendered nor written again. Lives in
- * DEST/.nfsite-cache.sqlite (SQLite), replaced atomically after a successful build.
+ * DEST/.nfsite-cache.sqlite (SQLite) and describes that tree only: a build writes the new
+ * cache into the new tree before it is swapped in (see output.h).
  *
  * A page may be reused only when the site-wide key matches (site.lua, templates, the
  * theme, every page's front matter and summary, build options, the build day) and its
@@ -32,9 +33,10 @@ bool cache_touch(struct cache *c, const char *name, uint64_t key);
 void cache_store_key(struct cache *c, const char *name, uint64_t key);
 /* Records p's render results under page_key. */
 void cache_store(struct cache *c, const struct page *p, uint64_t page_key);
-/* Writes the cache for the next build (only what this build stored or reused) and frees c.
- * Failure to write only costs speed next time: reported as a warning. */
-void cache_save(struct cache *c);
+/* Writes the cache for the next build (only what this build stored or reused) into
+ * folder dir, the new tree, and frees c. Failure to write only costs speed next time:
+ * reported as a warning, and dir is left with no cache rather than a stale one. */
+void cache_save(struct cache *c, const char *dir);
 void cache_free(struct cache *c);
 /* Keeps c in memory for the next build instead of writing it (the preview server):
  * drops what this build did not use and makes everything findable again. */

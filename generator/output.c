@@ -1,4 +1,5 @@
-/* output: staged, atomic, incremental writes into the output folder (see output.h). */
+/* output: the output folder as a transaction: the new site is completed beside the live
+ * one and swapped in with one rename (see output.h). */
 #include "output.h"
 #include "buf.h"
 #include "fs.h"
@@ -14,31 +15,51 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #define MANIFEST ".nfsite-manifest"
 #define STAGING ".nfsite-staging"
+#define CACHE ".nfsite-cache.sqlite"
+
+/* What a manifest records of a file besides its hash: while lstat still gives these, the
+ * file holds the bytes the hash names. */
+struct stamp {
+	uint64_t size, mtime, ino;
+};
 
 struct entry {
 	char *rel;
 	uint64_t hash;
-	bool staged;   /* false: unchanged, nothing to rename */
-	size_t seq;    /* staged file name */
+	struct stamp st;
+	bool staged;  /* in the staging folder as seq, renamed into place by output_prepare */
+	bool written; /* new bytes: the stamp is read once they are in place */
+	bool changed; /* differs from the live site's file */
+	size_t seq;
 	char *src;
 };
 
+/* The files of one tree, sorted by rel. */
+struct manifest {
+	struct entry *e;
+	size_t n;
+};
+
 struct output {
-	char *dest;
-	char *staging;
-	bool created_dest;
+	char *dest;    /* as the user named it, for messages */
+	char *root;    /* the same folder as a path rename(2) takes */
+	char *spare;   /* becomes the new site */
+	char *staging; /* inside the spare; NULL when fresh */
 	pthread_mutex_t lock;
 	struct entry *entries;
 	size_t n, cap;
-	struct entry *old;  /* previous manifest, sorted by rel */
-	size_t nold;
+	struct manifest live, prev; /* of root and of the spare */
+	char **foreign;             /* top-level names in root that live does not list */
+	size_t nforeign;
 	size_t seq;
-	bool trust;   /* skip the stat in output_kept */
-	bool fresh;   /* dest held nothing: files are staged at their paths, see output_begin */
+	bool trust;    /* believe both manifests without lstat */
+	bool fresh;    /* the spare was empty: files go straight to their paths in it */
+	bool prepared; /* the spare's manifest is gone: only the next build's reset helps */
 };
 
 static int cmp_entry(const void *a, const void *b)
@@ -46,15 +67,16 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(((const struct entry *)a)->rel, ((const struct entry *)b)->rel);
 }
 
-static const struct entry *find_old(const struct output *o, const char *rel)
+static const struct entry *find(const struct manifest *m, const char *rel)
 {
 	struct entry key = {.rel = (char *)rel};
-	return o->nold ? bsearch(&key, o->old, o->nold, sizeof key, cmp_entry) : NULL;
+	return m->n ? bsearch(&key, m->e, m->n, sizeof key, cmp_entry) : NULL;
 }
 
-static void load_manifest(struct output *o)
+/* Lines "hash size mtime inode<TAB>path", numbers in hex. */
+static void manifest_load(struct manifest *m, const char *dir)
 {
-	char *path = xasprintf("%s/" MANIFEST, o->dest);
+	char *path = xasprintf("%s/" MANIFEST, dir);
 	struct buf b = BUF_INIT;
 	if (fs_exists(path) && fs_read_file(path, &b) == 0) {
 		size_t cap = 0;
@@ -64,16 +86,22 @@ static void load_manifest(struct output *o)
 				*nl = 0;
 			char *tab = strchr(line, '\t');
 			if (tab && fs_rel_is_safe(tab + 1, strlen(tab + 1))) {
-				if (o->nold == cap)
-					o->old = xrealloc(o->old, (cap = cap ? cap * 2 : 256) * sizeof *o->old);
-				o->old[o->nold++] = (struct entry){.rel = xstrdup(tab + 1), .hash = strtoull(line, NULL, 16)};
+				*tab = 0;
+				if (m->n == cap)
+					m->e = xrealloc(m->e, (cap = cap ? cap * 2 : 256) * sizeof *m->e);
+				struct entry *e = &m->e[m->n++];
+				char *p = line;
+				*e = (struct entry){.rel = xstrdup(tab + 1), .hash = strtoull(p, &p, 16)};
+				e->st.size = strtoull(p, &p, 16);
+				e->st.mtime = strtoull(p, &p, 16);
+				e->st.ino = strtoull(p, &p, 16);
 			}
 			if (!nl)
 				break;
 			line = nl + 1;
 		}
-		if (o->nold)
-			qsort(o->old, o->nold, sizeof *o->old, cmp_entry);
+		if (m->n)
+			qsort(m->e, m->n, sizeof *m->e, cmp_entry);
 	}
 	buf_release(&b);
 	free(path);
@@ -88,33 +116,194 @@ static void free_entries(struct entry *e, size_t n)
 	free(e);
 }
 
+static bool stamp_of(const char *path, struct stamp *s)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	*s = (struct stamp){(uint64_t)st.st_size, (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec,
+	                    (uint64_t)st.st_ino};
+	return true;
+}
+
+/* True when dir/e->rel is still the file e describes. */
+static bool on_disk(const char *dir, const struct entry *e)
+{
+	char *path = xasprintf("%s/%s", dir, e->rel);
+	struct stamp s;
+	bool same = stamp_of(path, &s) && !memcmp(&s, &e->st, sizeof s);
+	free(path);
+	return same;
+}
+
 bool output_intact(const char *dest, size_t *nfiles)
 {
-	struct output o = {.dest = (char *)dest};
-	load_manifest(&o);
-	bool ok = o.nold > 0;
-	for (size_t i = 0; i < o.nold && ok; i++) {
-		char *path = xasprintf("%s/%s", dest, o.old[i].rel);
-		struct stat st;
-		ok = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
-		free(path);
-	}
-	*nfiles = o.nold;
-	free_entries(o.old, o.nold);
+	struct manifest m = {0};
+	manifest_load(&m, dest);
+	bool ok = m.n > 0;
+	for (size_t i = 0; i < m.n && ok; i++)
+		ok = on_disk(dest, &m.e[i]);
+	*nfiles = m.n;
+	free_entries(m.e, m.n);
 	return ok;
 }
 
-/* True when dest holds nothing but our staging folder. */
-static bool only_staging(const char *dest)
+/* dest as a path rename(2) takes: no trailing slash, no "." or ".." at the end. */
+static char *root_path(const char *dest)
 {
-	DIR *d = opendir(dest);
+	size_t n = strlen(dest);
+	while (n > 1 && dest[n - 1] == '/')
+		n--;
+	char *p = xstrndup(dest, n);
+	const char *base = strrchr(p, '/');
+	base = base ? base + 1 : p;
+	if (!strcmp(base, ".") || !strcmp(base, "..")) {
+		char *real = realpath(p, NULL);
+		free(p);
+		p = real ? xstrdup(real) : NULL;
+		free(real);
+	}
+	if (!p || !*p || !strcmp(p, "/")) {
+		error_at(dest, 0, "the output folder must be a named folder inside another one");
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* PARENT/.NAME.nfsite/leaf for root PARENT/NAME: beside the site, on its file system,
+ * never served. */
+static char *side_path(const char *root, const char *leaf)
+{
+	const char *slash = strrchr(root, '/');
+	if (!slash)
+		return xasprintf(".%s.nfsite/%s", root, leaf);
+	return xasprintf("%.*s/.%s.nfsite/%s", (int)(slash - root), root, slash + 1, leaf);
+}
+
+int output_lock(const char *dest)
+{
+	char *root = root_path(dest);
+	if (!root)
+		return -1;
+	char *dir = side_path(root, ""), *path = side_path(root, "lock");
+	int fd = -1;
+	if (fs_mkdirs(dir) < 0)
+		goto out;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		error_at(path, 0, "cannot open the build lock: %s", strerror(errno));
+		goto out;
+	}
+	/* Failing at once beats waiting: a build that hangs behind a forgotten `serve` or a
+	 * stuck CI job helps nobody. */
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			error_at(dest, 0, "another nfsite build is writing this output folder (it holds %s); try again when it has finished",
+			         path);
+		else
+			error_at(path, 0, "cannot take the build lock: %s", strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+out:
+	free(path);
+	free(dir);
+	free(root);
+	return fd;
+}
+
+void output_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+/* True when m lists name or a path under it. */
+static bool lists_top(const struct manifest *m, const char *name)
+{
+	if (find(m, name))
+		return true;
+	char *dir = xasprintf("%s/", name);
+	size_t lo = 0, hi = m->n, len = strlen(dir);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(m->e[mid].rel, dir) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	bool has = lo < m->n && !strncmp(m->e[lo].rel, dir, len);
+	free(dir);
+	return has;
+}
+
+/* Top-level entries of the live site that its manifest does not list: a CNAME, a .git
+ * checkout, a file copied in by hand. The swap would take them away with the old tree,
+ * so output_prepare carries them into the new one. */
+static void list_foreign(struct output *o)
+{
+	DIR *d = opendir(o->root);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		const char *n = e->d_name;
+		if (strcmp(n, ".") && strcmp(n, "..") && strncmp(n, ".nfsite-", 8) && !lists_top(&o->live, n)) {
+			o->foreign = xrealloc(o->foreign, (o->nforeign + 1) * sizeof *o->foreign);
+			o->foreign[o->nforeign++] = xstrdup(n);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Removes from the top of the spare what its manifest does not list: what a killed build
+ * left (the staging folder, temporary files), the cache of the site it holds (no one
+ * reads it) and entries carried from an older live site (carried afresh at prepare). */
+static int tidy_spare(const struct output *o)
+{
+	DIR *d = opendir(o->spare);
 	if (!d)
-		return false;
-	bool empty = true;
-	for (struct dirent *e; empty && (e = readdir(d));)
-		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, STAGING);
+		return error_at(o->spare, 0, "cannot read: %s", strerror(errno));
+	int rc = 0;
+	for (struct dirent *e; rc == 0 && (e = readdir(d));) {
+		const char *n = e->d_name;
+		if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, MANIFEST) ||
+		    (strncmp(n, ".nfsite-", 8) && lists_top(&o->prev, n)))
+			continue;
+		char *p = xasprintf("%s/%s", o->spare, n);
+		rc = fs_remove_tree(p);
+		free(p);
+	}
 	closedir(d);
-	return empty;
+	return rc;
+}
+
+/* Recreates from at to with hard links, like cp -al: nothing is copied or lost. */
+static int link_tree(const char *from, const char *to)
+{
+	struct stat st;
+	if (lstat(from, &st) < 0)
+		return error_at(from, 0, "cannot read: %s", strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return link(from, to) == 0 ? 0 : error_at(to, 0, "cannot link: %s", strerror(errno));
+	DIR *d = opendir(from);
+	if (!d || mkdir(to, 0700) < 0) {
+		if (d)
+			closedir(d);
+		return error_at(to, 0, "cannot create folder: %s", strerror(errno));
+	}
+	int rc = 0;
+	for (struct dirent *e; rc == 0 && (e = readdir(d));) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *f = xasprintf("%s/%s", from, e->d_name), *t = xasprintf("%s/%s", to, e->d_name);
+		rc = link_tree(f, t);
+		free(f);
+		free(t);
+	}
+	closedir(d);
+	if (rc == 0 && chmod(to, st.st_mode & 07777) < 0)
+		rc = error_at(to, 0, "cannot set its mode: %s", strerror(errno));
+	return rc;
 }
 
 /* Creates the folders above rel inside the (private) staging folder: the parent first,
@@ -143,47 +332,64 @@ struct output *output_begin(const char *dest, bool trust_manifest)
 	o->dest = xstrdup(dest);
 	o->trust = trust_manifest;
 	pthread_mutex_init(&o->lock, NULL);
+	if (!(o->root = root_path(dest)))
+		goto fail;
 	struct stat st;
-	if (lstat(dest, &st) < 0) {
-		if (fs_mkdirs(dest) < 0)
-			goto fail;
-		o->created_dest = true;
-	} else if (!S_ISDIR(st.st_mode)) {
+	if (lstat(o->root, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		error_at(dest, 0, "output path exists and is not a folder");
 		goto fail;
 	}
-	o->staging = xasprintf("%s/" STAGING, dest);
-	if (fs_remove_tree(o->staging) < 0 || fs_mkdirs(o->staging) < 0)
-		goto fail;
-	load_manifest(o);
-	/* Into an empty folder (a first build, a fresh CI checkout) nothing can be
-	 * overwritten: files are staged at their own paths and the commit moves the few
-	 * top-level entries instead of renaming every file. */
-	o->fresh = o->nold == 0 && only_staging(dest);
+	manifest_load(&o->live, o->root);
+	list_foreign(o);
+	o->spare = side_path(o->root, "spare");
+	manifest_load(&o->prev, o->spare);
+	if (!o->prev.n) {
+		/* A spare without a manifest is a build killed while preparing it: its files are
+		 * anyone's guess. Into the emptied spare every file goes at its own path. */
+		if (fs_remove_tree(o->spare) < 0 || fs_mkdirs(o->spare) < 0)
+			goto fail;
+		o->fresh = true;
+	} else {
+		o->staging = xasprintf("%s/" STAGING, o->spare);
+		if (tidy_spare(o) < 0 || fs_mkdirs(o->staging) < 0)
+			goto fail;
+	}
 	return o;
 fail:
 	output_abort(o);
 	return NULL;
 }
 
-void output_abort(struct output *o)
+static void output_free(struct output *o)
 {
-	if (!o)
-		return;
-	if (o->staging)
-		fs_remove_tree(o->staging);
-	if (o->created_dest)
-		rmdir(o->dest);
 	free_entries(o->entries, o->n);
-	free_entries(o->old, o->nold);
+	free_entries(o->live.e, o->live.n);
+	free_entries(o->prev.e, o->prev.n);
+	for (size_t i = 0; i < o->nforeign; i++)
+		free(o->foreign[i]);
+	free(o->foreign);
 	pthread_mutex_destroy(&o->lock);
 	free(o->staging);
+	free(o->spare);
+	free(o->root);
 	free(o->dest);
 	free(o);
 }
 
+void output_abort(struct output *o)
+{
+	if (!o)
+		return;
+	/* A fresh spare held nothing worth keeping; a prepared one is reset by the next build. */
+	if (o->fresh && o->spare)
+		fs_remove_tree(o->spare);
+	else if (o->staging && !o->prepared)
+		fs_remove_tree(o->staging);
+	output_free(o);
+}
+
 /* Writes a new file at path; when taken_ok, a file already there is left alone (a second
- * write of one output path, which output_commit reports naming both sources). */
+ * write of one output path, which output_prepare reports naming both sources). */
 static int write_new(const char *path, const char *data, size_t len, const char *what, bool taken_ok)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -207,70 +413,99 @@ static int write_new(const char *path, const char *data, size_t len, const char 
 	return rc;
 }
 
+/* True when dir/e->rel holds what e says (trusted without looking when o->trust). */
+static bool holds(const struct output *o, const char *dir, const struct entry *e)
+{
+	return o->trust || on_disk(dir, e);
+}
+
+/* Records rel and puts its file into the new site: nothing to do when the spare already
+ * holds it (prev), a hard link when the live site does (live). Otherwise returns 1 with
+ * *tmp (caller frees) naming where its bytes must be written; -1 after reporting. */
+static int place(struct output *o, const char *rel, uint64_t h, const char *src, const struct entry *live,
+                 const struct entry *prev, char **tmp)
+{
+	pthread_mutex_lock(&o->lock);
+	size_t seq = o->seq++;
+	if (o->n == o->cap)
+		o->entries = xrealloc(o->entries, (o->cap = o->cap ? o->cap * 2 : 256) * sizeof *o->entries);
+	o->entries[o->n++] = (struct entry){
+		.rel = xstrdup(rel), .hash = h, .st = prev ? prev->st : live ? live->st : (struct stamp){0},
+		.staged = !prev && !o->fresh, .written = !prev && !live, .changed = !live, .seq = seq,
+		.src = xstrdup(src ? src : rel),
+	};
+	pthread_mutex_unlock(&o->lock);
+	if (prev)
+		return 0;
+	/* The spare is private to this build, so plain writes are enough: the swap is what
+	 * makes them public. */
+	char *path;
+	if (o->fresh) {
+		if (stage_parents(o->spare, rel) < 0)
+			return -1;
+		path = xasprintf("%s/%s", o->spare, rel);
+	} else {
+		path = xasprintf("%s/%zu", o->staging, seq);
+	}
+	if (!live) {
+		*tmp = path;
+		return 1;
+	}
+	/* The live site's file has these bytes: share it (nothing ever writes into a file). */
+	char *from = xasprintf("%s/%s", o->root, rel);
+	int rc = 0;
+	if (link(from, path) < 0 && !(o->fresh && errno == EEXIST))
+		rc = error_at(from, 0, "cannot link into the new site: %s", strerror(errno));
+	free(from);
+	free(path);
+	return rc;
+}
+
 static bool reserved(const char *rel)
 {
 	return !strncmp(rel, STAGING, strlen(STAGING)) || !strcmp(rel, MANIFEST) ||
 	       !strncmp(rel, ".nfsite-cache", 13);
 }
 
-int output_write(struct output *o, const char *rel, const char *data, size_t len, const char *src)
+/* Records rel with the hash and size of its new bytes. Returns 1 with *tmp (caller
+ * frees) set to where they must be staged, 0 when a tree already holds them, or -1
+ * after reporting. */
+static int add_entry(struct output *o, const char *rel, uint64_t h, size_t len, const char *src, char **tmp)
 {
 	if (!fs_rel_is_safe(rel, strlen(rel)) || reserved(rel))
 		return error_at(src, 0, "output path '%s' would leave the output folder or is reserved", rel);
-	uint64_t h = hash_bytes(HASH_INIT, data, len);
-	const struct entry *old = find_old(o, rel);
-	bool same = false;
-	if (old && old->hash == h) {
-		char *path = xasprintf("%s/%s", o->dest, rel);
-		struct stat st;
-		same = lstat(path, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len;
-		free(path);
-	}
-	pthread_mutex_lock(&o->lock);
-	size_t seq = o->seq++;
-	if (o->n == o->cap)
-		o->entries = xrealloc(o->entries, (o->cap = o->cap ? o->cap * 2 : 256) * sizeof *o->entries);
-	struct entry *e = &o->entries[o->n++];
-	*e = (struct entry){.rel = xstrdup(rel), .hash = h, .staged = !same, .seq = seq, .src = xstrdup(src ? src : rel)};
-	pthread_mutex_unlock(&o->lock);
-	if (same)
-		return 0;
-	/* The staging folder is private to this build, so a plain write is enough: the
-	 * rename at commit is what makes the file appear atomically. */
-	char *tmp;
-	if (o->fresh) {
-		if (stage_parents(o->staging, rel) < 0)
-			return -1;
-		tmp = xasprintf("%s/%s", o->staging, rel);
-	} else {
-		tmp = xasprintf("%s/%zu", o->staging, seq);
-	}
-	int rc = write_new(tmp, data, len, src ? src : rel, o->fresh);
+	const struct entry *live = find(&o->live, rel), *prev = find(&o->prev, rel);
+	if (live && !(live->hash == h && live->st.size == len && holds(o, o->root, live)))
+		live = NULL;
+	if (prev && !(prev->hash == h && prev->st.size == len && holds(o, o->spare, prev)))
+		prev = NULL;
+	return place(o, rel, h, src, live, prev, tmp);
+}
+
+int output_write(struct output *o, const char *rel, const char *data, size_t len, const char *src)
+{
+	char *tmp = NULL;
+	int rc = add_entry(o, rel, hash_bytes(HASH_INIT, data, len), len, src, &tmp);
+	if (rc > 0)
+		rc = write_new(tmp, data, len, src ? src : rel, o->fresh);
 	free(tmp);
 	return rc;
 }
 
 bool output_kept(struct output *o, const char *rel)
 {
-	if (!find_old(o, rel))
-		return false;
-	if (o->trust)
-		return true;
-	char *path = xasprintf("%s/%s", o->dest, rel);
-	struct stat st;
-	bool there = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
-	free(path);
-	return there;
+	const struct entry *live = find(&o->live, rel);
+	return live && holds(o, o->root, live);
 }
 
-void output_keep(struct output *o, const char *rel, const char *src)
+int output_keep(struct output *o, const char *rel, const char *src)
 {
-	const struct entry *old = find_old(o, rel);
-	pthread_mutex_lock(&o->lock);
-	if (o->n == o->cap)
-		o->entries = xrealloc(o->entries, (o->cap = o->cap ? o->cap * 2 : 256) * sizeof *o->entries);
-	o->entries[o->n++] = (struct entry){.rel = xstrdup(rel), .hash = old ? old->hash : 0, .src = xstrdup(src ? src : rel)};
-	pthread_mutex_unlock(&o->lock);
+	const struct entry *live = find(&o->live, rel), *prev = find(&o->prev, rel);
+	if (!live)
+		return error_at(src, 0, "output '%s' is not in the live site to keep", rel);
+	if (prev && !(prev->hash == live->hash && prev->st.size == live->st.size && holds(o, o->spare, prev)))
+		prev = NULL;
+	return place(o, rel, live->hash, src, live, prev, NULL);
 }
 
 int output_copy(struct output *o, const char *rel, const char *path)
@@ -332,28 +567,20 @@ static void prune_dirs(const char *dest, const char *rel)
 	free(r);
 }
 
-/* Commit of a fresh build: every top-level entry of the staging folder moves into dest. */
-static int move_top(struct output *o)
+/* Hex without printf: a manifest has thousands of lines. */
+static void put_hex(struct buf *b, uint64_t v, char end)
 {
-	DIR *d = opendir(o->staging);
-	if (!d)
-		return error_at(o->staging, 0, "cannot read: %s", strerror(errno));
-	int rc = 0;
-	for (struct dirent *e; rc == 0 && (e = readdir(d));) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		char *from = xasprintf("%s/%s", o->staging, e->d_name);
-		char *to = xasprintf("%s/%s", o->dest, e->d_name);
-		if (rename(from, to) < 0)
-			rc = error_at(to, 0, "cannot write: %s", strerror(errno));
-		free(from);
-		free(to);
-	}
-	closedir(d);
-	return rc;
+	static const char hex[] = "0123456789abcdef";
+	char s[17];
+	int k = 16;
+	do
+		s[--k] = hex[v & 15];
+	while ((v >>= 4));
+	buf_add(b, s + k, (size_t)(16 - k));
+	buf_putc(b, end);
 }
 
-int output_commit(struct output *o, struct build_stats *stats)
+int output_prepare(struct output *o, struct build_stats *stats)
 {
 	int rc = 0;
 	/* Pages arrive mostly in URL order; sort only when they did not. */
@@ -366,75 +593,107 @@ int output_commit(struct output *o, struct build_stats *stats)
 		if (!strcmp(o->entries[i].rel, o->entries[i + 1].rel))
 			rc = error_at(o->entries[i + 1].src, 0, "output '%s' is also written by %s", o->entries[i].rel,
 			              o->entries[i].src);
-	if (rc < 0) {
-		output_abort(o);
+	if (rc < 0)
 		return -1;
-	}
-	size_t written = 0, unchanged = 0, removed = 0;
-	if (o->fresh) {
-		rc = move_top(o);
-		written = o->n;
-	}
-	for (size_t i = 0; i < o->n && rc == 0 && !o->fresh; i++) {
-		struct entry *e = &o->entries[i];
-		if (!e->staged) {
-			unchanged++;
+	/* From here on the spare is neither the site before last nor the new one: its
+	 * manifest goes first (and the old cache with it), so that a kill leaves it marked
+	 * for a reset, and comes back last. */
+	o->prepared = true;
+	char *manifest = xasprintf("%s/" MANIFEST, o->spare), *cache = xasprintf("%s/" CACHE, o->spare);
+	if ((unlink(manifest) < 0 && errno != ENOENT) || (unlink(cache) < 0 && errno != ENOENT))
+		rc = error_at(manifest, 0, "cannot remove: %s", strerror(errno));
+	/* Files of the spare's site that the new one does not have. */
+	for (size_t i = 0; i < o->prev.n && rc == 0; i++) {
+		struct entry key = {.rel = o->prev.e[i].rel};
+		if (bsearch(&key, o->entries, o->n, sizeof key, cmp_entry))
 			continue;
-		}
-		char *from = xasprintf("%s/%zu", o->staging, e->seq);
-		char *to = xasprintf("%s/%s", o->dest, e->rel);
-		if (make_parents(o->dest, e->rel) < 0) {
-			rc = -1;
-		} else {
+		char *p = xasprintf("%s/%s", o->spare, key.rel);
+		struct stat st;
+		if (lstat(p, &st) == 0 && !S_ISDIR(st.st_mode) && unlink(p) == 0)
+			prune_dirs(o->spare, key.rel);
+		free(p);
+	}
+	for (size_t i = 0; i < o->n && rc == 0; i++) {
+		struct entry *e = &o->entries[i];
+		char *to = xasprintf("%s/%s", o->spare, e->rel);
+		if (e->staged) {
+			char *from = xasprintf("%s/%zu", o->staging, e->seq);
 			struct stat st;
-			if (lstat(to, &st) == 0 && S_ISDIR(st.st_mode))
-				fs_remove_tree(to); /* a page became a file (or the reverse) */
-			if (rename(from, to) < 0)
+			if (make_parents(o->spare, e->rel) < 0)
+				rc = -1;
+			else if (lstat(to, &st) == 0 && S_ISDIR(st.st_mode) && fs_remove_tree(to) < 0)
+				rc = -1; /* a page became a file (or the reverse) */
+			else if (rename(from, to) < 0)
 				rc = error_at(to, 0, "cannot write: %s", strerror(errno));
-			else
-				written++;
+			free(from);
 		}
+		if (rc == 0 && e->written && !stamp_of(to, &e->st))
+			rc = error_at(to, 0, "cannot read back: %s", strerror(errno));
+		free(to);
+	}
+	if (rc == 0 && o->staging)
+		rc = fs_remove_tree(o->staging);
+	/* What the live site holds that nfsite did not write stays in it; a file of the new
+	 * site by the same name wins. */
+	for (size_t i = 0; i < o->nforeign && rc == 0; i++) {
+		char *from = xasprintf("%s/%s", o->root, o->foreign[i]), *to = xasprintf("%s/%s", o->spare, o->foreign[i]);
+		struct stat st;
+		if (lstat(to, &st) == 0)
+			warn_at(from, 0, "not written by nfsite, and replaced by the site's own '%s'", o->foreign[i]);
+		else
+			rc = link_tree(from, to);
 		free(from);
 		free(to);
 	}
-	/* Files the previous build made that this one did not: their sources are gone. */
-	for (size_t i = 0; i < o->nold && rc == 0; i++) {
-		struct entry key = {.rel = o->old[i].rel};
-		if (bsearch(&key, o->entries, o->n, sizeof key, cmp_entry))
-			continue;
-		char *p = xasprintf("%s/%s", o->dest, o->old[i].rel);
-		struct stat st;
-		if (lstat(p, &st) == 0 && !S_ISDIR(st.st_mode) && unlink(p) == 0) {
-			removed++;
-			prune_dirs(o->dest, o->old[i].rel);
-		}
-		free(p);
+	size_t changed = 0, removed = 0;
+	for (size_t i = 0; i < o->n; i++)
+		changed += o->entries[i].changed;
+	for (size_t i = 0; i < o->live.n; i++) {
+		struct entry key = {.rel = o->live.e[i].rel};
+		removed += !bsearch(&key, o->entries, o->n, sizeof key, cmp_entry);
 	}
 	if (rc == 0) {
 		struct buf m = BUF_INIT;
-		for (size_t i = 0; i < o->n; i++)
-		{
-			/* Thousands of lines: format the hash by hand rather than through printf. */
-			static const char hex[] = "0123456789abcdef";
-			char h[17];
-			for (int k = 0; k < 16; k++)
-				h[k] = hex[(o->entries[i].hash >> (60 - 4 * k)) & 15];
-			h[16] = '\t';
-			buf_add(&m, h, 17);
-			buf_puts(&m, o->entries[i].rel);
+		for (size_t i = 0; i < o->n; i++) {
+			const struct entry *e = &o->entries[i];
+			put_hex(&m, e->hash, ' ');
+			put_hex(&m, e->st.size, ' ');
+			put_hex(&m, e->st.mtime, ' ');
+			put_hex(&m, e->st.ino, '\t');
+			buf_puts(&m, e->rel);
 			buf_putc(&m, '\n');
 		}
-		char *path = xasprintf("%s/" MANIFEST, o->dest);
-		rc = fs_write_atomic(path, m.data, m.len);
-		free(path);
+		rc = fs_write_atomic(manifest, m.data, m.len);
 		buf_release(&m);
 	}
+	free(manifest);
+	free(cache);
 	if (stats) {
-		stats->written = written;
-		stats->unchanged = unchanged;
+		stats->written = changed;
+		stats->unchanged = o->n - changed;
 		stats->removed = removed;
 	}
-	o->created_dest = false; /* keep it: it holds the site now */
-	output_abort(o);
+	return rc;
+}
+
+const char *output_tree(const struct output *o)
+{
+	return o->spare;
+}
+
+int output_commit(struct output *o)
+{
+	/* The one step the reader of DEST sees: before it the previous site, after it the
+	 * new one. RENAME_EXCHANGE keeps DEST a real folder at every moment (a symlink flip
+	 * would change what DEST is); into a DEST that does not exist a plain rename is as
+	 * atomic. */
+	struct stat st;
+	int rc = lstat(o->root, &st) == 0 ? renameat2(AT_FDCWD, o->spare, AT_FDCWD, o->root, RENAME_EXCHANGE)
+	                                  : rename(o->spare, o->root);
+	if (rc < 0)
+		rc = error_at(o->dest, 0, "cannot swap the new site in: %s (the output folder must be on a file system "
+		              "that supports renameat2 RENAME_EXCHANGE, and not a mount point)", strerror(errno));
+	/* The spare now holds the previous site and its manifest: the next build starts there. */
+	output_free(o);
 	return rc;
 }

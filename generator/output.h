@@ -1,13 +1,28 @@
-/* output: one build's writes as a transaction on the output folder.
- *   begin  → files are written to DEST/.nfsite-staging/ (same file system)
- *   commit → each staged file is renamed into place, files the previous build wrote
- *            but this one did not are removed, the manifest is replaced
- *            (into an empty DEST, files are staged at their own paths and the commit
- *            moves the staging folder's top-level entries)
- *   abort  → the staging folder is removed; DEST is exactly as it was
- * A file whose bytes equal what the previous build wrote (hash in DEST/.nfsite-manifest)
- * and that is still on disk is not written again. Every path is checked to stay inside
- * DEST: no "..", no absolute paths, no symlinked folders inside DEST. */
+/* output: one build's writes as a transaction on the output folder DEST, which a kill at
+ * any moment leaves either as the previous site or as the new one, never a mix.
+ *
+ *   PARENT/DEST                the live site; DEST/.nfsite-manifest (and the build cache)
+ *                              describe exactly this tree
+ *   PARENT/.DEST.nfsite/lock   flock'd by the one build allowed to write DEST
+ *   PARENT/.DEST.nfsite/spare  the site before last, with its own manifest: the next
+ *                              build turns it into the new site
+ *
+ *   begin ──► write/keep ──► prepare ──► (cache into output_tree) ──► commit
+ *     │         │              │                                        │
+ *     │         │              │ staged files renamed into the spare,   │ renameat2(DEST, spare,
+ *     │         │              │ stale ones removed, its manifest       │ RENAME_EXCHANGE): the
+ *     │         │              │ deleted first and written last         │ spare is now the old site
+ *     │         │ changed files → spare/.nfsite-staging/N; files the live site already
+ *     │         │ holds → hard links from DEST; files the spare holds → nothing
+ *     │ a spare without a manifest (killed while prepared) is emptied; an empty spare
+ *     │ gets files at their own paths, no staging
+ *   abort: the staging folder goes; DEST and the spare's manifest are as they were
+ *
+ * A manifest line is trusted only while lstat gives the size, mtime and inode it
+ * recorded (nfsite never rewrites a file in place), so a file changed by hand is written
+ * again. Top-level entries of DEST that nfsite did not write (a CNAME, a .git checkout)
+ * are carried into each new tree by hard links; inside the folders nfsite writes, a file
+ * added by hand is not kept. Every path is checked to stay inside DEST. */
 #ifndef NFSITE_OUTPUT_H
 #define NFSITE_OUTPUT_H
 
@@ -17,26 +32,40 @@
 struct output;
 struct build_stats;
 
-/* True when every file the last build of dest wrote (its manifest) is still there. */
+/* Takes the lock of dest for this process (creating PARENT/.DEST.nfsite); returns its fd,
+ * or -1 after reporting, at once, that another build holds it. */
+int output_lock(const char *dest);
+/* Releases the lock; -1 is fine. */
+void output_unlock(int fd);
+/* True when every file the last build of dest wrote (its manifest) is still there as
+ * written. */
 bool output_intact(const char *dest, size_t *nfiles);
-/* Returns NULL after reporting. With trust_manifest, files the manifest lists are taken
- * to be there as written (no stat), for an output folder nobody else touches. */
+/* Call with the lock held. Returns NULL after reporting. With trust_manifest, files the
+ * manifests list are taken to be there as written (no lstat), for an output folder
+ * nobody else touches. */
 struct output *output_begin(const char *dest, bool trust_manifest);
 /* Thread-safe. rel is relative to DEST ("docs/sets/index.html"). src names what made
- * the file, for messages. Returns -1 after reporting (unsafe path, path written twice,
- * I/O error). */
+ * the file, for messages. Returns -1 after reporting (unsafe path, I/O error); a path
+ * written twice is reported by output_prepare. */
 int output_write(struct output *o, const char *rel, const char *data, size_t len, const char *src);
-/* True when the previous build wrote rel and it is still there, so output_keep may keep
+/* True when the live site holds rel as its last build wrote it, so output_keep may keep
  * it. Thread-safe. */
 bool output_kept(struct output *o, const char *rel);
-/* Keeps rel exactly as the previous build wrote it, without its bytes (the build cache
- * knows it is unchanged; check output_kept first). Thread-safe. */
-void output_keep(struct output *o, const char *rel, const char *src);
+/* Keeps rel exactly as the live site holds it, without its bytes (the build cache
+ * knows it is unchanged; check output_kept first). Thread-safe; -1 after reporting. */
+int output_keep(struct output *o, const char *rel, const char *src);
 /* Reads file path and writes it as rel. */
 int output_copy(struct output *o, const char *rel, const char *path);
-/* Commits and frees o. Returns -1 after reporting (then DEST may be partly updated,
- * which only I/O failures during renames can cause). */
-int output_commit(struct output *o, struct build_stats *stats);
+/* Completes the new site in the spare and writes its manifest; fills stats (written:
+ * files that differ from the live site's). Returns -1 after reporting; then call
+ * output_abort. */
+int output_prepare(struct output *o, struct build_stats *stats);
+/* The folder of the new site, for bookkeeping files that must travel with it (the
+ * build cache). Valid until output_commit or output_abort. */
+const char *output_tree(const struct output *o);
+/* Swaps the prepared site in with one rename and frees o. Returns -1 after reporting
+ * (DEST is then still the previous site). */
+int output_commit(struct output *o);
 /* Discards everything staged and frees o. NULL is fine. */
 void output_abort(struct output *o);
 

@@ -467,10 +467,8 @@ static int render_page(struct worker *w, struct page *p)
 	} else {
 		/* A question whose answer phase A just rendered must be written anew. */
 		bool fresh_answer = p->kind == PAGE_QUESTION && p->has_results && !p->cached;
-		if (!fresh_answer && output_kept(b->out, p->out) && results_valid(b, p, key)) {
-			output_keep(b->out, p->out, p->src);
-			return 0;
-		}
+		if (!fresh_answer && output_kept(b->out, p->out) && results_valid(b, p, key))
+			return output_keep(b->out, p->out, p->src);
 		if (!fresh_answer && p->has_results && !p->cached)
 			content_page_forget(p); /* rendered again below */
 	}
@@ -806,7 +804,7 @@ static int extra(struct build *b, const char *rel, uint64_t key, extra_fn make)
 	char *name = xasprintf("file:%s", rel);
 	int rc = 0;
 	if (output_kept(b->out, rel) && cache_touch(b->cache, name, key)) {
-		output_keep(b->out, rel, rel);
+		rc = output_keep(b->out, rel, rel);
 	} else {
 		struct buf x = BUF_INIT;
 		int made = make(b, &x);
@@ -1016,24 +1014,36 @@ int site_build(const struct build_opts *opts, struct build_stats *stats)
 	 * all there, there is nothing to do. The snapshot is taken before reading anything,
 	 * so a file saved during the build makes the next one run. */
 	time_t now = build_time();
-	uint64_t snap = 0;
 	log_reset_count();
-	if (fs_is_dir(opts->source)) {
-		snap = source_snapshot(opts, now);
-		size_t nfiles = 0;
-		if (snap && fs_is_dir(opts->dest) && snap == cache_read_snapshot(opts->dest) &&
-		    output_intact(opts->dest, &nfiles) && log_error_count() == 0) {
-			if (stats)
-				*stats = (struct build_stats){.unchanged = nfiles, .up_to_date = true};
-			return 0;
-		}
+	if (!fs_is_dir(opts->source))
+		return build_site(opts, stats, NULL, now, 0); /* which says so */
+	/* Held from the first look at dest to the swap: one build at a time. */
+	int lock = output_lock(opts->dest);
+	if (lock < 0)
+		return -1;
+	int rc;
+	uint64_t snap = source_snapshot(opts, now);
+	size_t nfiles = 0;
+	if (snap && fs_is_dir(opts->dest) && snap == cache_read_snapshot(opts->dest) &&
+	    output_intact(opts->dest, &nfiles) && log_error_count() == 0) {
+		if (stats)
+			*stats = (struct build_stats){.unchanged = nfiles, .up_to_date = true};
+		rc = 0;
+	} else {
+		rc = build_site(opts, stats, NULL, now, snap);
 	}
-	return build_site(opts, stats, NULL, now, snap);
+	output_unlock(lock);
+	return rc;
 }
 
 int site_rebuild(const struct build_opts *opts, struct build_stats *stats, struct site_state *state)
 {
-	return build_site(opts, stats, state, build_time(), 0);
+	int lock = output_lock(opts->dest);
+	if (lock < 0)
+		return -1;
+	int rc = build_site(opts, stats, state, build_time(), 0);
+	output_unlock(lock);
+	return rc;
 }
 
 /* The build itself; snapshot (0 for none) is recorded in the cache for site_build. */
@@ -1113,9 +1123,17 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 		goto out;
 	if (log_error_count() > 0)
 		goto out;
+	if (output_prepare(b.out, stats) < 0)                                      /* 8 */
+		goto out;
+	if (!state) {
+		/* The cache describes the new tree, so it travels with it. */
+		cache_set_snapshot(b.cache, snapshot);
+		cache_save(b.cache, output_tree(b.out));
+		b.cache = NULL;
+	}
 	struct output *o = b.out;
 	b.out = NULL;
-	if (output_commit(o, stats) < 0)                                           /* 8 */
+	if (output_commit(o) < 0)                                                  /* 9 */
 		goto out;
 	if (state) {
 		/* Keep what the next build can reuse. */
@@ -1127,11 +1145,8 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 		ws.w = NULL;
 		state->model = b.model;
 		memset(&b.model, 0, sizeof b.model);
-	} else {
-		cache_set_snapshot(b.cache, snapshot);
-		cache_save(b.cache);
+		b.cache = NULL;
 	}
-	b.cache = NULL;
 	if (stats) {
 		stats->pages = state ? state->model.npages : b.model.npages;
 		stats->seconds = now_seconds() - t0;
