@@ -336,6 +336,9 @@ struct render {
 	struct md_doc *doc;
 	cmark_node **headings, **codes;
 	size_t nheadings, ncodes, cap_headings, cap_codes;
+	cmark_node **nested;     /* footnote references and raw <a> tags inside a link */
+	size_t nnested, cap_nested;
+	int link_depth;
 	size_t cap_links;
 	int options;             /* cmark options for parse and render */
 	cmark_llist *extensions; /* the parser's, for rendering */
@@ -444,8 +447,20 @@ static void text_break(struct buf *text, int c)
 		buf_putc(text, c);
 }
 
+/* Whether raw inline HTML is an <a> or </a> tag. */
+static bool anchor_tag(const char *html)
+{
+	if (!html || *html++ != '<')
+		return false;
+	if (*html == '/')
+		html++;
+	return (*html == 'a' || *html == 'A') &&
+	       (html[1] == '>' || html[1] == '/' || html[1] == ' ' || html[1] == '\t' || html[1] == '\n');
+}
+
 /* One pass over the document: headings and code blocks to rewrite later (the iterator
- * must not see nodes replaced under it), links, and the plain text. */
+ * must not see nodes replaced under it), links, what a link must not hold, and the plain
+ * text. */
 static void walk(struct render *r, cmark_node *root)
 {
 	struct buf *text = &r->doc->text;
@@ -455,7 +470,9 @@ static void walk(struct render *r, cmark_node *root)
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type type = cmark_node_get_type(n);
 		if (ev == CMARK_EVENT_EXIT) {
-			if (type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING ||
+			if (type == CMARK_NODE_LINK)
+				r->link_depth--;
+			else if (type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING ||
 			    type == CMARK_NODE_ITEM || type == CMARK_NODE_BLOCK_QUOTE ||
 			    type == CMARK_NODE_LIST)
 				text_break(text, '\n');
@@ -482,8 +499,19 @@ static void walk(struct render *r, cmark_node *root)
 			text_break(text, '\n');
 			break;
 		case CMARK_NODE_LINK:
+			r->link_depth++;
+			visit_link(r, n);
+			break;
 		case CMARK_NODE_IMAGE:
 			visit_link(r, n);
+			break;
+		case CMARK_NODE_FOOTNOTE_REFERENCE:
+			if (r->link_depth)
+				push_node(&r->nested, &r->nnested, &r->cap_nested, n);
+			break;
+		case CMARK_NODE_HTML_INLINE:
+			if (r->link_depth && anchor_tag(cmark_node_get_literal(n)))
+				push_node(&r->nested, &r->nnested, &r->cap_nested, n);
 			break;
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
@@ -502,6 +530,28 @@ static void walk(struct render *r, cmark_node *root)
 	cmark_iter_free(it);
 	while (text->len && (text->data[text->len - 1] == '\n' || text->data[text->len - 1] == ' '))
 		buf_truncate(text, text->len - 1);
+}
+
+/* HTML has no <a> inside <a> (a browser closes the outer link there, and the rest of
+ * the text falls out of it): a footnote reference inside a link moves just after the
+ * link, as MediaWiki's output has it, and a raw <a> tag inside a link becomes text. */
+static void unnest_links(struct render *r)
+{
+	for (size_t i = r->nnested; i-- > 0;) {
+		cmark_node *n = r->nested[i];
+		if (cmark_node_get_type(n) == CMARK_NODE_HTML_INLINE) {
+			cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+			cmark_node_set_literal(t, cmark_node_get_literal(n));
+			cmark_node_replace(n, t);
+			cmark_node_free(n);
+			continue;
+		}
+		cmark_node *link = cmark_node_parent(n);
+		while (cmark_node_get_type(link) != CMARK_NODE_LINK)
+			link = cmark_node_parent(link);
+		/* Backwards, each right after its link: several keep their order. */
+		cmark_node_insert_after(link, n);
+	}
 }
 
 /* Gives every heading its id and replaces it with a custom block carrying the id and
@@ -683,6 +733,7 @@ int markdown_render(const char *src, size_t len, const struct md_opts *opts, str
 	r.options = options;
 	r.extensions = cmark_parser_get_syntax_extensions(parser);
 	walk(&r, root);
+	unnest_links(&r);
 	rewrite_headings(&r, &ids);
 	rewrite_code(&r);
 	build_toc(doc);
@@ -708,6 +759,7 @@ int markdown_render(const char *src, size_t len, const struct md_opts *opts, str
 	idset_release(&anchors);
 	free(r.headings);
 	free(r.codes);
+	free(r.nested);
 	return r.rc;
 }
 

@@ -49,6 +49,57 @@ test_expect_success 'hostile markup renders to safe HTML' '
 	html_safe out.html
 '
 
+# Fails when HTML holds an <a> inside an <a> (a browser closes the outer one there).
+no_nested_a() {
+	python3 - "$1" <<'PY'
+import html.parser, sys
+class P(html.parser.HTMLParser):
+    depth, nested = 0, []
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            if self.depth:
+                self.nested.append(self.getpos())
+            self.depth += 1
+    def handle_endtag(self, tag):
+        if tag == "a" and self.depth:
+            self.depth -= 1
+p = P()
+p.feed(open(sys.argv[1], encoding="utf-8").read())
+if p.nested or p.depth:
+    print("nested <a> in %s at %s (depth %d at the end)" % (sys.argv[1], p.nested, p.depth))
+    sys.exit(1)
+PY
+}
+cat >links.wiki <<'EOF'
+[[Page|<a href="x">y</a>]] and [http://example.org <a href="http://e.org/">t</a>]
+
+[[Page|x<ref>[http://e.org/ r]</ref> y]] and [http://example.org z<ref>n</ref><ref>m</ref>]
+
+{| class="wikitable"
+! h
+|-
+| [[Page|c<ref>q</ref>]]
+|}
+
+<div>[[Page|<a href="x">d</a><ref>in a block</ref>]]</div>
+
+<references/>
+EOF
+test_expect_success 'no link inside a link: raw <a> and footnote references in link text' '
+	nfsite wikitext --to html <links.wiki >out.html 2>err &&
+	cat out.html && no_nested_a out.html && grep_q "&lt;a href=" out.html &&
+	test "$(grep -o "id=\"fnref-[0-9]*\"" out.html | wc -l)" = 4
+'
+test_expect_success 'no link inside a link in a built page either' '
+	rm -rf site && mkdir -p site/content &&
+	{ printf -- "---\ntitle: Links\n---\n"; nfsite wikitext <links.wiki; } |
+		sed "s,(/wiki/index.php/,(http://example.org/,g" >site/content/_index.md &&
+	printf "%s\n" "---" "title: Markdown" "---" "[x[^1]](http://e.org/) [<a href=\"q\">y</a>](http://e.org/)" "" "[^1]: n" \
+		>site/content/md.md &&
+	nfsite build -q --source site --dest out &&
+	no_nested_a out/index.html && no_nested_a out/md/index.html
+'
+
 test_expect_success 'usage errors exit 2' '
 	expect_exit 2 nfsite wikitext --to pdf </dev/null &&
 	grep_q "markdown or html" err &&
