@@ -33,11 +33,16 @@ if [ ! -f "$dir/minbase.tar" ]; then
 else
 	mkdir -p "$root" && tar -C "$root" -xf "$dir/minbase.tar"
 fi
-# The root gets this machine's apt sources (mirror, updates, security) and DNS, nothing else.
-for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.sources; do
-	[ -f "$f" ] && cp "$f" "$root$f"
-done
+# The root gets this machine's apt sources (mirror, updates, security), DNS and the
+# certificate authorities it added itself (a network that intercepts TLS needs them for
+# npm), nothing else.
+if ls /etc/apt/sources.list.d/*.sources >/dev/null 2>&1; then
+	rm -f "$root/etc/apt/sources.list"
+	cp /etc/apt/sources.list.d/*.sources "$root/etc/apt/sources.list.d/"
+fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+mkdir -p "$root/usr/local/share/ca-certificates"
+cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/" 2>/dev/null || true
 # A clean clone of the committed tree: nothing uncommitted, no ../shared beside it.
 git clone -q "$repo" "$root/root/nfsite"
 mount -t proc proc "$root/proc"
@@ -51,7 +56,7 @@ mount -t tmpfs -o mode=1777 shm "$root/dev/shm"
 # real machine.
 cat >"$root/root/fresh.sh" <<'IN'
 set -u
-export DEBIAN_FRONTEND=noninteractive CI=1 HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export DEBIAN_FRONTEND=noninteractive CI=1 HOME=/root NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # make is the README's one prerequisite: a minbase system has no make to type.
 apt-get update -qq >/root/apt-make.log 2>&1 && apt-get install -y -qq make >>/root/apt-make.log 2>&1 ||
 	{ tail /root/apt-make.log; exit 1; }
