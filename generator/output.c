@@ -6,6 +6,7 @@
 #include "hash.h"
 #include "log.h"
 #include "site.h"
+#include "utf8.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -580,6 +581,56 @@ static void put_hex(struct buf *b, uint64_t v, char end)
 	buf_putc(b, end);
 }
 
+struct folded {
+	char *key;
+	size_t i; /* in o->entries */
+};
+
+static int cmp_folded(const void *a, const void *b)
+{
+	const struct folded *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Names that differ only by case or Unicode normalisation ("Foo" and "foo", "é" in NFC
+ * and NFD) are one file on macOS and Windows: a site copied there, or served by a server
+ * that folds names, would lose one of them. A name that is not UTF-8 has no such form
+ * (and would break the sitemap's XML). Entries are sorted and free of exact clashes. */
+static int check_names(const struct output *o)
+{
+	struct folded *f = xcalloc(o->n + 1, sizeof *f);
+	size_t n = 0;
+	int rc = 0;
+	for (size_t i = 0; i < o->n; i++) {
+		const struct entry *e = &o->entries[i];
+		size_t len = strlen(e->rel);
+		if (!utf8_valid(e->rel, len, NULL)) {
+			struct buf src = BUF_INIT, rel = BUF_INIT;
+			utf8_sanitize(e->src, strlen(e->src), &src);
+			utf8_sanitize(e->rel, len, &rel);
+			rc = error_at(src.data, 0, "file name is not valid UTF-8 (output '%s')", rel.data);
+			buf_release(&src);
+			buf_release(&rel);
+			continue;
+		}
+		struct buf key = BUF_INIT;
+		utf8_fold(e->rel, len, &key);
+		f[n++] = (struct folded){buf_detach(&key, NULL), i};
+	}
+	qsort(f, n, sizeof *f, cmp_folded);
+	for (size_t i = 0; i + 1 < n; i++)
+		if (!strcmp(f[i].key, f[i + 1].key)) {
+			const struct entry *a = &o->entries[f[i].i], *b = &o->entries[f[i + 1].i];
+			rc = error_at(b->src, 0, "output '%s' differs from '%s' (written by %s) only in case or Unicode normalisation",
+			              b->rel, a->rel, a->src);
+		}
+	for (size_t i = 0; i < n; i++)
+		free(f[i].key);
+	free(f);
+	return rc;
+}
+
 int output_prepare(struct output *o, struct build_stats *stats)
 {
 	int rc = 0;
@@ -593,7 +644,7 @@ int output_prepare(struct output *o, struct build_stats *stats)
 		if (!strcmp(o->entries[i].rel, o->entries[i + 1].rel))
 			rc = error_at(o->entries[i + 1].src, 0, "output '%s' is also written by %s", o->entries[i].rel,
 			              o->entries[i].src);
-	if (rc < 0)
+	if (rc < 0 || check_names(o) < 0)
 		return -1;
 	/* From here on the spare is neither the site before last nor the new one: its
 	 * manifest goes first (and the old cache with it), so that a kill leaves it marked

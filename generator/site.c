@@ -468,7 +468,7 @@ static int render_page(struct worker *w, struct page *p)
 		/* A question whose answer phase A just rendered must be written anew. */
 		bool fresh_answer = p->kind == PAGE_QUESTION && p->has_results && !p->cached;
 		if (!fresh_answer && output_kept(b->out, p->out) && results_valid(b, p, key))
-			return output_keep(b->out, p->out, p->src);
+			return output_keep(b->out, p->out, p->file);
 		if (!fresh_answer && p->has_results && !p->cached)
 			content_page_forget(p); /* rendered again below */
 	}
@@ -509,7 +509,7 @@ static int render_page(struct worker *w, struct page *p)
 		goto out;
 	if (b->opts->inject_html)
 		inject(&html, b->opts->inject_html);
-	rc = output_write(b->out, p->out, html.data, html.len, p->src);
+	rc = output_write(b->out, p->out, html.data, html.len, p->file);
 	if (!w->json)
 		w->json = json_new(false);
 	search_entry(w->json, p);

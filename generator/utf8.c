@@ -1,9 +1,11 @@
-/* utf8: validation and repair of UTF-8 text. */
+/* utf8: validation and repair of UTF-8 text, and Unicode folding through utf8proc. */
 #include "utf8.h"
 #include "buf.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 size_t utf8_seq_len(const unsigned char *p, size_t avail)
 {
@@ -86,4 +88,24 @@ void utf8_sanitize(const char *p, size_t len, struct buf *out)
 		start = i;
 	}
 	buf_add(out, p + start, len - start);
+}
+
+void utf8_fold(const char *p, size_t len, struct buf *out)
+{
+	size_t i = 0;
+	while (i < len && !(p[i] & 0x80))
+		i++;
+	if (i == len) { /* ASCII (nearly every name): fold by hand, no allocation */
+		for (i = 0; i < len; i++)
+			buf_putc(out, p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]);
+		return;
+	}
+	utf8proc_uint8_t *f = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)p, (utf8proc_ssize_t)len, &f,
+	                                  UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+	if (n >= 0)
+		buf_add(out, (const char *)f, (size_t)n);
+	else
+		buf_add(out, p, len);
+	free(f);
 }

@@ -101,6 +101,19 @@ test_expect_success 'a missing source folder' '
 bad_case 'two sources writing the same output file' \
 	'mkdir -p site/static/docs/a && echo "<p>x</p>" >site/static/docs/a/index.html' \
 	"error: output 'docs/a/index.html' is also written by"
+bad_case 'two pages whose names differ only in case' \
+	'printf -- "---\ntitle: A2\n---\nx\n" >site/content/docs/A.md' \
+	"site/content/docs/a.md: error: output 'docs/a/index.html' differs from 'docs/A/index.html' \(written by site/content/docs/A.md\) only in case"
+bad_case 'a page and a static file whose names differ only in case' \
+	'mkdir -p site/static/Docs/a && echo "<p>x</p>" >site/static/Docs/a/index.html' \
+	"error: output 'docs/a/index.html' differs from 'Docs/a/index.html' \(written by site/static/Docs/a/index.html\)"
+bad_case 'two pages named in NFC and NFD forms of one name' \
+	'printf -- "---\ntitle: C1\n---\nx\n" >"site/content/caf$(printf "\303\251").md" &&
+	 printf -- "---\ntitle: C2\n---\nx\n" >"site/content/cafe$(printf "\314\201").md"' \
+	"site/content/caf.*\.md: error: output 'caf.*/index.html' differs from 'caf.*/index.html' \(written by site/content/caf.*\.md\) only in case or Unicode normalisation"
+bad_case 'a content file name that is not valid UTF-8' \
+	'printf -- "---\ntitle: B\n---\nx\n" >"site/content/bad$(printf "\377")name.md"' \
+	"site/content/bad.*name.md: error: file name is not valid UTF-8"
 test_expect_success 'the same clash into an empty folder: nothing is left behind' '
 	good_site && mkdir -p site/static/docs/a && echo "<p>x</p>" >site/static/docs/a/index.html &&
 	rm -rf fresh && expect_exit 1 "$NFSITE" build -q --source site --dest fresh &&
