@@ -24,6 +24,9 @@ struct buf;
  *   history(bug_id, seq, author, time, field, removed, added, attach_id)
  * Times are UTC "YYYY-MM-DDTHH:MM:SSZ". Only public items are ever stored. */
 #define ARCHIVE_SCHEMA_VERSION 1
+/* PRAGMA application_id of every archive ("nfBz"): how an import knows that an existing
+ * --out is an archive it may replace, and not someone's database. */
+#define ARCHIVE_APPLICATION_ID 0x6e66427a
 extern const char archive_schema_sql[];
 
 /* Appends p[0..n) with every e-mail address cut to "local@…". */

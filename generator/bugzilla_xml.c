@@ -55,6 +55,8 @@ struct xml_reader {
 	int failed;          /* a stage error stopped the parser */
 	char *xml_error;     /* first parse error */
 	int xml_error_line;
+	long fed;            /* bytes handed to the parser so far */
+	bool error_at_end;   /* the first error came with every byte read: a cut file */
 
 	int depth, bug_depth; /* bug_depth 0: outside a bug */
 	int line;
@@ -322,6 +324,12 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	r->text_too_big = false;
 	if (r->failed)
 		return;
+	if (r->depth == 1 && strcmp(name, "bugzilla")) {
+		error_at(r->path, (int)xmlSAX2GetLineNumber(r->ctxt),
+			 "not a Bugzilla XML export (the root element is <%s>, not <bugzilla>)", name);
+		stop(r);
+		return;
+	}
 	if (!r->bug_depth) {
 		if (!strcmp(name, "bug")) {
 			struct buf err = BUF_INIT;
@@ -494,8 +502,11 @@ static void on_error(void *ctx, xmlErrorPtr err)
 	buf_puts(&m, err->message ? err->message : "parse error");
 	while (m.len && (m.data[m.len - 1] == '\n' || m.data[m.len - 1] == ' '))
 		buf_truncate(&m, m.len - 1);
+	for (char *nl = strchr(m.data, '\n'); nl; nl = strchr(nl, '\n'))
+		*nl = ' '; /* one line: "not proper UTF-8 … Bytes: 0xFF …" */
 	r->xml_error = buf_detach(&m, NULL);
 	r->xml_error_line = err->line;
+	r->error_at_end = xmlByteConsumed(r->ctxt) >= r->fed;
 }
 
 int bugzilla_xml_read(struct bz_stage *st, const char *path)
@@ -532,18 +543,22 @@ int bugzilla_xml_read(struct bz_stage *st, const char *path)
 			error_at(path, 0, "cannot read: %s", strerror(errno));
 			goto out;
 		}
+		r.fed += n;
 		int perr = xmlParseChunk(r.ctxt, chunk, (int)n, n == 0);
 		if (r.failed)
 			goto out;
 		if (perr || !r.ctxt->wellFormed || n == 0)
 			break;
 	}
-	if (!r.ctxt->wellFormed || r.xml_error) {
-		error_at(path, r.xml_error_line, "malformed XML: %s", r.xml_error ? r.xml_error : "parse error");
+	/* Cut short, libxml2 says what it expected next ("Extra content at the end of the
+	 * document" for a cut inside an element): the end of the file is the news. */
+	if (r.xml_error ? r.error_at_end : r.depth > 0) {
+		error_at(path, r.xml_error ? r.xml_error_line : (int)xmlSAX2GetLineNumber(r.ctxt),
+			 "truncated XML: the file ends before </bugzilla>");
 		goto out;
 	}
-	if (r.bug_depth) {
-		error_at(path, 0, "truncated XML: the last <bug> is not closed");
+	if (!r.ctxt->wellFormed || r.xml_error) {
+		error_at(path, r.xml_error_line, "malformed XML: %s", r.xml_error ? r.xml_error : "parse error");
 		goto out;
 	}
 	rc = 0;

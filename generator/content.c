@@ -200,6 +200,29 @@ static const char **string_list(const char *file, const struct fm_value *v, cons
 	return out;
 }
 
+/* What is wrong with an alias, or NULL. An alias becomes a file name and a key of the
+ * nginx map and Apache rules: an absolute URL path without "." or ".." segments and
+ * without what a URL or a server's configuration reads specially. */
+static const char *alias_problem(const char *a)
+{
+	if (a[0] != '/')
+		return "it must start with '/'";
+	for (const char *c = a; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return "no control characters";
+		else if (strchr(" ;?#\"'\\", *c))
+			return "no spaces, ';', '?', '#', quotes or backslashes";
+	for (const char *seg = a + 1; *seg; seg++) {
+		size_t n = strcspn(seg, "/");
+		if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return "no '.' or '..' segments";
+		seg += n;
+		if (!*seg)
+			break;
+	}
+	return NULL;
+}
+
 static int typed_fields(struct page *p, const char *file)
 {
 	const struct fm_value *fm = p->fm;
@@ -240,6 +263,19 @@ static int typed_fields(struct page *p, const char *file)
 	}
 	p->tags = string_list(file, fm_get(fm, "tags"), "tags", &rc);
 	p->aliases = string_list(file, fm_get(fm, "aliases"), "aliases", &rc);
+	for (size_t i = 0; p->aliases && p->aliases[i]; i++) {
+		const char *why = alias_problem(p->aliases[i]);
+		if (!why)
+			continue;
+		/* Shown on one line: control characters as '?'. */
+		char *shown = xstrdup(p->aliases[i]);
+		for (char *c = shown; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
+		rc = error_at(file, fm_get(fm, "aliases")->items[i].line,
+		              "alias '%s' must be a URL path inside the site (like /old/page/): %s", shown, why);
+		free(shown);
+	}
 	return rc;
 }
 

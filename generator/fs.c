@@ -156,6 +156,67 @@ bool fs_is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* The absolute, symlink-free form of path into out; the components that do not exist
+ * yet are appended as written ("." dropped, ".." taking one off). */
+static void resolve(const char *path, struct buf *out)
+{
+	char *real = realpath(path, NULL);
+	if (real) {
+		buf_puts(out, real);
+		free(real);
+		return;
+	}
+	if (!strcmp(path, ".") || !strcmp(path, "/")) { /* the working folder is gone */
+		buf_puts(out, path);
+		return;
+	}
+	struct buf parent = BUF_INIT;
+	buf_puts(&parent, path);
+	while (parent.len > 1 && parent.data[parent.len - 1] == '/')
+		buf_truncate(&parent, parent.len - 1);
+	char *slash = strrchr(parent.data, '/');
+	char *name = xstrdup(slash ? slash + 1 : parent.data);
+	if (!slash) {
+		buf_reset(&parent);
+		buf_putc(&parent, '.');
+	} else {
+		buf_truncate(&parent, slash == parent.data ? 1 : (size_t)(slash - parent.data));
+	}
+	resolve(parent.data, out);
+	if (!strcmp(name, "..")) {
+		char *up = strrchr(out->data, '/');
+		buf_truncate(out, up && up != out->data ? (size_t)(up - out->data) : 1);
+	} else if (*name && strcmp(name, ".")) {
+		if (out->data[out->len - 1] != '/')
+			buf_putc(out, '/');
+		buf_puts(out, name);
+	}
+	free(name);
+	buf_release(&parent);
+}
+
+/* Whether resolved path a equals b or lies inside folder b. */
+static bool within(const struct buf *a, const struct buf *b)
+{
+	if (strncmp(a->data, b->data, b->len))
+		return false;
+	return a->len == b->len || a->data[b->len] == '/' || !strcmp(b->data, "/");
+}
+
+bool fs_overlap(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino)
+		return true;
+	struct buf ra = BUF_INIT, rb = BUF_INIT;
+	resolve(a, &ra);
+	resolve(b, &rb);
+	bool hit = within(&ra, &rb) || within(&rb, &ra);
+	buf_release(&ra);
+	buf_release(&rb);
+	return hit;
+}
+
 bool fs_rel_is_safe(const char *rel, size_t len)
 {
 	if (len == 0 || rel[0] == '/' || strlen(rel) != len)

@@ -22,6 +22,11 @@ int fs_copy_file(const char *src, const char *dst);
 int fs_remove_tree(const char *path);
 bool fs_exists(const char *path);
 bool fs_is_dir(const char *path);
+/* True when a and b are the same file (same path once resolved through realpath, or
+ * the same inode: hard links) or one lies inside the other as a folder. A path that
+ * does not exist yet is resolved through its nearest existing parent. Importers use it
+ * so that no output ever lands on an input. */
+bool fs_overlap(const char *a, const char *b);
 
 /* True when rel is a relative path that cannot leave its base: not empty, not absolute,
  * no "..", no NUL (len covers the whole string), no backslash, no empty component except

@@ -16,6 +16,7 @@
 #include "bugzilla_rest.h"
 #include "bugzilla_xml.h"
 #include "cmd.h"
+#include "db.h"
 #include "fs.h"
 #include "log.h"
 #include "utf8.h"
@@ -28,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1014,7 +1016,7 @@ static int finish(struct bz_stage *st, const char *out_path)
 	int rc = -1;
 	struct buf tmp = BUF_INIT, sql = BUF_INIT;
 	char *err = NULL;
-	buf_printf(&tmp, "%s.tmp", out_path);
+	bool made = false;
 	const char *slash = strrchr(out_path, '/');
 	if (slash && slash != out_path) {
 		char *dir = xstrndup(out_path, (size_t)(slash - out_path));
@@ -1023,10 +1025,17 @@ static int finish(struct bz_stage *st, const char *out_path)
 		if (r < 0)
 			goto out;
 	}
-	if (unlink(tmp.data) < 0 && errno != ENOENT) {
-		error_at(tmp.data, 0, "cannot remove: %s", strerror(errno));
+	/* a name of its own: a fixed one would remove whatever file already bears it */
+	buf_printf(&tmp, "%s.tmp-XXXXXX", out_path);
+	int fd = mkstemp(tmp.data);
+	if (fd < 0 || fchmod(fd, 0644) < 0) {
+		error_at(out_path, 0, "cannot write: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		goto out;
 	}
+	close(fd);
+	made = true;
 	if (scrub_bug_refs(st) < 0)
 		goto out;
 	buf_puts(&sql, "ATTACH ");
@@ -1037,7 +1046,8 @@ static int finish(struct bz_stage *st, const char *out_path)
 		goto sqlerr;
 	buf_reset(&sql);
 	/* the schema, with every table name qualified by "out." */
-	buf_puts(&sql, "PRAGMA out.journal_mode=OFF; PRAGMA out.synchronous=OFF; BEGIN;");
+	buf_printf(&sql, "PRAGMA out.journal_mode=OFF; PRAGMA out.synchronous=OFF;"
+		   " PRAGMA out.application_id=%d; BEGIN;", ARCHIVE_APPLICATION_ID);
 	for (const char *p = archive_schema_sql; *p;) {
 		const char *t = strstr(p, "CREATE TABLE "), *x = strstr(p, "CREATE INDEX ");
 		const char *q = t && (!x || t < x) ? t : x;
@@ -1078,7 +1088,7 @@ static int finish(struct bz_stage *st, const char *out_path)
 sqlerr:
 	error_at(out_path, 0, "cannot write the archive: %s", err ? err : sqlite3_errmsg(st->db));
 out:
-	if (rc < 0) {
+	if (rc < 0 && made) {
 		sqlite3_exec(st->db, "DETACH out", NULL, NULL, NULL);
 		unlink(tmp.data);
 	}
@@ -1086,6 +1096,64 @@ out:
 	buf_release(&tmp);
 	buf_release(&sql);
 	return rc;
+}
+
+/* Whether db carries the archive's application_id, or is an archive written before
+ * archives carried one (meta.schema_version and people: a Bugzilla has profiles). */
+static bool is_archive(sqlite3 *db)
+{
+	sqlite3_stmt *s = NULL;
+	int id = -1;
+	if (sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (id == ARCHIVE_APPLICATION_ID)
+		return true;
+	if (id != 0 || !db_has_table(db, "people", false) || !db_has_table(db, "meta", false))
+		return false;
+	bool ok = sqlite3_prepare_v2(db, "SELECT 1 FROM meta WHERE key = 'schema_version'", -1, &s,
+				     NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return ok;
+}
+
+/* An existing --out is replaced only when it is an archive this tool wrote (or empty):
+ * anything else, a Bugzilla database first of all, is refused. */
+static int check_out(const char *out)
+{
+	struct stat sb;
+	if (stat(out, &sb) < 0)
+		return errno == ENOENT ? 0 : error_at(out, 0, "cannot read: %s", strerror(errno));
+	if (!S_ISREG(sb.st_mode))
+		return error_at(out, 0, "--out must name the archive file; this is not a regular file");
+	if (sb.st_size == 0)
+		return 0;
+	sqlite3 *db = NULL;
+	int rc = -1;
+	if (db_open_readonly(out, false, "archive", &db) < 0)
+		goto out;
+	if (!db_readable(db) || !is_archive(db)) {
+		error_at(out, 0, "exists and is not a bug archive written by nfsite: refusing to replace it"
+			 " (remove it or choose another --out)");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_close(db);
+	return rc;
+}
+
+/* No output may land on an input (the same file after realpath, or a hard link). */
+static int check_paths(const char *src, const char *out, const char *report)
+{
+	if (src && fs_overlap(out, src))
+		return error_at(out, 0, "--out is the input %s: refusing to write over the source", src);
+	if (report && src && fs_overlap(report, src))
+		return error_at(report, 0, "--report is the input %s: refusing to write over the source", src);
+	if (report && fs_overlap(report, out))
+		return error_at(report, 0, "--report is the archive --out: give two different files");
+	return 0;
 }
 
 /* ---- report ----------------------------------------------------------------------- */
@@ -1128,8 +1196,11 @@ static int usage(void)
 {
 	fputs("usage: nfsite import bugzilla (--db FILE | --xml FILE | --rest URL)\n"
 	      "         [--out FILE] [--report FILE] [--timezone TZ] [--max-attachment BYTES]\n"
-	      "         [--ids LIST] [--api-key KEY] [--retries N] [--retry-wait MS] [--quiet]\n"
-	      "  --out             archive database (default data/bugzilla.sqlite)\n"
+	      "         [--ids LIST] [--api-key KEY] [--retries N] [--retry-wait MS] [--allow-empty]\n"
+	      "         [--quiet]\n"
+	      "  --out             archive database (default data/bugzilla.sqlite); an existing file\n"
+	      "                    is replaced only when it is an archive nfsite wrote\n"
+	      "  --allow-empty     write the archive even when the source holds no bug\n"
 	      "  --timezone        zone of the database's times (default America/New_York)\n"
 	      "  --max-attachment  larger attachments are stored as placeholders (default 10M)\n"
 	      "  --ids             REST: bug ids (1-25,30); default: page through all bugs\n",
@@ -1175,6 +1246,7 @@ int import_bugzilla_main(int argc, char **argv)
 {
 	const char *db = NULL, *xml = NULL, *rest = NULL, *out = "data/bugzilla.sqlite";
 	const char *report = NULL;
+	bool allow_empty = false;
 	struct bz_opts opts = {
 		.timezone = "America/New_York",
 		.max_attachment = 10 * 1024 * 1024,
@@ -1187,6 +1259,10 @@ int import_bugzilla_main(int argc, char **argv)
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			log_quiet = true;
+			continue;
+		}
+		if (!strcmp(a, "--allow-empty")) {
+			allow_empty = true;
 			continue;
 		}
 		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
@@ -1243,6 +1319,10 @@ int import_bugzilla_main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *src = db ? db : xml ? xml : rest;
+	if (check_paths(db ? db : xml, out, report) < 0 || check_out(out) < 0) {
+		fprintf(stderr, "nfsite import bugzilla: failed; %s left as it was\n", out);
+		return EXIT_CONTENT;
+	}
 	struct bz_stage *st = bz_stage_new(src, &opts);
 	if (!st)
 		return EXIT_CONTENT;
@@ -1250,6 +1330,9 @@ int import_bugzilla_main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int rc = db ? bugzilla_db_read(st, db) : xml ? bugzilla_xml_read(st, xml) : bugzilla_rest_read(st, rest);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* an export of the wrong kind or a filter that matched nothing must not empty the archive */
+	if (rc == 0 && st->bugs.read == 0 && !allow_empty)
+		rc = error_at(src, 0, "no bug read: the archive would be empty (--allow-empty writes it anyway)");
 	if (rc == 0)
 		rc = finish(st, out);
 	clock_gettime(CLOCK_MONOTONIC, &t2);

@@ -28,6 +28,7 @@
 #include "wikitext.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <lauxlib.h>
 #include <locale.h>
@@ -1388,7 +1389,7 @@ out:
 struct opts {
 	const char *kind, *src, *out, *url_prefix, *old_prefix, *namespaces, *report;
 	const char *redirects, *site, *project_name;
-	bool force;
+	bool force, allow_empty;
 	struct mediawiki_api_opts api;
 };
 
@@ -2258,7 +2259,7 @@ static void usage(void)
 	fputs("usage: nfsite import mediawiki (--db wiki.sqlite | --xml dump.xml[.gz] | --api URL)\n"
 	      "         [--out content/wiki] [--url-prefix /wiki] [--old-url-prefix URL]\n"
 	      "         [--namespaces LIST] [--project-name NAME] [--force] [--report FILE]\n"
-	      "         [--redirects BASE] [--site site.lua]\n"
+	      "         [--redirects BASE] [--site site.lua] [--allow-empty]\n"
 	      "         [--delay MS] [--retries N] [--backoff MS] [--batch N] [--timeout S] [--no-history]\n",
 	      stderr);
 }
@@ -2299,6 +2300,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			VALUE(); o->site = v;
 		} else if (!strcmp(a, "--force")) {
 			o->force = true;
+		} else if (!strcmp(a, "--allow-empty")) {
+			o->allow_empty = true;
 		} else if (!strcmp(a, "--no-history")) {
 			o->api.history = false;
 		} else if (!strcmp(a, "--delay")) {
@@ -2375,6 +2378,69 @@ static char *derive_redirects(const char *out)
 	return buf_detach(&b, NULL);
 }
 
+/* An existing --out folder that holds files is written into only when the importer
+ * wrote there before (a page carrying import_hash): pointed at a folder of pages written
+ * by hand, --force would overwrite them. Dot-files (.gitkeep) do not count. */
+static int check_out(const char *out)
+{
+	struct stat sb;
+	if (stat(out, &sb) < 0)
+		return errno == ENOENT ? 0 : error_at(out, 0, "cannot read: %s", strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return error_at(out, 0, "--out must be a folder; this is a file");
+	DIR *d = opendir(out);
+	if (!d)
+		return error_at(out, 0, "cannot read: %s", strerror(errno));
+	struct buf file = BUF_INIT;
+	bool any = false, ours = false;
+	struct dirent *e;
+	while (!ours && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (e->d_name[0] == '.')
+			continue;
+		any = true;
+		if (n < 4 || strcmp(e->d_name + n - 3, ".md"))
+			continue;
+		/* the front matter is at the top: 64 KiB hold it */
+		char *path = xasprintf("%s/%s", out, e->d_name), rec[40], now[40];
+		FILE *f = fopen(path, "rb");
+		free(path);
+		if (!f)
+			continue;
+		buf_reset(&file);
+		buf_grow(&file, 65536);
+		file.len = fread(file.data, 1, 65535, f);
+		file.data[file.len] = 0;
+		fclose(f);
+		ours = existing_hash(&file, rec, now);
+	}
+	closedir(d);
+	buf_release(&file);
+	if (any && !ours)
+		return error_at(out, 0, "holds files that nfsite import did not write: refusing to write"
+		                " into it (choose an empty or new folder, or one an import wrote)");
+	return 0;
+}
+
+/* No output may land on an input: the same file after realpath (or a hard link), or an
+ * input inside the --out folder. */
+static int check_paths(const struct opts *o, const char *site, const char *redirects)
+{
+	const char *in[] = {strcmp(o->kind, "api") ? o->src : NULL, site};
+	char *maps[] = {xasprintf("%s.nginx.conf", redirects), xasprintf("%s.apache.conf", redirects)};
+	const char *outs[][2] = {{"--out", o->out}, {"--report", o->report},
+	                         {"--redirects", maps[0]}, {"--redirects", maps[1]}};
+	int rc = 0;
+	for (size_t i = 0; i < 4 && !rc; i++)
+		for (size_t j = 0; j < 2 && !rc; j++)
+			if (outs[i][1] && in[j] && fs_overlap(outs[i][1], in[j]))
+				rc = error_at(outs[i][1], 0, "%s %s the input %s: refusing to write over the source",
+				              outs[i][0], i ? "is" : "holds", in[j]);
+	free(maps[0]);
+	free(maps[1]);
+	return rc;
+}
+
 int import_mediawiki_main(int argc, char **argv)
 {
 	struct opts o = {0};
@@ -2404,6 +2470,8 @@ int import_mediawiki_main(int argc, char **argv)
 
 	/* Site-provided template map. */
 	const char *site = o.site ? o.site : fs_exists("site.lua") ? "site.lua" : NULL;
+	if (check_paths(&o, site, redirects) || check_out(o.out))
+		goto out;
 	if (site && tmap_load(w, site, &w->tmap)) {
 		if (o.site)
 			goto out;
@@ -2413,6 +2481,11 @@ int import_mediawiki_main(int argc, char **argv)
 	/* 1. Read everything; nothing is written when this fails. */
 	if (read_source(w, o.kind, o.src, &o.api))
 		goto out;
+	/* a source of the wrong kind must not leave empty redirect maps behind */
+	if (!w->pages_read && !o.allow_empty) {
+		error_at(o.src, 0, "no page read: nothing to import (--allow-empty imports an empty wiki)");
+		goto out;
+	}
 	if (guess_project_name(w, o.project_name))
 		goto out;
 	if (o.namespaces) {

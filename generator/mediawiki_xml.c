@@ -25,9 +25,13 @@
 struct xr {
 	const char *path;
 	gzFile gz;
+	xmlTextReaderPtr rd;
+	long fed;          /* bytes handed to the parser so far */
 	char gzerr[160];
+	bool gz_cut;       /* the compressed stream ends early */
 	char err[512];
 	int err_line;
+	bool err_at_end;   /* the first error came with every byte read: a cut file */
 };
 
 enum field { F_NONE, F_NS, F_TITLE, F_PAGE_NS, F_TIMESTAMP, F_USER, F_MODEL, F_TEXT };
@@ -48,6 +52,9 @@ static int gz_read(void *ctx, char *out, int len)
 		int zerr;
 		const char *m = gzerror(x->gz, &zerr);
 		snprintf(x->gzerr, sizeof(x->gzerr), "%s", m ? m : "read error");
+		x->gz_cut = zerr == Z_BUF_ERROR;
+	} else {
+		x->fed += n;
 	}
 	return n;
 }
@@ -67,7 +74,10 @@ static void on_error(void *ctx, xmlErrorPtr e)
 	size_t n = strlen(x->err);
 	while (n && (x->err[n - 1] == '\n' || x->err[n - 1] == ' '))
 		x->err[--n] = 0;
+	for (char *nl = strchr(x->err, '\n'); nl; nl = strchr(nl, '\n'))
+		*nl = ' '; /* one line: "not proper UTF-8 … Bytes: 0xFF …" */
 	x->err_line = e->line;
+	x->err_at_end = x->rd && xmlTextReaderByteConsumed(x->rd) >= x->fed;
 }
 
 static void page_reset(struct page_state *p)
@@ -130,6 +140,7 @@ int mediawiki_xml_read(struct mw_wiki *w, const char *path)
 		error_at(path, 0, "cannot start the XML reader");
 		goto out;
 	}
+	x.rd = rd;
 	xmlTextReaderSetStructuredErrorHandler(rd, on_error, &x);
 	if (mw_wiki_begin(w))
 		goto out;
@@ -296,7 +307,12 @@ int mediawiki_xml_read(struct mw_wiki *w, const char *path)
 		}
 	}
 	if (ret != 0 || x.err[0]) {
-		if (x.gzerr[0])
+		/* Cut short, libxml2 says what it expected next ("Extra content at the end of
+		 * the document" for a cut inside an element): the end of the file is the news. */
+		if (x.gz_cut || (x.err[0] && x.err_at_end))
+			error_at(path, x.err_line ? x.err_line : xmlTextReaderGetParserLineNumber(rd),
+			         "truncated XML export: the file ends before </mediawiki>");
+		else if (x.gzerr[0])
 			error_at(path, x.err_line ? x.err_line : xmlTextReaderGetParserLineNumber(rd),
 			         "cannot read the XML export: %s", x.gzerr);
 		else

@@ -68,6 +68,35 @@ bad_case 'two pages mapping to one URL' \
 bad_case 'an alias escaping the output folder' \
 	'printf -- "---\ntitle: T\naliases: [/../../etc/evil/]\n---\nx\n" >site/content/b.md' \
 	"site/content/b.md:3: error: alias '/../../etc/evil/' must be a URL path inside the site"
+test_expect_success 'aliases a server configuration or a URL would misread: one error each, at its line' '
+	good_site &&
+	cat >site/content/b.md <<-\EOF &&
+	---
+	title: T
+	aliases:
+	  - /fine/old/
+	  - "/a b/"
+	  - "/x;y/"
+	  - "/q?x=1"
+	  - "/h#f"
+	  - "/quo\"te/"
+	  - "/back\\slash/"
+	  - rel/path/
+	  - /a/./b/
+	  - "/ctl\x01x/"
+	  - "/new\nline/"
+	---
+	x
+	EOF
+	expect_exit 1 "$NFSITE" build -q --source site --dest out &&
+	cat err && test "$(grep -c "error: alias" err)" = 10 &&
+	for l in 5 6 7 8 9 10 11 12 13 14; do
+		grep -q "^site/content/b.md:$l: error: alias .* must be a URL path inside the site" err ||
+			{ echo "no error at line $l"; exit 1; }
+	done &&
+	grep -q "^site/content/b.md:13: error: alias .\/ctl?x\/. .*: no control characters$" err &&
+	diff -r snap out
+'
 bad_case 'a slug escaping the output folder' \
 	'printf -- "---\ntitle: T\nslug: ../../evil\n---\nx\n" >site/content/b.md' \
 	"site/content/b.md:3: error: slug '../../evil' is not a single safe path component"

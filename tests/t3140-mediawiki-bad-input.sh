@@ -38,7 +38,7 @@ reason() { sqlite3 :memory: "SELECT json_extract(value, '\$.reason') FROM json_e
 test_expect_success 'truncated XML: file:line error, exit 1, nothing written' '
 	head -c 60000 dump-full.xml >trunc.xml && mkdir t1 && cd t1 &&
 	expect_exit 1 "$NFSITE" import mediawiki --xml ../trunc.xml &&
-	grep -Eq "^\.\./trunc\.xml:[0-9]+: error: malformed XML export: " err &&
+	grep -Eq "^\.\./trunc\.xml:[0-9]+: error: truncated XML export: " err &&
 	! test -e content && ! test -e wiki-redirects.nginx.conf
 '
 test_expect_success 'truncated .gz dump: clear error, nothing written' '
