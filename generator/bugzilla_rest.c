@@ -30,19 +30,11 @@ struct rest {
 	const char *base;
 	CURL *curl;
 	struct curl_slist *headers;
+	bool has_key;
 	sqlite3 *js;
 	struct buf body;
 	char errbuf[CURL_ERROR_SIZE];
 };
-
-static size_t on_body(char *p, size_t size, size_t n, void *arg)
-{
-	struct buf *b = arg;
-	if (b->len + size * n > MAX_BODY)
-		return 0;
-	buf_add(b, p, size * n);
-	return size * n;
-}
 
 /* GETs base + path into r->body. 0 on a 2xx answer, -1 after reporting. */
 static int get(struct rest *r, const char *path)
@@ -55,13 +47,11 @@ static int get(struct rest *r, const char *path)
 	int rc = -1;
 	long wait = r->o->retry_wait_ms > 0 ? r->o->retry_wait_ms : 1;
 	for (int attempt = 0;; attempt++) {
-		buf_reset(&r->body);
-		r->errbuf[0] = 0;
-		curl_easy_setopt(r->curl, CURLOPT_URL, url.data);
-		CURLcode cc = curl_easy_perform(r->curl);
 		long status = 0;
 		curl_off_t retry_after = 0;
-		curl_easy_getinfo(r->curl, CURLINFO_RESPONSE_CODE, &status);
+		/* the key is for this origin only: no redirect may carry it elsewhere */
+		CURLcode cc = http_get(r->curl, url.data, r->has_key, &r->body, MAX_BODY, &status,
+				       r->errbuf);
 		if (cc == CURLE_OK && status >= 200 && status < 300) {
 			rc = 0;
 			break;
@@ -469,12 +459,10 @@ int bugzilla_rest_read(struct bz_stage *st, const char *base_url)
 	if (r.o->api_key && *r.o->api_key) {
 		char *h = xasprintf("X-BUGZILLA-API-KEY: %s", r.o->api_key);
 		r.headers = curl_slist_append(r.headers, h);
+		r.has_key = true;
 		free(h);
 	}
 	curl_easy_setopt(r.curl, CURLOPT_HTTPHEADER, r.headers);
-	curl_easy_setopt(r.curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(r.curl, CURLOPT_WRITEDATA, &r.body);
-	curl_easy_setopt(r.curl, CURLOPT_ERRORBUFFER, r.errbuf);
 	http_setup(r.curl, "nfsite-import-bugzilla/" NFSITE_VERSION, 600000L);
 	bz_stage_set_history(st, true);
 	if (nwant) {

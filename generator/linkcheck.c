@@ -885,10 +885,10 @@ static CURL *start_request(struct checker *ck, struct external *x)
 	x->errbuf[0] = 0;
 	x->got_body = false;
 	x->first = 0;
-	curl_easy_setopt(e, CURLOPT_URL, x->url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(e, CURLOPT_NOBODY, x->use_get ? 0L : 1L);
 	http_setup(e, "nfsite-check/" NFSITE_VERSION, ms);
+	http_follow(e, x->url);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
@@ -916,7 +916,7 @@ static bool finish_request(struct checker *ck, struct external *x, CURL *e, CURL
 		return false;
 	}
 	if (!x->use_get && rc != CURLE_OPERATION_TIMEDOUT && rc != CURLE_COULDNT_RESOLVE_HOST &&
-	    rc != CURLE_TOO_MANY_REDIRECTS && rc != CURLE_OK)
+	    rc != CURLE_TOO_MANY_REDIRECTS && rc != CURLE_UNSUPPORTED_PROTOCOL && rc != CURLE_OK)
 		return true;
 	x->status = 0;
 	free(x->error);
@@ -924,6 +924,9 @@ static bool finish_request(struct checker *ck, struct external *x, CURL *e, CURL
 		x->error = xasprintf("timed out after %g s", ck->opts->timeout);
 	else if (rc == CURLE_TOO_MANY_REDIRECTS)
 		x->error = xstrdup("too many redirects");
+	else if (rc == CURLE_UNSUPPORTED_PROTOCOL && redirects > 0) /* see http_follow */
+		x->error = xasprintf("redirects to '%s', not followed: %s", eff ? eff : "?",
+				     strncmp(x->url, "https:", 6) ? "http and https only" : "never from https to http");
 	else if (rc == CURLE_OK)
 		x->error = xstrdup("no HTTP answer");
 	else

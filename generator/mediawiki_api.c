@@ -33,20 +33,8 @@ struct api {
 	sqlite3 *js; /* in-memory: json1 queries and the list of pages to fetch */
 	struct buf resp;
 	bool first;
-	bool too_big;
 	size_t requests, retried;
 };
-
-static size_t on_data(char *p, size_t size, size_t n, void *arg)
-{
-	struct api *a = arg;
-	if (a->resp.len + size * n > API_MAX_RESPONSE) {
-		a->too_big = true;
-		return 0;
-	}
-	buf_add(&a->resp, p, size * n);
-	return size * n;
-}
 
 static int js_prepare(struct api *a, sqlite3_stmt **st, const char *sql)
 {
@@ -93,20 +81,11 @@ static int api_get(struct api *a, const char *query)
 		if (!a->first)
 			http_sleep_ms(a->o->delay_ms);
 		a->first = false;
-		buf_reset(&a->resp);
-		a->too_big = false;
-		errbuf[0] = 0;
-		curl_easy_setopt(a->curl, CURLOPT_URL, url.data);
-		curl_easy_setopt(a->curl, CURLOPT_ERRORBUFFER, errbuf);
 		a->requests++;
-		CURLcode c = curl_easy_perform(a->curl);
-		curl_easy_getinfo(a->curl, CURLINFO_RESPONSE_CODE, &status);
+		/* no key, but user:password in the URL stays on its origin (http_get) */
+		CURLcode c = http_get(a->curl, url.data, false, &a->resp, API_MAX_RESPONSE, &status, errbuf);
 		bool again;
 		if (c != CURLE_OK) {
-			if (a->too_big) {
-				error_at(a->url, 0, "%s: the answer is larger than 512 MB", query);
-				goto out;
-			}
 			again = http_transient(c, 0);
 			if (!again || attempt >= a->o->retries) {
 				error_at(a->url, 0, "%s: %s%s", query, errbuf[0] ? errbuf : curl_easy_strerror(c),
@@ -381,7 +360,7 @@ out:
 int mediawiki_api_read(struct mw_wiki *w, const char *url, const struct mediawiki_api_opts *opts)
 {
 	struct mediawiki_api_opts defaults = MEDIAWIKI_API_OPTS_INIT;
-	struct api a = {w, url, opts ? opts : &defaults, NULL, NULL, BUF_INIT, true, false, 0, 0};
+	struct api a = {w, url, opts ? opts : &defaults, NULL, NULL, BUF_INIT, true, 0, 0};
 	sqlite3_stmt *st = NULL;
 	int *nsids = NULL, rc = -1;
 	size_t nns = 0, total = 0, done = 0;
@@ -400,8 +379,6 @@ int mediawiki_api_read(struct mw_wiki *w, const char *url, const struct mediawik
 		goto out;
 	}
 	http_setup(a.curl, "nfsite/" NFSITE_VERSION " (+https://netfilter.org)", a.o->timeout_s * 1000L);
-	curl_easy_setopt(a.curl, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(a.curl, CURLOPT_WRITEDATA, &a);
 	curl_easy_setopt(a.curl, CURLOPT_ACCEPT_ENCODING, "");
 
 	if (read_siteinfo(&a, &nsids, &nns))

@@ -8,6 +8,8 @@ Requests under /rest/ map to files through FIXTURE_REST_DIR/INDEX.md (its table 
 request, file and status). A request with an X-BUGZILLA-API-KEY header (or
 Bugzilla_api_key in the query) gets the admin/ recording, else anon/.
 /rest/bug?limit=L&offset=O pages through the recorded id-list answer, as Bug.search does.
+A request under /moved/ is answered 301 to the same path under /rest/ (a redirect
+within the origin).
 --fail-first N answers the first N requests with --status (default 503) and a
 Retry-After: 0 header, to exercise back-off. The chosen port is written to PORTFILE."""
 import http.server
@@ -64,6 +66,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query)
         auth = "admin" if (self.headers.get("X-BUGZILLA-API-KEY") or "Bugzilla_api_key" in query) else "anon"
+        if url.path.startswith("/moved/"):
+            self.send_response(301)
+            self.send_header("Location", "/rest/" + self.path[len("/moved/"):])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if not url.path.startswith("/rest/"):
             return self.send(404, '{"error":true,"message":"not found"}')
         path = url.path[len("/rest"):]
