@@ -45,11 +45,6 @@
 #include <wctype.h>
 #include <yaml.h>
 
-/* The converter is another module; until it is linked in, pages are imported with
- * their wikitext kept in a fenced block and reported as not converted. */
-#pragma weak wikitext_convert
-#pragma weak wikitext_result_release
-
 #define MW_MAX_REDIRECT_HOPS 10
 #define MW_SLUG_MAX 100
 #define LUA_MAX_INSTRUCTIONS 10000000
@@ -1676,19 +1671,10 @@ static int set_outcome(struct mw_wiki *w, long long page, const char *outcome)
 	return rc;
 }
 
-/* Converts one page's wikitext; without the converter, keeps it visibly. */
+/* Converts one page's wikitext, with this wiki's lookups and template map. */
 static int convert(struct mw_wiki *w, const char *title, const char *text, size_t len,
                    struct wikitext_result *res)
 {
-	if (!wikitext_convert) {
-		buf_puts(&res->markdown, "````wikitext\n");
-		buf_add(&res->markdown, text, len);
-		buf_puts(&res->markdown, "\n````\n");
-		res->unconverted = xcalloc(1, sizeof(char *));
-		res->unconverted[0] = xstrdup("whole page (the wikitext converter is not built in)");
-		res->nunconverted = 1;
-		return 0;
-	}
 	struct wikitext_opts wo = {0};
 	wo.title = title;
 	wo.link_target = mw_wiki_link_target;
@@ -1696,21 +1682,6 @@ static int convert(struct mw_wiki *w, const char *title, const char *text, size_
 	wo.template_map = w->tmap ? template_map_cb : NULL;
 	wo.arg = w;
 	return wikitext_convert(text, len, &wo, res);
-}
-
-static void result_release(struct wikitext_result *res)
-{
-	if (wikitext_result_release) {
-		wikitext_result_release(res);
-		return;
-	}
-	buf_release(&res->markdown);
-	free_list(res->categories, res->ncategories);
-	free_list(res->missing_links, res->nmissing);
-	free_list(res->unconverted, res->nunconverted);
-	free(res->redirect);
-	free(res->displaytitle);
-	memset(res, 0, sizeof(*res));
 }
 
 static int write_pages(struct mw_wiki *w, const struct opts *o, struct counts *c)
@@ -1849,13 +1820,13 @@ static int write_pages(struct mw_wiki *w, const struct opts *o, struct counts *c
 			c->unchanged++;
 		else
 			c->kept++;
-		result_release(&res);
+		wikitext_result_release(&res);
 		free_list(f.contributors, f.ncontributors);
 		free_list(f.tags, f.ntags);
 		free_list(f.aliases, f.naliases);
 		continue;
 	page_fail:
-		result_release(&res);
+		wikitext_result_release(&res);
 		free_list(f.contributors, f.ncontributors);
 		free_list(f.tags, f.ntags);
 		free_list(f.aliases, f.naliases);
