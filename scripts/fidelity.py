@@ -204,8 +204,7 @@ def run(cmd, data):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--nfsite", default=os.environ.get("NFSITE", os.path.join(ROOT, "nfsite")))
-    ap.add_argument("--fixture", default=os.path.join(os.path.dirname(ROOT), "shared", "fixtures",
-                                                      "mediawiki"))
+    ap.add_argument("--fixture", default=os.path.join(ROOT, "tests", "fixtures", "mediawiki"))
     ap.add_argument("--pandoc", action="store_true", help="score pandoc instead")
     ap.add_argument("--min", type=float, default=None, help="fail when the mean is below")
     ap.add_argument("-v", dest="verbose", default=None, help="show the token diff of one slug")

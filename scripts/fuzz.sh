@@ -18,9 +18,9 @@
 # Every generator/*.c but main.c is compiled with clang, ASan, UBSan and the fuzzer's
 # coverage into FUZZ_O (through the Makefile's own rules), and linked with each target.
 # Seeds: tests/fuzz/seeds/TARGET/ plus inputs taken from the tests (golden files,
-# fixtures, the site's content, the shared MediaWiki and Bugzilla exports split into
-# small documents). New corpus units stay in FUZZ_O/corpus/TARGET/. A crash, leak,
-# sanitizer report or hang is kept in tests/fuzz/crashes/ and the script exits 1.
+# fixtures, the site's content, the MediaWiki and Bugzilla exports of tests/fixtures/
+# split into small documents). New corpus units stay in FUZZ_O/corpus/TARGET/. A crash,
+# leak, sanitizer report or hang is kept in tests/fuzz/crashes/ and the script exits 1.
 set -u
 ROOT=${FUZZ_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$ROOT" || exit 2
@@ -29,7 +29,6 @@ SECONDS_EACH=${1:-60}
 O=${FUZZ_O:-build-fuzz}
 MODE=${FUZZ_MODE:-run}
 JOBS=${FUZZ_JOBS:-1}
-SHARED=${SHARED:-$ROOT/../shared}
 CRASHES=${FUZZ_CRASHES:-$ROOT/tests/fuzz/crashes}
 PKGS="libcmark-gfm yaml-0.1 lua5.4 sqlite3 libxml-2.0 libcurl libmicrohttpd zlib"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
@@ -38,7 +37,7 @@ CFLAGS_FUZZ="-O1 -g $SAN -fsanitize=fuzzer-no-link"
 case "$SECONDS_EACH" in
 	''|*[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS] [TARGET...]" >&2; exit 2 ;;
 esac
-command -v clang >/dev/null 2>&1 || { echo "fuzz.sh: clang is missing (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
+command -v clang >/dev/null 2>&1 || { echo "fuzz.sh: clang is missing (apt-get install clang libclang-rt-dev)" >&2; exit 2; }
 
 # --- which targets -------------------------------------------------------------------
 targets=""
@@ -122,16 +121,16 @@ seed_files() {
 			[ -f "$f" ] && cp "$f" "$d/$(echo "$f" | tr / _)"
 		done ;;
 	fuzz_wikitext)
-		for f in "$SHARED"/fixtures/mediawiki/reference/*.wiki; do
+		for f in tests/fixtures/mediawiki/reference/*.wiki; do
 			[ -f "$f" ] && [ "$(wc -c <"$f")" -le 16384 ] && cp "$f" "$d/"
 		done ;;
 	fuzz_mediawiki_xml)
-		for f in "$SHARED"/fixtures/mediawiki/dump-current.xml "$SHARED"/fixtures/mediawiki/dump-full.xml; do
-			[ -f "$f" ] && split_xml "$f" "<page>" "</page>" "$d/$(basename "$f" .xml)"
+		for f in tests/fixtures/mediawiki/dump-current.xml tests/fixtures/mediawiki/dump-full.xml; do
+			split_xml "$f" "<page>" "</page>" "$d/$(basename "$f" .xml)"
 		done ;;
 	fuzz_bugzilla_xml)
-		for f in "$SHARED"/fixtures/bugzilla/bugs.xml "$SHARED"/fixtures/bugzilla/bugs.anon.xml; do
-			[ -f "$f" ] && split_xml "$f" "<bug>" "</bug>" "$d/$(basename "$f" .xml)"
+		for f in tests/fixtures/bugzilla/bugs.xml tests/fixtures/bugzilla/bugs.anon.xml; do
+			split_xml "$f" "<bug>" "</bug>" "$d/$(basename "$f" .xml)"
 		done ;;
 	esac
 }

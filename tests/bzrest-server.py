@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Test tool: serves the recorded Bugzilla REST responses of the shared fixture on
-127.0.0.1, as rest.cgi answered them.
+"""Test tool: serves the recorded Bugzilla REST responses of the fixture
+(tests/fixtures/bugzilla/rest/) on 127.0.0.1, as rest.cgi answered them.
 
   bzrest-server.py FIXTURE_REST_DIR PORTFILE [--fail-first N] [--status CODE]
 
