@@ -7,7 +7,8 @@
  *   /bugs/product/SLUG/[COMP/]    status counts and lists (kinds "bug-product", "bug-component")
  *   bugs/attachments/M/NAME       attachment files
  *   show_bug.cgi, attachment.cgi, buglist.cgi         static forwarders for old links
- *   bugzilla-redirects.nginx.conf, bugzilla-redirects.htaccess   server-side maps
+ *   bugzilla-redirects.nginx.conf, bugzilla-server.nginx.conf,
+ *   bugzilla-redirects.apache.conf   server-side redirects and attachment headers
  * Every string from the database is untrusted: it is escaped, and comment text only
  * gains links that we build ourselves (bug N, comment N, attachment N, http(s) URLs). */
 #include "archive.h"
@@ -16,6 +17,7 @@
 #include "highlight.h"
 #include "log.h"
 #include "utf8.h"
+#include "webconf.h"
 
 #include <ctype.h>
 #include <sqlite3.h>
@@ -92,6 +94,7 @@ struct bug_ref {
 struct att_ref {
 	long id, bug_id;
 	char *file;        /* safe output name */
+	char *type;        /* Content-Type to force when file is off the inert list, else NULL */
 	char *description;
 	bool present;      /* data stored */
 };
@@ -205,28 +208,69 @@ static void slugify(const char *s, struct buf *out)
 		buf_puts(out, "x");
 }
 
-/* Extensions a browser would run or render actively when served from our origin. */
-static bool active_type(const char *name, const char *mime)
+/* Attachments are served from the site's own origin, so only types that cannot run
+ * script there keep their extension (an allow list: a block list missed .xhtm, .phtml,
+ * .phar…): raster images (not SVG), PDF, plain text and patches, common archives, packet
+ * captures, and .bin, which every other name gets. Each has this inert type in Debian's
+ * /etc/mime.types, which Apache uses, so even a server without the generated
+ * configuration neither runs nor sniffs them; nginx sends the ones it does not know as
+ * application/octet-stream. */
+static const struct {
+	const char *ext, *type;
+} inert_types[] = {
+	{"png", "image/png"}, {"jpg", "image/jpeg"}, {"jpeg", "image/jpeg"}, {"gif", "image/gif"},
+	{"webp", "image/webp"}, {"avif", "image/avif"}, {"bmp", "image/bmp"}, {"tif", "image/tiff"},
+	{"tiff", "image/tiff"}, {"ico", "image/vnd.microsoft.icon"}, {"pdf", "application/pdf"},
+	{"txt", "text/plain"}, {"text", "text/plain"}, {"csv", "text/csv"}, {"diff", "text/x-diff"},
+	{"patch", "text/x-diff"}, {"gz", "application/gzip"}, {"tgz", "application/gzip"},
+	{"xz", "application/x-xz"}, {"zst", "application/zstd"}, {"zip", "application/zip"},
+	{"tar", "application/x-tar"}, {"7z", "application/x-7z-compressed"},
+	{"pcap", "application/vnd.tcpdump.pcap"}, {"bin", "application/octet-stream"},
+};
+#define NINERT (sizeof inert_types / sizeof inert_types[0])
+
+/* True when the last extension of name is on the list (any case). */
+static bool inert_name(const char *name)
 {
-	static const char *const ext[] = {".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".svgz",
-		".xml", ".xsl", ".xslt", ".js", ".mjs", ".swf", ".php", ".cgi", ".pl", ".asp", ".jsp", NULL};
-	static const char *const types[] = {"text/html", "application/xhtml", "image/svg", "text/xml",
-		"application/xml", "javascript", "ecmascript", NULL};
-	size_t n = strlen(name);
-	for (int i = 0; ext[i]; i++) {
-		size_t m = strlen(ext[i]);
-		if (n >= m && !strcasecmp(name + n - m, ext[i]))
-			return true;
-	}
-	for (int i = 0; types[i]; i++)
-		if (strcasestr(mime, types[i]))
+	const char *dot = strrchr(name, '.');
+	for (size_t i = 0; dot && i < NINERT; i++)
+		if (!strcasecmp(dot + 1, inert_types[i].ext))
 			return true;
 	return false;
 }
 
+/* The Content-Type for an attachment off the list: the archive's record when it is a
+ * bare type/subtype of [a-z0-9.+-] that no browser runs or renders as a document (with
+ * Content-Disposition: attachment it is only a hint for the download), else bytes.
+ * Caller frees. */
+static char *served_type(const char *mime)
+{
+	static const char *const active[] = {"html", "xml", "svg", "script", "css", "x-httpd", "php",
+		"flash", "multipart", "message", "wasm", NULL};
+	struct buf t = BUF_INIT;
+	int slashes = 0;
+	for (const char *p = mime; *p && *p != ';' && *p != ' '; p++) {
+		char c = (char)tolower((unsigned char)*p);
+		if (!isalnum((unsigned char)c) && !strchr("./+-", c))
+			goto bytes;
+		slashes += c == '/';
+		buf_putc(&t, c);
+	}
+	if (slashes != 1 || t.len > 100 || t.data[0] == '/' || t.data[t.len - 1] == '/')
+		goto bytes;
+	for (int i = 0; active[i]; i++)
+		if (strstr(t.data, active[i]))
+			goto bytes;
+	return buf_detach(&t, NULL);
+bytes:
+	buf_release(&t);
+	return xstrdup("application/octet-stream");
+}
+
 /* A file name safe in a URL and on disk: [A-Za-z0-9._+-], no leading dot, at most
- * 100 bytes; active types get ".txt" so a static host serves them as text. */
-static char *safe_file_name(long id, const char *name, const char *mime)
+ * 100 bytes. A name off the list gets its dots as '_' and ".bin", so no server takes an
+ * inner extension (x.txt.php, x.php.aspx) for a handler either; *listed says which. */
+static char *safe_file_name(long id, const char *name, bool *listed)
 {
 	struct buf b = BUF_INIT;
 	for (const unsigned char *p = (const unsigned char *)name; *p && b.len < 100; p++) {
@@ -244,8 +288,13 @@ static char *safe_file_name(long id, const char *name, const char *mime)
 	}
 	if (!b.len)
 		buf_printf(&b, "attachment-%ld", id);
-	if (active_type(b.data, mime))
-		buf_puts(&b, ".txt");
+	*listed = inert_name(b.data);
+	if (!*listed) {
+		for (size_t i = 0; i < b.len; i++)
+			if (b.data[i] == '.')
+				b.data[i] = '_';
+		buf_puts(&b, ".bin");
+	}
 	return buf_detach(&b, NULL);
 }
 
@@ -294,7 +343,9 @@ static int load_refs(struct render *r)
 		struct att_ref *a = &r->atts[r->natts++];
 		a->id = (long)sqlite3_column_int64(s, 0);
 		a->bug_id = (long)sqlite3_column_int64(s, 1);
-		a->file = safe_file_name(a->id, col(s, 2), col(s, 3));
+		bool listed;
+		a->file = safe_file_name(a->id, col(s, 2), &listed);
+		a->type = listed ? NULL : served_type(col(s, 3));
 		a->description = dup_col(s, 4);
 		a->present = sqlite3_column_int(s, 5) != 0;
 	}
@@ -367,7 +418,7 @@ static void free_refs(struct render *r)
 	}
 	free(r->bugs);
 	for (size_t i = 0; i < r->natts; i++)
-		free(r->atts[i].file), free(r->atts[i].description);
+		free(r->atts[i].file), free(r->atts[i].type), free(r->atts[i].description);
 	free(r->atts);
 	for (size_t i = 0; i < r->nproducts; i++) {
 		struct product *p = &r->products[i];
@@ -1341,22 +1392,75 @@ static void nginx_word(struct buf *b, const char *s)
 	}
 }
 
+/* Apache: a query parameter's value as a regex literal, escaping all but [A-Za-z0-9]. */
+static void apache_query_cond(struct buf *ap, const char *param, const char *enc)
+{
+	buf_printf(ap, "RewriteCond %%{QUERY_STRING} (?:^|&)%s=", param);
+	for (const char *p = enc; *p; p++) {
+		if (!isalnum((unsigned char)*p))
+			buf_putc(ap, '\\');
+		buf_putc(ap, *p);
+	}
+	buf_puts(ap, "(?:&|$)\n");
+}
+
+/* Attachment headers for both servers: under /bugs/attachments/ the inert types are
+ * stated, nothing is sniffed or run, and each file off the list is sent with the type
+ * the archive recorded (made safe by served_type) as a download. */
+static void attachment_rules(const struct render *r, struct buf *ng, struct buf *ap)
+{
+	buf_puts(ng, "# Attachments: the listed types keep theirs; every other file is a download of\n"
+		     "# the type the archive recorded, never sniffed. ^~ keeps regex locations (PHP) out.\n"
+		     "location ^~ /bugs/attachments/ {\n\ttypes {\n");
+	buf_puts(ap, "<Location \"/bugs/attachments/\">\n\tSetHandler default-handler\n"
+		     "\tOptions -ExecCGI -Includes\n\tHeader always set X-Content-Type-Options nosniff\n");
+	for (size_t i = 0; i < NINERT; i++) {
+		buf_printf(ng, "\t\t%s %s;\n", inert_types[i].type, inert_types[i].ext);
+		buf_printf(ap, "\tAddType %s .%s\n", inert_types[i].type, inert_types[i].ext);
+	}
+	buf_puts(ng, "\t}\n\tdefault_type application/octet-stream;\n"
+		     "\tadd_header X-Content-Type-Options nosniff always;\n");
+	buf_puts(ap, "</Location>\n");
+	struct buf u = BUF_INIT;
+	for (size_t i = 0; i < r->natts; i++) {
+		const struct att_ref *a = &r->atts[i];
+		if (!a->present || !a->type)
+			continue;
+		buf_reset(&u);
+		attachment_url(&u, a);
+		/* add_header in a location drops the outer ones: nosniff again */
+		buf_printf(ng, "\tlocation = %s {\n\t\tdefault_type %s;\n"
+			       "\t\tadd_header X-Content-Type-Options nosniff always;\n"
+			       "\t\tadd_header Content-Disposition attachment always;\n\t}\n", u.data, a->type);
+		buf_printf(ap, "<Location \"%s\">\n\tForceType %s\n"
+			       "\tHeader always set Content-Disposition attachment\n</Location>\n", u.data, a->type);
+	}
+	buf_puts(ng, "}\n");
+	buf_release(&u);
+}
+
+/* Old Bugzilla URLs and attachment headers: bugzilla-redirects.nginx.conf (maps, for
+ * http {}), bugzilla-server.nginx.conf (locations, for server {}) and
+ * bugzilla-redirects.apache.conf (for <VirtualHost>). Keys too long for a map are left
+ * out; the static forwarders still answer them. */
 static int render_redirect_maps(struct render *r)
 {
-	struct buf ng = BUF_INIT, ap = BUF_INIT, enc = BUF_INIT;
-	buf_puts(&ng, "# Bugzilla → bug archive redirects, generated by nfsite.\n"
-		      "# Include this file in the http {} block, then in the server {} block:\n"
-		      "#   location = /show_bug.cgi   { return 301 $nfsite_bug_url; }\n"
-		      "#   location = /attachment.cgi { return 301 $nfsite_attachment_url; }\n"
-		      "#   location = /buglist.cgi    { return 301 $nfsite_buglist_url; }\n"
-		      "# Browsers keep a #cN fragment across the redirect. Large trackers may need\n"
-		      "# map_hash_max_size and map_hash_bucket_size raised.\n\n"
+	struct buf ng = BUF_INIT, ngs = BUF_INIT, ap = BUF_INIT, enc = BUF_INIT;
+	buf_puts(&ng, "# Bugzilla → bug archive redirects, generated by nfsite. Include inside http {},\n"
+		      "# after the site's redirects.nginx.conf (it sizes the maps); bugzilla-server.nginx.conf\n"
+		      "# goes in server {}. Browsers keep a #cN fragment across the redirect.\n\n"
 		      "map $arg_id $nfsite_bug_url {\n\tdefault /bugs/;\n");
-	buf_puts(&ap, "# Bugzilla → bug archive redirects for Apache (.htaccess), generated by nfsite.\n"
-		      "# Needs mod_rewrite and AllowOverride FileInfo. Browsers keep a #cN fragment.\n"
+	buf_puts(&ngs, "# Bugzilla → bug archive, generated by nfsite. Include inside server {}; the maps\n"
+		       "# come from bugzilla-redirects.nginx.conf in http {}.\n"
+		       "location = /show_bug.cgi { return 301 $nfsite_bug_url; }\n"
+		       "location = /attachment.cgi { return 301 $nfsite_attachment_url; }\n"
+		       "location = /buglist.cgi { return 301 $nfsite_buglist_url; }\n");
+	buf_puts(&ap, "# Bugzilla → bug archive redirects and attachment headers, generated by nfsite.\n"
+		      "# Include inside <VirtualHost> (needs mod_rewrite and mod_headers). Browsers keep\n"
+		      "# a #cN fragment across the redirect.\n"
 		      "RewriteEngine On\n"
 		      "RewriteCond %{QUERY_STRING} (?:^|&)id=([0-9]+)(?:&|$)\n"
-		      "RewriteRule ^show_bug\\.cgi$ /bugs/%1/? [R=301,L]\n");
+		      "RewriteRule ^/?show_bug\\.cgi$ /bugs/%1/? [R=301,L]\n");
 	for (size_t i = 0; i < r->nbugs; i++) {
 		buf_printf(&ng, "\t%ld /bugs/%ld/;\n", r->bugs[i].id, r->bugs[i].id);
 		if (!*r->bugs[i].alias)
@@ -1365,20 +1469,16 @@ static int render_redirect_maps(struct render *r)
 		for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
 			buf_reset(&enc);
 			nginx_word(&enc, tok);
+			if (!webconf_key_fits(enc.data))
+				continue;
 			buf_printf(&ng, "\t%s /bugs/%ld/;\n", enc.data, r->bugs[i].id);
-			/* the alias as a regex literal: escape everything but [A-Za-z0-9] */
-			buf_puts(&ap, "RewriteCond %{QUERY_STRING} (?:^|&)id=");
-			for (const char *p = enc.data; *p; p++) {
-				if (!isalnum((unsigned char)*p))
-					buf_putc(&ap, '\\');
-				buf_putc(&ap, *p);
-			}
-			buf_printf(&ap, "(?:&|$)\nRewriteRule ^show_bug\\.cgi$ /bugs/%ld/? [R=301,L]\n", r->bugs[i].id);
+			apache_query_cond(&ap, "id", enc.data);
+			buf_printf(&ap, "RewriteRule ^/?show_bug\\.cgi$ /bugs/%ld/? [R=301,L]\n", r->bugs[i].id);
 		}
 		free(copy);
 	}
 	buf_puts(&ng, "}\n\nmap $arg_id $nfsite_attachment_url {\n\tdefault /bugs/;\n");
-	buf_puts(&ap, "RewriteRule ^show_bug\\.cgi$ /bugs/? [R=301,L]\n");
+	buf_puts(&ap, "RewriteRule ^/?show_bug\\.cgi$ /bugs/? [R=301,L]\n");
 	for (size_t i = 0; i < r->natts; i++) {
 		struct buf u = BUF_INIT;
 		if (r->atts[i].present)
@@ -1387,14 +1487,16 @@ static int render_redirect_maps(struct render *r)
 			buf_printf(&u, "/bugs/%ld/", r->atts[i].bug_id);
 		buf_printf(&ng, "\t%ld %s;\n", r->atts[i].id, u.data);
 		buf_printf(&ap, "RewriteCond %%{QUERY_STRING} (?:^|&)id=%ld(?:&|$)\n"
-			       "RewriteRule ^attachment\\.cgi$ %s? [R=301,L]\n", r->atts[i].id, u.data);
+			       "RewriteRule ^/?attachment\\.cgi$ %s? [R=301,L]\n", r->atts[i].id, u.data);
 		buf_release(&u);
 	}
 	buf_puts(&ng, "}\n\nmap $arg_product $nfsite_buglist_url {\n\tdefault /bugs/;\n");
-	buf_puts(&ap, "RewriteRule ^attachment\\.cgi$ /bugs/? [R=301,L]\n");
+	buf_puts(&ap, "RewriteRule ^/?attachment\\.cgi$ /bugs/? [R=301,L]\n");
 	for (size_t i = 0; i < r->nproducts; i++) {
 		buf_reset(&enc);
 		nginx_word(&enc, r->products[i].name);
+		if (!webconf_key_fits(enc.data))
+			continue;
 		buf_printf(&ng, "\t%s /bugs/product/%s/;\n", enc.data, r->products[i].slug);
 		if (strstr(enc.data, "%20")) {
 			/* forms send spaces as '+' */
@@ -1409,21 +1511,19 @@ static int render_redirect_maps(struct render *r)
 			}
 			buf_printf(&ng, " /bugs/product/%s/;\n", r->products[i].slug);
 		}
-		buf_puts(&ap, "RewriteCond %{QUERY_STRING} (?:^|&)product=");
-		for (const char *p = enc.data; *p; p++) {
-			if (!isalnum((unsigned char)*p))
-				buf_putc(&ap, '\\');
-			buf_putc(&ap, *p);
-		}
-		buf_printf(&ap, "(?:&|$)\nRewriteRule ^buglist\\.cgi$ /bugs/product/%s/? [R=301,L]\n",
-			   r->products[i].slug);
+		apache_query_cond(&ap, "product", enc.data);
+		buf_printf(&ap, "RewriteRule ^/?buglist\\.cgi$ /bugs/product/%s/? [R=301,L]\n", r->products[i].slug);
 	}
 	buf_puts(&ng, "}\n");
-	buf_puts(&ap, "RewriteRule ^buglist\\.cgi$ /bugs/? [R=301,L]\n");
+	buf_puts(&ap, "RewriteRule ^/?buglist\\.cgi$ /bugs/? [R=301,L]\n");
+	attachment_rules(r, &ngs, &ap);
 	int rc = r->sink->add_file(r->sink->arg, "bugzilla-redirects.nginx.conf", ng.data, ng.len);
 	if (rc == 0)
-		rc = r->sink->add_file(r->sink->arg, "bugzilla-redirects.htaccess", ap.data, ap.len);
+		rc = r->sink->add_file(r->sink->arg, "bugzilla-server.nginx.conf", ngs.data, ngs.len);
+	if (rc == 0)
+		rc = r->sink->add_file(r->sink->arg, "bugzilla-redirects.apache.conf", ap.data, ap.len);
 	buf_release(&ng);
+	buf_release(&ngs);
 	buf_release(&ap);
 	buf_release(&enc);
 	return rc;

@@ -25,6 +25,7 @@
 #include "mediawiki_db.h"
 #include "mediawiki_xml.h"
 #include "version.h"
+#include "webconf.h"
 #include "wikitext.h"
 
 #include <ctype.h>
@@ -1846,46 +1847,6 @@ out:
 	return rc;
 }
 
-/* nginx strings: double-quoted, '"' and '\' escaped, a leading '~' or a special word
- * escaped so a title is never taken as a regex or a parameter. */
-static void nginx_quote(struct buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	if (*s == '~' || !strcmp(s, "default") || !strcmp(s, "hostnames") ||
-	    !strcmp(s, "include") || !strcmp(s, "volatile"))
-		buf_putc(b, '\\');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			buf_putc(b, '\\');
-		buf_putc(b, *s);
-	}
-	buf_putc(b, '"');
-}
-
-/* A regex matching s literally: metacharacters backslash-escaped, spaces, quotes and
- * backslashes as \xHH (nothing the config parser could take for a quote). */
-static void regex_literal(struct buf *b, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (isalnum(*p) || *p >= 0x80 || strchr("/_-,:;@!~%=&'<>", *p))
-			buf_putc(b, *p);
-		else if (strchr(".^$*+?()[]{}|", *p))
-			buf_printf(b, "\\%c", *p);
-		else
-			buf_printf(b, "\\x%02x", *p);
-	}
-}
-
-/* Apache substitution: '%' and '$' are back-references unless escaped. */
-static void apache_subst(struct buf *b, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '%' || *s == '$' || *s == '\\')
-			buf_putc(b, '\\');
-		buf_putc(b, *s);
-	}
-}
-
 /* Every spelling of a title in a query string: MediaWiki's own, "+" or "%20" for
  * spaces, and everything but unreserved characters encoded. */
 static void query_forms(const char *title, char ***l, size_t *n)
@@ -1910,14 +1871,6 @@ static void query_forms(const char *title, char ***l, size_t *n)
 	list_add(l, n, v.data);
 	buf_release(&k);
 	buf_release(&v);
-}
-
-static bool map_safe(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return false;
-	return true;
 }
 
 static void old_path_prefix(const char *old_prefix, struct buf *out)
@@ -2027,7 +1980,8 @@ static int write_redirect_maps(struct mw_wiki *w, const struct opts *o, const ch
 
 	old_path_prefix(o->old_prefix, &prefix);
 	buf_printf(ng, "# Old wiki URLs → new pages. Written by nfsite import mediawiki.\n"
-	                "# Include inside http { }, then in the server { }:\n"
+	                "# Include inside http { }, after the site's redirects.nginx.conf (it sizes the maps),\n"
+	                "# then in the server { }:\n"
 	                "#   location ^~ %s/index.php/ { if ($nfsite_wiki_path) { return 301 $nfsite_wiki_path; } return 404; }\n"
 	                "#   location = %s/index.php { if ($nfsite_wiki_title) { return 301 $nfsite_wiki_title; } return 301 %s/; }\n"
 	                "map $uri $nfsite_wiki_path {\n\tdefault \"\";\n",
@@ -2045,7 +1999,7 @@ static int write_redirect_maps(struct mw_wiki *w, const struct opts *o, const ch
 		const char *frag = (const char *)sqlite3_column_text(st, 2);
 		char **forms = NULL;
 		size_t nforms = 0;
-		if (!map_safe(title))
+		if (!webconf_key_fits(title))
 			continue;
 		buf_reset(&target);
 		page_url(w, slug, true, &target);
@@ -2068,18 +2022,20 @@ static int write_redirect_maps(struct mw_wiki *w, const struct opts *o, const ch
 		for (size_t i = 0; i < nforms; i++) {
 			buf_reset(&path);
 			buf_printf(&path, "%s/index.php/%s", prefix.data, forms[i]);
+			if (!webconf_key_fits(path.data))
+				continue;
 			buf_putc(ng, '\t');
-			nginx_quote(ng, path.data);
+			webconf_nginx_quote(ng, path.data);
 			buf_putc(ng, ' ');
-			nginx_quote(ng, target.data);
+			webconf_nginx_quote(ng, target.data);
 			buf_puts(ng, ";\n");
 			buf_reset(&rx);
 			buf_puts(&rx, "^/?");
-			regex_literal(&rx, path.data[0] == '/' ? path.data + 1 : path.data);
+			webconf_regex_literal(&rx, path.data[0] == '/' ? path.data + 1 : path.data);
 			buf_puts(ap, "RewriteRule \"");
 			buf_puts(ap, rx.data);
 			buf_puts(ap, "$\" \"");
-			apache_subst(ap, target.data);
+			webconf_apache_subst(ap, target.data);
 			buf_puts(ap, "\" [R=301,L,NE]\n");
 		}
 		free_list(forms, nforms);
@@ -2087,19 +2043,21 @@ static int write_redirect_maps(struct mw_wiki *w, const struct opts *o, const ch
 		nforms = 0;
 		query_forms(title, &forms, &nforms);
 		for (size_t i = 0; i < nforms; i++) {
+			if (!webconf_key_fits(forms[i]))
+				continue;
 			buf_putc(ngq, '\t');
-			nginx_quote(ngq, forms[i]);
+			webconf_nginx_quote(ngq, forms[i]);
 			buf_putc(ngq, ' ');
-			nginx_quote(ngq, target.data);
+			webconf_nginx_quote(ngq, target.data);
 			buf_puts(ngq, ";\n");
 			buf_reset(&rx);
-			regex_literal(&rx, forms[i]);
+			webconf_regex_literal(&rx, forms[i]);
 			buf_printf(ap, "RewriteCond \"%%{QUERY_STRING}\" \"(^|&)title=%s(&|$)\"\n", rx.data);
 			buf_reset(&rx);
 			buf_puts(&rx, "^/?");
-			regex_literal(&rx, prefix.data[0] == '/' ? prefix.data + 1 : prefix.data);
+			webconf_regex_literal(&rx, prefix.data[0] == '/' ? prefix.data + 1 : prefix.data);
 			buf_printf(ap, "RewriteRule \"%s/index\\.php$\" \"", rx.data);
-			apache_subst(ap, target.data);
+			webconf_apache_subst(ap, target.data);
 			buf_puts(ap, strchr(target.data, '#') ? "\" [R=301,L,NE,QSD]\n" : "?\" [R=301,L,NE]\n");
 		}
 		free_list(forms, nforms);

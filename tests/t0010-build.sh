@@ -115,14 +115,16 @@ test_expect_success 'a page of the site at /search/ takes the place of the gener
 	nfsite build -q --source own --dest own-out &&
 	grep_q "Our own search page." own-out/search/index.html
 '
-test_expect_success 'aliases make redirect pages and an nginx map' '
+test_expect_success 'aliases make redirect pages, an nginx map and Apache rules' '
 	make_site &&
 	site_page site/content/docs/moved.md "title: Moved
 aliases: [/old/place/, /legacy/page.html]" "Here now." &&
 	nfsite build -q --source site --dest out &&
 	grep_q "url=/docs/moved/" out/old/place/index.html &&
 	grep_q "rel=\"canonical\" href=\"/docs/moved/\"" out/legacy/page.html &&
-	grep_q "/old/place/ /docs/moved/;" out/redirects.nginx.conf
+	grep_q "\"/old/place/\" \"/docs/moved/\";" out/redirects.nginx.conf &&
+	grep_q "map_hash_bucket_size" out/redirects.nginx.conf &&
+	grep_q "RewriteRule \"^/?legacy/page\\.html\$\" \"/docs/moved/\" [R=301,L,NE]" out/redirects.apache.conf
 '
 test_expect_success 'base URL with a path prefixes every internal link' '
 	make_site && nfsite build -q --base-url https://example.org/nf/ --source site --dest out &&
