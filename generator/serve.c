@@ -20,7 +20,11 @@
  * Path safety: the raw request path (MHD's unescaping is switched off) is decoded here;
  * encoded "/" or NUL, backslashes, empty, "." and ".." segments are refused with 400,
  * and every file is opened with openat2(RESOLVE_BENEATH) from the output root, so a
- * symbolic link pointing outside the site is a 404. */
+ * symbolic link pointing outside the site is a 404. A request whose Host names anything
+ * but the bound address or localhost is a 421 (see host_allowed).
+ *
+ * Stopping: SIGINT and SIGTERM stay blocked (read from a signalfd) from before the
+ * private folder is made until it is removed, so a second signal cannot cut the cleanup. */
 #include "serve.h"
 #include "buf.h"
 #include "fs.h"
@@ -44,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -74,6 +79,8 @@ struct sse_client {
 
 struct server {
 	const struct serve_opts *opts;
+	struct sockaddr_storage addr; /* bound, with the port in use */
+	bool any_addr;                /* bound to 0.0.0.0 or :: */
 	char *root;   /* folder served, absolute */
 	char *tmpdir; /* private folder removed at exit; NULL with --dir */
 	char *base_url;
@@ -507,6 +514,58 @@ static void notify(struct server *srv, bool ping)
 
 /* ---- request dispatch ----------------------------------------------------------- */
 
+/* DNS rebinding: a page of any site can point its own name at 127.0.0.1 and then read
+ * this server's answers as its own origin. Its requests carry that name in Host, so only
+ * the names this server is reached by directly are answered: the address it listens on,
+ * localhost and the loopback addresses (any address once bound to all of them, still
+ * never a name), each with or without the port. */
+static bool host_allowed(const struct server *srv, const char *host)
+{
+	if (!host)
+		return false;
+	char name[INET6_ADDRSTRLEN + 8];
+	const char *port;
+	if (host[0] == '[') {
+		const char *close = strchr(host, ']');
+		if (!close || (size_t)(close - host) >= sizeof name)
+			return false;
+		memcpy(name, host + 1, (size_t)(close - host - 1));
+		name[close - host - 1] = 0;
+		port = close + 1;
+		if (*port && *port != ':')
+			return false;
+		if (!strchr(name, ':'))
+			return false; /* brackets are for IPv6 */
+	} else {
+		size_t n = strcspn(host, ":");
+		if (n >= sizeof name)
+			return false;
+		memcpy(name, host, n);
+		name[n] = 0;
+		port = host + n;
+	}
+	const struct sockaddr_in *b4 = (const struct sockaddr_in *)&srv->addr;
+	const struct sockaddr_in6 *b6 = (const struct sockaddr_in6 *)&srv->addr;
+	int bound = ntohs(srv->addr.ss_family == AF_INET6 ? b6->sin6_port : b4->sin_port);
+	if (*port) {
+		char *end;
+		long p = strtol(port + 1, &end, 10);
+		if (!port[1] || *end || port[1] == '-' || port[1] == '+' || p != bound)
+			return false;
+	}
+	if (!strcasecmp(name, "localhost"))
+		return true;
+	struct in_addr a4;
+	struct in6_addr a6;
+	if (host[0] != '[' && inet_pton(AF_INET, name, &a4) == 1)
+		return srv->any_addr || ntohl(a4.s_addr) >> 24 == 127 ||
+		       (srv->addr.ss_family == AF_INET && a4.s_addr == b4->sin_addr.s_addr);
+	if (host[0] == '[' && inet_pton(AF_INET6, name, &a6) == 1)
+		return srv->any_addr || IN6_IS_ADDR_LOOPBACK(&a6) ||
+		       (srv->addr.ss_family == AF_INET6 && IN6_ARE_ADDR_EQUAL(&a6, &b6->sin6_addr));
+	return false;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 			      const char *version, const char *upload_data, size_t *upload_data_size,
 			      void **req_cls)
@@ -515,6 +574,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	struct server *srv = cls;
 	(void)version;
 	(void)upload_data;
+	if (!host_allowed(srv, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))) {
+		*upload_data_size = 0;
+		return send_text(conn, MHD_HTTP_MISDIRECTED_REQUEST,
+		                 "421 misdirected request: the preview server answers to its own address and "
+		                 "localhost only\n");
+	}
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
 		*upload_data_size = 0;
 		return send_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "405 method not allowed\n");
@@ -914,8 +979,22 @@ int serve_run(const struct serve_opts *opts)
 	pthread_mutex_init(&srv.lock, NULL);
 	buf_init(&srv.errors);
 	snprintf(srv.instance, sizeof srv.instance, "%lx%lx", (unsigned long)getpid(), (unsigned long)time(NULL));
+	/* Signals go to the signalfd only, from before the private folder exists until it is
+	 * gone: a second Ctrl+C while stopping must not kill the cleanup. Blocked before MHD
+	 * starts its threads, which inherit the mask. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &mask, &old);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0) {
+		error_at(NULL, 0, "signalfd: %s", strerror(errno));
+		goto out;
+	}
 	if (make_addr(bind, opts->port, &ss, &v6) < 0)
 		goto out;
+
 	if (opts->dir) {
 		srv.root = realpath(opts->dir, NULL);
 		if (!srv.root || !fs_is_dir(srv.root)) {
@@ -935,18 +1014,6 @@ int serve_run(const struct serve_opts *opts)
 		srv.root = xasprintf("%s/site", tmpl);
 		if (fs_mkdirs(srv.root) < 0)
 			goto out;
-	}
-
-	/* Signals go to the signalfd only: block them before MHD starts its threads. */
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &mask, &old);
-	signal(SIGPIPE, SIG_IGN);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	if (sfd < 0) {
-		error_at(NULL, 0, "signalfd: %s", strerror(errno));
-		goto out;
 	}
 
 	int threads = opts->threads;
@@ -970,7 +1037,10 @@ int serve_run(const struct serve_opts *opts)
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv.mhd, MHD_DAEMON_INFO_BIND_PORT);
 	int port = di ? di->port : opts->port;
 	const char *host = bind;
-	if (!strcmp(bind, "0.0.0.0") || !strcmp(bind, "::"))
+	make_addr(bind, port, &srv.addr, &v6); /* what host_allowed compares with */
+	srv.any_addr = v6 ? IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)&srv.addr)->sin6_addr)
+	                  : ((struct sockaddr_in *)&srv.addr)->sin_addr.s_addr == htonl(INADDR_ANY);
+	if (srv.any_addr)
 		host = "localhost";
 	srv.base_url = v6 && strcmp(host, "localhost") ? xasprintf("http://[%s]:%d/", host, port)
 						       : xasprintf("http://%s:%d/", host, port);
@@ -995,14 +1065,18 @@ out:
 		notify(&srv, false);
 		MHD_stop_daemon(srv.mhd);
 	}
-	if (sfd >= 0) {
-		close(sfd);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-	}
 	if (watching)
 		watch_stop(&w);
 	if (srv.tmpdir && fs_remove_tree(srv.tmpdir) < 0)
 		rc = -1;
+	if (sfd >= 0) {
+		/* Signals that came while stopping are answered by this very stop. */
+		struct signalfd_siginfo si;
+		while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+			;
+		close(sfd);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	free(srv.tmpdir);
 	free(srv.root);
 	free(srv.base_url);

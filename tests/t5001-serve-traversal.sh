@@ -1,6 +1,7 @@
 #!/bin/sh
 # serve never answers with a file from outside the site: "..", encoded dots and slashes,
-# absolute-looking paths, backslashes, NUL bytes, symbolic links pointing out.
+# absolute-looking paths, backslashes, NUL bytes, symbolic links pointing out; nor to a
+# request naming another host (DNS rebinding).
 . "$(dirname "$0")/lib.sh"
 
 mkdir -p site/sub outside
@@ -109,6 +110,21 @@ test_expect_success 'malformed request lines get no file' '
 	cat raw.txt
 '
 
+# status HOST: the status of GET / with that Host header
+host_status() { curl -s -o /dev/null -w '%{http_code}' -H "Host: $1" "$URL/"; }
+test_expect_success 'DNS rebinding: a request naming another host is refused (421)' '
+	for h in evil.example "evil.example:$PORT" "127.0.0.1.evil.example:$PORT" "localhost.evil.example" \
+	         "127.0.0.1:$((PORT + 1))" "127.0.0.1:" "[::1]x" "10.0.0.1:$PORT" ""; do
+		test "$(host_status "$h")" = 421 || { echo "Host: $h was answered"; exit 1; }
+	done &&
+	curl -s -H "Host: evil.example:$PORT" "$URL/sub/inside.txt" >body && grep -q "421 misdirected" body &&
+	! grep -q "inside file" body
+'
+test_expect_success 'the address the server is bound to and localhost are answered, with or without the port' '
+	for h in "127.0.0.1:$PORT" 127.0.0.1 "localhost:$PORT" localhost LocalHost "[::1]:$PORT"; do
+		test "$(host_status "$h")" = 200 || { echo "Host: $h was refused"; exit 1; }
+	done
+'
 test_expect_success 'the server is still up and well after all that' '
 	curl -s "$URL/sub/inside.txt" | grep -q "inside file"
 '

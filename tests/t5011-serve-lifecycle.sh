@@ -39,6 +39,16 @@ test_expect_success 'SIGINT exits 0 and removes the private folder' '
 	test -z "$(ls tmp)"
 '
 
+start --source site || exit 1
+kill -INT $PID
+kill -TERM $PID
+wait $PID
+echo $? >status
+test_expect_success 'a second signal while stopping still removes the private folder' '
+	cat serve.err && test "$(cat status)" = 0 &&
+	test -z "$(ls tmp)"
+'
+
 start --source site --drafts || exit 1
 PORT=${URL##*:}
 test_expect_success '--drafts serves draft pages' '
