@@ -468,7 +468,7 @@ static int eval(const struct banners *b, const struct rule *r, struct tmpl *t, c
 		push_fns(L);
 		lua_rawgeti(L, -1, r->fn);
 		tmpl_push_page(t, p);
-		if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+		if (config_pcall(L, 1, 1) != LUA_OK) {
 			config_lua_error(L, b->cfg->file);
 			lua_pop(L, 1);
 			return -1;

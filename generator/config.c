@@ -38,12 +38,85 @@ int config_lua_error(lua_State *L, const char *fallback_file)
 	return rc;
 }
 
-static int traceback_handler(lua_State *L)
+/* "file:line: " of the innermost Lua function on the stack from level on ("" when
+ * none), for messages Lua itself gives no position. */
+static void push_where(lua_State *L, int level)
 {
-	/* Keep the message only: the first line already names file:line. */
-	if (!lua_isstring(L, 1))
-		lua_pushstring(L, "error object is not a string");
+	lua_Debug ar;
+	for (; lua_getstack(L, level, &ar); level++) {
+		lua_getinfo(L, "Sl", &ar);
+		if (ar.currentline > 0) {
+			lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+			return;
+		}
+	}
+	lua_pushliteral(L, "");
+}
+
+/* Message handler: a string message already names file:line; any other error value
+ * (error({}), error(nil)) gets the place it was raised and its type. */
+static int message_handler(lua_State *L)
+{
+	if (lua_type(L, 1) == LUA_TSTRING)
+		return 1;
+	push_where(L, 1);
+	if (!luaL_callmeta(L, 1, "__tostring"))
+		lua_pushnil(L);
+	if (lua_type(L, -1) != LUA_TSTRING) {
+		lua_pop(L, 1);
+		lua_pushfstring(L, "error() was given a %s value, not a message string", luaL_typename(L, 1));
+	}
+	lua_concat(L, 2);
 	return 1;
+}
+
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	lua_pushboolean(L, 1);
+	lua_setfield(L, LUA_REGISTRYINDEX, "nfsite.spent");
+	push_where(L, 0);
+	lua_pushfstring(L, "instruction budget exceeded (%d instructions: an endless loop?)", CONFIG_LUA_BUDGET);
+	lua_concat(L, 2);
+	lua_error(L);
+}
+
+bool config_budget_spent(lua_State *L)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, "nfsite.spent");
+	bool spent = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	return spent;
+}
+
+int config_pcall(lua_State *L, int nargs, int nresults)
+{
+	int fn = lua_gettop(L) - nargs;
+	lua_pushcfunction(L, message_handler);
+	lua_insert(L, fn);
+	/* Calls nested in one (a partial in a template) share the outer call's budget. */
+	bool outer = lua_gethook(L) == NULL;
+	if (outer)
+		lua_sethook(L, budget_hook, LUA_MASKCOUNT, CONFIG_LUA_BUDGET);
+	int st = lua_pcall(L, nargs, nresults, fn);
+	if (outer)
+		lua_sethook(L, NULL, 0, 0);
+	lua_remove(L, fn);
+	return st;
+}
+
+int config_loadfile(lua_State *L, const char *path)
+{
+	struct buf src = BUF_INIT;
+	int rc = fs_read_file(path, &src);
+	if (rc == 0) {
+		char *chunk = xasprintf("@%s", path);
+		if (luaL_loadbufferx(L, src.data, src.len, chunk, "t") != LUA_OK)
+			rc = config_lua_error(L, path);
+		free(chunk);
+	}
+	buf_release(&src);
+	return rc;
 }
 
 lua_State *config_state(const struct config *cfg)
@@ -60,8 +133,11 @@ lua_State *config_state(const struct config *cfg)
 		lua_pushfstring(L, "%s/?.lua;%s/templates/?.lua", cfg->source, cfg->source);
 		lua_setfield(L, -2, "path");
 		lua_pop(L, 1);
-		lua_pushcfunction(L, traceback_handler);
-		if (luaL_loadfilex(L, cfg->file, "t") != LUA_OK || lua_pcall(L, 0, 1, -2) != LUA_OK) {
+		if (config_loadfile(L, cfg->file) < 0) {
+			lua_close(L);
+			return NULL;
+		}
+		if (config_pcall(L, 0, 1) != LUA_OK) {
 			config_lua_error(L, cfg->file);
 			lua_close(L);
 			return NULL;
@@ -71,7 +147,6 @@ lua_State *config_state(const struct config *cfg)
 			lua_close(L);
 			return NULL;
 		}
-		lua_remove(L, -2);
 	} else {
 		lua_newtable(L);
 	}
@@ -128,6 +203,29 @@ static int get_string(lua_State *L, const struct config *cfg, const char *key, c
 	return rc;
 }
 
+/* hooks = { page = function(page) … end }: a misspelt name or a value that is not a
+ * function would otherwise be ignored (or fail once per page). */
+static int check_hooks(lua_State *L, const struct config *cfg)
+{
+	int rc = 0;
+	lua_getfield(L, -1, "hooks");
+	if (lua_istable(L, -1)) {
+		lua_pushnil(L);
+		while (lua_next(L, -2)) {
+			const char *name = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+			if (!name || strcmp(name, "page"))
+				rc = error_at(cfg->file, config_key_line(cfg, "hooks"), "unknown hook '%s' (the one hook is 'page')",
+				              name ? name : luaL_typename(L, -2));
+			else if (!lua_isfunction(L, -1))
+				rc = error_at(cfg->file, config_key_line(cfg, name), "hooks.%s must be a function, not a %s", name,
+				              luaL_typename(L, -1));
+			lua_pop(L, 1);
+		}
+	}
+	lua_pop(L, 1);
+	return rc;
+}
+
 int config_load(const char *source, const char *base_url_override, struct config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
@@ -176,6 +274,7 @@ int config_load(const char *source, const char *base_url_override, struct config
 			              luaL_typename(L, -1));
 		lua_pop(L, 1);
 	}
+	rc |= check_hooks(L, cfg);
 	lua_close(L);
 	if (rc < 0) {
 		free(base);

@@ -313,12 +313,8 @@ static struct page *read_page(struct scan *sc, const char *rel_to_site, int *rc)
 	struct fm_value *fm = NULL;
 	size_t off;
 	int line, bad;
-	if (fs_read_file(path, &src) < 0)
+	if (fs_read_file_max(path, CONTENT_MAX_FILE, &src) < 0)
 		goto fail;
-	if (src.len > CONTENT_MAX_FILE) {
-		error_at(path, 0, "file larger than %u MiB", CONTENT_MAX_FILE >> 20);
-		goto fail;
-	}
 	if (!utf8_valid(src.data, src.len, &bad)) {
 		error_at(path, bad, "invalid UTF-8 (or a NUL byte): source files must be UTF-8 text");
 		goto fail;
@@ -367,17 +363,19 @@ static void add_asset(struct scan *sc, const char *rel_to_site, const char *rel_
 	free(dir);
 }
 
-/* Symlinks are followed only when they stay inside the site folder. */
-static int check_link(struct scan *sc, const char *rel_to_site, bool *is_dir)
+/* Symlinks are followed only when they stay inside the site folder; *mode is the
+ * target's. */
+static int check_link(struct scan *sc, const char *rel_to_site, mode_t *mode)
 {
 	char *path = xasprintf("%s/%s", sc->source, rel_to_site);
 	char *real = realpath(path, NULL);
 	int rc = 0;
 	size_t n = strlen(sc->source_real);
-	if (!real || strncmp(real, sc->source_real, n) || (real[n] && real[n] != '/'))
+	struct stat st;
+	if (!real || strncmp(real, sc->source_real, n) || (real[n] && real[n] != '/') || stat(real, &st) < 0)
 		rc = error_at(path, 0, "symbolic link points outside the site folder (or nowhere); refusing it");
 	else
-		*is_dir = fs_is_dir(real);
+		*mode = st.st_mode;
 	free(real);
 	free(path);
 	return rc;
@@ -456,13 +454,20 @@ static int scan_entry(const char *rel, const struct stat *st, void *arg)
 {
 	struct scan *sc = arg;
 	char *rel_to_site = xasprintf("%s/%s", sc->top, rel);
-	bool is_dir = S_ISDIR(st->st_mode);
+	mode_t mode = st->st_mode;
 	int rc = 0;
-	if (S_ISLNK(st->st_mode) && check_link(sc, rel_to_site, &is_dir) < 0) {
+	if (S_ISLNK(mode) && check_link(sc, rel_to_site, &mode) < 0) {
 		sc->errors++;
 		goto out;
 	}
-	if (is_dir) {
+	if (!S_ISDIR(mode) && !S_ISREG(mode)) {
+		/* Reading a FIFO would wait for a writer; a device may never end. */
+		char *path = xasprintf("%s/%s", sc->source, rel_to_site);
+		warn_at(path, 0, "%s, not a regular file; skipped", fs_kind(mode));
+		free(path);
+		goto out;
+	}
+	if (S_ISDIR(mode)) {
 		if (S_ISLNK(st->st_mode)) {
 			error_at(rel_to_site, 0, "symbolic links to folders are not followed; copy the folder instead");
 			sc->errors++;

@@ -6,21 +6,59 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-int fs_read_file(const char *path, struct buf *out)
+const char *fs_kind(mode_t mode)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (S_ISDIR(mode))
+		return "a folder";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	return "a regular file";
+}
+
+int fs_open_regular(const char *path, struct stat *st)
+{
+	/* O_NONBLOCK: opening a FIFO with no writer would wait for one. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return error_at(path, 0, "cannot read: %s", strerror(errno));
+	if (fstat(fd, st) < 0) {
+		error_at(path, 0, "cannot read: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		error_at(path, 0, "%s, not a regular file; refusing to read it", fs_kind(st->st_mode));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int fs_read_file_max(const char *path, size_t max, struct buf *out)
+{
 	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-		buf_grow(out, (size_t)st.st_size);
+	int fd = fs_open_regular(path, &st);
+	if (fd < 0)
+		return -1;
 	int rc = 0;
-	for (;;) {
+	if ((unsigned long long)st.st_size > max) {
+		rc = error_at(path, 0, "file larger than %zu MiB", max >> 20);
+		goto out;
+	}
+	buf_grow(out, (size_t)st.st_size);
+	for (size_t got = 0;;) {
 		buf_grow(out, 65536);
 		ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
 		if (n < 0) {
@@ -33,9 +71,20 @@ int fs_read_file(const char *path, struct buf *out)
 			break;
 		out->len += (size_t)n;
 		out->data[out->len] = 0;
+		got += (size_t)n;
+		if (got > max) { /* it grew while being read */
+			rc = error_at(path, 0, "file larger than %zu MiB", max >> 20);
+			break;
+		}
 	}
+out:
 	close(fd);
 	return rc;
+}
+
+int fs_read_file(const char *path, struct buf *out)
+{
+	return fs_read_file_max(path, SIZE_MAX, out);
 }
 
 int fs_mkdirs(const char *path)
@@ -106,14 +155,44 @@ out:
 	return rc;
 }
 
-int fs_copy_file(const char *src, const char *dst)
+int fs_copy_fd(int in, int out, size_t len, const char *name)
 {
-	struct buf b = BUF_INIT;
-	int rc = fs_read_file(src, &b);
-	if (rc == 0)
-		rc = fs_write_atomic(dst, b.data, b.len);
-	buf_release(&b);
-	return rc;
+	/* copy_file_range stays in the kernel (and may share extents); other file systems
+	 * or old kernels get a fixed buffer. */
+	while (len) {
+		ssize_t n = copy_file_range(in, NULL, out, NULL, len, 0);
+		if (n > 0) {
+			len -= (size_t)n;
+			continue;
+		}
+		if (n == 0)
+			return error_at(name, 0, "cannot copy: the file shrank while it was copied");
+		if (errno == EINTR)
+			continue;
+		if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
+			return error_at(name, 0, "cannot copy: %s", strerror(errno));
+		break;
+	}
+	char chunk[65536];
+	while (len) {
+		ssize_t n = read(in, chunk, len < sizeof chunk ? len : sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return error_at(name, 0, "cannot read: %s", strerror(errno));
+		if (n == 0)
+			return error_at(name, 0, "cannot copy: the file shrank while it was copied");
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(out, chunk + off, (size_t)(n - off));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				return error_at(name, 0, "cannot write: %s", strerror(errno));
+			off += w;
+		}
+		len -= (size_t)n;
+	}
+	return 0;
 }
 
 int fs_remove_tree(const char *path)

@@ -9,15 +9,25 @@
 
 struct buf;
 
-/* Appends the whole file to out. */
+/* Appends the whole file to out. Anything but a regular file is refused (a FIFO would
+ * block, a device never end). */
 int fs_read_file(const char *path, struct buf *out);
+/* The same, refusing a file over max bytes before reading it ("file larger than N MiB"). */
+int fs_read_file_max(const char *path, size_t max, struct buf *out);
+/* Opens path for reading and fills *st when it is a regular file, without waiting on a
+ * FIFO; returns the descriptor, or -1 after reporting. */
+int fs_open_regular(const char *path, struct stat *st);
+/* "a FIFO", "a device", "a socket", "a folder"…: what a file of this mode is, for
+ * messages. */
+const char *fs_kind(mode_t mode);
 /* Writes data to path through a temporary file in the same folder and rename(2),
  * creating parent folders; readers never see a half-written file. */
 int fs_write_atomic(const char *path, const char *data, size_t len);
 /* mkdir -p. */
 int fs_mkdirs(const char *path);
-/* Copies a regular file atomically (keeps nothing but the bytes). */
-int fs_copy_file(const char *src, const char *dst);
+/* Copies len bytes from in to out at their file offsets, streaming (copy_file_range,
+ * else a 64 KiB buffer), so a file of any size costs no memory; name is for messages. */
+int fs_copy_fd(int in, int out, size_t len, const char *name);
 /* Removes a file or a whole tree; a missing path is not an error. */
 int fs_remove_tree(const char *path);
 bool fs_exists(const char *path);

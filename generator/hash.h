@@ -4,6 +4,7 @@
 #ifndef NFSITE_HASH_H
 #define NFSITE_HASH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,5 +13,10 @@
 /* Mixes len bytes at data into h (start from HASH_INIT); chain calls to hash several
  * pieces. */
 uint64_t hash_bytes(uint64_t h, const void *data, size_t len);
+/* hash_bytes(h, data, total) for data that arrives in pieces (a file streamed through a
+ * buffer): h = hash_begin(h, total), then hash_piece for each piece, every one but the
+ * last (last = true) a multiple of 8 bytes long. */
+uint64_t hash_begin(uint64_t h, size_t total);
+uint64_t hash_piece(uint64_t h, const void *data, size_t len, bool last);
 
 #endif

@@ -19,6 +19,7 @@
 #include "import_mediawiki.h"
 #include "buf.h"
 #include "cmd.h"
+#include "config.h"
 #include "fs.h"
 #include "log.h"
 #include "mediawiki_api.h"
@@ -48,7 +49,6 @@
 
 #define MW_MAX_REDIRECT_HOPS 10
 #define MW_SLUG_MAX 100
-#define LUA_MAX_INSTRUCTIONS 10000000
 
 /* ------------------------------------------------------------------------------------
  * The staging wiki */
@@ -1239,12 +1239,6 @@ static void tmap_free(struct tmap *t)
 	free(t);
 }
 
-static void lua_budget_hook(lua_State *L, lua_Debug *ar)
-{
-	(void)ar;
-	luaL_error(L, "instruction budget exceeded (endless loop?)");
-}
-
 /* wiki_url(title) for the template functions: the new URL of a wiki page, or nil. */
 static int lua_wiki_url(lua_State *L)
 {
@@ -1287,7 +1281,9 @@ static int tmap_load(struct mw_wiki *w, const char *path, struct tmap **out)
 	lua_pushlightuserdata(t->L, w);
 	lua_pushcclosure(t->L, lua_wiki_url, 1);
 	lua_setglobal(t->L, "wiki_url");
-	if (luaL_loadfile(t->L, path) || lua_pcall(t->L, 0, 1, 0)) {
+	if (config_loadfile(t->L, path) < 0)
+		goto out;
+	if (config_pcall(t->L, 0, 1) != LUA_OK) {
 		error_at(path, 0, "%s", lua_tostring(t->L, -1));
 		goto out;
 	}
@@ -1359,9 +1355,7 @@ static int template_map_cb(void *arg, const char *name, const char *const *keys,
 				lua_setfield(L, -2, k);
 		}
 	}
-	lua_sethook(L, lua_budget_hook, LUA_MASKCOUNT, LUA_MAX_INSTRUCTIONS);
-	int st = lua_pcall(L, 1, 1, 0);
-	lua_sethook(L, NULL, 0, 0);
+	int st = config_pcall(L, 1, 1);
 	if (st != LUA_OK) {
 		warn_at(t->path, 0, "wiki_templates[\"%s\"]: %s", name, lua_tostring(L, -1));
 	} else if (lua_isstring(L, -1)) {

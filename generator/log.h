@@ -18,6 +18,11 @@ extern bool log_quiet;
 /* Number of errors reported since start or the last log_reset_count(). */
 int log_error_count(void);
 void log_reset_count(void);
+/* Names the page the calling thread renders (NULL: none; borrowed). Meanwhile an error
+ * or warning about another file (a template, site.lua) ends with "(rendering PAGE)" and
+ * is reported once per build: a broken template fails every page the render workers
+ * give it, and one line says so. */
+void log_context(const char *page);
 /* While set, every error and warning line is also appended to *sink (the preview
  * server shows them in the browser). Pass NULL to stop. Borrowed, not freed. */
 void log_capture(struct buf *sink);

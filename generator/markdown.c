@@ -717,6 +717,90 @@ static int cmark_options(const struct md_opts *opts)
 	return o;
 }
 
+/* ---- tables too wide for cmark-gfm ---- */
+
+/* Skips the markers of the block quotes and list items a table row may sit in. */
+static void skip_containers(const char **p, size_t *n)
+{
+	for (;;) {
+		size_t d = 0;
+		while (d < *n && d < 9 && (*p)[d] >= '0' && (*p)[d] <= '9')
+			d++;
+		if (*n && **p && strchr(" \t>*+", **p))
+			d = 1;
+		else if (!d || d == *n || ((*p)[d] != '.' && (*p)[d] != ')'))
+			return;
+		else
+			d++;
+		*p += d;
+		*n -= d;
+	}
+}
+
+/* Cells of a table row: its unescaped pipes, less a leading and a trailing one, plus one. */
+static size_t row_cells(const char *p, size_t n)
+{
+	skip_containers(&p, &n);
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+		n--;
+	size_t pipes = 0;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '|' && (i == 0 || p[i - 1] != '\\'))
+			pipes++;
+	if (n && p[0] == '|')
+		pipes--;
+	if (n > 1 && p[n - 1] == '|' && p[n - 2] != '\\')
+		pipes--;
+	return pipes + 1;
+}
+
+/* A table's delimiter row ("| --- | :-: |"). */
+static bool delimiter_row(const char *p, size_t n)
+{
+	skip_containers(&p, &n);
+	bool dash = false, pipe = false;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '-')
+			dash = true;
+		else if (p[i] == '|')
+			pipe = true;
+		else if (p[i] != ':' && p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return false;
+	}
+	return dash && pipe;
+}
+
+/* The line (from 1) of src's first table row with more than MD_MAX_TABLE_COLUMNS cells,
+ * 0 when none; *cells its width. A table here is a delimiter row, the line above it and
+ * the lines below up to a blank one: a little more than cmark takes for one, never less. */
+static int wide_table_row(const char *src, size_t len, size_t *cells)
+{
+	const char *end = src + len, *prev = NULL;
+	size_t prevn = 0;
+	bool in_table = false;
+	int line = 0;
+	for (const char *p = src; p < end; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		size_t k = 0;
+		while (k < n && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r'))
+			k++;
+		if (k == n) {
+			in_table = false;
+		} else if (in_table || delimiter_row(p, n)) {
+			if (!in_table && prev && (*cells = row_cells(prev, prevn)) > MD_MAX_TABLE_COLUMNS)
+				return line;
+			in_table = true;
+			if ((*cells = row_cells(p, n)) > MD_MAX_TABLE_COLUMNS)
+				return line + 1;
+		}
+		prev = p;
+		prevn = n;
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
 int markdown_render(const char *src, size_t len, const struct md_opts *opts, struct md_doc *doc)
 {
 	static const struct md_opts no_opts;
@@ -727,6 +811,11 @@ int markdown_render(const char *src, size_t len, const struct md_opts *opts, str
 		opts = &no_opts;
 	r.opts = opts;
 	r.doc = doc;
+	size_t cells;
+	int wide = src ? wide_table_row(src, len, &cells) : 0;
+	if (wide)
+		return error_at(opts->file, (opts->first_line > 0 ? opts->first_line : 1) + wide - 1,
+		                "table row of %zu cells; tables are limited to %d columns", cells, MD_MAX_TABLE_COLUMNS);
 
 	int options = cmark_options(opts);
 	cmark_node *root = parse(src, len, options, &parser);

@@ -13,6 +13,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* cmark-gfm parses a table row in time that grows with the square of its cells (20 rows
+ * of 20,000 cells take 20 s, and parsing is serialised): markdown_render refuses a table
+ * with a wider row before cmark sees it. */
+#define MD_MAX_TABLE_COLUMNS 1000
+
 struct md_heading {
 	int level;   /* 1..6 */
 	int line;    /* source line (absolute, see md_opts.first_line) */
@@ -60,7 +65,8 @@ struct md_doc {
 };
 
 /* Renders src into doc (which the caller initialises with MD_DOC_INIT and releases with
- * md_doc_release). Returns 0, or -1 after reporting each broken link as file:line. */
+ * md_doc_release). Returns 0, or -1 after reporting each broken link as file:line (or a
+ * table row wider than MD_MAX_TABLE_COLUMNS, and then nothing is rendered). */
 int markdown_render(const char *src, size_t len, const struct md_opts *opts, struct md_doc *doc);
 void md_doc_release(struct md_doc *doc);
 #define MD_DOC_INIT {BUF_INIT, BUF_INIT, NULL, 0, NULL, 0, BUF_INIT, NULL, 0}

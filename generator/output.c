@@ -509,13 +509,74 @@ int output_keep(struct output *o, const char *rel, const char *src)
 	return place(o, rel, live->hash, src, live, prev, NULL);
 }
 
+/* Fills chunk unless the file ends first. */
+static ssize_t read_full(int fd, char *chunk, size_t size)
+{
+	size_t got = 0;
+	while (got < size) {
+		ssize_t n = read(fd, chunk + got, size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
 int output_copy(struct output *o, const char *rel, const char *path)
 {
-	struct buf b = BUF_INIT;
-	int rc = fs_read_file(path, &b);
-	if (rc == 0)
-		rc = output_write(o, rel, b.data, b.len, path);
-	buf_release(&b);
+	/* Streamed twice (to hash, then to copy when changed), never held whole: an asset
+	 * may be as large as the disk allows. */
+	enum { CHUNK = 1 << 16 };
+	struct stat st;
+	int in = fs_open_regular(path, &st), out = -1, rc = -1;
+	char *chunk = NULL, *tmp = NULL;
+	if (in < 0)
+		return -1;
+	chunk = xmalloc(CHUNK);
+	size_t total = (size_t)st.st_size, len = 0;
+	uint64_t h = hash_begin(HASH_INIT, total);
+	for (;;) {
+		ssize_t n = read_full(in, chunk, CHUNK);
+		if (n < 0) {
+			error_at(path, 0, "cannot read: %s", strerror(errno));
+			goto out;
+		}
+		len += (size_t)n;
+		if (len > total || (len < total && n < CHUNK)) {
+			error_at(path, 0, "cannot read: the file changed while it was read");
+			goto out;
+		}
+		h = hash_piece(h, chunk, (size_t)n, len == total);
+		if (len == total)
+			break;
+	}
+	rc = add_entry(o, rel, h, total, path, &tmp);
+	if (rc <= 0)
+		goto out;
+	rc = -1;
+	out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0 && o->fresh && errno == EEXIST) {
+		rc = 0; /* a second write of one path, as in write_new */
+		goto out;
+	}
+	if (out < 0 || lseek(in, 0, SEEK_SET) < 0) {
+		error_at(path, 0, "cannot stage output: %s", strerror(errno));
+		goto out;
+	}
+	rc = fs_copy_fd(in, out, total, path);
+	if (close(out) < 0 && rc == 0)
+		rc = error_at(path, 0, "cannot stage output: %s", strerror(errno));
+	out = -1;
+out:
+	if (out >= 0)
+		close(out);
+	close(in);
+	free(chunk);
+	free(tmp);
 	return rc;
 }
 

@@ -54,7 +54,7 @@ bool output_kept(struct output *o, const char *rel);
 /* Keeps rel exactly as the live site holds it, without its bytes (the build cache
  * knows it is unchanged; check output_kept first). Thread-safe; -1 after reporting. */
 int output_keep(struct output *o, const char *rel, const char *src);
-/* Reads file path and writes it as rel. */
+/* Writes the regular file at path as rel, streamed (never held in memory whole). */
 int output_copy(struct output *o, const char *rel, const char *path);
 /* Completes the new site in the spare and writes its manifest; fills stats (written:
  * files that differ from the live site's). Returns -1 after reporting; then call

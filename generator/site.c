@@ -296,10 +296,16 @@ static int hash_template_file(const char *rel, const struct stat *st, void *arg)
 {
 	uint64_t *h = ((void **)arg)[0];
 	const char *root = ((void **)arg)[1];
-	if (!S_ISREG(st->st_mode))
-		return 0;
-	struct buf b = BUF_INIT;
 	char *path = xasprintf("%s/%s", root, rel);
+	if (!S_ISREG(st->st_mode)) {
+		if (!S_ISDIR(st->st_mode) && !S_ISLNK(st->st_mode)) {
+			warn_at(path, 0, "%s, not a regular file; skipped", fs_kind(st->st_mode));
+			*h = hash_str(*h, rel); /* a page using it must fail, not be kept */
+		}
+		free(path);
+		return 0;
+	}
+	struct buf b = BUF_INIT;
 	if (fs_read_file(path, &b) == 0) {
 		*h = hash_str(*h, rel);
 		*h = hash_bytes(*h, b.data, b.len);
@@ -526,9 +532,15 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	size_t i;
-	while ((i = atomic_fetch_add(w->next, 1)) < w->nqueue)
-		if (render_page(w, w->queue[i]) < 0)
+	while ((i = atomic_fetch_add(w->next, 1)) < w->nqueue) {
+		struct page *p = w->queue[i];
+		log_context(p->kind == PAGE_GENERATED ? p->url : p->file);
+		if (render_page(w, p) < 0)
 			w->rc = -1;
+		if (w->t && config_budget_spent(tmpl_lua(w->t)))
+			break; /* reported; the build fails */
+	}
+	log_context(NULL);
 	return NULL;
 }
 
@@ -792,9 +804,13 @@ static int copy_static_entry(const char *rel, const struct stat *st, void *arg)
 		w->rc = error_at(w->root, 0, "static/%s is a symbolic link; refusing to copy it", rel);
 		return 0;
 	}
-	if (!S_ISREG(st->st_mode))
-		return 0;
 	char *path = xasprintf("%s/%s", w->root, rel);
+	if (!S_ISREG(st->st_mode)) {
+		if (!S_ISDIR(st->st_mode))
+			warn_at(path, 0, "%s, not a regular file; skipped", fs_kind(st->st_mode));
+		free(path);
+		return 0;
+	}
 	if (output_copy(w->b->out, rel, path) < 0)
 		w->rc = -1;
 	free(path);

@@ -30,6 +30,16 @@ struct tmpl {
 	char *source, *base_path, *base_url, *file;
 	struct json *json;
 	int depth;
+	struct chain *chain; /* of the innermost run_template */
+};
+
+/* The templates one render has run so far, the page's first, each extending the one
+ * before; __extends checks a new name against them. Partials start their own. */
+struct chain {
+	char *names[TMPL_MAX_DEPTH + 1];
+	int n;
+	char *parent; /* what the template running now extends, NULL when nothing */
+	struct chain *up;
 };
 
 /* --- compiler ------------------------------------------------------------------------ */
@@ -242,11 +252,11 @@ static const struct theme_file *theme_find(const char *path)
 	return NULL;
 }
 
-bool tmpl_exists(const struct config *cfg, const char *name)
+static bool template_found(const char *source, const char *name)
 {
 	if (!fs_rel_is_safe(name, strlen(name)))
 		return false;
-	char *path = xasprintf("%s/templates/%s", cfg->source, name);
+	char *path = xasprintf("%s/templates/%s", source, name);
 	bool ok = fs_exists(path);
 	free(path);
 	if (ok)
@@ -255,6 +265,11 @@ bool tmpl_exists(const struct config *cfg, const char *name)
 	ok = theme_find(tp) != NULL;
 	free(tp);
 	return ok;
+}
+
+bool tmpl_exists(const struct config *cfg, const char *name)
+{
+	return template_found(cfg->source, name);
 }
 
 /* Pushes the compiled function for name, compiling on first use. */
@@ -511,6 +526,9 @@ static int l_partial(lua_State *L)
 	char full[512];
 	if (snprintf(full, sizeof full, "partials/%s", name) >= (int)sizeof full)
 		return luaL_error(L, "partial name too long: '%s'", name);
+	/* Checked here, so the message names the line of the partial() call. */
+	if (!template_found(t->source, full))
+		return luaL_error(L, "unknown partial '%s' (not in templates/partials/ nor in the default theme)", name);
 	t->depth++;
 	int rc = run_template(L, t, full, NULL);
 	t->depth--;
@@ -522,11 +540,41 @@ static int l_partial(lua_State *L)
 	return 1; /* run_template left the text on the stack */
 }
 
+/* {% extends "name" %}: the parent runs after this template; a missing one, a cycle or
+ * a chain too long is an error at the line of the tag. */
+static int l_extends(lua_State *L)
+{
+	struct tmpl *t = self(L);
+	const char *name = luaL_checkstring(L, 1);
+	struct chain *c = t->chain;
+	if (!c)
+		return luaL_error(L, "extends outside a template");
+	if (!template_found(t->source, name))
+		return luaL_error(L, "extends unknown template '%s' (not in templates/ nor in the default theme)", name);
+	for (int i = 0; i < c->n; i++) {
+		if (strcmp(c->names[i], name))
+			continue;
+		luaL_Buffer b;
+		luaL_buffinit(L, &b);
+		for (int k = i; k < c->n; k++) {
+			luaL_addstring(&b, c->names[k]);
+			luaL_addstring(&b, " → ");
+		}
+		luaL_addstring(&b, name);
+		luaL_pushresult(&b);
+		return luaL_error(L, "extends cycle: %s", lua_tostring(L, -1));
+	}
+	if (c->n > TMPL_MAX_DEPTH)
+		return luaL_error(L, "extends chain deeper than %d", TMPL_MAX_DEPTH);
+	free(c->parent);
+	c->parent = xstrdup(name);
+	return 0;
+}
+
 static const char PRELUDE[] =
 	"local env = ...\n"
 	"function env.__block(name, fn) local f = env.__blocks[name] or fn; f() end\n"
-	"function env.__defblock(name, fn) if not env.__blocks[name] then env.__blocks[name] = fn end end\n"
-	"function env.__extends(name) env.__parent = name end\n";
+	"function env.__defblock(name, fn) if not env.__blocks[name] then env.__blocks[name] = fn end end\n";
 
 /* Runs template name (and the templates it extends) with fresh output and block tables,
  * restoring the caller's afterwards: a partial renders in the middle of its caller. The
@@ -538,21 +586,17 @@ static int run_template(lua_State *L, struct tmpl *t, const char *name, struct b
 	lua_getfield(L, env, "__blocks"); /* env+1: the caller's, put back at the end */
 	lua_getfield(L, env, "__o");      /* env+2 */
 	int rc = -1;
-	const char *current = name;
+	struct chain chain = {.names = {xstrdup(name)}, .n = 1, .up = t->chain};
+	t->chain = &chain;
 	lua_newtable(L);
 	lua_setfield(L, env, "__blocks");
-	for (int hops = 0;; hops++) {
-		if (hops > TMPL_MAX_DEPTH) {
-			error_at(NULL, 0, "template '%s': extends chain deeper than %d", name, TMPL_MAX_DEPTH);
-			goto out;
-		}
+	for (;;) {
+		const char *current = chain.names[chain.n - 1];
 		lua_newtable(L);
 		lua_setfield(L, env, "__o");
-		lua_pushnil(L);
-		lua_setfield(L, env, "__parent");
 		if (load_template(t, current) < 0)
 			goto out;
-		if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
+		if (config_pcall(L, 0, 0) != LUA_OK) {
 			const char *msg = lua_tostring(L, -1);
 			if (msg && !strcmp(msg, "\x01nfsite-reported"))
 				lua_pop(L, 1);
@@ -560,17 +604,11 @@ static int run_template(lua_State *L, struct tmpl *t, const char *name, struct b
 				config_lua_error(L, current);
 			goto out;
 		}
-		lua_getfield(L, env, "__parent");
-		if (lua_isnil(L, -1)) {
-			lua_pop(L, 1);
+		if (!chain.parent)
 			break;
-		}
-		/* The name stays alive on the stack until the next hop replaces it. */
-		if (hops)
-			lua_remove(L, -2);
-		current = lua_tostring(L, -1);
+		chain.names[chain.n++] = chain.parent; /* __extends checked it has room */
+		chain.parent = NULL;
 	}
-	lua_settop(L, env + 2); /* the extends chain's names are no longer needed */
 	lua_getfield(L, env, "__o");
 	lua_Integer n = (lua_Integer)lua_rawlen(L, env + 3);
 	if (out) {
@@ -601,6 +639,10 @@ out:
 	lua_pushvalue(L, env + 2);
 	lua_setfield(L, -2, "__o");
 	lua_settop(L, rc == 0 && !out ? env : env - 1);
+	t->chain = chain.up;
+	for (int i = 0; i < chain.n; i++)
+		free(chain.names[i]);
+	free(chain.parent);
 	return rc;
 }
 
@@ -816,7 +858,7 @@ struct tmpl *tmpl_new(lua_State *L, const struct config *cfg, const struct conte
 	static const luaL_Reg helpers[] = {
 		{"__e", l_escape}, {"__r", l_raw}, {"escape", l_escape}, {"url", l_url},
 		{"abs_url", l_abs_url}, {"date_format", l_date_format}, {"markdown", l_markdown},
-		{"json", l_json}, {"partial", l_partial}, {NULL, NULL},
+		{"json", l_json}, {"partial", l_partial}, {"__extends", l_extends}, {NULL, NULL},
 	};
 	lua_pushlightuserdata(L, t);
 	luaL_setfuncs(L, helpers, 1);
@@ -926,7 +968,7 @@ static int call_hook(struct tmpl *t, const char *hook)
 		lua_getfield(L, -1, hook);
 		if (lua_isfunction(L, -1)) {
 			lua_pushvalue(L, -4); /* the page table */
-			if (lua_pcall(L, 1, 0, 0) != LUA_OK)
+			if (config_pcall(L, 1, 0) != LUA_OK)
 				rc = config_lua_error(L, t->file);
 		} else {
 			lua_pop(L, 1);

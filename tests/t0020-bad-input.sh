@@ -62,6 +62,40 @@ bad_case 'a wrongly typed value in site.lua' \
 bad_case 'a runtime error in a site.lua hook' \
 	'printf "return {\n  hooks = { page = function(p)\n    error(\"hook broke\")\n  end },\n}\n" >site/site.lua' \
 	'site/site.lua:3: error: hook broke'
+bad_case 'error() with a table in site.lua' \
+	'printf "local t = {}\nerror({})\nreturn t\n" >site/site.lua' \
+	'^site/site.lua:2: error: error\(\) was given a table value, not a message string$'
+bad_case 'error() with a table in a hook' \
+	'printf "return {\n  hooks = { page = function(p)\n    error({ code = 1 })\n  end },\n}\n" >site/site.lua' \
+	'^site/site.lua:3: error: error\(\) was given a table value, not a message string \(rendering [^ ]+\)$'
+bad_case 'a hook that is not a function' \
+	'printf "return {\n  title = \"x\",\n  hooks = {\n    page = 5,\n  },\n}\n" >site/site.lua' \
+	'^site/site.lua:4: error: hooks.page must be a function, not a number$'
+bad_case 'a misspelt hook' \
+	'printf "return {\n  hooks = {\n    pgae = function(p) end,\n  },\n}\n" >site/site.lua' \
+	"^site/site.lua:2: error: unknown hook 'pgae'"
+bad_case 'a missing partial names the template line' \
+	'printf "<p>\n{* partial(\"nope.html\") *}\n</p>\n" >site/templates/page.html' \
+	"^site/templates/page.html:2: error: unknown partial 'nope.html' .*\(rendering site/content/docs/a.md\)$"
+bad_case 'a missing extends target names the template line' \
+	'printf "\n{%% extends \"nope.html\" %%}\n" >site/templates/page.html' \
+	"^site/templates/page.html:2: error: extends unknown template 'nope.html'"
+bad_case 'an extends cycle names the template line that closes it' \
+	'printf "{%% extends \"b.html\" %%}\n" >site/templates/page.html && printf "\n\n{%% extends \"page.html\" %%}\n" >site/templates/b.html' \
+	'^site/templates/b.html:3: error: extends cycle: page.html → b.html → page.html'
+test_expect_success 'a failing hook or template is reported once, naming a page, not once per page' '
+	good_site && for i in $(seq 1 40); do site_page site/content/docs/p$i.md "title: P$i" "x"; done &&
+	nfsite build -q --source site --dest out && rm -rf snap && cp -r out snap &&
+	printf "return {\n  hooks = { page = function(p)\n    error(\"hook broke\")\n  end },\n}\n" >site/site.lua &&
+	expect_exit 1 "$NFSITE" build -q --jobs 4 --source site --dest out &&
+	cat err && test "$(grep -c "hook broke" err)" = 1 &&
+	grep -Eq "^site/site.lua:3: error: hook broke \(rendering (site/content/.*\.md|/.*)\)$" err &&
+	rm site/site.lua && printf "<p>\n{{ page.x.y }}\n</p>\n" >site/templates/page.html &&
+	expect_exit 1 "$NFSITE" build -q --jobs 4 --source site --dest out &&
+	cat err && test "$(grep -c "error:" err)" = 1 &&
+	grep -Eq "^site/templates/page.html:2: error: attempt to index a nil value .*\(rendering site/content/docs/.*\.md\)$" err &&
+	diff -r snap out
+'
 bad_case 'two pages mapping to one URL' \
 	'mkdir -p site/content/docs/a && printf -- "---\ntitle: B\n---\nx\n" >site/content/docs/a/index.md' \
 	'site/content/docs/a(/index)?.md: error: URL /docs/a/ is already taken by site/content/docs/a(/index)?.md'

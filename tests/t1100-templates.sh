@@ -50,7 +50,7 @@ test_expect_success 'extends loops are refused' '
 	printf "{%% extends \"a.html\" %%}" >site/templates/b.html &&
 	printf -- "---\ntitle: L\ntemplate: a.html\n---\nx\n" >site/content/docs/l.md &&
 	expect_exit 1 "$NFSITE" build -q --source site --dest out &&
-	grep -q "extends chain deeper than" err
+	grep -q "^site/templates/b.html:1: error: extends cycle: a.html → b.html → a.html" err
 '
 test_expect_success 'unclosed tags are reported at their line' '
 	make_site && printf "ok\n\n<p>{{ page.title </p>\n" >site/templates/page.html &&

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Resource limits on hostile input, reader by reader: nesting depth (front matter,
 # Markdown, wikitext), template recursion (site templates and wiki templates), maximum
-# sizes (content files, wiki pages), XML entity expansion (billion laughs, external
-# entities) in both XML importers. Each limit is a clear error or a bounded result,
-# never a crash, a hang, or a file read from outside the input.
+# sizes (content files checked before reading, assets streamed, wiki pages), special
+# files (FIFOs, sockets), the Lua instruction budget, table width, XML entity expansion
+# (billion laughs, external entities) in both XML importers. Each limit is a clear error
+# or a bounded result, never a crash, a hang, or a file read from outside the input.
 . "$(dirname "$0")/lib.sh"
 
 # gen FILE PYTHON-EXPR: writes the string the expression makes.
@@ -29,8 +30,97 @@ test_expect_success 'a content file over 64 MiB is refused with a clear error' '
 	expect_exit 1 nfsite build -q --source big --dest out &&
 	grep_q "big/content/big.md: error: file larger than 64 MiB" err
 '
+test_expect_success 'the size is checked before reading: a sparse 3 GiB page under a 2 GB memory limit' '
+	mkdir -p sparse/content && truncate -s 3G sparse/content/huge.md &&
+	(ulimit -v 2000000 && expect_exit 1 "$NFSITE" build -q --jobs 2 --source sparse --dest out) &&
+	grep_q "sparse/content/huge.md: error: file larger than 64 MiB" err
+'
+# maxrss KB-VAR COMMAND...: runs the command, and sets the variable to its peak memory.
+maxrss() {
+	maxrss_var=$1
+	shift
+	maxrss_kb=$(python3 -c "import resource, subprocess, sys
+sys.exit(subprocess.call(sys.argv[1:]) or print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))" "$@") &&
+	eval "$maxrss_var=\$maxrss_kb"
+}
+test_expect_success 'a 150 MB asset is copied in under 100 MB of memory (streamed, never loaded whole)' '
+	mkdir -p asset/content asset/static && site_page asset/content/_index.md "title: H" "x" &&
+	head -c 1000 /dev/urandom >asset/content/blob.bin && truncate -s 150M asset/content/blob.bin &&
+	cp asset/content/blob.bin asset/static/big.bin &&
+	maxrss kb "$NFSITE" build -q --source asset --dest asset-out && echo "peak $kb KB" && test "$kb" -lt 100000 &&
+	cmp asset/content/blob.bin asset-out/blob.bin && cmp asset/static/big.bin asset-out/big.bin &&
+	printf x >>asset/content/blob.bin &&
+	maxrss kb "$NFSITE" build -q --source asset --dest asset-out && echo "peak $kb KB" && test "$kb" -lt 100000 &&
+	cmp asset/content/blob.bin asset-out/blob.bin
+'
 
-# --- Markdown -----------------------------------------------------------------------
+# --- special files --------------------------------------------------------------------
+test_expect_success 'FIFOs and sockets in content/, faq/, static/ and templates/ are skipped with a warning, no hang' '
+	mkdir -p sp/content/docs sp/faq sp/static sp/templates &&
+	site_page sp/content/_index.md "title: H" "home" &&
+	mkfifo sp/content/docs/pipe.md sp/content/pipe.png sp/faq/pipe.md sp/static/pipe.css sp/templates/pipe.html &&
+	ln -s pipe.md sp/content/docs/link.md &&
+	python3 -c "import socket; socket.socket(socket.AF_UNIX).bind(\"sp/static/sock\")" &&
+	timeout 60 "$NFSITE" build -q --source sp --dest sp-out 2>err &&
+	for f in content/docs/pipe.md content/pipe.png faq/pipe.md static/pipe.css templates/pipe.html content/docs/link.md; do
+		grep_q "sp/$f: warning: a FIFO, not a regular file; skipped" err || exit 1
+	done &&
+	grep_q "sp/static/sock: warning: a socket, not a regular file; skipped" err &&
+	test -f sp-out/index.html && ! test -e sp-out/pipe.css && ! test -e sp-out/docs/pipe/index.html
+'
+test_expect_success 'a FIFO named as site.lua or as a template is an error, not a hang' '
+	rm sp/templates/pipe.html && mkfifo sp/templates/home.html &&
+	expect_exit 1 timeout 60 "$NFSITE" build -q --source sp --dest sp-out &&
+	grep_q "sp/templates/home.html: error: a FIFO, not a regular file; refusing to read it" err &&
+	rm sp/templates/home.html && mkfifo sp/site.lua &&
+	expect_exit 1 timeout 60 "$NFSITE" build -q --source sp --dest sp-out &&
+	grep_q "sp/site.lua: error: a FIFO, not a regular file; refusing to read it" err
+'
+
+# --- Lua budget -----------------------------------------------------------------------
+test_expect_success 'an endless hook stops at the instruction budget: file:line, once, in seconds' '
+	mkdir -p lua/content && site_page lua/content/_index.md "title: H" "home" &&
+	for i in 1 2 3 4 5 6 7 8; do site_page lua/content/p$i.md "title: P$i" "x"; done &&
+	printf "return {\n  hooks = {\n    page = function(p) while true do end end,\n  },\n}\n" >lua/site.lua &&
+	expect_exit 1 timeout 60 "$NFSITE" build -q --source lua --dest lua-out &&
+	grep -Eq "^lua/site.lua:3: error: instruction budget exceeded .*\(rendering " err &&
+	test "$(grep -c "instruction budget" err)" = 1
+'
+test_expect_success 'an endless loop in site.lua itself or in a template stops too' '
+	printf "while true do end\nreturn {}\n" >lua/site.lua &&
+	expect_exit 1 timeout 60 "$NFSITE" build -q --source lua --dest lua-out &&
+	grep_q "lua/site.lua:1: error: instruction budget exceeded" err &&
+	rm lua/site.lua && mkdir -p lua/templates &&
+	printf "<p>\n{%% while true do end %%}\n</p>\n" >lua/templates/page.html &&
+	expect_exit 1 timeout 60 "$NFSITE" build -q --source lua --dest lua-out &&
+	grep_q "lua/templates/page.html:2: error: instruction budget exceeded" err
+'
+
+# --- GFM tables -----------------------------------------------------------------------
+# table FILE HEAD-CELLS BODY-CELLS ROWS [PREFIX]: a page whose line 6 is a table's header
+# row (after PREFIX), with HEAD-CELLS columns and ROWS rows of BODY-CELLS cells.
+table() {
+	python3 -c "import sys
+h, b, rows, pre = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+with open(sys.argv[1], \"w\") as f:
+    f.write(\"---\\ntitle: w\\n---\\ntext\\n\\n\" + pre + \"|a\" * h + \"|\\n\" + pre + \"|-\" * h + \"|\\n\")
+    f.write((pre + \"|b\" * b + \"|\\n\") * rows)" "$1" "$2" "$3" "$4" "${5:-}"
+}
+test_expect_success 'a table row wider than 1000 cells is refused before cmark-gfm parses it (20 s before)' '
+	mkdir -p tbl/content && site_page tbl/content/_index.md "title: H" "home" &&
+	table tbl/content/wide.md 2 20000 20 &&
+	expect_exit 1 timeout 10 "$NFSITE" build -q --source tbl --dest tbl-out &&
+	grep_q "tbl/content/wide.md:8: error: table row of 20000 cells; tables are limited to 1000 columns" err &&
+	table tbl/content/wide.md 1001 1 1 "> 1. " &&
+	expect_exit 1 timeout 10 "$NFSITE" build -q --source tbl --dest tbl-out &&
+	grep_q "tbl/content/wide.md:6: error: table row of 1001 cells" err
+'
+test_expect_success 'a table of 1000 columns still builds' '
+	table tbl/content/wide.md 1000 1000 5 &&
+	nfsite build -q --source tbl --dest tbl-out &&
+	test "$(grep -o "<td>b</td>" tbl-out/wide/index.html | wc -l)" = 5000
+'
+
 test_expect_success 'deeply nested Markdown builds: 50000 quotes, brackets, emphasis; 2000 list levels' '
 	mkdir -p md/content &&
 	gen md/content/quotes.md "\"---\\ntitle: q\\n---\\n\" + \">\" * 50000 + \" deep\\n\"" &&
@@ -61,7 +151,13 @@ test_expect_success 'template recursion: an extends loop is refused' '
 	printf "{%% extends \"other.html\" %%}\n" >tp/templates/home.html &&
 	printf "{%% extends \"home.html\" %%}\n" >tp/templates/other.html &&
 	expect_exit 1 nfsite build -q --source tp --dest out &&
-	grep -q "extends chain deeper than 32" err
+	grep -q "tp/templates/other.html:1: error: extends cycle: home.html → other.html → home.html" err
+'
+test_expect_success 'template recursion: an extends chain deeper than 32 is refused' '
+	for i in $(seq 0 40); do printf "{%% extends \"c$((i + 1)).html\" %%}\n" >tp/templates/c$i.html; done &&
+	printf "{%% extends \"c0.html\" %%}\n" >tp/templates/home.html &&
+	expect_exit 1 nfsite build -q --source tp --dest out &&
+	grep -q "tp/templates/c31.html:1: error: extends chain deeper than 32" err
 '
 
 # --- wikitext -----------------------------------------------------------------------
