@@ -116,8 +116,9 @@ test_expect_success 'old URLs: nginx maps and Apache rules' '
 	grep -q -F "	6 /bugs/attachments/6/perf-report.txt.gz;" out/bugzilla-redirects.nginx.conf &&
 	grep -q -F "	nftables /bugs/product/nftables/;" out/bugzilla-redirects.nginx.conf &&
 	! grep -q -F "	11 /bugs/11/;" out/bugzilla-redirects.nginx.conf &&
-	grep -q -F "RewriteRule ^show_bug\.cgi$ /bugs/%1/? [R=301,L]" out/bugzilla-redirects.htaccess &&
-	grep -q -F "RewriteRule ^attachment\.cgi$ /bugs/attachments/1/0001-restore-skip-indented-comments.patch? [R=301,L]" out/bugzilla-redirects.htaccess
+	grep -q -F "RewriteRule ^/?show_bug\.cgi$ /bugs/%1/? [R=301,L]" out/bugzilla-redirects.apache.conf &&
+	grep -q -F "RewriteRule ^/?attachment\.cgi$ /bugs/attachments/1/0001-restore-skip-indented-comments.patch? [R=301,L]" out/bugzilla-redirects.apache.conf &&
+	grep -q -F "location = /show_bug.cgi { return 301 \$nfsite_bug_url; }" out/bugzilla-server.nginx.conf
 '
 test_expect_success 'the XML import renders the same pages except history' '
 	cp "$BZ/bugs.xml" bugs.xml && nfsite import bugzilla -q --xml bugs.xml --out x.sqlite &&

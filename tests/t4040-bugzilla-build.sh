@@ -39,7 +39,8 @@ test_expect_success 'attachments and old-URL files are in the output' '
 	test -f public/bugs/attachments/3/nfq-gso-first-packet.pcap &&
 	test "$(wc -c <public/bugs/attachments/3/nfq-gso-first-packet.pcap)" = 136 &&
 	test -f public/show_bug.cgi && test -f public/attachment.cgi && test -f public/buglist.cgi &&
-	test -f public/bugzilla-redirects.nginx.conf && test -f public/bugzilla-redirects.htaccess &&
+	test -f public/bugzilla-redirects.nginx.conf && test -f public/bugzilla-redirects.apache.conf &&
+	test -f public/bugzilla-server.nginx.conf &&
 	test -f public/bugs.js
 '
 test_expect_success 'bug pages are in the sitemap' '
