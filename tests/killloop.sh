@@ -16,6 +16,8 @@
 # a third of the time with the sources put back as they were, the next build must give
 # exactly what a clean build of those sources gives. Prints one line per kill and the
 # figures; exits 1 at the first violation and keeps the work folder.
+# KILLS counts builds that the signal really stopped: rounds go on (at most 3 × KILLS)
+# until that many were; a build that ended before its kill shortens the next delays.
 # Environment: NFSITE (binary), KILL_PAGES, KILL_SEED (default 1), TMPDIR.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -62,8 +64,9 @@ t0=$(now_ms); printf '\nwarm-up edit\n' >>site/content/s01/_index.md; build out;
 rm -rf ref; build ref
 say "killloop: $KILLS kills, site of $(find ref -type f | wc -l) files; full build ${t_full} ms, one-page edit ${t_inc} ms; work folder $W"
 
-k=0 killed=0 old=0 new=0 late=0 reverted=0 repaired=0 uptodate=0 v=0
-while [ "$k" -lt "$KILLS" ]; do
+k=0 killed=0 old=0 new=0 late=0 reverted=0 repaired=0 uptodate=0 v=0 completing=0 swapping=0
+f_full=100 f_inc=100 # percent of the last measured duration the delays are drawn from
+while [ "$killed" -lt "$KILLS" ] && [ "$k" -lt $((KILLS * 3)) ]; do
 	k=$((k + 1))
 	rm -rf site.prev && cp -a site site.prev
 	kind=full
@@ -85,7 +88,7 @@ while [ "$k" -lt "$KILLS" ]; do
 	esac
 	t0=$(now_ms); rm -rf ref.new; build ref.new || fail "round $k: the reference build failed"
 	[ "$kind" = full ] && t_full=$(($(now_ms) - t0))
-	[ "$kind" = full ] && t=$t_full || t=$t_inc
+	if [ "$kind" = full ]; then t=$((t_full * f_full / 100)); else t=$((t_inc * f_inc / 100)); fi
 	# Half the kills anywhere in the build, half in its last third, where the new site is
 	# completed and swapped in.
 	if [ "$(rand 2)" = 0 ]; then delay=$(rand $((t + 1))); else delay=$((t * 7 / 10 + $(rand $((t * 4 / 10 + 1))))); fi
@@ -95,7 +98,23 @@ while [ "$k" -lt "$KILLS" ]; do
 	sleep "$(awk -v ms="$delay" 'BEGIN { printf "%.3f", ms / 1000 }')"
 	kill -9 "$pid" 2>/dev/null || true
 	st=0; wait "$pid" 2>/dev/null || st=$?
-	if [ "$st" = 137 ]; then killed=$((killed + 1)); how=killed; else late=$((late + 1)); how="ended first (exit $st)"; fi
+	if [ "$st" = 137 ]; then
+		# Where it was, from what it left in the spare tree (see generator/output.h): a
+		# staging folder beside the spare's manifest while pages are written; no manifest
+		# while the new tree is completed (or, into an empty spare, written); the new
+		# site whole with its manifest between completing it and the swap.
+		sp=.out.nfsite/spare ph="starting or rendering"
+		if [ -d $sp/.nfsite-staging ] && [ -e $sp/.nfsite-manifest ]; then ph=writing
+		elif [ -d $sp/.nfsite-staging ]; then ph="completing the new tree"; completing=$((completing + 1))
+		elif [ -d $sp ] && [ ! -e $sp/.nfsite-manifest ]; then ph="writing or completing, empty spare"; completing=$((completing + 1))
+		elif [ -e $sp/.nfsite-manifest ] && same $sp ref.new && ! same ref ref.new; then
+			ph="new tree complete, not swapped in"; swapping=$((swapping + 1))
+		fi
+		killed=$((killed + 1)); how="killed ($killed/$KILLS, $ph)"
+	else
+		late=$((late + 1)); how="ended first (exit $st)"
+		if [ "$kind" = full ]; then f_full=$((f_full * 3 / 4)); else f_inc=$((f_inc * 3 / 4)); fi
+	fi
 	if [ "$had_out" = 0 ] && [ ! -e out ]; then state="old (absent)"; old=$((old + 1))
 	elif same out ref && same ref ref.new; then state="old = new (same sources)"; old=$((old + 1))
 	elif same out ref; then state=old; old=$((old + 1))
@@ -120,11 +139,12 @@ while [ "$k" -lt "$KILLS" ]; do
 		fail "round $k ($what): the build after the kill did not give what a clean build gives"
 	fi
 	[ ! -e .out.nfsite/spare/.nfsite-staging ] || fail "round $k: a staging folder was left behind"
-	say "kill $k/$KILLS: $what; $how after ${delay} of ~${t} ms: $state; next build: $(sed -n 's/.*(\(.*\))$/\1/p' log | head -1) = clean build"
+	say "round $k: $what; $how after ${delay} of ~${t} ms: $state; next build: $(sed -n 's/.*(\(.*\))$/\1/p' log | head -1) = clean build"
 	if [ "$expect" = ref.new ]; then rm -rf ref && mv ref.new ref; fi
 	rm -rf site.prev
 done
-say "killloop: $KILLS kills: $killed killed mid-build, $late after the build had ended; output right after: $old old, $new new, 0 mixed;"
-say "killloop: next builds: $KILLS of $KILLS equal to a clean build ($reverted with the sources put back; $repaired wrote files, $uptodate were up to date)"
+say "killloop: $k rounds: $killed builds killed mid-build ($completing while the new tree was completed or written, $swapping with it complete before the swap), $late ended before their kill; output right after: $old old, $new new, 0 mixed"
+say "killloop: next builds: $k of $k equal to a clean build ($reverted with the sources put back; $repaired wrote files, $uptodate were up to date)"
+[ "$killed" -ge "$KILLS" ] || fail "only $killed of $KILLS kills landed before the build ended"
 cd /
 rm -rf "$W"
