@@ -1392,11 +1392,17 @@ static void nginx_word(struct buf *b, const char *s)
 	}
 }
 
-/* Apache: a query parameter's value as a regex literal, escaping all but [A-Za-z0-9]. */
+/* Apache: a query parameter's value as a regex literal, escaping all but [A-Za-z0-9];
+ * a space matches "%20" and the "+" that forms send. */
 static void apache_query_cond(struct buf *ap, const char *param, const char *enc)
 {
 	buf_printf(ap, "RewriteCond %%{QUERY_STRING} (?:^|&)%s=", param);
 	for (const char *p = enc; *p; p++) {
+		if (!strncmp(p, "%20", 3)) {
+			buf_puts(ap, "(?:%20|\\+)");
+			p += 2;
+			continue;
+		}
 		if (!isalnum((unsigned char)*p))
 			buf_putc(ap, '\\');
 		buf_putc(ap, *p);

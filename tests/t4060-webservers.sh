@@ -38,6 +38,10 @@ echo Content-Type: text/html; echo; echo RAN
 <script>alert(document.domain)</script>');"
 	n=$((n + 1))
 done
+# A product name with a space, which forms send as "+" and links as "%20".
+python3 -c "import sqlite3; c = sqlite3.connect(\"bz.sqlite\")
+c.create_collation(\"bugzilla\", lambda a, b: (a > b) - (a < b))
+c.execute(\"UPDATE products SET name = 'ipset tools' WHERE name = 'ipset'\"); c.commit()"
 
 # docs_block LANG: the first ```LANG block of docs/CONFIG.md, with the example paths
 # replaced by this test's.
@@ -135,6 +139,7 @@ test_expect_success 'the list of old URLs covers every form' '
 		"title=Netfilter%20wiki:Formatting%20reference	" "index.php/%C3%9Cbersetzungen" \
 		"#History	" "/show_bug.cgi?id=4	" "/show_bug.cgi?id=4#c1	" "?id=nft-roundtrip	" \
 		"/attachment.cgi?id=3	" "/attachment.cgi?id=7	" "/buglist.cgi?product=nftables	" \
+		"/buglist.cgi?product=ipset+tools	" "/buglist.cgi?product=ipset%20tools	" \
 		"/old/place/	" "/old/page.html	" "/alt/%C3%BCber/	" "/wiki/conntrack/	"; do
 		grep_q "$form" urls
 	done &&
