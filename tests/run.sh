@@ -8,7 +8,14 @@ pattern=${1:-}
 for t in t[0-9]*.sh; do
 	case "$t" in *"$pattern"*) ;; *) continue ;; esac
 	echo "*** $t"
-	sh "$t" || true
+	before=$(grep -c '^fail' "$results")
+	sh "$t"
+	rc=$?
+	# A script that dies before or between its tests (a set-up step, set -u) reported
+	# nothing for what it did not run: that is a failure too.
+	if [ "$rc" != 0 ] && [ "$(grep -c '^fail' "$results")" = "$before" ]; then
+		printf 'fail\t%s\texited %d outside its tests\n' "${t%.sh}" "$rc" >>"$results"
+	fi
 done
 pass=$(grep -c '^pass' "$results")
 fail=$(grep -c '^fail' "$results")

@@ -69,13 +69,13 @@ test_expect_success 'an unchanged site is up to date without being read' '
 '
 test_expect_success 'any change to sources, templates, static files or options builds again' '
 	make_site && mkdir -p site/static && echo "body{}" >site/static/x.css &&
-	nfsite build --source site --dest out 2>log && ! grep -q "up to date" log &&
+	nfsite build --source site --dest out 2>log && grep_not -q "up to date" log &&
 	nfsite build --source site --dest out 2>log && grep -q "up to date" log &&
-	touch site/content/docs/c.md && nfsite build --source site --dest out 2>log && ! grep -q "up to date" log &&
-	nfsite build --drafts --source site --dest out 2>log && ! grep -q "up to date" log &&
-	nfsite build --source site --dest out 2>log && ! grep -q "up to date" log &&
+	touch site/content/docs/c.md && nfsite build --source site --dest out 2>log && grep_not -q "up to date" log &&
+	nfsite build --drafts --source site --dest out 2>log && grep_not -q "up to date" log &&
+	nfsite build --source site --dest out 2>log && grep_not -q "up to date" log &&
 	nfsite build --source site --dest out 2>log && grep -q "up to date" log &&
-	rm out/docs/c/index.html && nfsite build --source site --dest out 2>log && ! grep -q "up to date" log &&
+	rm out/docs/c/index.html && nfsite build --source site --dest out 2>log && grep_not -q "up to date" log &&
 	grep_q "Plain." out/docs/c/index.html
 '
 test_done

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 GOLD=$ROOT/tests/golden/wikitext
-MW=$SHARED/fixtures/mediawiki
+MW=$FIX/mediawiki
 
 # Fails when HTML holds an element or attribute MediaWiki would not let through.
 html_safe() {
@@ -118,40 +118,36 @@ test_expect_success 'empty input gives empty output' '
 	test ! -s out.md
 '
 
-if [ -d "$MW/reference" ]; then
-	test_expect_success 'every fixture page converts, alone and with its wiki, to safe HTML' '
-		for w in "$MW"/reference/*.wiki; do
-			title=$(python3 -c "import sys,urllib.parse;print(urllib.parse.unquote(sys.argv[1]).replace(\"_\",\" \"))" "$(basename "$w" .wiki)")
-			nfsite wikitext --title "$title" <"$w" >page.md 2>/dev/null ||
-				{ echo "markdown failed: $w"; return 1; }
-			nfsite wikitext --to html --title "$title" --xml "$MW/dump-current.xml" <"$w" >page.html 2>/dev/null ||
-				{ echo "html failed: $w"; return 1; }
-			html_safe page.html || return 1
-		done
-	'
+test_expect_success 'every fixture page converts, alone and with its wiki, to safe HTML' '
+	for w in "$MW"/reference/*.wiki; do
+		title=$(python3 -c "import sys,urllib.parse;print(urllib.parse.unquote(sys.argv[1]).replace(\"_\",\" \"))" "$(basename "$w" .wiki)")
+		nfsite wikitext --title "$title" <"$w" >page.md 2>/dev/null ||
+			{ echo "markdown failed: $w"; return 1; }
+		nfsite wikitext --to html --title "$title" --xml "$MW/dump-current.xml" <"$w" >page.html 2>/dev/null ||
+			{ echo "html failed: $w"; return 1; }
+		html_safe page.html || return 1
+	done
+'
 
-	test_expect_success 'templates and link targets come from --xml and --db' '
-		w="$MW/reference/Netfilter_wiki%3AFormatting_reference.wiki" &&
-		nfsite wikitext --title "Netfilter wiki:Formatting reference" <"$w" >plain.md 2>err1 &&
-		grep_q "{{Tip\\|A tip.}}" plain.md &&
-		grep_q "not converted: template {{Tip}}" err1 &&
-		nfsite wikitext --title "Netfilter wiki:Formatting reference" --xml "$MW/dump-current.xml" <"$w" >xml.md 2>err2 &&
-		grep_q "class=\"nf-tip\"" xml.md &&
-		grep_q "Linux&nbsp;5.10+" xml.md &&
-		grep_q "link to a missing page: Nfct timeout policies" err2 &&
-		cp "$MW/db/nfwiki.sqlite" wiki.sqlite &&
-		nfsite wikitext --title "Netfilter wiki:Formatting reference" --db wiki.sqlite <"$w" >db.md 2>err3 &&
-		grep_q "class=\"nf-tip\"" db.md
-	'
+test_expect_success 'templates and link targets come from --xml and --db' '
+	w="$MW/reference/Netfilter_wiki%3AFormatting_reference.wiki" &&
+	nfsite wikitext --title "Netfilter wiki:Formatting reference" <"$w" >plain.md 2>err1 &&
+	grep_q "{{Tip\\|A tip.}}" plain.md &&
+	grep_q "not converted: template {{Tip}}" err1 &&
+	nfsite wikitext --title "Netfilter wiki:Formatting reference" --xml "$MW/dump-current.xml" <"$w" >xml.md 2>err2 &&
+	grep_q "class=\"nf-tip\"" xml.md &&
+	grep_q "Linux&nbsp;5.10+" xml.md &&
+	grep_q "link to a missing page: Nfct timeout policies" err2 &&
+	cp "$MW/db/nfwiki.sqlite" wiki.sqlite &&
+	nfsite wikitext --title "Netfilter wiki:Formatting reference" --db wiki.sqlite <"$w" >db.md 2>err3 &&
+	grep_q "class=\"nf-tip\"" db.md
+'
 
-	test_expect_success 'a redirect page converts to a link to its target' '
-		nfsite wikitext --xml "$MW/dump-current.xml" <"$MW/reference/Conntrackd.wiki" >out.md &&
-		grep_q "Redirect to:" out.md &&
-		grep_q "Conntrack-tools#conntrackd" out.md
-	'
-else
-	test_skip 'fixture pages' 'no MediaWiki fixture in $SHARED'
-fi
+test_expect_success 'a redirect page converts to a link to its target' '
+	nfsite wikitext --xml "$MW/dump-current.xml" <"$MW/reference/Conntrackd.wiki" >out.md &&
+	grep_q "Redirect to:" out.md &&
+	grep_q "Conntrack-tools#conntrackd" out.md
+'
 
 test_expect_success 'nesting 10,000 deep and unbalanced markup finish' '
 	python3 -c "
@@ -213,7 +209,7 @@ test_expect_success 'unit: the converter API' '
 	"$UNIT/wikitext_test"
 '
 
-if command -v pandoc >/dev/null 2>&1 && [ -d "$MW/reference" ]; then
+if command -v pandoc >/dev/null 2>&1; then
 	test_expect_success 'fidelity against MediaWiki beats pandoc' '
 		python3 "$ROOT/scripts/fidelity.py" --nfsite "$NFSITE" --fixture "$MW" >ours.txt &&
 		python3 "$ROOT/scripts/fidelity.py" --pandoc --fixture "$MW" >pandoc.txt &&
@@ -223,7 +219,7 @@ if command -v pandoc >/dev/null 2>&1 && [ -d "$MW/reference" ]; then
 		python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) >= float(sys.argv[2]) else 1)" "$ours" "$base"
 	'
 else
-	test_skip 'fidelity against MediaWiki beats pandoc' 'pandoc or the fixture missing'
+	test_skip 'fidelity against MediaWiki beats pandoc' 'pandoc is not installed (scripts/install-deps.sh test)'
 fi
 
 test_done

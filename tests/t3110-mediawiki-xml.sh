@@ -3,7 +3,7 @@
 # and gzip-compressed; the same pages as the database reader, byte for byte.
 . "$(dirname "$0")/lib.sh"
 
-MW=$SHARED/fixtures/mediawiki
+MW=$FIX/mediawiki
 cp "$MW/db/nfwiki.sqlite" "$MW/dump-full.xml" "$MW/dump-current.xml" .
 gzip -c dump-full.xml >dump-full.xml.gz
 

@@ -4,7 +4,7 @@
 # record-api.py): allpages continuation, a transient 503, the same pages as the DB.
 . "$(dirname "$0")/lib.sh"
 
-MW=$SHARED/fixtures/mediawiki
+MW=$FIX/mediawiki
 cp -r "$FIX/mediawiki/api" answers
 cp "$MW/db/nfwiki.sqlite" .
 python3 "$ROOT/tests/mwapi-server.py" answers port requests.log &
@@ -29,7 +29,7 @@ test_expect_success 'counts: 44 pages, 105 revisions (histories), 8 redirects; t
 test_expect_success 'the transient 503 was retried, then answered' '
 	test "$(grep -c "^503" requests.log)" = 1 &&
 	grep_q "HTTP 503, retrying" api/err &&
-	! grep -q "^404" requests.log
+	grep_not -q "^404" requests.log
 '
 test_expect_success 'allpages continuation was followed' '
 	grep_q "[\"apcontinue\", \"Libnetfilter_queue\"]" requests.log &&

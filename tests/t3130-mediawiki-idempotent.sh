@@ -3,7 +3,7 @@
 # import_hash no longer matches) are kept unless --force; source changes come through.
 . "$(dirname "$0")/lib.sh"
 
-MW=$SHARED/fixtures/mediawiki
+MW=$FIX/mediawiki
 cp "$MW/dump-full.xml" dump.xml
 run() { nfsite import mediawiki --xml ../dump.xml --report report.json "$@" 2>err; }
 field() { sqlite3 :memory: "SELECT json_extract(readfile('report.json'), '\$.$1')"; }
@@ -40,8 +40,8 @@ test_expect_success 'a hand-written file without import_hash is never overwritte
 '
 test_expect_success '--force overwrites edited pages' '
 	cd site && run --force &&
-	! grep -q "A note added by hand." content/wiki/conntrack-tools.md &&
-	! grep -q "hand written" content/wiki/ulogd2.md &&
+	grep_not -q "A note added by hand." content/wiki/conntrack-tools.md &&
+	grep_not -q "hand written" content/wiki/ulogd2.md &&
 	test "$(field changed)" = 3 && test "$(field kept_edited)" = 0
 '
 test_expect_success 'after --force, a plain run is unchanged again' '

@@ -1,9 +1,9 @@
 #!/bin/sh
-# nfsite import bugzilla --db / --xml: the shared fixture (a real Bugzilla 5.2 on SQLite),
+# nfsite import bugzilla --db / --xml: the fixture (a real Bugzilla 5.2 on SQLite),
 # counts and privacy from its manifest, time zones, DB = XML, idempotence, atomicity.
 . "$(dirname "$0")/lib.sh"
 
-BZ=$SHARED/fixtures/bugzilla
+BZ=$FIX/bugzilla
 DUMP="python3 $FIX/bugzilla/canon-dump.py"
 cp "$BZ/bugzilla.sqlite" bz.sqlite
 cp "$BZ/bugs.xml" bugs.xml
@@ -57,12 +57,12 @@ test_expect_success 'the private comments are gone and bug 5 keeps its numbering
 	echo "0,1,2,5" >want && test_cmp want got
 '
 test_expect_success 'the leak marker DEVPRIV is nowhere in the archive file' '
-	! grep -a -q DEVPRIV db/bugzilla.sqlite
+	grep_not -a -q DEVPRIV db/bugzilla.sqlite
 '
 test_expect_success 'no e-mail address in people, history or comments' '
 	sqlite3 db/bugzilla.sqlite "SELECT name FROM people UNION ALL SELECT removed || added FROM history
 		UNION ALL SELECT text FROM comments" >all &&
-	! grep -E "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z]" all &&
+	grep_not -E "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z]" all &&
 	grep -a -q "sean.oconnor@…" all
 '
 test_expect_success 'display names: real names, "nobody42" for the empty one, no login' '
@@ -128,7 +128,7 @@ test_expect_success 'imports the logged-in XML export (with private items) and w
 	echo "25 23 2 0 " >want && counts xml.json bugs >got && test_cmp want got &&
 	echo "93 79 14 0 " >want && counts xml.json comments >got && test_cmp want got &&
 	echo "7 5 2 0 " >want && counts xml.json attachments >got && test_cmp want got &&
-	! grep -a -q DEVPRIV xml.sqlite
+	grep_not -a -q DEVPRIV xml.sqlite
 '
 test_expect_success 'XML and DB give the same archive (canonical dump, history aside)' '
 	$DUMP db/bugzilla.sqlite --no-history >db.txt && $DUMP xml.sqlite --no-history >xml.txt &&

@@ -1,10 +1,10 @@
 #!/bin/sh
-# nfsite import bugzilla --rest: the recorded rest.cgi answers of the shared fixture,
+# nfsite import bugzilla --rest: the recorded rest.cgi answers of the fixture,
 # served on 127.0.0.1 by tests/bzrest-server.py. Logged in (API key) and logged out,
 # id list and paging, back-off on 503/429, same archive as the database.
 . "$(dirname "$0")/lib.sh"
 
-BZ=$SHARED/fixtures/bugzilla
+BZ=$FIX/bugzilla
 DUMP="python3 $FIX/bugzilla/canon-dump.py"
 json() { sqlite3 :memory: "SELECT json_extract(readfile('$1'), '$2')"; }
 counts() { for k in read written withheld skipped; do printf '%s ' "$(json "$1" "\$.$2.$k")"; done; echo; }
@@ -37,7 +37,7 @@ test_expect_success 'logged in (API key), by id list: private items withheld' '
 	echo "25 23 2 0 " >want && counts admin.json bugs >got && test_cmp want got &&
 	echo "83 79 4 0 " >want && counts admin.json comments >got && test_cmp want got &&
 	echo "6 5 1 0 " >want && counts admin.json attachments >got && test_cmp want got &&
-	! grep -a -q DEVPRIV admin.sqlite
+	grep_not -a -q DEVPRIV admin.sqlite
 '
 test_expect_success 'REST gives the same archive as the database, history included' '
 	$DUMP admin.sqlite >admin.txt && test_cmp db.txt admin.txt && grep -q "^history" admin.txt

@@ -5,7 +5,7 @@
 # per-item skip with reason; never a crash, never a partial archive.
 . "$(dirname "$0")/lib.sh"
 
-BZ=$SHARED/fixtures/bugzilla
+BZ=$FIX/bugzilla
 GEN="python3 $ROOT/scripts/gen-bugzilla.py"
 json() { sqlite3 :memory: "SELECT json_extract(readfile('$1'), '$2')"; }
 sums_hold() {
@@ -150,7 +150,7 @@ test_expect_success 'a <group> named after the comments still withholds the whol
 	<group id="3">security</group></bug></bugzilla>
 	EOF
 	nfsite import bugzilla -q --xml late.xml --out late.sqlite --report late.json 2>/dev/null &&
-	! grep -a -q LATEGROUP late.sqlite &&
+	grep_not -a -q LATEGROUP late.sqlite &&
 	test "$(json late.json "\$.bugs.withheld")" = 1 && test "$(json late.json "\$.comments.withheld")" = 1 &&
 	test "$(json late.json "\$.attachments.withheld")" = 1 && sums_hold late.json &&
 	test "$(sqlite3 late.sqlite "SELECT group_concat(id) FROM bugs")" = 1

@@ -40,7 +40,7 @@ test_expect_success 'prints the URL and listens on 127.0.0.1 only' '
 	ss -ltnH "sport = :$PORT" >listen &&
 	cat listen &&
 	grep -q "127.0.0.1:$PORT" listen &&
-	! grep -q "0.0.0.0:$PORT\|\*:$PORT\|\[::\]:$PORT" listen
+	grep_not -q "0.0.0.0:$PORT\|\*:$PORT\|\[::\]:$PORT" listen
 '
 
 test_expect_success 'serves index.html for / and for folders with a slash' '
@@ -118,7 +118,7 @@ test_expect_success 'other methods get 405 with Allow' '
 test_expect_success 'keeps connections alive across requests' '
 	curl -sv "$URL/" "$URL/style.css" "$URL/docs/" -o /dev/null -o /dev/null -o /dev/null 2>trace &&
 	grep -q "Re-using existing connection" trace &&
-	! grep -qi "^< connection: close" trace
+	grep_not -qi "^< connection: close" trace
 '
 
 # wait only works from this shell, not from inside a test

@@ -71,14 +71,14 @@ test_expect_success 'a broken template gives the error page with file:line on ev
 test_expect_success 'the error text is escaped' '
 	printf "<html>{{ <script>alert(1)</script> }}</html>\n" >site/templates/page.html &&
 	poll 100 "page /about/ >/dev/null && grep -q \"near &#39;&lt;&#39;\" page.html" &&
-	! grep -q "near .<." page.html
+	grep_not -q "near .<." page.html
 '
 
 test_expect_success 'fixing the template recovers without a restart' '
 	rm site/templates/page.html &&
 	poll 100 "test \"\$(page /about/)\" = 200" &&
 	grep_q "Second version, edited live." page.html &&
-	! grep -q "Build failed" page.html
+	grep_not -q "Build failed" page.html
 '
 
 test_expect_success 'new folders are watched too' '

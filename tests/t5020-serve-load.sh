@@ -7,7 +7,7 @@
 if ! command -v wrk >/dev/null 2>&1; then
 	test_skip 'wrk load test' 'wrk is not installed (scripts/install-deps.sh test)'
 	test_done
-	exit 0
+	exit
 fi
 
 PAGES=2000
@@ -109,7 +109,7 @@ test_expect_success 'zero errors: no socket errors, no status outside 2xx/3xx, n
 
 test_expect_success 'the server still answers and shows the last edit' '
 	curl -s "$URL/p/p2/" | grep -q "Edit number" &&
-	! grep -q "error:" serve.err
+	grep_not -q "error:" serve.err
 '
 
 kill $EVENTS_PID 2>/dev/null

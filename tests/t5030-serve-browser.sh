@@ -7,7 +7,7 @@ if ! command -v node >/dev/null 2>&1 || [ ! -x "${CHROMIUM:-/usr/bin/chromium}" 
    [ ! -d "$ROOT/tests/node_modules/playwright-core" ]; then
 	test_skip 'live reload in a browser' 'needs node, /usr/bin/chromium and tests/node_modules (scripts/install-deps.sh test)'
 	test_done
-	exit 0
+	exit
 fi
 
 mkdir -p site/content site/static

@@ -87,7 +87,7 @@ test_expect_success 'broken links, assets and anchors are reported by page with 
 test_expect_success '--base-url decides which absolute URLs are internal' '
 	rm bad/sitemap.xml &&
 	expect_exit 1 nfsite check --dest bad &&
-	! grep -q "example.org/gone" err &&
+	grep_not -q "example.org/gone" err &&
 	expect_exit 1 nfsite check --dest bad --base-url https://www.example.org/ &&
 	grep -q "example.org/gone/.*no such file" err
 '

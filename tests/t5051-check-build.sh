@@ -30,7 +30,7 @@ test_expect_success 'a broken link coming from a template is found (exit 1)' '
 	cat err &&
 	grep -q "^docs/guide/index.html:[0-9]*: error: broken link '"'"'/nowhere/'"'"' (no such file)$" err &&
 	grep -q "^docs/guide/index.html:[0-9]*: error: broken link '"'"'#no-such-anchor'"'"' (no anchor" err &&
-	! grep -q "#install" err &&
+	grep_not -q "#install" err &&
 	test -z "$(ls tmp)"
 '
 

@@ -63,7 +63,7 @@ test_expect_success 'first run: broken, redirected, slow, reset and limited link
 	grep -q "index.html:7: error: broken link '"'"'$H/reset'"'"' (.*reset.*)" err &&
 	grep_q "index.html:3: warning: link '"'"'$H/redirect'"'"' redirects (HTTP 301) to '"'"'$H/ok'"'"' (HTTP 200)" err &&
 	grep_q "index.html:9: warning: link '"'"'$H/ratelimit'"'"' rate limited (HTTP 429), retry later" err &&
-	! grep -q "link '"'"'$H/ok'"'"'\|nohead" err &&
+	grep_not -q "link '"'"'$H/ok'"'"'\|nohead" err &&
 	test "$(grep -c error: err)" = 4 &&
 	grep -q "(8 external URLs, 0 from the cache): 4 broken, 1 redirected, 1 rate limited" .stdout
 '
@@ -73,7 +73,7 @@ test_expect_success 'HEAD refused with 405 falls back to GET; HEAD is enough els
 	grep -q "^HEAD /nohead 1$" s2 &&
 	grep -q "^GET /nohead 1$" s2 &&
 	grep -q "^HEAD /ok 2$" s2 &&
-	! grep -q "^GET /ok " s2 &&
+	grep_not -q "^GET /ok " s2 &&
 	grep -q "^HEAD /missing 1$" s2
 '
 
@@ -85,7 +85,7 @@ test_expect_success 'the cache holds definite answers with their time' '
 	grep -q "/nohead|200|200$" rows &&
 	grep -q "/ok|200|200$" rows &&
 	grep -q "/redirect|200|301$" rows &&
-	! grep -q "/slow\|/reset\|/ratelimit" rows &&
+	grep_not -q "/slow\|/reset\|/ratelimit" rows &&
 	test "$(sqlite3 cache.sqlite "SELECT count(*) FROM links WHERE checked_at > strftime(\"%s\",\"now\") - 600")" = 5
 '
 

@@ -16,9 +16,9 @@ have_libfuzzer() {
 }
 
 if ! have_libfuzzer; then
-	test_skip 'fuzz targets' 'clang with libFuzzer (libclang-rt-14-dev) is not installed'
+	test_skip 'fuzz targets' 'clang with libFuzzer (libclang-rt-dev) is not installed'
 	test_done
-	exit 0
+	exit
 fi
 
 targets=$(cd "$ROOT/tests/fuzz" && ls fuzz_*.c | sed 's/\.c$//; s/^fuzz_//')

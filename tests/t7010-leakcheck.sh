@@ -17,12 +17,12 @@ vg_reports() { for f in vg.*.log; do [ -s "$f" ] && cat "$f"; done; rm -f vg.*.l
 if ! command -v valgrind >/dev/null 2>&1; then
 	test_skip 'memcheck' 'valgrind is not installed'
 	test_done
-	exit 0
+	exit
 fi
 if grep -q __asan_init "$NFSITE" 2>/dev/null; then
 	test_skip 'memcheck' 'the binary is built with AddressSanitizer (make test-sanitize)'
 	test_done
-	exit 0
+	exit
 fi
 
 test_expect_success 'bundled site: build under memcheck, no errors, nothing definitely lost' '
@@ -36,7 +36,7 @@ test_expect_success 'bundled site: build under memcheck, no errors, nothing defi
 '
 
 test_expect_success 'MediaWiki XML import under memcheck, no errors, nothing definitely lost' '
-	cp "$SHARED/fixtures/mediawiki/dump-current.xml" . && mkdir wiki &&
+	cp "$FIX/mediawiki/dump-current.xml" . && mkdir wiki &&
 	{ (cd wiki && vg import mediawiki --report report.json --xml ../dump-current.xml 2>../err) ||
 		{ cat err; vg_reports; false; }; } &&
 	(cd wiki && vg_reports) &&
@@ -49,7 +49,7 @@ test_expect_success 'the imported wiki builds under memcheck, no errors, nothing
 '
 
 test_expect_success 'Bugzilla XML import under memcheck, no errors, nothing definitely lost' '
-	cp "$SHARED/fixtures/bugzilla/bugs.xml" . &&
+	cp "$FIX/bugzilla/bugs.xml" . &&
 	{ vg import bugzilla -q --xml bugs.xml --out bz.sqlite 2>err || { cat err; vg_reports; false; }; } &&
 	vg_reports && test -s bz.sqlite
 '

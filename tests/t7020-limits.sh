@@ -228,7 +228,7 @@ test_expect_success 'MediaWiki XML: external entities are never read (no file, n
 	echo "TOPSECRET" >secret.txt &&
 	mkdir mwe && cd mwe && nfsite import mediawiki --xml ../ext.xml 2>err &&
 	test -f content/wiki/ext.md && grep_q "y & z" content/wiki/ext.md &&
-	! grep -r TOPSECRET . && ! grep -r SMALLENTITY .
+	grep_not -r TOPSECRET . && grep_not -r SMALLENTITY .
 '
 test_expect_success 'MediaWiki XML: a page over 10 MB is refused (libxml2 text node limit), nothing written' '
 	{ echo "$mw_head"; mw_page Small 1 hi
@@ -254,7 +254,7 @@ test_expect_success 'Bugzilla XML: external entities are refused, never read' '
 	bz_doc "<!ENTITY ext SYSTEM \"file://$TRASH/secret.txt\">" "x &ext; y" >ext-bz.xml &&
 	expect_exit 1 nfsite import bugzilla --xml ext-bz.xml --out bz.sqlite &&
 	grep -Eq "^ext-bz\.xml:[0-9]+: error: malformed XML: " err && ! test -e bz.sqlite &&
-	! grep -q TOPSECRET err
+	grep_not -q TOPSECRET err
 '
 
 test_done

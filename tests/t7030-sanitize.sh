@@ -21,8 +21,8 @@ for t in "$ROOT"/tests/t[0-4]*.sh "$ROOT"/tests/t500*.sh "$ROOT"/tests/t501*.sh 
 		test -x '$SAN/nfsite' &&
 		TEST_RESULTS='$TRASH/$name.results' NFSITE='$SAN/nfsite' UNIT='$SAN/unit' \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-			sh '$t' >'$TRASH/$name.log' 2>&1;
-		if grep -q '^fail' '$TRASH/$name.results'; then grep -A15 '^not ok' '$TRASH/$name.log' | head -60; exit 1; fi
+			sh '$t' >'$TRASH/$name.log' 2>&1 ||
+			{ grep -A15 '^not ok' '$TRASH/$name.log' | head -60; tail -n 5 '$TRASH/$name.log'; exit 1; }
 		grep -q '^pass' '$TRASH/$name.results'
 	"
 done
