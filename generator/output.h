@@ -21,8 +21,10 @@
  * A manifest line is trusted only while lstat gives the size, mtime and inode it
  * recorded (nfsite never rewrites a file in place), so a file changed by hand is written
  * again. Top-level entries of DEST that nfsite did not write (a CNAME, a .git checkout)
- * are carried into each new tree by hard links; inside the folders nfsite writes, a file
- * added by hand is not kept. Every path is checked to stay inside DEST. */
+ * are carried into each new tree by hard links. A file added by hand inside a folder
+ * nfsite writes is not (finding it would mean walking the whole tree): it leaves DEST
+ * with the next build and comes back with the tree after, as the spare turns live again.
+ * Every path is checked to stay inside DEST. */
 #ifndef NFSITE_OUTPUT_H
 #define NFSITE_OUTPUT_H
 
