@@ -1,6 +1,7 @@
 /* cmd_build: `nfsite build` and `nfsite new`. */
 #include "buf.h"
 #include "cmd.h"
+#include "config.h"
 #include "fs.h"
 #include "log.h"
 #include "site.h"
@@ -28,7 +29,15 @@ int cmd_build(int argc, char **argv)
 		case 's': opts.source = optarg; break;
 		case 'd': dest = xstrdup(optarg); break;
 		case 'D': opts.drafts = true; break;
-		case 'b': opts.base_url = optarg; break;
+		case 'b':
+			if (!config_base_url_valid(optarg)) {
+				fprintf(stderr, "nfsite build: --base-url wants an absolute http(s) URL with a host, like "
+				                "https://example.org/, not '%s'\n", optarg);
+				free(dest);
+				return EXIT_USAGE;
+			}
+			opts.base_url = optarg;
+			break;
 		case 'j': {
 			char *end;
 			long j = strtol(optarg, &end, 10);

@@ -63,6 +63,11 @@ int cmd_check(int argc, char **argv)
 			o.skip = xrealloc(o.skip, (o.nskip + 1) * sizeof *o.skip);
 			o.skip[o.nskip++] = argv[++i];
 		} else if (!strcmp(a, "--base-url")) {
+			if (!config_base_url_valid(v)) {
+				fprintf(stderr, "nfsite check: --base-url wants an absolute http(s) URL with a host, like "
+				                "https://example.org/, not '%s'\n", v);
+				return EXIT_USAGE;
+			}
 			o.base_url = argv[++i];
 		} else if (!strcmp(a, "--timeout")) {
 			o.timeout = strtod(v, &end);

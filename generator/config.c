@@ -4,10 +4,12 @@
 #include "fs.h"
 #include "log.h"
 
+#include <ctype.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *REG_KEY = "nfsite.config";
 
@@ -226,6 +228,25 @@ static int check_hooks(lua_State *L, const struct config *cfg)
 	return rc;
 }
 
+bool config_base_url_valid(const char *url)
+{
+	size_t n = !strncasecmp(url, "https://", 8) ? 8 : !strncasecmp(url, "http://", 7) ? 7 : 0;
+	if (!n)
+		return false;
+	const char *host = url + n;
+	size_t h = strcspn(host, "/");
+	if (!h || host[0] == ':')
+		return false;
+	for (size_t i = 0; i < h; i++)
+		if (!isalnum((unsigned char)host[i]) && !strchr("-.:[]", host[i]))
+			return false;
+	/* It is written into HTML, XML, robots.txt and server rules: nothing to quote. */
+	for (const char *p = host + h; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || strchr("\"'<>\\?#`", *p))
+			return false;
+	return true;
+}
+
 int config_load(const char *source, const char *base_url_override, struct config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
@@ -242,7 +263,10 @@ int config_load(const char *source, const char *base_url_override, struct config
 	int rc = 0;
 	char *base = NULL;
 	rc |= get_string(L, cfg, "title", "Untitled site", &cfg->title);
-	rc |= get_string(L, cfg, "base_url", "/", &base);
+	rc |= get_string(L, cfg, "base_url", NULL, &base);
+	if (base && !base_url_override && !config_base_url_valid(base))
+		rc = error_at(cfg->file, config_key_line(cfg, "base_url"),
+		              "base_url '%s' must be an absolute http(s) URL with a host, like https://example.org/", base);
 	rc |= get_string(L, cfg, "language", "en", &cfg->language);
 	rc |= get_string(L, cfg, "description", "", &cfg->description);
 	rc |= get_string(L, cfg, "news_section", "/news/", &cfg->news_url);
@@ -280,9 +304,10 @@ int config_load(const char *source, const char *base_url_override, struct config
 		free(base);
 		return -1;
 	}
-	if (base_url_override) {
+	if (base_url_override || !base) {
 		free(base);
-		base = xstrdup(base_url_override);
+		/* With neither, links stay relative to the host's root. */
+		base = xstrdup(base_url_override ? base_url_override : "/");
 	}
 	/* Normalise: trailing slash; the path part becomes the prefix of every internal URL. */
 	size_t n = strlen(base);

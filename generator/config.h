@@ -24,6 +24,9 @@ struct config {
 	                    * (e.g. "/pub/" for release tarballs); NULL-terminated */
 };
 
+/* True when url is an absolute http(s) URL with a host and nothing in it to quote: what
+ * base_url and --base-url must be. */
+bool config_base_url_valid(const char *url);
 /* Loads site.lua (if present) from source; base_url_override (may be NULL) wins over
  * the file. Reports `site.lua:line: error: …` and returns -1 on failure. */
 int config_load(const char *source, const char *base_url_override, struct config *cfg);

@@ -59,6 +59,23 @@ bad_case 'a Lua runtime error in site.lua' \
 bad_case 'a wrongly typed value in site.lua' \
 	'printf "return {\n  title = \"x\",\n  base_url = 42,\n}\n" >site/site.lua' \
 	"site/site.lua:3: error: 'base_url' must be a string"
+bad_case 'a base_url that is a path, not an absolute URL' \
+	'printf "return {\n  title = \"x\",\n  base_url = \"/sub\",\n}\n" >site/site.lua' \
+	"site/site.lua:3: error: base_url '/sub' must be an absolute http\(s\) URL with a host"
+bad_case 'a base_url without a scheme' \
+	'printf "return {\n  title = \"x\",\n\n  base_url = \"example.org/sub/\",\n}\n" >site/site.lua' \
+	"site/site.lua:4: error: base_url 'example.org/sub/' must be an absolute http\(s\) URL with a host"
+test_expect_success '--base-url must be an absolute http(s) URL with a host (a usage error)' '
+	good_site &&
+	for u in example.org/sub/ /sub ftp://example.org/ https:///sub/ "https://example.org/a b/"; do
+		expect_exit 2 "$NFSITE" build -q --base-url "$u" --source site --dest out &&
+		grep -q "^nfsite build: --base-url wants an absolute http(s) URL with a host, like https://example.org/, not .$u.$" err ||
+			{ cat err; exit 1; }
+	done &&
+	expect_exit 2 "$NFSITE" check --dest out --base-url /sub &&
+	grep -q "^nfsite check: --base-url wants an absolute http(s) URL" err &&
+	diff -r snap out
+'
 bad_case 'a runtime error in a site.lua hook' \
 	'printf "return {\n  hooks = { page = function(p)\n    error(\"hook broke\")\n  end },\n}\n" >site/site.lua' \
 	'site/site.lua:3: error: hook broke'
