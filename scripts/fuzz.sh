@@ -30,7 +30,8 @@ O=${FUZZ_O:-build-fuzz}
 MODE=${FUZZ_MODE:-run}
 JOBS=${FUZZ_JOBS:-1}
 CRASHES=${FUZZ_CRASHES:-$ROOT/tests/fuzz/crashes}
-PKGS="libcmark-gfm yaml-0.1 lua5.4 sqlite3 libxml-2.0 libcurl libmicrohttpd zlib"
+# The Makefile's own package list, so the two cannot drift.
+PKGS=$(sed -n 's/^PKGS *:= *//p' Makefile)
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CFLAGS_FUZZ="-O1 -g $SAN -fsanitize=fuzzer-no-link"
 
