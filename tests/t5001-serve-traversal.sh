@@ -118,7 +118,7 @@ test_expect_success 'DNS rebinding: a request naming another host is refused (42
 		test "$(host_status "$h")" = 421 || { echo "Host: $h was answered"; exit 1; }
 	done &&
 	curl -s -H "Host: evil.example:$PORT" "$URL/sub/inside.txt" >body && grep -q "421 misdirected" body &&
-	! grep -q "inside file" body
+	grep_not -q "inside file" body
 '
 test_expect_success 'the address the server is bound to and localhost are answered, with or without the port' '
 	for h in "127.0.0.1:$PORT" 127.0.0.1 "localhost:$PORT" localhost LocalHost "[::1]:$PORT"; do
