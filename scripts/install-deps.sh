@@ -4,7 +4,7 @@
 set -e
 cd "$(dirname "$0")/.."
 build_pkgs="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev libsqlite3-dev libxml2-dev libcurl4-openssl-dev libmicrohttpd-dev zlib1g-dev libmimalloc-dev libutf8proc-dev"
-test_pkgs="nginx-light apache2 nftables chromium python3 python3-yaml sqlite3 libxml2-utils iproute2 clang libclang-rt-dev valgrind wrk curl pandoc"
+test_pkgs="groff-base nginx-light apache2 nftables chromium python3 python3-yaml sqlite3 libxml2-utils iproute2 clang libclang-rt-dev valgrind wrk curl pandoc"
 bench_pkgs="hugo pandoc time cmark-gfm python3 curl"
 case "${1:-build}" in
   build) pkgs=$build_pkgs ;;
@@ -33,7 +33,10 @@ if [ -n "$missing" ]; then
   fi
 fi
 # Browser tests drive Debian's chromium through playwright-core, pinned in tests/package.json.
-if [ "${1:-}" = test ] && [ ! -d tests/node_modules/playwright-core ]; then
-  (cd tests && npm install --no-audit --no-fund --silent >&2)
+# Installed again when tests/package.json pins another version than the one installed.
+pw_version() { sed -n 's/.*"playwright-core": *"\([^"]*\)".*/\1/p;s/^  "version": *"\([^"]*\)".*/\1/p' "$1" 2>/dev/null | head -n 1; }
+if [ "${1:-}" = test ] &&
+   [ "$(pw_version tests/package.json)" != "$(pw_version tests/node_modules/playwright-core/package.json)" ]; then
+  (cd tests && npm ci --no-audit --no-fund >&2) || { echo "install-deps: npm ci in tests/ failed (see above)" >&2; exit 1; }
 fi
 exit 0
