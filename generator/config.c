@@ -91,6 +91,12 @@ bool config_budget_spent(lua_State *L)
 	return spent;
 }
 
+void config_budget_reset(lua_State *L)
+{
+	lua_pushboolean(L, 0);
+	lua_setfield(L, LUA_REGISTRYINDEX, "nfsite.spent");
+}
+
 int config_pcall(lua_State *L, int nargs, int nresults)
 {
 	int fn = lua_gettop(L) - nargs;

@@ -53,6 +53,8 @@ int config_pcall(lua_State *L, int nargs, int nresults);
 /* True once a call in L ran out of its budget: a build stops using L rather than pay
  * the budget again for every page an endless hook or template would fail. */
 bool config_budget_spent(lua_State *L);
+/* Lets L run again after a caller has dealt with the call that spent its budget. */
+void config_budget_reset(lua_State *L);
 /* Reports the Lua error message on top of the stack ("file:line: msg") through log.h,
  * pops it and returns -1. */
 int config_lua_error(lua_State *L, const char *fallback_file);

@@ -887,7 +887,7 @@ int content_resolve(struct content *m, const char *news_url)
 	if (!m->home) {
 		struct page *h = new_page(PAGE_HOME, "home");
 		h->src = xstrdup("content/_index.md");
-		h->file = xstrdup(h->src);
+		h->file = xstrdup("/"); /* no file to name: messages name the URL */
 		h->url = xstrdup("/");
 		h->out = xstrdup("index.html");
 		h->fm = xcalloc(1, sizeof *h->fm);
@@ -908,7 +908,7 @@ int content_resolve(struct content *m, const char *news_url)
 			struct page *s = new_page(strcmp(up, "/faq/") ? PAGE_SECTION : PAGE_FAQ,
 			                          strcmp(up, "/faq/") ? "section" : "faq");
 			s->src = xasprintf("%s%s_index.md", strncmp(up, "/faq/", 5) ? "content" : "", up);
-			s->file = xstrdup(s->src);
+			s->file = xstrdup(up); /* no file to name: messages name the URL */
 			s->url = up;
 			s->out = out_of_url(up);
 			s->fm = xcalloc(1, sizeof *s->fm);

@@ -1325,10 +1325,11 @@ static int template_map_cb(void *arg, const char *name, const char *const *keys,
 	lua_State *L = t->L;
 	int top = lua_gettop(L);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, t->ref);
+	const char *key = name;
 	lua_getfield(L, -1, name);
 	if (lua_isnil(L, -1) && !key_norm(w, name, strlen(name), &norm)) {
 		lua_pop(L, 1);
-		lua_getfield(L, -1, norm.data);
+		lua_getfield(L, -1, key = norm.data);
 	}
 	if (lua_isstring(L, -1)) {
 		size_t n;
@@ -1356,7 +1357,14 @@ static int template_map_cb(void *arg, const char *name, const char *const *keys,
 		}
 	}
 	int st = config_pcall(L, 1, 1);
-	if (st != LUA_OK) {
+	if (st != LUA_OK && config_budget_spent(L)) {
+		/* An endless function would cost its budget at every use: drop it from the map. */
+		warn_at(t->path, 0, "wiki_templates[\"%s\"]: %s; the template is expanded as the wiki"
+		        " would from now on", name, lua_tostring(L, -1));
+		config_budget_reset(L);
+		lua_pushboolean(L, 0);
+		lua_setfield(L, top + 1, key);
+	} else if (st != LUA_OK) {
 		warn_at(t->path, 0, "wiki_templates[\"%s\"]: %s", name, lua_tostring(L, -1));
 	} else if (lua_isstring(L, -1)) {
 		size_t n;
