@@ -4,6 +4,7 @@
 #include "log.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 int db_open_readonly(const char *path, bool immutable, const char *what, sqlite3 **db)
 {
@@ -13,6 +14,12 @@ int db_open_readonly(const char *path, bool immutable, const char *what, sqlite3
 	buf_add_urlenc(&uri, path, strlen(path));
 	buf_puts(&uri, immutable ? "?mode=ro&immutable=1" : "?mode=ro");
 	*db = NULL;
+	/* SQLite's open() of a FIFO would wait for a writer for ever. */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		buf_release(&uri);
+		return error_at(path, 0, "cannot open the %s: not a regular file", what);
+	}
 	if (sqlite3_open_v2(uri.data, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
 		rc = error_at(path, 0, "cannot open the %s: %s", what,
 			      *db ? sqlite3_errmsg(*db) : "out of memory");

@@ -76,6 +76,14 @@ test_expect_success 'a FIFO named as site.lua or as a template is an error, not 
 	expect_exit 1 timeout 60 "$NFSITE" build -q --source sp --dest sp-out &&
 	grep_q "sp/site.lua: error: a FIFO, not a regular file; refusing to read it" err
 '
+test_expect_success 'a FIFO as the bug archive or as an importer'"'"'s database is an error, not a hang' '
+	rm sp/site.lua && mkdir -p sp/data && mkfifo sp/data/bugzilla.sqlite &&
+	expect_exit 1 timeout 60 "$NFSITE" build -q --source sp --dest sp-out &&
+	grep_q "sp/data/bugzilla.sqlite: error: cannot open the bug archive: not a regular file" err &&
+	rm sp/data/bugzilla.sqlite && mkfifo bz.fifo &&
+	expect_exit 1 timeout 60 "$NFSITE" import bugzilla --db bz.fifo --out bz-out.sqlite &&
+	grep_q "bz.fifo: error: cannot open the database: not a regular file" err
+'
 
 # --- Lua budget -----------------------------------------------------------------------
 test_expect_success 'an endless hook stops at the instruction budget: file:line, once, in seconds' '
