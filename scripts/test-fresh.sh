@@ -43,7 +43,7 @@ fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 mkdir -p "$root/usr/local/share/ca-certificates"
 cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/" 2>/dev/null || true
-# A clean clone of the committed tree: nothing uncommitted, no ../shared beside it.
+# A clean clone of the committed tree: nothing uncommitted, nothing from outside the repository.
 git clone -q "$repo" "$root/root/nfsite"
 mount -t proc proc "$root/proc"
 mount -t sysfs sys "$root/sys"
