@@ -19,7 +19,8 @@ NF_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -pthread $(PKG_CFLAGS) -I$(O) -
 # the libc allocator that ASan replaces.
 MALLOC   ?= -lmimalloc
 NF_LIBS   = $(MALLOC) $(PKG_LIBS) -lcmark-gfm-extensions -lm -pthread
-SRCS     := $(sort $(wildcard generator/*.c))
+SRCS     := $(sort $(shell find generator -name '*.c'))
+HDRS     := $(shell find generator -name '*.h')
 OBJS     := $(patsubst generator/%.c,$(O)/%.o,$(SRCS)) $(O)/theme_data.o
 THEME    := $(sort $(shell find theme -type f 2>/dev/null))
 
@@ -40,7 +41,8 @@ deps: $(O)/config.mk
 $(BIN): $(OBJS)
 	$(CC) $(CFLAGS) $(NF_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(NF_LIBS)
 
-$(O)/%.o: generator/%.c $(wildcard generator/*.h) | $(O)
+$(O)/%.o: generator/%.c $(HDRS) | $(O)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(NF_CFLAGS) -c -o $@ $<
 
 # The bundled default theme (theme/) is compiled into the binary so a folder
@@ -106,7 +108,7 @@ test-fresh:
 	@scripts/test-fresh.sh
 
 format:
-	clang-format -i generator/*.c generator/*.h
+	clang-format -i $(SRCS) $(HDRS)
 
 clean:
 	rm -rf build build-san build-fuzz $(BIN) public

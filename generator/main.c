@@ -1,6 +1,6 @@
 /* main: argument dispatch only. Each command parses its own options in cmd_*.c. */
-#include "cmd.h"
-#include "version.h"
+#include "cmd/cmd.h"
+#include "base/version.h"
 
 #include <stdio.h>
 #include <string.h>

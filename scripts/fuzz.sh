@@ -15,7 +15,7 @@
 #   FUZZ_ARGS=...  extra libFuzzer flags (long campaigns: "-fork=1 -ignore_crashes=1
 #                  -ignore_timeouts=1 -ignore_ooms=1" keeps going past each crash)
 #
-# Every generator/*.c but main.c is compiled with clang, ASan, UBSan and the fuzzer's
+# Every C file under generator/ but main.c is compiled with clang, ASan, UBSan and the fuzzer's
 # coverage into FUZZ_O (through the Makefile's own rules), and linked with each target.
 # Seeds: tests/fuzz/seeds/TARGET/ plus inputs taken from the tests (golden files,
 # fixtures, the site's content, the MediaWiki and Bugzilla exports of tests/fixtures/
@@ -55,9 +55,10 @@ fi
 # --- build ----------------------------------------------------------------------------
 mkdir -p "$O" || exit 2
 objs=""
-for c in generator/*.c; do
+for c in $(find generator -name '*.c' | sort); do
 	case "$c" in generator/main.c) continue ;; esac
-	objs="$objs $O/$(basename "$c" .c).o"
+	c=${c#generator/}
+	objs="$objs $O/${c%.c}.o"
 done
 objs="$objs $O/theme_data.o"
 echo "fuzz.sh: building modules into $O/ with clang"

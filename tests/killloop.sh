@@ -99,7 +99,7 @@ while [ "$killed" -lt "$KILLS" ] && [ "$k" -lt $((KILLS * 3)) ]; do
 	kill -9 "$pid" 2>/dev/null || true
 	st=0; wait "$pid" 2>/dev/null || st=$?
 	if [ "$st" = 137 ]; then
-		# Where it was, from what it left in the spare tree (see generator/output.h): a
+		# Where it was, from what it left in the spare tree (see generator/site/output.h): a
 		# staging folder beside the spare's manifest while pages are written; no manifest
 		# while the new tree is completed (or, into an empty spare, written); the new
 		# site whole with its manifest between completing it and the swap.

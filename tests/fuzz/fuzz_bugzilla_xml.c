@@ -1,9 +1,9 @@
 /* fuzz_bugzilla_xml: bugzilla_xml_read over arbitrary bytes into a fresh import stage
  * (attachments above 64 bytes become placeholders, so both paths run). The reader
  * takes a path, so the input reaches it through a memfd (fuzz_util.h). */
-#include "bugzilla_xml.h"
-#include "import_bugzilla.h"
-#include "log.h"
+#include "import/bugzilla/xml.h"
+#include "import/bugzilla/import.h"
+#include "base/log.h"
 
 #include "fuzz_util.h"
 

@@ -1,6 +1,6 @@
 /* fuzz_frontmatter: frontmatter_parse (a page file) and frontmatter_parse_yaml (a data
  * file) over arbitrary bytes; walks the tree it returns so every value is read. */
-#include "frontmatter.h"
+#include "site/frontmatter.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* fuzz_markdown: markdown_render with a link resolver, in each option combination
  * (the first byte picks smart/untrusted), plus markdown_inline and markdown_slug.
  * Oracle: untrusted text must never put a <script> element into the HTML. */
-#include "buf.h"
-#include "markdown.h"
+#include "base/buf.h"
+#include "site/markdown.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -2,10 +2,10 @@
  * reader goes through gzread), into a fresh staging wiki; when the export reads, the
  * template and link lookups run on it too. The reader takes a path, so the input
  * reaches it through a memfd (fuzz_util.h). */
-#include "buf.h"
-#include "import_mediawiki.h"
-#include "log.h"
-#include "mediawiki_xml.h"
+#include "base/buf.h"
+#include "import/mediawiki/import.h"
+#include "base/log.h"
+#include "import/mediawiki/xml.h"
 
 #include "fuzz_util.h"
 

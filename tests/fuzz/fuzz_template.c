@@ -2,8 +2,8 @@
  * it produced must load (the compiler's string literals and line mapping are sound)
  * and it is run in a fresh, bare Lua state: no libraries, a memory cap and an
  * instruction budget, with stand-ins for the helpers the compiled code calls. */
-#include "buf.h"
-#include "template.h"
+#include "base/buf.h"
+#include "site/template.h"
 
 #include <lauxlib.h>
 #include <lua.h>

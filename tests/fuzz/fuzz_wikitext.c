@@ -7,9 +7,9 @@
  * maps names starting with "map"; link_target knows titles of even length.
  * Oracle (check_html): no script-capable element, no on…= event handler and no
  * javascript:/vbscript:/data: URL reaches the HTML the build would publish. */
-#include "buf.h"
-#include "markdown.h"
-#include "wikitext.h"
+#include "base/buf.h"
+#include "site/markdown.h"
+#include "wikitext/wikitext.h"
 
 #include <ctype.h>
 #include <stdint.h>

@@ -5,10 +5,10 @@
  *   archive_test DB OUTDIR       OUTDIR/<url>index.html holds each page's body, with
  *                                OUTDIR/<url>page.meta (title, kind, description, date,
  *                                anchors); files land at OUTDIR/<relpath> */
-#include "archive.h"
-#include "buf.h"
-#include "fs.h"
-#include "log.h"
+#include "archive/archive.h"
+#include "base/buf.h"
+#include "base/fs.h"
+#include "base/log.h"
 
 #include <stdio.h>
 #include <string.h>

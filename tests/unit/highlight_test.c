@@ -2,8 +2,8 @@
  *
  *   highlight_test                  runs the unit tests; exit 1 on any failure
  *   highlight_test render LANG FILE prints FILE highlighted as LANG */
-#include "buf.h"
-#include "highlight.h"
+#include "base/buf.h"
+#include "base/highlight.h"
 
 #include <stdio.h>
 #include <stdlib.h>

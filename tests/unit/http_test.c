@@ -1,6 +1,6 @@
 /* http_test: where redirects may lead (http_redirect_ok): never from https to http, and
  * a request with credentials never to another scheme, host or port. */
-#include "http.h"
+#include "base/http.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -8,10 +8,10 @@
  * The test resolver: "missing*" does not exist (-1); a destination with a scheme, "//"
  * or "mailto:" is external (1); "x.md", "dir/x.md", "dir/_index.md" map to "/x/",
  * "/dir/x/", "/dir/"; anything else (images, files) is left alone (1). */
-#include "buf.h"
-#include "highlight.h"
-#include "log.h"
-#include "markdown.h"
+#include "base/buf.h"
+#include "base/highlight.h"
+#include "base/log.h"
+#include "site/markdown.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * on cases a shell golden file cannot express: callbacks, results, hostile sizes.
  *
  *   wikitext_test      runs every check; exit status 0 when all pass */
-#include "buf.h"
-#include "wikitext.h"
+#include "base/buf.h"
+#include "wikitext/wikitext.h"
 
 #include <stdio.h>
 #include <stdlib.h>

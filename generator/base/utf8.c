@@ -1,0 +1,111 @@
+/* utf8: validation and repair of UTF-8 text, and Unicode folding through utf8proc. */
+#include "base/utf8.h"
+#include "base/buf.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+size_t utf8_seq_len(const unsigned char *p, size_t avail)
+{
+	unsigned c = p[0];
+	size_t n;
+	unsigned min;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2;
+		min = 0x80;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (avail < n)
+		return 0;
+	unsigned cp = c & (0x7F >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return n;
+}
+
+/* Eight ASCII bytes at a time: no high bit and no zero byte in the word. */
+static bool plain_ascii_word(const unsigned char *s)
+{
+	uint64_t w;
+	memcpy(&w, s, 8);
+	const uint64_t lo = 0x0101010101010101ull, hi = 0x8080808080808080ull;
+	return !(w & hi) && !((w - lo) & ~w & hi);
+}
+
+bool utf8_valid(const char *p, size_t len, int *bad_line)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	for (size_t i = 0; i < len;) {
+		if (len - i >= 8 && plain_ascii_word(s + i)) {
+			i += 8;
+			continue;
+		}
+		size_t n = s[i] ? utf8_seq_len(s + i, len - i) : 0;
+		if (!n) {
+			if (bad_line) {
+				int line = 1;
+				for (size_t k = 0; k < i; k++)
+					line += s[k] == '\n';
+				*bad_line = line;
+			}
+			return false;
+		}
+		i += n;
+	}
+	return true;
+}
+
+void utf8_sanitize(const char *p, size_t len, struct buf *out)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t start = 0, i = 0;
+	while (i < len) {
+		size_t n = s[i] ? utf8_seq_len(s + i, len - i) : 0;
+		if (n) {
+			i += n;
+			continue;
+		}
+		buf_add(out, p + start, i - start);
+		if (s[i])
+			buf_puts(out, "\xEF\xBF\xBD");
+		i++;
+		start = i;
+	}
+	buf_add(out, p + start, len - start);
+}
+
+void utf8_fold(const char *p, size_t len, struct buf *out)
+{
+	size_t i = 0;
+	while (i < len && !(p[i] & 0x80))
+		i++;
+	if (i == len) { /* ASCII (nearly every name): fold by hand, no allocation */
+		for (i = 0; i < len; i++)
+			buf_putc(out, p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]);
+		return;
+	}
+	utf8proc_uint8_t *f = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)p, (utf8proc_ssize_t)len, &f,
+	                                  UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+	if (n >= 0)
+		buf_add(out, (const char *)f, (size_t)n);
+	else
+		buf_add(out, p, len);
+	free(f);
+}

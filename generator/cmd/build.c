@@ -1,0 +1,157 @@
+/* cmd_build: `nfsite build` and `nfsite new`. */
+#include "base/buf.h"
+#include "cmd/cmd.h"
+#include "site/config.h"
+#include "base/fs.h"
+#include "base/log.h"
+#include "site/site.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int cmd_build(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"source", required_argument, NULL, 's'}, {"dest", required_argument, NULL, 'd'},
+		{"drafts", no_argument, NULL, 'D'},       {"base-url", required_argument, NULL, 'b'},
+		{"jobs", required_argument, NULL, 'j'},   {"quiet", no_argument, NULL, 'q'},
+		{NULL, 0, NULL, 0},
+	};
+	struct build_opts opts = {.source = "."};
+	char *dest = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:d:Db:j:q", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': opts.source = optarg; break;
+		case 'd': dest = xstrdup(optarg); break;
+		case 'D': opts.drafts = true; break;
+		case 'b':
+			if (!config_base_url_valid(optarg)) {
+				fprintf(stderr, "nfsite build: --base-url wants an absolute http(s) URL with a host, like "
+				                "https://example.org/, not '%s'\n", optarg);
+				free(dest);
+				return EXIT_USAGE;
+			}
+			opts.base_url = optarg;
+			break;
+		case 'j': {
+			char *end;
+			long j = strtol(optarg, &end, 10);
+			if (*end || j < 1 || j > 256) {
+				fprintf(stderr, "nfsite build: -j wants a number of threads from 1 to 256, not '%s'\n", optarg);
+				free(dest);
+				return EXIT_USAGE;
+			}
+			opts.jobs = (int)j;
+			break;
+		}
+		case 'q': log_quiet = true; break;
+		default:
+			fputs("usage: nfsite build [--source DIR] [--dest DIR] [--drafts] [--base-url URL] [-j N] [-q]\n", stderr);
+			free(dest);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "nfsite build: unexpected argument '%s'\n", argv[optind]);
+		free(dest);
+		return EXIT_USAGE;
+	}
+	if (!dest)
+		dest = xasprintf("%s/public", opts.source);
+	opts.dest = dest;
+	struct build_stats st = {0};
+	int rc = site_build(&opts, &st);
+	if (rc == 0 && st.up_to_date)
+		info("%s is up to date: no source changed since its last build (0 files written, %zu unchanged)", dest,
+		     st.unchanged);
+	else if (rc == 0)
+		info("built %zu pages into %s in %.0f ms (%zu files written, %zu unchanged, %zu removed)", st.pages, dest,
+		     st.seconds * 1000, st.written, st.unchanged, st.removed);
+	else
+		fprintf(stderr, "nfsite build: failed; %s was left as it was\n", dest);
+	free(dest);
+	return rc == 0 ? 0 : EXIT_CONTENT;
+}
+
+int cmd_new(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"source", required_argument, NULL, 's'}, {"title", required_argument, NULL, 't'}, {NULL, 0, NULL, 0},
+	};
+	const char *source = ".", *title = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:t:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': source = optarg; break;
+		case 't': title = optarg; break;
+		default:
+			fputs("usage: nfsite new [--source DIR] [--title T] PATH.md\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs("usage: nfsite new [--source DIR] [--title T] PATH.md\n", stderr);
+		return EXIT_USAGE;
+	}
+	const char *rel = argv[optind];
+	size_t n = strlen(rel);
+	if (n < 4 || strcmp(rel + n - 3, ".md") || !fs_rel_is_safe(rel, n)) {
+		fprintf(stderr, "nfsite new: '%s' must be a relative path ending in .md, inside the site\n", rel);
+		return EXIT_USAGE;
+	}
+	if (!strncmp(rel, "content/", 8))
+		rel += 8;
+	char *path = xasprintf("%s/content/%s", source, rel);
+	int rc = 0;
+	if (fs_exists(path)) {
+		error_at(path, 0, "already exists; not overwriting it");
+		rc = EXIT_CONTENT;
+		goto out;
+	}
+	/* Title from the file name: "docs/flow-tables.md" → "Flow tables". */
+	struct buf t = BUF_INIT;
+	if (title) {
+		buf_puts(&t, title);
+	} else {
+		const char *base = strrchr(rel, '/');
+		base = base ? base + 1 : rel;
+		if (!strcmp(base, "_index.md") || !strcmp(base, "index.md"))
+			base = "Untitled";
+		buf_add(&t, base, strcspn(base, "."));
+		for (size_t i = 0; i < t.len; i++)
+			if (t.data[i] == '-' || t.data[i] == '_')
+				t.data[i] = ' ';
+		if (t.len && t.data[0] >= 'a' && t.data[0] <= 'z')
+			t.data[0] = (char)(t.data[0] - 'a' + 'A');
+	}
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t now = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+	char day[16];
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	/* Double-quoted YAML: escape backslashes and quotes in the title. */
+	struct buf doc = BUF_INIT;
+	buf_puts(&doc, "---\ntitle: \"");
+	for (size_t i = 0; i < t.len; i++) {
+		if (t.data[i] == '"' || t.data[i] == '\\')
+			buf_putc(&doc, '\\');
+		buf_putc(&doc, t.data[i]);
+	}
+	buf_printf(&doc, "\"\ndescription: \"\"\ndate: %s\ndraft: true\ntags: []\n---\n\nWrite here.\n", day);
+	if (fs_write_atomic(path, doc.data, doc.len) < 0)
+		rc = EXIT_CONTENT;
+	else
+		printf("%s\n", path);
+	buf_release(&t);
+	buf_release(&doc);
+out:
+	free(path);
+	return rc;
+}

@@ -1,0 +1,106 @@
+/* cmd_wikitext: `nfsite wikitext [--to markdown|html] [--db FILE | --xml FILE] [--title T]`.
+ * The converter as a filter, like pandoc: wikitext on stdin, Markdown (or the HTML the
+ * site's Markdown pipeline makes of it) on stdout. --db/--xml open a wiki only to answer
+ * template and link lookups. Constructs kept unconverted and red links are listed on
+ * stderr as warnings; the exit status is 2 for usage errors, 1 when the input cannot be
+ * read or the wiki cannot be opened. */
+#include "base/buf.h"
+#include "cmd/cmd.h"
+#include "import/mediawiki/import.h"
+#include "base/log.h"
+#include "site/markdown.h"
+#include "wikitext/wikitext.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: nfsite wikitext [--to markdown|html] [--db FILE | --xml FILE] [--title T] < in > out\n";
+
+static int read_all(FILE *f, struct buf *out)
+{
+	char tmp[65536];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		buf_add(out, tmp, n);
+	if (ferror(f))
+		return error_at("<stdin>", 0, "cannot read: %s", strerror(errno));
+	return 0;
+}
+
+int cmd_wikitext(int argc, char **argv)
+{
+	const char *to = "markdown", *db = NULL, *xml = NULL, *title = NULL, *site = NULL;
+	struct buf in = BUF_INIT;
+	struct wikitext_result res = WIKITEXT_RESULT_INIT;
+	struct md_doc doc = MD_DOC_INIT;
+	struct mw_wiki *wiki = NULL;
+	int rc = EXIT_USAGE;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = !strcmp(a, "--to") ? &to : !strcmp(a, "--db") ? &db
+		                  : !strcmp(a, "--xml") ? &xml : !strcmp(a, "--title") ? &title
+		                  : !strcmp(a, "--site-name") ? &site : NULL;
+		if (!slot) {
+			fprintf(stderr, "nfsite wikitext: unknown option '%s'\n%s", a, usage);
+			goto out;
+		}
+		if (i + 1 >= argc) {
+			fprintf(stderr, "nfsite wikitext: %s needs a value\n%s", a, usage);
+			goto out;
+		}
+		*slot = argv[++i];
+	}
+	if (strcmp(to, "markdown") && strcmp(to, "html")) {
+		fprintf(stderr, "nfsite wikitext: --to takes markdown or html, not '%s'\n%s", to, usage);
+		goto out;
+	}
+	if (db && xml) {
+		fprintf(stderr, "nfsite wikitext: --db and --xml exclude each other\n%s", usage);
+		goto out;
+	}
+	rc = EXIT_CONTENT;
+	if ((db || xml) && mw_wiki_open(db ? db : xml, xml != NULL, &wiki) < 0)
+		goto out;
+	if (read_all(stdin, &in) < 0)
+		goto out;
+
+	struct wikitext_opts opts = {0};
+	opts.title = title;
+	opts.sitename = site;
+	if (wiki) {
+		opts.template_source = mw_wiki_template;
+		opts.link_target = mw_wiki_link_target;
+		opts.arg = wiki;
+	}
+	if (wikitext_convert(in.data, in.len, &opts, &res) < 0)
+		warn_at("<stdin>", 0, "conversion hit a limit; the output is partial");
+	for (size_t i = 0; i < res.nunconverted; i++)
+		warn_at("<stdin>", 0, "not converted: %s", res.unconverted[i]);
+	for (size_t i = 0; i < res.nmissing; i++)
+		warn_at("<stdin>", 0, "link to a missing page: %s", res.missing_links[i]);
+
+	if (!strcmp(to, "html")) {
+		struct md_opts mo = {0};
+		mo.file = "<stdin>";
+		mo.first_line = 1;
+		if (markdown_render(res.markdown.data, res.markdown.len, &mo, &doc) < 0)
+			goto out;
+		fwrite(doc.html.data, 1, doc.html.len, stdout);
+	} else {
+		fwrite(res.markdown.data, 1, res.markdown.len, stdout);
+	}
+	if (fflush(stdout) != 0) {
+		error_at("<stdout>", 0, "cannot write: %s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	md_doc_release(&doc);
+	wikitext_result_release(&res);
+	mw_wiki_free(wiki);
+	buf_release(&in);
+	return rc;
+}

@@ -1,0 +1,376 @@
+/* cache: per-page render results kept between builds (see cache.h). */
+#include "site/cache.h"
+#include "base/buf.h"
+#include "site/content.h"
+#include "base/log.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CACHE_FILE ".nfsite-cache.sqlite"
+#define CACHE_VERSION 1
+
+struct entry {
+	char *url;
+	uint64_t key;
+	char *ids, *links, *text, *headings, *html; /* serialised, see pack() */
+	bool used;
+};
+
+struct cache {
+	char *path;
+	uint64_t site_key;
+	pthread_mutex_t lock;
+	struct entry *e;
+	size_t n, cap;
+	size_t nloaded; /* e[0..nloaded) came from the file, sorted by URL; new ones follow */
+	bool dirty;     /* something was stored: the file must be written again */
+	uint64_t snapshot;
+};
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->url, ((const struct entry *)b)->url);
+}
+
+static char *col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+struct cache *cache_open(const char *dest, uint64_t site_key)
+{
+	struct cache *c = xcalloc(1, sizeof *c);
+	c->path = xasprintf("%s/" CACHE_FILE, dest);
+	c->site_key = site_key;
+	pthread_mutex_init(&c->lock, NULL);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	if (access(c->path, R_OK) != 0 ||
+	    sqlite3_open_v2(c->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		goto out;
+	/* The site key is stored as text: SQLite integers are signed. */
+	char want[64];
+	snprintf(want, sizeof want, "%d:%016llx", CACHE_VERSION, (unsigned long long)site_key);
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'site'", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW || strcmp((const char *)sqlite3_column_text(st, 0), want))
+		goto out;
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'snapshot'", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		c->snapshot = strtoull((const char *)sqlite3_column_text(st, 0), NULL, 16);
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "SELECT url, key, ids, links, text, headings, html FROM pages ORDER BY url", -1, &st,
+	                       NULL) != SQLITE_OK)
+		goto out;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (c->n == c->cap)
+			c->e = xrealloc(c->e, (c->cap = c->cap ? c->cap * 2 : 1024) * sizeof *c->e);
+		struct entry *e = &c->e[c->n++];
+		memset(e, 0, sizeof *e);
+		e->url = col(st, 0);
+		e->key = strtoull((const char *)sqlite3_column_text(st, 1), NULL, 16);
+		e->ids = col(st, 2);
+		e->links = col(st, 3);
+		e->text = col(st, 4);
+		e->headings = col(st, 5);
+		e->html = col(st, 6);
+	}
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	/* ORDER BY url sorts by bytes, as strcmp does; bsearch relies on it. */
+	c->nloaded = c->n;
+	return c;
+}
+
+static struct entry *find(struct cache *c, const char *url)
+{
+	struct entry key = {.url = (char *)url};
+	return c->nloaded ? bsearch(&key, c->e, c->nloaded, sizeof key, cmp_entry) : NULL;
+}
+
+/* Lists are stored one item a line; items never hold newlines (ids, headings made
+ * single-line) except links, whose fields are tab-separated. */
+static char **split_lines(const char *s, size_t *n)
+{
+	*n = 0;
+	if (!s || !*s)
+		return xcalloc(1, sizeof(char *));
+	size_t cap = 1;
+	for (const char *p = s; *p; p++)
+		cap += *p == '\n';
+	char **out = xcalloc(cap + 1, sizeof *out);
+	const char *p = s;
+	while (*p) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		out[(*n)++] = xstrndup(p, len);
+		p = e ? e + 1 : p + len;
+	}
+	return out;
+}
+
+bool cache_lookup(struct cache *c, struct page *p, uint64_t page_key)
+{
+	pthread_mutex_lock(&c->lock);
+	struct entry *e = find(c, p->url);
+	bool hit = e && e->key == page_key && !e->used;
+	if (hit)
+		e->used = true;
+	pthread_mutex_unlock(&c->lock);
+	if (!hit)
+		return false;
+	p->ids = split_lines(e->ids, &p->nids);
+	p->headings = split_lines(e->headings, &p->nheadings);
+	p->search_text = xstrdup(e->text ? e->text : "");
+	size_t nl;
+	char **lines = split_lines(e->links, &nl);
+	p->links = xcalloc(nl + 1, sizeof *p->links);
+	p->nlinks = 0;
+	for (size_t i = 0; i < nl; i++) {
+		char *f[4] = {0};
+		char *s = lines[i];
+		for (int k = 0; k < 4 && s; k++) {
+			char *t = strchr(s, '\t');
+			if (t)
+				*t = 0;
+			f[k] = s;
+			s = t ? t + 1 : NULL;
+		}
+		if (f[3]) {
+			struct md_link *l = &p->links[p->nlinks++];
+			l->line = atoi(f[0]);
+			l->url = xstrdup(f[1]);
+			l->fragment = *f[2] ? xstrdup(f[2]) : NULL;
+			l->written = xstrdup(f[3]);
+		}
+		free(lines[i]);
+	}
+	free(lines);
+	if (p->kind == PAGE_QUESTION) {
+		free(p->html);
+		p->html = xstrdup(e->html ? e->html : "");
+	}
+	p->has_results = true;
+	return true;
+}
+
+static void store_entry(struct cache *c, struct entry e);
+static void entry_release(struct entry *e);
+
+bool cache_touch(struct cache *c, const char *name, uint64_t key)
+{
+	pthread_mutex_lock(&c->lock);
+	struct entry *e = find(c, name);
+	bool hit = e && e->key == key && !e->used;
+	if (hit)
+		e->used = true;
+	pthread_mutex_unlock(&c->lock);
+	return hit;
+}
+
+static void add_clean(struct buf *b, const char *s)
+{
+	for (; s && *s; s++)
+		buf_putc(b, *s == '\n' || *s == '\t' ? ' ' : *s);
+}
+
+void cache_store(struct cache *c, const struct page *p, uint64_t page_key)
+{
+	struct entry e = {.url = xstrdup(p->url), .key = page_key, .used = true};
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < p->nids; i++) {
+		add_clean(&b, p->ids[i]);
+		buf_putc(&b, '\n');
+	}
+	e.ids = buf_detach(&b, NULL);
+	for (size_t i = 0; i < p->nheadings; i++) {
+		add_clean(&b, p->headings[i]);
+		buf_putc(&b, '\n');
+	}
+	e.headings = buf_detach(&b, NULL);
+	for (size_t i = 0; i < p->nlinks; i++) {
+		const struct md_link *l = &p->links[i];
+		buf_printf(&b, "%d\t", l->line);
+		add_clean(&b, l->url);
+		buf_putc(&b, '\t');
+		add_clean(&b, l->fragment);
+		buf_putc(&b, '\t');
+		add_clean(&b, l->written);
+		buf_putc(&b, '\n');
+	}
+	e.links = buf_detach(&b, NULL);
+	e.text = xstrdup(p->search_text ? p->search_text : "");
+	e.html = p->kind == PAGE_QUESTION && p->html ? xstrdup(p->html) : NULL;
+	store_entry(c, e);
+}
+
+void cache_store_key(struct cache *c, const char *name, uint64_t key)
+{
+	store_entry(c, (struct entry){.url = xstrdup(name), .key = key, .used = true});
+}
+
+/* Takes ownership of e's strings. */
+static void store_entry(struct cache *c, struct entry e)
+{
+	pthread_mutex_lock(&c->lock);
+	c->dirty = true;
+	struct entry *old = find(c, e.url);
+	if (old) {
+		entry_release(old);
+		*old = e;
+	} else {
+		/* New pages go to a tail that is merged at save time; lookups only need old ones. */
+		if (c->n == c->cap)
+			c->e = xrealloc(c->e, (c->cap = c->cap ? c->cap * 2 : 1024) * sizeof *c->e);
+		c->e[c->n++] = e;
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void entry_release(struct entry *e)
+{
+	free(e->url);
+	free(e->ids);
+	free(e->links);
+	free(e->text);
+	free(e->headings);
+	free(e->html);
+}
+
+void cache_free(struct cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		entry_release(&c->e[i]);
+	free(c->e);
+	free(c->path);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+void cache_save(struct cache *c, const char *dir)
+{
+	char *path = xasprintf("%s/" CACHE_FILE, dir), *tmp = xasprintf("%s.tmp", path);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	unlink(tmp);
+	/* Nothing stored and every entry used again: the live tree's file is right for the
+	 * new tree too, and a hard link shares it (nothing writes into it). */
+	bool same = !c->dirty && c->n == c->nloaded;
+	for (size_t i = 0; i < c->n && same; i++)
+		same = c->e[i].used;
+	if (same && link(c->path, tmp) == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		goto out;
+	if (exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;"
+	             "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+	             "CREATE TABLE pages(url TEXT PRIMARY KEY, key TEXT, ids TEXT, links TEXT, text TEXT,"
+	             " headings TEXT, html TEXT);") < 0)
+		goto out;
+	char site[160];
+	snprintf(site, sizeof site,
+	         "INSERT INTO meta VALUES('site', '%d:%016llx'); INSERT INTO meta VALUES('snapshot', '%016llx')",
+	         CACHE_VERSION, (unsigned long long)c->site_key, (unsigned long long)c->snapshot);
+	if (exec(db, site) < 0 ||
+	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO pages VALUES(?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	/* Sorted, so the same site always gives the same file, whatever the thread timing. */
+	if (c->n)
+		qsort(c->e, c->n, sizeof *c->e, cmp_entry);
+	c->nloaded = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct entry *e = &c->e[i];
+		if (!e->used)
+			continue;
+		char key[32];
+		snprintf(key, sizeof key, "%016llx", (unsigned long long)e->key);
+		const char *v[] = {e->url, key, e->ids, e->links, e->text, e->headings, e->html};
+		for (int k = 0; k < 7; k++)
+			sqlite3_bind_text(st, k + 1, v[k], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto out;
+		sqlite3_reset(st);
+	}
+	if (exec(db, "COMMIT") < 0)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	if (rc < 0 && db)
+		warn_at(path, 0, "cannot write the build cache: %s (the next build renders every page)", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	if (rc == 0 && rename(tmp, path) < 0) {
+		warn_at(path, 0, "cannot write the build cache");
+		rc = -1;
+	}
+	if (rc < 0) {
+		unlink(tmp);
+		unlink(path);
+	}
+	free(tmp);
+	free(path);
+	cache_free(c);
+}
+
+uint64_t cache_read_snapshot(const char *dest)
+{
+	char *path = xasprintf("%s/" CACHE_FILE, dest);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	uint64_t snap = 0;
+	if (access(path, R_OK) == 0 &&
+	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'snapshot'", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snap = strtoull((const char *)sqlite3_column_text(st, 0), NULL, 16);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(path);
+	return snap;
+}
+
+void cache_set_snapshot(struct cache *c, uint64_t snapshot)
+{
+	if (c->snapshot != snapshot)
+		c->dirty = true;
+	c->snapshot = snapshot;
+}
+
+uint64_t cache_site_key(const struct cache *c)
+{
+	return c->site_key;
+}
+
+void cache_retain(struct cache *c)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->e[i].used) {
+			c->e[i].used = false;
+			c->e[k++] = c->e[i];
+		} else {
+			entry_release(&c->e[i]);
+		}
+	}
+	c->n = k;
+	if (c->n)
+		qsort(c->e, c->n, sizeof *c->e, cmp_entry);
+	c->nloaded = c->n;
+}

@@ -1,0 +1,351 @@
+/* config: loading site.lua and making the Lua states the build runs in. */
+#include "site/config.h"
+#include "base/buf.h"
+#include "base/fs.h"
+#include "base/log.h"
+
+#include <ctype.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *REG_KEY = "nfsite.config";
+
+int config_lua_error(lua_State *L, const char *fallback_file)
+{
+	const char *msg = lua_tostring(L, -1);
+	if (!msg)
+		msg = "unknown Lua error";
+	/* Lua formats "chunk:line: message"; reuse its location. */
+	const char *c1 = strstr(msg, ":");
+	int rc;
+	if (c1 && c1 != msg) {
+		char *end;
+		long line = strtol(c1 + 1, &end, 10);
+		if (end != c1 + 1 && *end == ':') {
+			char *file = xstrndup(msg, (size_t)(c1 - msg));
+			const char *rest = end + 1;
+			while (*rest == ' ')
+				rest++;
+			rc = error_at(file, (int)line, "%s", rest);
+			free(file);
+			lua_pop(L, 1);
+			return rc;
+		}
+	}
+	rc = error_at(fallback_file, 0, "%s", msg);
+	lua_pop(L, 1);
+	return rc;
+}
+
+/* "file:line: " of the innermost Lua function on the stack from level on ("" when
+ * none), for messages Lua itself gives no position. */
+static void push_where(lua_State *L, int level)
+{
+	lua_Debug ar;
+	for (; lua_getstack(L, level, &ar); level++) {
+		lua_getinfo(L, "Sl", &ar);
+		if (ar.currentline > 0) {
+			lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+			return;
+		}
+	}
+	lua_pushliteral(L, "");
+}
+
+/* Message handler: a string message already names file:line; any other error value
+ * (error({}), error(nil)) gets the place it was raised and its type. */
+static int message_handler(lua_State *L)
+{
+	if (lua_type(L, 1) == LUA_TSTRING)
+		return 1;
+	push_where(L, 1);
+	if (!luaL_callmeta(L, 1, "__tostring"))
+		lua_pushnil(L);
+	if (lua_type(L, -1) != LUA_TSTRING) {
+		lua_pop(L, 1);
+		lua_pushfstring(L, "error() was given a %s value, not a message string", luaL_typename(L, 1));
+	}
+	lua_concat(L, 2);
+	return 1;
+}
+
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	lua_pushboolean(L, 1);
+	lua_setfield(L, LUA_REGISTRYINDEX, "nfsite.spent");
+	push_where(L, 0);
+	lua_pushfstring(L, "instruction budget exceeded (%d instructions: an endless loop?)", CONFIG_LUA_BUDGET);
+	lua_concat(L, 2);
+	lua_error(L);
+}
+
+bool config_budget_spent(lua_State *L)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, "nfsite.spent");
+	bool spent = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	return spent;
+}
+
+void config_budget_reset(lua_State *L)
+{
+	lua_pushboolean(L, 0);
+	lua_setfield(L, LUA_REGISTRYINDEX, "nfsite.spent");
+}
+
+int config_pcall(lua_State *L, int nargs, int nresults)
+{
+	int fn = lua_gettop(L) - nargs;
+	lua_pushcfunction(L, message_handler);
+	lua_insert(L, fn);
+	/* Calls nested in one (a partial in a template) share the outer call's budget. */
+	bool outer = lua_gethook(L) == NULL;
+	if (outer)
+		lua_sethook(L, budget_hook, LUA_MASKCOUNT, CONFIG_LUA_BUDGET);
+	int st = lua_pcall(L, nargs, nresults, fn);
+	if (outer)
+		lua_sethook(L, NULL, 0, 0);
+	lua_remove(L, fn);
+	return st;
+}
+
+int config_loadfile(lua_State *L, const char *path)
+{
+	struct buf src = BUF_INIT;
+	int rc = fs_read_file(path, &src);
+	if (rc == 0) {
+		char *chunk = xasprintf("@%s", path);
+		if (luaL_loadbufferx(L, src.data, src.len, chunk, "t") != LUA_OK)
+			rc = config_lua_error(L, path);
+		free(chunk);
+	}
+	buf_release(&src);
+	return rc;
+}
+
+lua_State *config_state(const struct config *cfg)
+{
+	lua_State *L = luaL_newstate();
+	if (!L) {
+		error_at(cfg->file, 0, "cannot create a Lua state");
+		return NULL;
+	}
+	luaL_openlibs(L);
+	if (cfg->file) {
+		/* require() finds modules beside site.lua (e.g. templates/wiki_templates.lua). */
+		lua_getglobal(L, "package");
+		lua_pushfstring(L, "%s/?.lua;%s/templates/?.lua", cfg->source, cfg->source);
+		lua_setfield(L, -2, "path");
+		lua_pop(L, 1);
+		if (config_loadfile(L, cfg->file) < 0) {
+			lua_close(L);
+			return NULL;
+		}
+		if (config_pcall(L, 0, 1) != LUA_OK) {
+			config_lua_error(L, cfg->file);
+			lua_close(L);
+			return NULL;
+		}
+		if (!lua_istable(L, -1)) {
+			error_at(cfg->file, 0, "site.lua must return a table (it returned %s)", luaL_typename(L, -1));
+			lua_close(L);
+			return NULL;
+		}
+	} else {
+		lua_newtable(L);
+	}
+	lua_setfield(L, LUA_REGISTRYINDEX, REG_KEY);
+	return L;
+}
+
+void config_push_table(lua_State *L)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, REG_KEY);
+}
+
+int config_key_line(const struct config *cfg, const char *key)
+{
+	if (!cfg->file)
+		return 0;
+	struct buf b = BUF_INIT;
+	int line = 0;
+	size_t klen = strlen(key);
+	if (fs_read_file(cfg->file, &b) == 0) {
+		int n = 1;
+		/* `key =` at the start of a line or after '{', ',' or a space, not `key ==`. */
+		for (const char *p = b.data; *p && !line; p++) {
+			if (*p == '\n') {
+				n++;
+				continue;
+			}
+			if (strncmp(p, key, klen) || (p > b.data && !strchr(" \t{,\n", p[-1])))
+				continue;
+			const char *t = p + klen;
+			while (*t == ' ' || *t == '\t')
+				t++;
+			if (*t == '=' && t[1] != '=')
+				line = n;
+		}
+	}
+	buf_release(&b);
+	return line;
+}
+
+/* Reads an optional string field of the table on top of the stack. */
+static int get_string(lua_State *L, const struct config *cfg, const char *key, const char *def, char **out)
+{
+	lua_getfield(L, -1, key);
+	int rc = 0;
+	if (lua_isnil(L, -1))
+		*out = def ? xstrdup(def) : NULL;
+	else if (lua_type(L, -1) == LUA_TSTRING)
+		*out = xstrdup(lua_tostring(L, -1));
+	else
+		rc = error_at(cfg->file, config_key_line(cfg, key), "'%s' must be a string, not a %s", key,
+		              luaL_typename(L, -1));
+	lua_pop(L, 1);
+	return rc;
+}
+
+/* hooks = { page = function(page) … end }: a misspelt name or a value that is not a
+ * function would otherwise be ignored (or fail once per page). */
+static int check_hooks(lua_State *L, const struct config *cfg)
+{
+	int rc = 0;
+	lua_getfield(L, -1, "hooks");
+	if (lua_istable(L, -1)) {
+		lua_pushnil(L);
+		while (lua_next(L, -2)) {
+			const char *name = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+			if (!name || strcmp(name, "page"))
+				rc = error_at(cfg->file, config_key_line(cfg, "hooks"), "unknown hook '%s' (the one hook is 'page')",
+				              name ? name : luaL_typename(L, -2));
+			else if (!lua_isfunction(L, -1))
+				rc = error_at(cfg->file, config_key_line(cfg, name), "hooks.%s must be a function, not a %s", name,
+				              luaL_typename(L, -1));
+			lua_pop(L, 1);
+		}
+	}
+	lua_pop(L, 1);
+	return rc;
+}
+
+bool config_base_url_valid(const char *url)
+{
+	size_t n = !strncasecmp(url, "https://", 8) ? 8 : !strncasecmp(url, "http://", 7) ? 7 : 0;
+	if (!n)
+		return false;
+	const char *host = url + n;
+	size_t h = strcspn(host, "/");
+	if (!h || host[0] == ':')
+		return false;
+	for (size_t i = 0; i < h; i++)
+		if (!isalnum((unsigned char)host[i]) && !strchr("-.:[]", host[i]))
+			return false;
+	/* It is written into HTML, XML, robots.txt and server rules: nothing to quote. */
+	for (const char *p = host + h; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || strchr("\"'<>\\?#`", *p))
+			return false;
+	return true;
+}
+
+int config_load(const char *source, const char *base_url_override, struct config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->source = xstrdup(source);
+	char *file = xasprintf("%s/site.lua", source);
+	if (fs_exists(file))
+		cfg->file = file;
+	else
+		free(file);
+	lua_State *L = config_state(cfg);
+	if (!L)
+		return -1;
+	config_push_table(L);
+	int rc = 0;
+	char *base = NULL;
+	rc |= get_string(L, cfg, "title", "Untitled site", &cfg->title);
+	rc |= get_string(L, cfg, "base_url", NULL, &base);
+	if (base && !base_url_override && !config_base_url_valid(base))
+		rc = error_at(cfg->file, config_key_line(cfg, "base_url"),
+		              "base_url '%s' must be an absolute http(s) URL with a host, like https://example.org/", base);
+	rc |= get_string(L, cfg, "language", "en", &cfg->language);
+	rc |= get_string(L, cfg, "description", "", &cfg->description);
+	rc |= get_string(L, cfg, "news_section", "/news/", &cfg->news_url);
+	rc |= get_string(L, cfg, "bug_archive", "data/bugzilla.sqlite", &cfg->bug_db);
+	rc |= get_string(L, cfg, "time_zone", "UTC", &cfg->time_zone);
+	lua_getfield(L, -1, "check");
+	if (lua_istable(L, -1)) {
+		lua_getfield(L, -1, "skip");
+		size_t n = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
+		cfg->check_skip = xcalloc(n + 1, sizeof *cfg->check_skip);
+		for (size_t i = 0, k = 0; i < n; i++) {
+			lua_rawgeti(L, -1, (lua_Integer)i + 1);
+			if (lua_type(L, -1) == LUA_TSTRING)
+				cfg->check_skip[k++] = xstrdup(lua_tostring(L, -1));
+			else
+				rc = error_at(cfg->file, config_key_line(cfg, "skip"), "check.skip must list URL prefixes (strings)");
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	} else if (!lua_isnil(L, -1)) {
+		rc = error_at(cfg->file, config_key_line(cfg, "check"), "'check' must be a table like { skip = { \"/pub/\" } }");
+	}
+	lua_pop(L, 1);
+	const char *menus[] = {"menus", "params", "banners", "hooks"};
+	for (size_t i = 0; i < sizeof menus / sizeof menus[0]; i++) {
+		lua_getfield(L, -1, menus[i]);
+		if (!lua_isnil(L, -1) && !lua_istable(L, -1))
+			rc = error_at(cfg->file, config_key_line(cfg, menus[i]), "'%s' must be a table, not a %s", menus[i],
+			              luaL_typename(L, -1));
+		lua_pop(L, 1);
+	}
+	rc |= check_hooks(L, cfg);
+	lua_close(L);
+	if (rc < 0) {
+		free(base);
+		return -1;
+	}
+	if (base_url_override || !base) {
+		free(base);
+		/* With neither, links stay relative to the host's root. */
+		base = xstrdup(base_url_override ? base_url_override : "/");
+	}
+	/* Normalise: trailing slash; the path part becomes the prefix of every internal URL. */
+	size_t n = strlen(base);
+	cfg->base_url = n && base[n - 1] == '/' ? xstrdup(base) : xasprintf("%s/", base);
+	free(base);
+	const char *path = cfg->base_url;
+	const char *scheme = strstr(path, "://");
+	if (scheme) {
+		path = strchr(scheme + 3, '/');
+		if (!path)
+			path = "/";
+	}
+	cfg->base_path = xstrndup(path, strlen(path) - 1);
+	if (cfg->news_url[0] != '/')
+		return error_at(cfg->file, config_key_line(cfg, "news_section"), "news_section must be a URL path like /news/");
+	return 0;
+}
+
+void config_release(struct config *cfg)
+{
+	free(cfg->source);
+	free(cfg->file);
+	free(cfg->title);
+	free(cfg->base_url);
+	free(cfg->base_path);
+	free(cfg->language);
+	free(cfg->description);
+	free(cfg->news_url);
+	free(cfg->bug_db);
+	free(cfg->time_zone);
+	for (char **p = cfg->check_skip; p && *p; p++)
+		free(*p);
+	free(cfg->check_skip);
+	memset(cfg, 0, sizeof *cfg);
+}

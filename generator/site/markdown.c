@@ -1,0 +1,913 @@
+/* markdown: the cmark-gfm bridge (see markdown.h for the contract).
+ *
+ * One render is four steps over one cmark AST:
+ *
+ *   parse (under parse_lock) ──► walk: collect headings, code blocks, plain text,
+ *                                      resolve and record links
+ *        ──► rewrite: headings and code blocks become custom blocks carrying our HTML
+ *        ──► cmark_render_html ──► check same-page anchors against the ids in the HTML
+ *
+ * Headings are replaced by a CMARK_NODE_CUSTOM_BLOCK whose on_enter/on_exit strings are
+ * the opening tag with its id and the closing anchor link; the heading's inline children
+ * move into it, so cmark still renders them (emphasis, code, footnote references, and
+ * tagfilter on inline HTML) in the context of the whole document. Code blocks become a
+ * custom block holding the highlighted <pre><code>.
+ *
+ * Threads: cmark-gfm 0.29 keeps the inline parser's table of special characters in a
+ * global that every parse of a document with extensions changes (added at the start of
+ * inline parsing, removed at the end, and again around every table row). Two parses at
+ * once would see each other's removals and miss strikethrough or autolinks at random, so
+ * parsing holds parse_lock. Rendering HTML touches no global state and runs unlocked. */
+#include "site/markdown.h"
+
+#include "base/hash.h"
+#include "base/highlight.h"
+#include "base/log.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_once_t extensions_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *const extension_names[] = {
+	"table", "strikethrough", "autolink", "tasklist", "tagfilter",
+};
+
+static void register_extensions(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+}
+
+/* Parses src with our extensions. The caller frees the document and then the parser
+ * (whose extension list the HTML renderer needs). */
+static cmark_node *parse(const char *src, size_t len, int options, cmark_parser **parser_out)
+{
+	if (!src)
+		src = "", len = 0;
+	pthread_once(&extensions_once, register_extensions);
+	cmark_parser *parser = cmark_parser_new(options);
+	for (size_t i = 0; i < sizeof(extension_names) / sizeof(*extension_names); i++) {
+		cmark_syntax_extension *ext = cmark_find_syntax_extension(extension_names[i]);
+		if (ext)
+			cmark_parser_attach_syntax_extension(parser, ext);
+	}
+	pthread_mutex_lock(&parse_lock);
+	cmark_parser_feed(parser, src, len);
+	cmark_node *doc = cmark_parser_finish(parser);
+	pthread_mutex_unlock(&parse_lock);
+	*parser_out = parser;
+	return doc;
+}
+
+/* ---- a set of ids (open addressing), with a per-id counter for duplicates ---- */
+
+struct id_slot {
+	char *s;     /* owned; NULL for an empty slot */
+	size_t next; /* next suffix to try when this id is taken again */
+};
+
+struct idset {
+	struct id_slot *slot;
+	size_t cap, n;
+};
+
+/* The slot holding (p, n), or the empty slot where it would go. */
+static struct id_slot *idset_slot(struct idset *set, const char *p, size_t n)
+{
+	size_t i = (size_t)hash_bytes(HASH_INIT, p, n) & (set->cap - 1);
+	for (;;) {
+		struct id_slot *s = &set->slot[i];
+		if (!s->s || (strlen(s->s) == n && !memcmp(s->s, p, n)))
+			return s;
+		i = (i + 1) & (set->cap - 1);
+	}
+}
+
+static void idset_grow(struct idset *set)
+{
+	struct id_slot *old = set->slot;
+	size_t old_cap = set->cap;
+	set->cap = old_cap ? old_cap * 2 : 16;
+	set->slot = xcalloc(set->cap, sizeof(*set->slot));
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].s)
+			*idset_slot(set, old[i].s, strlen(old[i].s)) = old[i];
+	free(old);
+}
+
+static bool idset_has(struct idset *set, const char *p, size_t n)
+{
+	return set->cap && idset_slot(set, p, n)->s;
+}
+
+/* Adds (p, n) if absent; returns its slot (valid until the next add). */
+static struct id_slot *idset_add(struct idset *set, const char *p, size_t n)
+{
+	if ((set->n + 1) * 2 > set->cap)
+		idset_grow(set);
+	struct id_slot *s = idset_slot(set, p, n);
+	if (!s->s) {
+		s->s = xstrndup(p, n);
+		s->next = 1;
+		set->n++;
+	}
+	return s;
+}
+
+static void idset_release(struct idset *set)
+{
+	for (size_t i = 0; i < set->cap; i++)
+		free(set->slot[i].s);
+	free(set->slot);
+	set->slot = NULL;
+	set->cap = set->n = 0;
+}
+
+/* Makes base unique within set the GitHub way (x, x-1, x-2…) and writes it to out. */
+static void unique_id(struct idset *set, const char *base, size_t n, struct buf *out)
+{
+	buf_reset(out);
+	if (!idset_has(set, base, n)) {
+		idset_add(set, base, n);
+		buf_add(out, base, n);
+		return;
+	}
+	size_t k = idset_slot(set, base, n)->next;
+	for (;; k++) {
+		buf_reset(out);
+		buf_add(out, base, n);
+		buf_printf(out, "-%zu", k);
+		if (!idset_has(set, out->data, out->len))
+			break;
+	}
+	idset_slot(set, base, n)->next = k + 1;
+	idset_add(set, out->data, out->len);
+}
+
+/* ---- slugs ---- */
+
+/* Decodes one UTF-8 sequence at p; returns its length, or 0 for an invalid byte. */
+static size_t utf8_decode(const unsigned char *p, size_t len, uint32_t *cp)
+{
+	unsigned char c = p[0];
+	size_t n;
+	uint32_t v, min;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if ((c & 0xE0) == 0xC0) {
+		n = 2, v = c & 0x1F, min = 0x80;
+	} else if ((c & 0xF0) == 0xE0) {
+		n = 3, v = c & 0x0F, min = 0x800;
+	} else if ((c & 0xF8) == 0xF0) {
+		n = 4, v = c & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n > len)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[i] & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+static void utf8_encode(uint32_t cp, struct buf *out)
+{
+	char s[4];
+	if (cp < 0x80) {
+		buf_putc(out, (int)cp);
+		return;
+	} else if (cp < 0x800) {
+		s[0] = (char)(0xC0 | (cp >> 6));
+		s[1] = (char)(0x80 | (cp & 0x3F));
+		buf_add(out, s, 2);
+	} else if (cp < 0x10000) {
+		s[0] = (char)(0xE0 | (cp >> 12));
+		s[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		s[2] = (char)(0x80 | (cp & 0x3F));
+		buf_add(out, s, 3);
+	} else {
+		s[0] = (char)(0xF0 | (cp >> 18));
+		s[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		s[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		s[3] = (char)(0x80 | (cp & 0x3F));
+		buf_add(out, s, 4);
+	}
+}
+
+/* Lower case for the scripts a heading here plausibly uses (Latin, Greek, Cyrillic,
+ * Armenian, fullwidth Latin). A table of our own rather than towlower(): the result
+ * must not depend on the locale or the C library's Unicode version. */
+static uint32_t lower_cp(uint32_t c)
+{
+	if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x391 && c <= 0x3AB && c != 0x3A2) ||
+	    (c >= 0x410 && c <= 0x42F) || (c >= 0xFF21 && c <= 0xFF3A))
+		return c + 0x20;
+	if (c >= 0x400 && c <= 0x40F)
+		return c + 0x50;
+	if (c >= 0x531 && c <= 0x556)
+		return c + 0x30;
+	if (c == 0x178)
+		return 0xFF;
+	if (c == 0x386)
+		return 0x3AC;
+	if (c >= 0x388 && c <= 0x38A)
+		return c + 37;
+	if (c == 0x38C)
+		return 0x3CC;
+	if (c == 0x38E || c == 0x38F)
+		return c + 63;
+	bool even_pair = (c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177) ||
+	                 (c >= 0x460 && c <= 0x481) || (c >= 0x48A && c <= 0x4BF) ||
+	                 (c >= 0x4D0 && c <= 0x52F) || (c >= 0x1E00 && c <= 0x1E95) ||
+	                 (c >= 0x1EA0 && c <= 0x1EFF);
+	if (even_pair && !(c & 1))
+		return c + 1;
+	bool odd_pair = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E) ||
+	                (c >= 0x4C1 && c <= 0x4CE);
+	if (odd_pair && (c & 1))
+		return c + 1;
+	return c;
+}
+
+/* True for non-ASCII code points a slug drops: punctuation, symbols, spaces, emoji,
+ * joiners and variation selectors. Letters, marks and digits of every script stay. */
+static bool dropped_cp(uint32_t c)
+{
+	if (c >= 0x80 && c <= 0xBF)
+		return !(c == 0xAA || c == 0xB2 || c == 0xB3 || c == 0xB5 || c == 0xB9 ||
+		         c == 0xBA || (c >= 0xBC && c <= 0xBE));
+	return c == 0xD7 || c == 0xF7 || c == 0x37E || c == 0x387 ||
+	       (c >= 0x55A && c <= 0x55F) || c == 0x589 || c == 0x5BE ||
+	       (c >= 0x2000 && c <= 0x206F) ||  /* general punctuation, spaces, joiners */
+	       (c >= 0x20A0 && c <= 0x20CF) ||  /* currency */
+	       (c >= 0x2190 && c <= 0x2BFF) ||  /* arrows, math, technical, shapes, dingbats */
+	       (c >= 0x2E00 && c <= 0x2E7F) ||  /* supplemental punctuation */
+	       (c >= 0x3000 && c <= 0x3004) || (c >= 0x3008 && c <= 0x3020) || c == 0x3030 ||
+	       (c >= 0x303D && c <= 0x303F) || (c >= 0xE000 && c <= 0xF8FF) ||
+	       (c >= 0xFE00 && c <= 0xFE6F) ||  /* variation selectors, CJK compat forms */
+	       (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
+	       (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) ||
+	       (c >= 0xFFF0 && c <= 0xFFFF) || (c >= 0x1F000 && c <= 0x1FAFF) ||
+	       (c >= 0xE0000 && c <= 0xE007F);  /* tags (flag sequences) */
+}
+
+void markdown_slug(const char *text, size_t len, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t n = utf8_decode(p + i, len - i, &cp);
+		if (!n) {
+			i++;
+			continue;
+		}
+		i += n;
+		if (cp < 0x80) {
+			if (cp >= 'A' && cp <= 'Z')
+				buf_putc(out, (int)(cp + 32));
+			else if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || cp == '-' ||
+			         cp == '_')
+				buf_putc(out, (int)cp);
+			else if (cp == ' ')
+				buf_putc(out, '-');
+		} else if (!dropped_cp(cp)) {
+			utf8_encode(lower_cp(cp), out);
+		}
+	}
+}
+
+/* ---- URLs ---- */
+
+/* The schemes cmark's safe mode strips; we strip them even with raw HTML allowed,
+ * since no script may reach a page through a link. */
+static bool dangerous_url(const char *url)
+{
+	char s[16];
+	size_t n = 0;
+	for (const char *p = url; *p && n < sizeof(s) - 1; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c <= 0x20)
+			continue; /* browsers ignore tabs and newlines inside a scheme */
+		s[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	s[n] = 0;
+	if (!strncmp(s, "javascript:", 11) || !strncmp(s, "vbscript:", 9) ||
+	    !strncmp(s, "file:", 5))
+		return true;
+	if (strncmp(s, "data:", 5))
+		return false;
+	return strncmp(s, "data:image/png", 14) && strncmp(s, "data:image/gif", 14) &&
+	       strncmp(s, "data:image/jpeg", 15) && strncmp(s, "data:image/webp", 15);
+}
+
+/* A fragment as written ("caf%C3%A9") to the id it names ("café"); caller frees. */
+static char *fragment_decode(const char *p)
+{
+	struct buf b = BUF_INIT;
+	for (; *p; p++) {
+		int byte;
+		if (*p == '%' && (byte = urldec_byte(p + 1)) >= 0) {
+			buf_putc(&b, byte);
+			p += 2;
+		} else {
+			buf_putc(&b, *p);
+		}
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* ---- the render ---- */
+
+struct render {
+	const struct md_opts *opts;
+	struct md_doc *doc;
+	cmark_node **headings, **codes;
+	size_t nheadings, ncodes, cap_headings, cap_codes;
+	cmark_node **nested;     /* footnote references and raw <a> tags inside a link */
+	size_t nnested, cap_nested;
+	int link_depth;
+	size_t cap_links;
+	int options;             /* cmark options for parse and render */
+	cmark_llist *extensions; /* the parser's, for rendering */
+	int rc;
+};
+
+static void push_node(cmark_node ***arr, size_t *n, size_t *cap, cmark_node *node)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*arr = xrealloc(*arr, *cap * sizeof(**arr));
+	}
+	(*arr)[(*n)++] = node;
+}
+
+/* The absolute source line of node (inline nodes without a position use their block's). */
+static int node_line(const struct render *r, cmark_node *node)
+{
+	int line = 0;
+	for (; node && !(line = cmark_node_get_start_line(node)); node = cmark_node_parent(node))
+		;
+	int first = r->opts->first_line > 0 ? r->opts->first_line : 1;
+	return first + (line > 0 ? line : 1) - 1;
+}
+
+static void add_link(struct render *r, int line, const char *url, const char *fragment,
+                     const char *written)
+{
+	struct md_doc *doc = r->doc;
+	if (doc->nlinks == r->cap_links) {
+		r->cap_links = r->cap_links ? r->cap_links * 2 : 8;
+		doc->links = xrealloc(doc->links, r->cap_links * sizeof(*doc->links));
+	}
+	struct md_link *l = &doc->links[doc->nlinks++];
+	l->line = line;
+	l->url = xstrdup(url);
+	l->fragment = fragment && *fragment ? fragment_decode(fragment) : NULL;
+	l->written = xstrdup(written);
+}
+
+/* Resolves, rewrites and records one link or image destination. */
+static void visit_link(struct render *r, cmark_node *node)
+{
+	const struct md_opts *opts = r->opts;
+	const char *dest = cmark_node_get_url(node);
+	if (!dest || !*dest)
+		return;
+	if (dangerous_url(dest)) {
+		cmark_node_set_url(node, "");
+		return;
+	}
+	int line = node_line(r, node);
+	const char *hash = strchr(dest, '#');
+	if (dest[0] == '#') {
+		if (dest[1])
+			add_link(r, line, "", dest + 1, dest);
+		return;
+	}
+	if (!opts->resolve)
+		return;
+	char *path = xstrndup(dest, hash ? (size_t)(hash - dest) : strlen(dest));
+	struct buf url = BUF_INIT;
+	int res = opts->resolve(opts->arg, path, &url);
+	if (res == 0) {
+		char *written = xstrdup(dest); /* dest dies with set_url */
+		add_link(r, line, url.data, hash ? hash + 1 : NULL, written);
+		if (hash)
+			buf_puts(&url, hash);
+		cmark_node_set_url(node, url.data);
+		free(written);
+	} else if (res < 0) {
+		r->rc = error_at(opts->file, line, "broken link '%s'", dest);
+	}
+	buf_release(&url);
+	free(path);
+}
+
+/* Appends the plain text of node's subtree to out (softbreaks as spaces). */
+static void plain_text(cmark_node *node, struct buf *out)
+{
+	cmark_iter *it = cmark_iter_new(node);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			buf_puts(out, cmark_node_get_literal(n));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(out, ' ');
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
+static void text_break(struct buf *text, int c)
+{
+	if (text->len && text->data[text->len - 1] != '\n' && text->data[text->len - 1] != c)
+		buf_putc(text, c);
+}
+
+/* Whether raw inline HTML is an <a> or </a> tag. */
+static bool anchor_tag(const char *html)
+{
+	if (!html || *html++ != '<')
+		return false;
+	if (*html == '/')
+		html++;
+	return (*html == 'a' || *html == 'A') &&
+	       (html[1] == '>' || html[1] == '/' || html[1] == ' ' || html[1] == '\t' || html[1] == '\n');
+}
+
+/* One pass over the document: headings and code blocks to rewrite later (the iterator
+ * must not see nodes replaced under it), links, what a link must not hold, and the plain
+ * text. */
+static void walk(struct render *r, cmark_node *root)
+{
+	struct buf *text = &r->doc->text;
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type type = cmark_node_get_type(n);
+		if (ev == CMARK_EVENT_EXIT) {
+			if (type == CMARK_NODE_LINK)
+				r->link_depth--;
+			else if (type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING ||
+			    type == CMARK_NODE_ITEM || type == CMARK_NODE_BLOCK_QUOTE ||
+			    type == CMARK_NODE_LIST)
+				text_break(text, '\n');
+			else if (cmark_node_get_type_string(n) &&
+			         !strcmp(cmark_node_get_type_string(n), "table_cell"))
+				text_break(text, ' ');
+			else if (cmark_node_get_type_string(n) &&
+			         (!strcmp(cmark_node_get_type_string(n), "table_row") ||
+			          !strcmp(cmark_node_get_type_string(n), "table_header"))) {
+				if (buf_ends_with(text, " "))
+					buf_truncate(text, text->len - 1);
+				text_break(text, '\n');
+			}
+			continue;
+		}
+		switch (type) {
+		case CMARK_NODE_HEADING:
+			push_node(&r->headings, &r->nheadings, &r->cap_headings, n);
+			break;
+		case CMARK_NODE_CODE_BLOCK:
+			push_node(&r->codes, &r->ncodes, &r->cap_codes, n);
+			text_break(text, '\n');
+			buf_puts(text, cmark_node_get_literal(n));
+			text_break(text, '\n');
+			break;
+		case CMARK_NODE_LINK:
+			r->link_depth++;
+			visit_link(r, n);
+			break;
+		case CMARK_NODE_IMAGE:
+			visit_link(r, n);
+			break;
+		case CMARK_NODE_FOOTNOTE_REFERENCE:
+			if (r->link_depth)
+				push_node(&r->nested, &r->nnested, &r->cap_nested, n);
+			break;
+		case CMARK_NODE_HTML_INLINE:
+			if (r->link_depth && anchor_tag(cmark_node_get_literal(n)))
+				push_node(&r->nested, &r->nnested, &r->cap_nested, n);
+			break;
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			buf_puts(text, cmark_node_get_literal(n));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+			buf_putc(text, ' ');
+			break;
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(text, '\n');
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	while (text->len && (text->data[text->len - 1] == '\n' || text->data[text->len - 1] == ' '))
+		buf_truncate(text, text->len - 1);
+}
+
+/* HTML has no <a> inside <a> (a browser closes the outer link there, and the rest of
+ * the text falls out of it): a footnote reference inside a link moves just after the
+ * link, as MediaWiki's output has it, and a raw <a> tag inside a link becomes text. */
+static void unnest_links(struct render *r)
+{
+	for (size_t i = r->nnested; i-- > 0;) {
+		cmark_node *n = r->nested[i];
+		if (cmark_node_get_type(n) == CMARK_NODE_HTML_INLINE) {
+			cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+			cmark_node_set_literal(t, cmark_node_get_literal(n));
+			cmark_node_replace(n, t);
+			cmark_node_free(n);
+			continue;
+		}
+		cmark_node *link = cmark_node_parent(n);
+		while (cmark_node_get_type(link) != CMARK_NODE_LINK)
+			link = cmark_node_parent(link);
+		/* Backwards, each right after its link: several keep their order. */
+		cmark_node_insert_after(link, n);
+	}
+}
+
+/* Gives every heading its id and replaces it with a custom block carrying the id and
+ * the permalink anchor; fills doc->headings. */
+static void rewrite_headings(struct render *r, struct idset *ids)
+{
+	struct md_doc *doc = r->doc;
+	struct buf text = BUF_INIT, slug = BUF_INIT, id = BUF_INIT, tag = BUF_INIT;
+	if (r->nheadings)
+		doc->headings = xcalloc(r->nheadings, sizeof(*doc->headings));
+	for (size_t i = 0; i < r->nheadings; i++) {
+		cmark_node *h = r->headings[i];
+		int level = cmark_node_get_heading_level(h);
+		buf_reset(&text);
+		buf_reset(&slug);
+		plain_text(h, &text);
+		markdown_slug(text.data, text.len, &slug);
+		if (!slug.len)
+			buf_puts(&slug, "section");
+		unique_id(ids, slug.data, slug.len, &id);
+
+		struct md_heading *mh = &doc->headings[doc->nheadings++];
+		mh->level = level;
+		mh->line = node_line(r, h);
+		mh->id = xstrdup(id.data);
+		mh->text = xstrdup(text.data);
+
+		/* The heading alone renders as "<hN>inline HTML</hN>\n": keep the middle. */
+		char *inner = cmark_render_html(h, r->options, r->extensions);
+		size_t in_len = strlen(inner);
+		buf_reset(&tag);
+		buf_printf(&tag, "<h%d id=\"", level);
+		buf_puts_html(&tag, id.data);
+		buf_puts(&tag, "\">");
+		if (in_len >= 10 && !strncmp(inner, "<h", 2) && inner[3] == '>')
+			buf_add(&tag, inner + 4, in_len - 10);
+		free(inner);
+		buf_puts(&tag, " <a class=\"anchor\" href=\"#");
+		buf_add_urlenc(&tag, id.data, id.len);
+		buf_printf(&tag, "\" aria-label=\"Permalink to this section\">#</a></h%d>", level);
+		cmark_node *block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+		cmark_node_set_on_enter(block, tag.data);
+		cmark_node_replace(h, block);
+		cmark_node_free(h);
+	}
+	buf_release(&text);
+	buf_release(&slug);
+	buf_release(&id);
+	buf_release(&tag);
+}
+
+/* Replaces every code block with a custom block holding its highlighted HTML. */
+static void rewrite_code(struct render *r)
+{
+	struct buf html = BUF_INIT, lang = BUF_INIT;
+	for (size_t i = 0; i < r->ncodes; i++) {
+		cmark_node *code = r->codes[i];
+		const char *info = cmark_node_get_fence_info(code);
+		buf_reset(&html);
+		buf_reset(&lang);
+		if (info)
+			buf_add(&lang, info, strcspn(info, " \t\r\n"));
+		if (!strcmp(lang.data, "nft-invalid"))
+			buf_truncate(&lang, 3); /* marked for the checker only */
+		buf_puts(&html, "<pre><code");
+		if (lang.len) {
+			buf_puts(&html, " class=\"language-");
+			buf_puts_html(&html, lang.data);
+			buf_putc(&html, '"');
+		}
+		buf_putc(&html, '>');
+		const char *lit = cmark_node_get_literal(code);
+		highlight_code(lang.data, lit ? lit : "", lit ? strlen(lit) : 0, &html);
+		buf_puts(&html, "</code></pre>");
+		cmark_node *block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+		cmark_node_set_on_enter(block, html.data);
+		cmark_node_replace(code, block);
+		cmark_node_free(code);
+	}
+	buf_release(&html);
+	buf_release(&lang);
+}
+
+/* Collects every id="…" (and name="…") attribute value in html into the set and
+ * doc->anchors: headings, footnotes and raw HTML. Text and code are escaped by then, so
+ * a literal `id="` in prose shows up as `id=&quot;` and is not mistaken for an anchor. */
+static void collect_ids(struct md_doc *doc, struct idset *anchors)
+{
+	const char *html = doc->html.data;
+	size_t cap = 0;
+	const char *p = html;
+	/* Attributes id= and name=: find the '=' (rare in text) and look behind it. */
+	while ((p = strchr(p, '='))) {
+		size_t k = p - html >= 3 && !strncmp(p - 2, "id", 2) ? 2
+		         : p - html >= 5 && !strncmp(p - 4, "name", 4) ? 4 : 0;
+		const char *before = p - k - 1;
+		p++;
+		if (!k || !(*before == ' ' || *before == '\t' || *before == '\n'))
+			continue;
+		char q = *p;
+		if (q != '"' && q != '\'')
+			continue;
+		const char *v = ++p;
+		const char *e = strchr(v, q);
+		if (!e)
+			break;
+		if (!idset_has(anchors, v, (size_t)(e - v))) {
+			idset_add(anchors, v, (size_t)(e - v));
+			if (doc->nanchors == cap) {
+				cap = cap ? cap * 2 : 16;
+				doc->anchors = xrealloc(doc->anchors, cap * sizeof(*doc->anchors));
+			}
+			doc->anchors[doc->nanchors++] = xstrndup(v, (size_t)(e - v));
+		}
+		p = e + 1;
+	}
+}
+
+static void build_toc(struct md_doc *doc)
+{
+	int stack[8];
+	int depth = 0;
+	struct buf *t = &doc->toc_html;
+	for (size_t i = 0; i < doc->nheadings; i++) {
+		const struct md_heading *h = &doc->headings[i];
+		if (h->level < 2 || h->level > 4)
+			continue;
+		if (!depth) {
+			buf_puts(t, "<ul class=\"toc\">\n<li>");
+			stack[depth++] = h->level;
+		} else {
+			while (depth > 1 && h->level < stack[depth - 1]) {
+				buf_puts(t, "</li>\n</ul>\n");
+				depth--;
+			}
+			if (h->level > stack[depth - 1]) {
+				buf_puts(t, buf_ends_with(t, "\n") ? "<ul>\n<li>" : "\n<ul>\n<li>");
+				stack[depth++] = h->level;
+			} else {
+				buf_puts(t, "</li>\n<li>");
+				stack[depth - 1] = h->level;
+			}
+		}
+		buf_puts(t, "<a href=\"#");
+		buf_add_urlenc(t, h->id, strlen(h->id));
+		buf_puts(t, "\">");
+		buf_puts_html(t, h->text);
+		buf_puts(t, "</a>");
+	}
+	while (depth > 0) {
+		buf_puts(t, "</li>\n</ul>\n");
+		depth--;
+	}
+}
+
+static int cmark_options(const struct md_opts *opts)
+{
+	int o = CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8;
+	if (!opts->untrusted)
+		o |= CMARK_OPT_UNSAFE;
+	if (opts->smart)
+		o |= CMARK_OPT_SMART;
+	return o;
+}
+
+/* ---- tables too wide for cmark-gfm ---- */
+
+/* Skips the markers of the block quotes and list items a table row may sit in. */
+static void skip_containers(const char **p, size_t *n)
+{
+	for (;;) {
+		size_t d = 0;
+		while (d < *n && d < 9 && (*p)[d] >= '0' && (*p)[d] <= '9')
+			d++;
+		if (*n && **p && strchr(" \t>*+", **p))
+			d = 1;
+		else if (!d || d == *n || ((*p)[d] != '.' && (*p)[d] != ')'))
+			return;
+		else
+			d++;
+		*p += d;
+		*n -= d;
+	}
+}
+
+/* Cells of a table row: its unescaped pipes, less a leading and a trailing one, plus one. */
+static size_t row_cells(const char *p, size_t n)
+{
+	skip_containers(&p, &n);
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+		n--;
+	size_t pipes = 0;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '|' && (i == 0 || p[i - 1] != '\\'))
+			pipes++;
+	if (n && p[0] == '|')
+		pipes--;
+	if (n > 1 && p[n - 1] == '|' && p[n - 2] != '\\')
+		pipes--;
+	return pipes + 1;
+}
+
+/* A table's delimiter row ("| --- | :-: |"). */
+static bool delimiter_row(const char *p, size_t n)
+{
+	skip_containers(&p, &n);
+	bool dash = false, pipe = false;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '-')
+			dash = true;
+		else if (p[i] == '|')
+			pipe = true;
+		else if (p[i] != ':' && p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return false;
+	}
+	return dash && pipe;
+}
+
+/* The line (from 1) of src's first table row with more than MD_MAX_TABLE_COLUMNS cells,
+ * 0 when none; *cells its width. A table here is a delimiter row, the line above it and
+ * the lines below up to a blank one: a little more than cmark takes for one, never less. */
+static int wide_table_row(const char *src, size_t len, size_t *cells)
+{
+	const char *end = src + len, *prev = NULL;
+	size_t prevn = 0;
+	bool in_table = false;
+	int line = 0;
+	for (const char *p = src; p < end; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		size_t k = 0;
+		while (k < n && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r'))
+			k++;
+		if (k == n) {
+			in_table = false;
+		} else if (in_table || delimiter_row(p, n)) {
+			if (!in_table && prev && (*cells = row_cells(prev, prevn)) > MD_MAX_TABLE_COLUMNS)
+				return line;
+			in_table = true;
+			if ((*cells = row_cells(p, n)) > MD_MAX_TABLE_COLUMNS)
+				return line + 1;
+		}
+		prev = p;
+		prevn = n;
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+int markdown_render(const char *src, size_t len, const struct md_opts *opts, struct md_doc *doc)
+{
+	static const struct md_opts no_opts;
+	struct render r = {0};
+	struct idset ids = {0}, anchors = {0};
+	cmark_parser *parser;
+	if (!opts)
+		opts = &no_opts;
+	r.opts = opts;
+	r.doc = doc;
+	size_t cells;
+	int wide = src ? wide_table_row(src, len, &cells) : 0;
+	if (wide)
+		return error_at(opts->file, (opts->first_line > 0 ? opts->first_line : 1) + wide - 1,
+		                "table row of %zu cells; tables are limited to %d columns", cells, MD_MAX_TABLE_COLUMNS);
+
+	int options = cmark_options(opts);
+	cmark_node *root = parse(src, len, options, &parser);
+	r.options = options;
+	r.extensions = cmark_parser_get_syntax_extensions(parser);
+	walk(&r, root);
+	unnest_links(&r);
+	rewrite_headings(&r, &ids);
+	rewrite_code(&r);
+	build_toc(doc);
+
+	char *html = cmark_render_html(root, options, r.extensions);
+	buf_puts(&doc->html, html);
+	free(html);
+	cmark_node_free(root);
+	cmark_parser_free(parser);
+
+	/* Same-page anchors: every "#x" must name an id on this page. */
+	collect_ids(doc, &anchors);
+	if (opts->resolve) {
+		for (size_t i = 0; i < doc->nlinks; i++) {
+			const struct md_link *l = &doc->links[i];
+			if (*l->url || !l->fragment)
+				continue;
+			if (!idset_has(&anchors, l->fragment, strlen(l->fragment)))
+				r.rc = error_at(opts->file, l->line, "broken link '%s'", l->written);
+		}
+	}
+	idset_release(&ids);
+	idset_release(&anchors);
+	free(r.headings);
+	free(r.codes);
+	free(r.nested);
+	return r.rc;
+}
+
+void md_doc_release(struct md_doc *doc)
+{
+	for (size_t i = 0; i < doc->nheadings; i++) {
+		free(doc->headings[i].id);
+		free(doc->headings[i].text);
+	}
+	free(doc->headings);
+	for (size_t i = 0; i < doc->nlinks; i++) {
+		free(doc->links[i].url);
+		free(doc->links[i].fragment);
+		free(doc->links[i].written);
+	}
+	free(doc->links);
+	for (size_t i = 0; i < doc->nanchors; i++)
+		free(doc->anchors[i]);
+	free(doc->anchors);
+	buf_release(&doc->html);
+	buf_release(&doc->toc_html);
+	buf_release(&doc->text);
+	doc->headings = NULL;
+	doc->links = NULL;
+	doc->anchors = NULL;
+	doc->nheadings = doc->nlinks = doc->nanchors = 0;
+}
+
+void markdown_inline(const char *src, size_t len, struct buf *out)
+{
+	int options = CMARK_OPT_UNSAFE | CMARK_OPT_VALIDATE_UTF8;
+	cmark_parser *parser;
+	cmark_node *root = parse(src, len, options, &parser);
+
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type type = cmark_node_get_type(n);
+		if (ev == CMARK_EVENT_ENTER && (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) &&
+		    cmark_node_get_url(n) && dangerous_url(cmark_node_get_url(n)))
+			cmark_node_set_url(n, "");
+	}
+	cmark_iter_free(it);
+
+	char *html = cmark_render_html(root, options, cmark_parser_get_syntax_extensions(parser));
+	cmark_node *first = cmark_node_first_child(root);
+	size_t n = strlen(html);
+	const char *p = html;
+	if (first && !cmark_node_next(first) && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH &&
+	    n >= 8 && !strncmp(html, "<p>", 3) && !strcmp(html + n - 5, "</p>\n")) {
+		p += 3;
+		n -= 8;
+	} else {
+		while (n && html[n - 1] == '\n')
+			n--;
+	}
+	buf_add(out, p, n);
+	free(html);
+	cmark_node_free(root);
+	cmark_parser_free(parser);
+}

@@ -1,0 +1,811 @@
+/* output: the output folder as a transaction: the new site is completed beside the live
+ * one and swapped in with one rename (see output.h). */
+#include "site/output.h"
+#include "base/buf.h"
+#include "base/fs.h"
+#include "base/hash.h"
+#include "base/log.h"
+#include "site/site.h"
+#include "base/utf8.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#define MANIFEST ".nfsite-manifest"
+#define STAGING ".nfsite-staging"
+#define CACHE ".nfsite-cache.sqlite"
+
+/* What a manifest records of a file besides its hash: while lstat still gives these, the
+ * file holds the bytes the hash names. */
+struct stamp {
+	uint64_t size, mtime, ino;
+};
+
+struct entry {
+	char *rel;
+	uint64_t hash;
+	struct stamp st;
+	bool staged;  /* in the staging folder as seq, renamed into place by output_prepare */
+	bool written; /* new bytes: the stamp is read once they are in place */
+	bool changed; /* differs from the live site's file */
+	size_t seq;
+	char *src;
+};
+
+/* The files of one tree, sorted by rel. */
+struct manifest {
+	struct entry *e;
+	size_t n;
+};
+
+struct output {
+	char *dest;    /* as the user named it, for messages */
+	char *root;    /* the same folder as a path rename(2) takes */
+	char *spare;   /* becomes the new site */
+	char *staging; /* inside the spare; NULL when fresh */
+	pthread_mutex_t lock;
+	struct entry *entries;
+	size_t n, cap;
+	struct manifest live, prev; /* of root and of the spare */
+	char **foreign;             /* top-level names in root that live does not list */
+	size_t nforeign;
+	size_t seq;
+	bool trust;    /* believe both manifests without lstat */
+	bool fresh;    /* the spare was empty: files go straight to their paths in it */
+	bool prepared; /* the spare's manifest is gone: only the next build's reset helps */
+};
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->rel, ((const struct entry *)b)->rel);
+}
+
+static const struct entry *find(const struct manifest *m, const char *rel)
+{
+	struct entry key = {.rel = (char *)rel};
+	return m->n ? bsearch(&key, m->e, m->n, sizeof key, cmp_entry) : NULL;
+}
+
+/* Lines "hash size mtime inode<TAB>path", numbers in hex. */
+static void manifest_load(struct manifest *m, const char *dir)
+{
+	char *path = xasprintf("%s/" MANIFEST, dir);
+	struct buf b = BUF_INIT;
+	if (fs_exists(path) && fs_read_file(path, &b) == 0) {
+		size_t cap = 0;
+		for (char *line = b.data; *line;) {
+			char *nl = strchr(line, '\n');
+			if (nl)
+				*nl = 0;
+			char *tab = strchr(line, '\t');
+			if (tab && fs_rel_is_safe(tab + 1, strlen(tab + 1))) {
+				*tab = 0;
+				if (m->n == cap)
+					m->e = xrealloc(m->e, (cap = cap ? cap * 2 : 256) * sizeof *m->e);
+				struct entry *e = &m->e[m->n++];
+				char *p = line;
+				*e = (struct entry){.rel = xstrdup(tab + 1), .hash = strtoull(p, &p, 16)};
+				e->st.size = strtoull(p, &p, 16);
+				e->st.mtime = strtoull(p, &p, 16);
+				e->st.ino = strtoull(p, &p, 16);
+			}
+			if (!nl)
+				break;
+			line = nl + 1;
+		}
+		if (m->n)
+			qsort(m->e, m->n, sizeof *m->e, cmp_entry);
+	}
+	buf_release(&b);
+	free(path);
+}
+
+static void free_entries(struct entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(e[i].rel);
+		free(e[i].src);
+	}
+	free(e);
+}
+
+static bool stamp_of(const char *path, struct stamp *s)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	*s = (struct stamp){(uint64_t)st.st_size, (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec,
+	                    (uint64_t)st.st_ino};
+	return true;
+}
+
+/* True when dir/e->rel is still the file e describes. */
+static bool on_disk(const char *dir, const struct entry *e)
+{
+	char *path = xasprintf("%s/%s", dir, e->rel);
+	struct stamp s;
+	bool same = stamp_of(path, &s) && !memcmp(&s, &e->st, sizeof s);
+	free(path);
+	return same;
+}
+
+bool output_intact(const char *dest, size_t *nfiles)
+{
+	struct manifest m = {0};
+	manifest_load(&m, dest);
+	bool ok = m.n > 0;
+	for (size_t i = 0; i < m.n && ok; i++)
+		ok = on_disk(dest, &m.e[i]);
+	*nfiles = m.n;
+	free_entries(m.e, m.n);
+	return ok;
+}
+
+/* dest as a path rename(2) takes: no trailing slash, no "." or ".." at the end. */
+static char *root_path(const char *dest)
+{
+	size_t n = strlen(dest);
+	while (n > 1 && dest[n - 1] == '/')
+		n--;
+	char *p = xstrndup(dest, n);
+	const char *base = strrchr(p, '/');
+	base = base ? base + 1 : p;
+	if (!strcmp(base, ".") || !strcmp(base, "..")) {
+		char *real = realpath(p, NULL);
+		free(p);
+		p = real ? xstrdup(real) : NULL;
+		free(real);
+	}
+	if (!p || !*p || !strcmp(p, "/")) {
+		error_at(dest, 0, "the output folder must be a named folder inside another one");
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* PARENT/.NAME.nfsite/leaf for root PARENT/NAME: beside the site, on its file system,
+ * never served. */
+static char *side_path(const char *root, const char *leaf)
+{
+	const char *slash = strrchr(root, '/');
+	if (!slash)
+		return xasprintf(".%s.nfsite/%s", root, leaf);
+	return xasprintf("%.*s/.%s.nfsite/%s", (int)(slash - root), root, slash + 1, leaf);
+}
+
+int output_lock(const char *dest)
+{
+	char *root = root_path(dest);
+	if (!root)
+		return -1;
+	char *dir = side_path(root, ""), *path = side_path(root, "lock");
+	int fd = -1;
+	if (fs_mkdirs(dir) < 0)
+		goto out;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		error_at(path, 0, "cannot open the build lock: %s", strerror(errno));
+		goto out;
+	}
+	/* Failing at once beats waiting: a build that hangs behind a forgotten `serve` or a
+	 * stuck CI job helps nobody. */
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			error_at(dest, 0, "another nfsite build is writing this output folder (it holds %s); try again when it has finished",
+			         path);
+		else
+			error_at(path, 0, "cannot take the build lock: %s", strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+out:
+	free(path);
+	free(dir);
+	free(root);
+	return fd;
+}
+
+void output_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+/* True when m lists name or a path under it. */
+static bool lists_top(const struct manifest *m, const char *name)
+{
+	if (find(m, name))
+		return true;
+	char *dir = xasprintf("%s/", name);
+	size_t lo = 0, hi = m->n, len = strlen(dir);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(m->e[mid].rel, dir) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	bool has = lo < m->n && !strncmp(m->e[lo].rel, dir, len);
+	free(dir);
+	return has;
+}
+
+/* Top-level entries of the live site that its manifest does not list: a CNAME, a .git
+ * checkout, a file copied in by hand. The swap would take them away with the old tree,
+ * so output_prepare carries them into the new one. */
+static void list_foreign(struct output *o)
+{
+	DIR *d = opendir(o->root);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		const char *n = e->d_name;
+		if (strcmp(n, ".") && strcmp(n, "..") && strncmp(n, ".nfsite-", 8) && !lists_top(&o->live, n)) {
+			o->foreign = xrealloc(o->foreign, (o->nforeign + 1) * sizeof *o->foreign);
+			o->foreign[o->nforeign++] = xstrdup(n);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Removes from the top of the spare what its manifest does not list: what a killed build
+ * left (the staging folder, temporary files), the cache of the site it holds (no one
+ * reads it) and entries carried from an older live site (carried afresh at prepare). */
+static int tidy_spare(const struct output *o)
+{
+	DIR *d = opendir(o->spare);
+	if (!d)
+		return error_at(o->spare, 0, "cannot read: %s", strerror(errno));
+	int rc = 0;
+	for (struct dirent *e; rc == 0 && (e = readdir(d));) {
+		const char *n = e->d_name;
+		if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, MANIFEST) ||
+		    (strncmp(n, ".nfsite-", 8) && lists_top(&o->prev, n)))
+			continue;
+		char *p = xasprintf("%s/%s", o->spare, n);
+		rc = fs_remove_tree(p);
+		free(p);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Recreates from at to with hard links, like cp -al: nothing is copied or lost. */
+static int link_tree(const char *from, const char *to)
+{
+	struct stat st;
+	if (lstat(from, &st) < 0)
+		return error_at(from, 0, "cannot read: %s", strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return link(from, to) == 0 ? 0 : error_at(to, 0, "cannot link: %s", strerror(errno));
+	DIR *d = opendir(from);
+	if (!d || mkdir(to, 0700) < 0) {
+		if (d)
+			closedir(d);
+		return error_at(to, 0, "cannot create folder: %s", strerror(errno));
+	}
+	int rc = 0;
+	for (struct dirent *e; rc == 0 && (e = readdir(d));) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *f = xasprintf("%s/%s", from, e->d_name), *t = xasprintf("%s/%s", to, e->d_name);
+		rc = link_tree(f, t);
+		free(f);
+		free(t);
+	}
+	closedir(d);
+	if (rc == 0 && chmod(to, st.st_mode & 07777) < 0)
+		rc = error_at(to, 0, "cannot set its mode: %s", strerror(errno));
+	return rc;
+}
+
+/* Creates the folders above rel inside the (private) staging folder: the parent first,
+ * its own parents only when that fails. */
+static int stage_parents(const char *staging, const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+	if (!slash)
+		return 0;
+	char *dir = xasprintf("%s/%.*s", staging, (int)(slash - rel), rel);
+	int rc = 0;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		char *up = xstrndup(rel, (size_t)(slash - rel));
+		rc = errno == ENOENT && stage_parents(staging, up) == 0 && (mkdir(dir, 0755) == 0 || errno == EEXIST)
+		             ? 0
+		             : error_at(dir, 0, "cannot create folder: %s", strerror(errno));
+		free(up);
+	}
+	free(dir);
+	return rc;
+}
+
+struct output *output_begin(const char *dest, bool trust_manifest)
+{
+	struct output *o = xcalloc(1, sizeof *o);
+	o->dest = xstrdup(dest);
+	o->trust = trust_manifest;
+	pthread_mutex_init(&o->lock, NULL);
+	if (!(o->root = root_path(dest)))
+		goto fail;
+	struct stat st;
+	if (lstat(o->root, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		error_at(dest, 0, "output path exists and is not a folder");
+		goto fail;
+	}
+	manifest_load(&o->live, o->root);
+	list_foreign(o);
+	o->spare = side_path(o->root, "spare");
+	manifest_load(&o->prev, o->spare);
+	if (!o->prev.n) {
+		/* A spare without a manifest is a build killed while preparing it: its files are
+		 * anyone's guess. Into the emptied spare every file goes at its own path. */
+		if (fs_remove_tree(o->spare) < 0 || fs_mkdirs(o->spare) < 0)
+			goto fail;
+		o->fresh = true;
+	} else {
+		o->staging = xasprintf("%s/" STAGING, o->spare);
+		if (tidy_spare(o) < 0 || fs_mkdirs(o->staging) < 0)
+			goto fail;
+	}
+	return o;
+fail:
+	output_abort(o);
+	return NULL;
+}
+
+static void output_free(struct output *o)
+{
+	free_entries(o->entries, o->n);
+	free_entries(o->live.e, o->live.n);
+	free_entries(o->prev.e, o->prev.n);
+	for (size_t i = 0; i < o->nforeign; i++)
+		free(o->foreign[i]);
+	free(o->foreign);
+	pthread_mutex_destroy(&o->lock);
+	free(o->staging);
+	free(o->spare);
+	free(o->root);
+	free(o->dest);
+	free(o);
+}
+
+void output_abort(struct output *o)
+{
+	if (!o)
+		return;
+	/* A fresh spare held nothing worth keeping; a prepared one is reset by the next build. */
+	if (o->fresh && o->spare)
+		fs_remove_tree(o->spare);
+	else if (o->staging && !o->prepared)
+		fs_remove_tree(o->staging);
+	output_free(o);
+}
+
+/* Writes a new file at path; when taken_ok, a file already there is left alone (a second
+ * write of one output path, which output_prepare reports naming both sources). */
+static int write_new(const char *path, const char *data, size_t len, const char *what, bool taken_ok)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 && taken_ok && errno == EEXIST)
+		return 0;
+	if (fd < 0)
+		return error_at(what, 0, "cannot stage output: %s", strerror(errno));
+	int rc = 0;
+	for (size_t off = 0; off < len;) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = error_at(what, 0, "cannot stage output: %s", strerror(errno));
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (close(fd) < 0 && rc == 0)
+		rc = error_at(what, 0, "cannot stage output: %s", strerror(errno));
+	return rc;
+}
+
+/* True when dir/e->rel holds what e says (trusted without looking when o->trust). */
+static bool holds(const struct output *o, const char *dir, const struct entry *e)
+{
+	return o->trust || on_disk(dir, e);
+}
+
+/* Records rel and puts its file into the new site: nothing to do when the spare already
+ * holds it (prev), a hard link when the live site does (live). Otherwise returns 1 with
+ * *tmp (caller frees) naming where its bytes must be written; -1 after reporting. */
+static int place(struct output *o, const char *rel, uint64_t h, const char *src, const struct entry *live,
+                 const struct entry *prev, char **tmp)
+{
+	pthread_mutex_lock(&o->lock);
+	size_t seq = o->seq++;
+	if (o->n == o->cap)
+		o->entries = xrealloc(o->entries, (o->cap = o->cap ? o->cap * 2 : 256) * sizeof *o->entries);
+	o->entries[o->n++] = (struct entry){
+		.rel = xstrdup(rel), .hash = h, .st = prev ? prev->st : live ? live->st : (struct stamp){0},
+		.staged = !prev && !o->fresh, .written = !prev && !live, .changed = !live, .seq = seq,
+		.src = xstrdup(src ? src : rel),
+	};
+	pthread_mutex_unlock(&o->lock);
+	if (prev)
+		return 0;
+	/* The spare is private to this build, so plain writes are enough: the swap is what
+	 * makes them public. */
+	char *path;
+	if (o->fresh) {
+		if (stage_parents(o->spare, rel) < 0)
+			return -1;
+		path = xasprintf("%s/%s", o->spare, rel);
+	} else {
+		path = xasprintf("%s/%zu", o->staging, seq);
+	}
+	if (!live) {
+		*tmp = path;
+		return 1;
+	}
+	/* The live site's file has these bytes: share it (nothing ever writes into a file). */
+	char *from = xasprintf("%s/%s", o->root, rel);
+	int rc = 0;
+	if (link(from, path) < 0 && !(o->fresh && errno == EEXIST))
+		rc = error_at(from, 0, "cannot link into the new site: %s", strerror(errno));
+	free(from);
+	free(path);
+	return rc;
+}
+
+static bool reserved(const char *rel)
+{
+	return !strncmp(rel, STAGING, strlen(STAGING)) || !strcmp(rel, MANIFEST) ||
+	       !strncmp(rel, ".nfsite-cache", 13);
+}
+
+/* Records rel with the hash and size of its new bytes. Returns 1 with *tmp (caller
+ * frees) set to where they must be staged, 0 when a tree already holds them, or -1
+ * after reporting. */
+static int add_entry(struct output *o, const char *rel, uint64_t h, size_t len, const char *src, char **tmp)
+{
+	if (!fs_rel_is_safe(rel, strlen(rel)) || reserved(rel))
+		return error_at(src, 0, "output path '%s' would leave the output folder or is reserved", rel);
+	const struct entry *live = find(&o->live, rel), *prev = find(&o->prev, rel);
+	if (live && !(live->hash == h && live->st.size == len && holds(o, o->root, live)))
+		live = NULL;
+	if (prev && !(prev->hash == h && prev->st.size == len && holds(o, o->spare, prev)))
+		prev = NULL;
+	return place(o, rel, h, src, live, prev, tmp);
+}
+
+int output_write(struct output *o, const char *rel, const char *data, size_t len, const char *src)
+{
+	char *tmp = NULL;
+	int rc = add_entry(o, rel, hash_bytes(HASH_INIT, data, len), len, src, &tmp);
+	if (rc > 0)
+		rc = write_new(tmp, data, len, src ? src : rel, o->fresh);
+	free(tmp);
+	return rc;
+}
+
+bool output_kept(struct output *o, const char *rel)
+{
+	const struct entry *live = find(&o->live, rel);
+	return live && holds(o, o->root, live);
+}
+
+int output_keep(struct output *o, const char *rel, const char *src)
+{
+	const struct entry *live = find(&o->live, rel), *prev = find(&o->prev, rel);
+	if (!live)
+		return error_at(src, 0, "output '%s' is not in the live site to keep", rel);
+	if (prev && !(prev->hash == live->hash && prev->st.size == live->st.size && holds(o, o->spare, prev)))
+		prev = NULL;
+	return place(o, rel, live->hash, src, live, prev, NULL);
+}
+
+/* Fills chunk unless the file ends first. */
+static ssize_t read_full(int fd, char *chunk, size_t size)
+{
+	size_t got = 0;
+	while (got < size) {
+		ssize_t n = read(fd, chunk + got, size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+int output_copy(struct output *o, const char *rel, const char *path)
+{
+	/* Streamed twice (to hash, then to copy when changed), never held whole: an asset
+	 * may be as large as the disk allows. */
+	enum { CHUNK = 1 << 16 };
+	struct stat st;
+	int in = fs_open_regular(path, &st), out = -1, rc = -1;
+	char *chunk = NULL, *tmp = NULL;
+	if (in < 0)
+		return -1;
+	chunk = xmalloc(CHUNK);
+	size_t total = (size_t)st.st_size, len = 0;
+	uint64_t h = hash_begin(HASH_INIT, total);
+	for (;;) {
+		ssize_t n = read_full(in, chunk, CHUNK);
+		if (n < 0) {
+			error_at(path, 0, "cannot read: %s", strerror(errno));
+			goto out;
+		}
+		len += (size_t)n;
+		if (len > total || (len < total && n < CHUNK)) {
+			error_at(path, 0, "cannot read: the file changed while it was read");
+			goto out;
+		}
+		h = hash_piece(h, chunk, (size_t)n, len == total);
+		if (len == total)
+			break;
+	}
+	rc = add_entry(o, rel, h, total, path, &tmp);
+	if (rc <= 0)
+		goto out;
+	rc = -1;
+	out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0 && o->fresh && errno == EEXIST) {
+		rc = 0; /* a second write of one path, as in write_new */
+		goto out;
+	}
+	if (out < 0 || lseek(in, 0, SEEK_SET) < 0) {
+		error_at(path, 0, "cannot stage output: %s", strerror(errno));
+		goto out;
+	}
+	rc = fs_copy_fd(in, out, total, path);
+	if (close(out) < 0 && rc == 0)
+		rc = error_at(path, 0, "cannot stage output: %s", strerror(errno));
+	out = -1;
+out:
+	if (out >= 0)
+		close(out);
+	close(in);
+	free(chunk);
+	free(tmp);
+	return rc;
+}
+
+/* Creates the folders of rel under dest, refusing any component that is a symlink. */
+static int make_parents(const char *dest, const char *rel)
+{
+	struct buf path = BUF_INIT;
+	buf_puts(&path, dest);
+	int rc = 0;
+	for (const char *p = rel; (p = strchr(p, '/')); p++) {
+		buf_truncate(&path, strlen(dest));
+		buf_putc(&path, '/');
+		buf_add(&path, rel, (size_t)(p - rel));
+		struct stat st;
+		if (lstat(path.data, &st) == 0) {
+			if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
+				/* A stale file where a folder must go (e.g. an alias became a page) is replaced;
+				 * a symlink is never followed. */
+				if (S_ISLNK(st.st_mode)) {
+					rc = error_at(path.data, 0, "refusing to write through a symbolic link in the output");
+					break;
+				}
+				if (unlink(path.data) < 0 || mkdir(path.data, 0755) < 0) {
+					rc = error_at(path.data, 0, "cannot create folder: %s", strerror(errno));
+					break;
+				}
+			}
+		} else if (mkdir(path.data, 0755) < 0 && errno != EEXIST) {
+			rc = error_at(path.data, 0, "cannot create folder: %s", strerror(errno));
+			break;
+		}
+	}
+	buf_release(&path);
+	return rc;
+}
+
+/* Removes now-empty folders from rel's parent up to dest. */
+static void prune_dirs(const char *dest, const char *rel)
+{
+	char *r = xstrdup(rel);
+	char *slash;
+	while ((slash = strrchr(r, '/'))) {
+		*slash = 0;
+		char *p = xasprintf("%s/%s", dest, r);
+		int gone = rmdir(p);
+		free(p);
+		if (gone < 0)
+			break;
+	}
+	free(r);
+}
+
+/* Hex without printf: a manifest has thousands of lines. */
+static void put_hex(struct buf *b, uint64_t v, char end)
+{
+	static const char hex[] = "0123456789abcdef";
+	char s[17];
+	int k = 16;
+	do
+		s[--k] = hex[v & 15];
+	while ((v >>= 4));
+	buf_add(b, s + k, (size_t)(16 - k));
+	buf_putc(b, end);
+}
+
+struct folded {
+	char *key;
+	size_t i; /* in o->entries */
+};
+
+static int cmp_folded(const void *a, const void *b)
+{
+	const struct folded *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Names that differ only by case or Unicode normalisation ("Foo" and "foo", "é" in NFC
+ * and NFD) are one file on macOS and Windows: a site copied there, or served by a server
+ * that folds names, would lose one of them. A name that is not UTF-8 has no such form
+ * (and would break the sitemap's XML). Entries are sorted and free of exact clashes. */
+static int check_names(const struct output *o)
+{
+	struct folded *f = xcalloc(o->n + 1, sizeof *f);
+	size_t n = 0;
+	int rc = 0;
+	for (size_t i = 0; i < o->n; i++) {
+		const struct entry *e = &o->entries[i];
+		size_t len = strlen(e->rel);
+		if (!utf8_valid(e->rel, len, NULL)) {
+			struct buf src = BUF_INIT, rel = BUF_INIT;
+			utf8_sanitize(e->src, strlen(e->src), &src);
+			utf8_sanitize(e->rel, len, &rel);
+			rc = error_at(src.data, 0, "file name is not valid UTF-8 (output '%s')", rel.data);
+			buf_release(&src);
+			buf_release(&rel);
+			continue;
+		}
+		struct buf key = BUF_INIT;
+		utf8_fold(e->rel, len, &key);
+		f[n++] = (struct folded){buf_detach(&key, NULL), i};
+	}
+	qsort(f, n, sizeof *f, cmp_folded);
+	for (size_t i = 0; i + 1 < n; i++)
+		if (!strcmp(f[i].key, f[i + 1].key)) {
+			const struct entry *a = &o->entries[f[i].i], *b = &o->entries[f[i + 1].i];
+			rc = error_at(b->src, 0, "output '%s' differs from '%s' (written by %s) only in case or Unicode normalisation",
+			              b->rel, a->rel, a->src);
+		}
+	for (size_t i = 0; i < n; i++)
+		free(f[i].key);
+	free(f);
+	return rc;
+}
+
+int output_prepare(struct output *o, struct build_stats *stats)
+{
+	int rc = 0;
+	/* Pages arrive mostly in URL order; sort only when they did not. */
+	bool sorted = true;
+	for (size_t i = 0; i + 1 < o->n && sorted; i++)
+		sorted = strcmp(o->entries[i].rel, o->entries[i + 1].rel) < 0;
+	if (!sorted)
+		qsort(o->entries, o->n, sizeof *o->entries, cmp_entry);
+	for (size_t i = 0; i + 1 < o->n; i++)
+		if (!strcmp(o->entries[i].rel, o->entries[i + 1].rel))
+			rc = error_at(o->entries[i + 1].src, 0, "output '%s' is also written by %s", o->entries[i].rel,
+			              o->entries[i].src);
+	if (rc < 0 || check_names(o) < 0)
+		return -1;
+	/* From here on the spare is neither the site before last nor the new one: its
+	 * manifest goes first (and the old cache with it), so that a kill leaves it marked
+	 * for a reset, and comes back last. */
+	o->prepared = true;
+	char *manifest = xasprintf("%s/" MANIFEST, o->spare), *cache = xasprintf("%s/" CACHE, o->spare);
+	if ((unlink(manifest) < 0 && errno != ENOENT) || (unlink(cache) < 0 && errno != ENOENT))
+		rc = error_at(manifest, 0, "cannot remove: %s", strerror(errno));
+	/* Files of the spare's site that the new one does not have. */
+	for (size_t i = 0; i < o->prev.n && rc == 0; i++) {
+		struct entry key = {.rel = o->prev.e[i].rel};
+		if (bsearch(&key, o->entries, o->n, sizeof key, cmp_entry))
+			continue;
+		char *p = xasprintf("%s/%s", o->spare, key.rel);
+		struct stat st;
+		if (lstat(p, &st) == 0 && !S_ISDIR(st.st_mode) && unlink(p) == 0)
+			prune_dirs(o->spare, key.rel);
+		free(p);
+	}
+	for (size_t i = 0; i < o->n && rc == 0; i++) {
+		struct entry *e = &o->entries[i];
+		char *to = xasprintf("%s/%s", o->spare, e->rel);
+		if (e->staged) {
+			char *from = xasprintf("%s/%zu", o->staging, e->seq);
+			struct stat st;
+			if (make_parents(o->spare, e->rel) < 0)
+				rc = -1;
+			else if (lstat(to, &st) == 0 && S_ISDIR(st.st_mode) && fs_remove_tree(to) < 0)
+				rc = -1; /* a page became a file (or the reverse) */
+			else if (rename(from, to) < 0)
+				rc = error_at(to, 0, "cannot write: %s", strerror(errno));
+			free(from);
+		}
+		if (rc == 0 && e->written && !stamp_of(to, &e->st))
+			rc = error_at(to, 0, "cannot read back: %s", strerror(errno));
+		free(to);
+	}
+	if (rc == 0 && o->staging)
+		rc = fs_remove_tree(o->staging);
+	/* What the live site holds that nfsite did not write stays in it; a file of the new
+	 * site by the same name wins. */
+	for (size_t i = 0; i < o->nforeign && rc == 0; i++) {
+		char *from = xasprintf("%s/%s", o->root, o->foreign[i]), *to = xasprintf("%s/%s", o->spare, o->foreign[i]);
+		struct stat st;
+		if (lstat(to, &st) == 0)
+			warn_at(from, 0, "not written by nfsite, and replaced by the site's own '%s'", o->foreign[i]);
+		else
+			rc = link_tree(from, to);
+		free(from);
+		free(to);
+	}
+	size_t changed = 0, removed = 0;
+	for (size_t i = 0; i < o->n; i++)
+		changed += o->entries[i].changed;
+	for (size_t i = 0; i < o->live.n; i++) {
+		struct entry key = {.rel = o->live.e[i].rel};
+		removed += !bsearch(&key, o->entries, o->n, sizeof key, cmp_entry);
+	}
+	if (rc == 0) {
+		struct buf m = BUF_INIT;
+		for (size_t i = 0; i < o->n; i++) {
+			const struct entry *e = &o->entries[i];
+			put_hex(&m, e->hash, ' ');
+			put_hex(&m, e->st.size, ' ');
+			put_hex(&m, e->st.mtime, ' ');
+			put_hex(&m, e->st.ino, '\t');
+			buf_puts(&m, e->rel);
+			buf_putc(&m, '\n');
+		}
+		rc = fs_write_atomic(manifest, m.data, m.len);
+		buf_release(&m);
+	}
+	free(manifest);
+	free(cache);
+	if (stats) {
+		stats->written = changed;
+		stats->unchanged = o->n - changed;
+		stats->removed = removed;
+	}
+	return rc;
+}
+
+const char *output_tree(const struct output *o)
+{
+	return o->spare;
+}
+
+int output_commit(struct output *o)
+{
+	/* The one step the reader of DEST sees: before it the previous site, after it the
+	 * new one. RENAME_EXCHANGE keeps DEST a real folder at every moment (a symlink flip
+	 * would change what DEST is); into a DEST that does not exist a plain rename is as
+	 * atomic. */
+	struct stat st;
+	int rc = lstat(o->root, &st) == 0 ? renameat2(AT_FDCWD, o->spare, AT_FDCWD, o->root, RENAME_EXCHANGE)
+	                                  : rename(o->spare, o->root);
+	if (rc < 0)
+		rc = error_at(o->dest, 0, "cannot swap the new site in: %s (the output folder must be on a file system "
+		              "that supports renameat2 RENAME_EXCHANGE, and not a mount point)", strerror(errno));
+	/* The spare now holds the previous site and its manifest: the next build starts there. */
+	output_free(o);
+	return rc;
+}

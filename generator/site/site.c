@@ -1,0 +1,1203 @@
+/* site: the build, start to finish, in one place.
+ *
+ *   1. config     site.lua → struct config                       (config.c)
+ *   2. scan       content/, faq/ → page model                     (content.c, frontmatter.c)
+ *   3. generate   data/bugzilla.sqlite → bug pages                (archive.c)
+ *   4. resolve    sections, order, navigation, URL clashes        (content.c)
+ *   5. render     per worker: Markdown → HTML, banners, template  (markdown.c, banner.c,
+ *                 FAQ answers first, since /faq/ shows them all     template.c, faq.c)
+ *   6. links      every internal #anchor against the page it names
+ *   7. extras     aliases, redirect map, sitemap, Atom, search index, 404, robots.txt,
+ *                 theme and site static files, content assets      (feeds.c, search.c)
+ *   8. commit     staged files renamed into place, stale ones pruned (output.c)
+ *
+ * Any error before step 8 aborts the build and the output folder stays as it was. */
+#include "site/site.h"
+#include "archive/archive.h"
+#include "site/banner.h"
+#include "site/cache.h"
+#include "base/buf.h"
+#include "site/config.h"
+#include "site/content.h"
+#include "site/faq.h"
+#include "site/feeds.h"
+#include "base/fs.h"
+#include "base/hash.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "site/markdown.h"
+#include "site/output.h"
+#include "site/search.h"
+#include "site/template.h"
+#include "site/theme.h"
+#include "base/version.h"
+#include "base/webconf.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct build {
+	const struct build_opts *opts;
+	struct config cfg;
+	struct content model;
+	struct banners *banners;
+	struct output *out;
+	struct cache *cache;
+	uint64_t key;          /* the site key (see site_key) */
+	time_t now;
+	char build_date[32];
+	char **files;          /* every non-page output path, sorted, for link checks */
+	size_t nfiles, cap_files;
+	struct archive_file {
+		char *rel;
+		char *data;
+		size_t len;
+	} *generated_files;
+	size_t ngenerated, cap_generated;
+};
+
+/* --- known files (static, assets, generated) ------------------------------------------ */
+
+static void add_file(struct build *b, const char *rel)
+{
+	if (b->nfiles == b->cap_files)
+		b->files = xrealloc(b->files, (b->cap_files = b->cap_files ? b->cap_files * 2 : 256) * sizeof *b->files);
+	b->files[b->nfiles++] = xstrdup(rel);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool has_file(const struct build *b, const char *rel)
+{
+	return b->nfiles && bsearch(&rel, b->files, b->nfiles, sizeof *b->files, cmp_str);
+}
+
+static int collect_static(const char *rel, const struct stat *st, void *arg)
+{
+	if (S_ISREG(st->st_mode))
+		add_file(arg, rel);
+	return 0;
+}
+
+static void collect_files(struct build *b)
+{
+	for (const struct theme_file *f = theme_files; f->path; f++)
+		if (!strncmp(f->path, "static/", 7))
+			add_file(b, f->path + 7);
+	char *dir = xasprintf("%s/static", b->opts->source);
+	if (fs_is_dir(dir))
+		fs_walk(dir, collect_static, b);
+	free(dir);
+	for (size_t i = 0; i < b->model.nassets; i++)
+		add_file(b, b->model.assets[i].out);
+	for (size_t i = 0; i < b->ngenerated; i++)
+		add_file(b, b->generated_files[i].rel);
+	static const char *made[] = {"sitemap.xml", "atom.xml", "search-index.json", "404.html", "robots.txt"};
+	for (size_t i = 0; i < sizeof made / sizeof made[0]; i++)
+		add_file(b, made[i]);
+	if (b->nfiles)
+		qsort(b->files, b->nfiles, sizeof *b->files, cmp_str);
+}
+
+/* --- link resolution (called by markdown.c for every link) ----------------------------- */
+
+struct link_ctx {
+	struct build *b;
+	const struct page *page;
+};
+
+/* Normalises "a/./b/../c" in place; returns false when ".." climbs above the root. */
+static bool normalise(struct buf *path)
+{
+	struct buf out = BUF_INIT;
+	const char *p = path->data;
+	bool abs = *p == '/';
+	bool trailing = path->len && path->data[path->len - 1] == '/';
+	while (*p) {
+		while (*p == '/')
+			p++;
+		const char *e = strchr(p, '/');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		if (n == 0)
+			break;
+		if (n == 1 && p[0] == '.') {
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *s = strrchr(out.data, '/');
+			if (!out.len) {
+				buf_release(&out);
+				return false;
+			}
+			buf_truncate(&out, s ? (size_t)(s - out.data) : 0);
+		} else {
+			if (out.len)
+				buf_putc(&out, '/');
+			buf_add(&out, p, n);
+		}
+		p += n;
+	}
+	buf_reset(path);
+	if (abs)
+		buf_putc(path, '/');
+	buf_add(path, out.data, out.len);
+	if (trailing && path->len && path->data[path->len - 1] != '/')
+		buf_putc(path, '/');
+	buf_release(&out);
+	return true;
+}
+
+/* A URL path ("/docs/sets/" or "/style.css") that exists in this build → 0 and the
+ * canonical form in url; -1 when nothing has it. */
+static int url_exists(struct build *b, const char *path, struct buf *url)
+{
+	buf_reset(url);
+	buf_puts(url, path);
+	if (content_find(&b->model, url->data))
+		return 0;
+	if (url->len && url->data[url->len - 1] != '/') {
+		buf_putc(url, '/');
+		if (content_find(&b->model, url->data))
+			return 0;
+		buf_truncate(url, url->len - 1);
+	}
+	if (url->len > 1 && has_file(b, url->data + 1))
+		return 0;
+	/* /a/b/index.html names the page /a/b/ */
+	if (url->len > 11 && !strcmp(url->data + url->len - 10, "index.html")) {
+		buf_truncate(url, url->len - 10);
+		if (content_find(&b->model, url->data))
+			return 0;
+	}
+	return -1;
+}
+
+static bool is_external(const char *d)
+{
+	if (d[0] == '/' && d[1] == '/')
+		return true;
+	for (const char *p = d; *p; p++) {
+		if (*p == ':')
+			return p > d;
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '+' ||
+		      *p == '-' || *p == '.'))
+			return false;
+	}
+	return false;
+}
+
+static int resolve_link(void *arg, const char *dest, struct buf *url)
+{
+	struct link_ctx *ctx = arg;
+	struct build *b = ctx->b;
+	const struct page *p = ctx->page;
+	if (is_external(dest))
+		return 1;
+	const char *hash = strchr(dest, '#');
+	size_t plen = hash ? (size_t)(hash - dest) : strlen(dest);
+	const char *q = memchr(dest, '?', plen);
+	if (q)
+		plen = (size_t)(q - dest);
+	struct buf path = BUF_INIT, found = BUF_INIT;
+	int rc = -1;
+	buf_add(&path, dest, plen);
+	if (path.len == 0) {
+		buf_reset(url);
+		rc = 0;
+		goto out;
+	}
+	if (path.data[0] == '/') {
+		/* A site path, with or without the base path in front. */
+		const char *bp = b->cfg.base_path;
+		size_t bl = strlen(bp);
+		const char *s = path.data;
+		if (bl && !strncmp(s, bp, bl) && s[bl] == '/')
+			s += bl;
+		struct buf tmp = BUF_INIT;
+		buf_puts(&tmp, s);
+		if (normalise(&tmp) && url_exists(b, tmp.data, &found) == 0)
+			rc = 0;
+		buf_release(&tmp);
+		goto out;
+	}
+	/* Relative: first as a source path beside this page's file (works on GitHub too),
+	 * then as a URL relative to the page's own URL. */
+	if (p->src && p->kind != PAGE_GENERATED) {
+		struct buf src = BUF_INIT;
+		const char *slash = strrchr(p->src, '/');
+		buf_add(&src, p->src, slash ? (size_t)(slash - p->src) + 1 : 0);
+		buf_add(&src, path.data, path.len);
+		if (normalise(&src)) {
+			if (src.len > 3 && !strcmp(src.data + src.len - 3, ".md")) {
+				struct page *t = content_find_source(&b->model, src.data);
+				if (t) {
+					buf_puts(&found, t->url);
+					rc = 0;
+				}
+			} else {
+				/* content/x/y.svg is served at /x/y.svg, faq/y.png at /faq/y.png */
+				struct buf tmp = BUF_INIT;
+				if (!strncmp(src.data, "content/", 8))
+					buf_puts(&tmp, src.data + 7);
+				else if (!strncmp(src.data, "faq/", 4))
+					buf_printf(&tmp, "/%s", src.data);
+				if (tmp.len && url_exists(b, tmp.data, &found) == 0)
+					rc = 0;
+				buf_release(&tmp);
+			}
+		}
+		buf_release(&src);
+	}
+	if (rc < 0) {
+		struct buf rel = BUF_INIT;
+		buf_puts(&rel, p->url);
+		buf_add(&rel, path.data, path.len);
+		if (normalise(&rel) && url_exists(b, rel.data, &found) == 0)
+			rc = 0;
+		buf_release(&rel);
+	}
+out:
+	if (rc == 0 && found.len) {
+		buf_reset(url);
+		buf_puts(url, b->cfg.base_path);
+		buf_add(url, found.data, found.len);
+	}
+	buf_release(&path);
+	buf_release(&found);
+	return rc;
+}
+
+/* --- the build cache's keys ------------------------------------------------------------ */
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	/* The NUL keeps "ab","c" apart from "a","bc". */
+	return s ? hash_bytes(h, s, strlen(s) + 1) : hash_bytes(h, "\1", 1);
+}
+
+static uint64_t hash_fm(uint64_t h, const struct fm_value *v)
+{
+	h = hash_bytes(h, &v->type, sizeof v->type);
+	h = hash_str(h, v->str);
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->keys)
+			h = hash_str(h, v->keys[i]);
+		h = hash_fm(h, &v->items[i]);
+	}
+	return h;
+}
+
+static int hash_template_file(const char *rel, const struct stat *st, void *arg)
+{
+	uint64_t *h = ((void **)arg)[0];
+	const char *root = ((void **)arg)[1];
+	char *path = xasprintf("%s/%s", root, rel);
+	if (!S_ISREG(st->st_mode)) {
+		if (!S_ISDIR(st->st_mode) && !S_ISLNK(st->st_mode)) {
+			warn_at(path, 0, "%s, not a regular file; skipped", fs_kind(st->st_mode));
+			*h = hash_str(*h, rel); /* a page using it must fail, not be kept */
+		}
+		free(path);
+		return 0;
+	}
+	struct buf b = BUF_INIT;
+	if (fs_read_file(path, &b) == 0) {
+		*h = hash_str(*h, rel);
+		*h = hash_bytes(*h, b.data, b.len);
+	}
+	free(path);
+	buf_release(&b);
+	return 0;
+}
+
+/* Everything a page's output can depend on besides its own body: options, site.lua,
+ * templates and theme, every page's front matter and summary, the file list, the day
+ * (banner windows and deadlines). */
+static uint64_t site_key(struct build *b)
+{
+	uint64_t h = hash_str(HASH_INIT, NFSITE_VERSION);
+	long long day = (long long)b->now / 86400;
+	h = hash_bytes(h, &day, sizeof day);
+	h = hash_bytes(h, &b->opts->drafts, sizeof b->opts->drafts);
+	h = hash_str(h, b->cfg.base_url);
+	h = hash_str(h, b->opts->inject_html);
+	struct buf f = BUF_INIT;
+	if (b->cfg.file && fs_read_file(b->cfg.file, &f) == 0)
+		h = hash_bytes(h, f.data, f.len);
+	buf_release(&f);
+	char *tdir = xasprintf("%s/templates", b->opts->source);
+	if (fs_is_dir(tdir)) {
+		void *arg[2] = {&h, tdir};
+		fs_walk(tdir, hash_template_file, arg);
+	}
+	free(tdir);
+	for (const struct theme_file *t = theme_files; t->path; t++)
+		h = hash_bytes(hash_str(h, t->path), t->data, t->len);
+	for (size_t i = 0; i < b->nfiles; i++)
+		h = hash_str(h, b->files[i]);
+	for (size_t i = 0; i < b->model.npages; i++) {
+		struct page *p = b->model.pages[i];
+		/* Kept with a page that is reused unchanged, so a rebuild hashes little. */
+		if (!p->meta_key) {
+			uint64_t m = hash_str(HASH_INIT, p->url);
+			m = hash_str(m, p->kind_name);
+			m = hash_str(m, p->title);
+			m = hash_str(m, p->summary);
+			m = hash_str(m, p->date);
+			m = hash_fm(m, p->fm);
+			if (p->kind == PAGE_GENERATED)
+				m = hash_str(m, p->html);
+			p->meta_key = m ? m : 1;
+		}
+		h = hash_bytes(h, &p->meta_key, sizeof p->meta_key);
+	}
+	return h;
+}
+
+/* A page's own input: its body; for /faq/ also every answer it shows. */
+static void compute_body_key(struct page *p)
+{
+	if (!p->body_key) {
+		uint64_t h = hash_str(HASH_INIT, p->file);
+		h = p->body ? hash_bytes(h, p->body, p->body_len) : hash_str(h, p->html);
+		p->body_key = h ? h : 1;
+	}
+}
+
+/* Set once, before the workers start: a page kept from the last build keeps its key. */
+static void compute_body_keys(struct content *m)
+{
+	for (size_t i = 0; i < m->npages; i++)
+		compute_body_key(m->pages[i]);
+}
+
+static uint64_t page_key(const struct page *p)
+{
+	uint64_t h = p->body_key;
+	if (p->kind == PAGE_FAQ)
+		for (size_t i = 0; i < p->npages; i++)
+			h = hash_bytes(h, &p->pages[i]->body_key, sizeof p->pages[i]->body_key);
+	return h;
+}
+
+/* Whether p's render results are still good: kept ones are confirmed against the cache,
+ * missing ones fetched from it. Stale results are dropped. */
+static bool results_valid(struct build *b, struct page *p, uint64_t key)
+{
+	if (p->cached)
+		return true;
+	bool ok = p->has_results ? cache_touch(b->cache, p->url, key) : cache_lookup(b->cache, p, key);
+	if (!ok && p->has_results)
+		content_page_forget(p);
+	return ok;
+}
+
+/* --- rendering ---------------------------------------------------------------------- */
+
+struct worker {
+	struct build *b;
+	struct tmpl *t;
+	atomic_size_t *next;
+	struct page **queue;
+	size_t nqueue;
+	bool answers_only; /* phase A: FAQ answers into page->html, no template */
+	struct json *json; /* this worker's, for search index entries */
+	int rc;
+};
+
+static void keep_results(struct page *p, struct md_doc *doc)
+{
+	/* Every id of the page (headings, footnotes, raw HTML), for other pages' #anchors. */
+	p->ids = doc->anchors;
+	p->nids = doc->nanchors;
+	doc->anchors = NULL;
+	doc->nanchors = 0;
+	p->headings = xcalloc(doc->nheadings + 1, sizeof *p->headings);
+	for (size_t i = 0; i < doc->nheadings; i++)
+		p->headings[i] = xstrdup(doc->headings[i].text);
+	p->nheadings = doc->nheadings;
+	p->links = doc->links;
+	p->nlinks = doc->nlinks;
+	doc->links = NULL;
+	doc->nlinks = 0;
+	p->search_text = buf_detach(&doc->text, NULL);
+	p->has_results = true;
+}
+
+static int render_markdown(struct build *b, struct page *p, struct md_doc *doc)
+{
+	struct link_ctx ctx = {b, p};
+	struct md_opts opts = {.file = p->file, .first_line = p->body_line, .resolve = resolve_link, .arg = &ctx};
+	return markdown_render(p->body ? p->body : "", p->body_len, &opts, doc);
+}
+
+/* Inserts html before the last </body>, or appends it. */
+static void inject(struct buf *page, const char *html)
+{
+	char *at = NULL;
+	for (char *s = page->data; (s = strstr(s, "</body>")); s++)
+		at = s;
+	if (!at) {
+		buf_puts(page, html);
+		return;
+	}
+	size_t off = (size_t)(at - page->data);
+	struct buf tail = BUF_INIT;
+	buf_add(&tail, page->data + off, page->len - off);
+	buf_truncate(page, off);
+	buf_puts(page, html);
+	buf_add(page, tail.data, tail.len);
+	buf_release(&tail);
+}
+
+static int render_page(struct worker *w, struct page *p)
+{
+	struct build *b = w->b;
+	struct md_doc doc = MD_DOC_INIT;
+	struct banner_out *banners = NULL;
+	size_t nbanners = 0;
+	struct buf html = BUF_INIT, jsonld = BUF_INIT;
+	int rc = -1;
+	const char *content;
+	uint64_t key = page_key(p);
+	/* Unchanged since the last build: keep its output and what the build learned. */
+	if (w->answers_only) {
+		if (results_valid(b, p, key)) {
+			p->cached = true;
+			return 0;
+		}
+	} else {
+		/* A question whose answer phase A just rendered must be written anew. */
+		bool fresh_answer = p->kind == PAGE_QUESTION && p->has_results && !p->cached;
+		if (!fresh_answer && output_kept(b->out, p->out) && results_valid(b, p, key))
+			return output_keep(b->out, p->out, p->file);
+		if (!fresh_answer && p->has_results && !p->cached)
+			content_page_forget(p); /* rendered again below */
+	}
+	if (!w->t && !w->answers_only) {
+		lua_State *L = config_state(&b->cfg);
+		if (!L || !(w->t = tmpl_new(L, &b->cfg, &b->model, b->build_date)))
+			goto out;
+	}
+	if (p->kind == PAGE_GENERATED) {
+		content = p->html;
+	} else if (p->kind == PAGE_QUESTION && !w->answers_only) {
+		content = p->html; /* rendered in phase A */
+	} else {
+		if (render_markdown(b, p, &doc) < 0)
+			goto out;
+		keep_results(p, &doc);
+		if (w->answers_only) {
+			p->html = buf_detach(&doc.html, NULL);
+			cache_store(b->cache, p, key);
+			rc = 0;
+			goto out;
+		}
+		if (p->kind != PAGE_QUESTION)
+			cache_store(b->cache, p, key);
+		content = doc.html.data;
+	}
+	if (p->kind == PAGE_GENERATED)
+		cache_store(b->cache, p, key);
+	if (banners_for_page(b->banners, w->t, p, b->now, &banners, &nbanners) < 0)
+		goto out;
+	if (p->kind == PAGE_FAQ && faq_prepare(w->t, p, &jsonld) < 0)
+		goto out;
+	struct render_vars vars = {
+		.content = content, .doc = &doc, .banners = banners, .nbanners = nbanners,
+		.jsonld = jsonld.len ? jsonld.data : NULL,
+	};
+	if (tmpl_render(w->t, tmpl_name_for(p), p, &vars, &html) < 0)
+		goto out;
+	if (b->opts->inject_html)
+		inject(&html, b->opts->inject_html);
+	rc = output_write(b->out, p->out, html.data, html.len, p->file);
+	if (!w->json)
+		w->json = json_new(false);
+	search_entry(w->json, p);
+out:
+	banner_out_free(banners, nbanners);
+	md_doc_release(&doc);
+	buf_release(&html);
+	buf_release(&jsonld);
+	return rc;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	size_t i;
+	while ((i = atomic_fetch_add(w->next, 1)) < w->nqueue) {
+		struct page *p = w->queue[i];
+		log_context(p->kind == PAGE_GENERATED ? p->url : p->file);
+		if (render_page(w, p) < 0)
+			w->rc = -1;
+		if (w->t && config_budget_spent(tmpl_lua(w->t)))
+			break; /* reported; the build fails */
+	}
+	log_context(NULL);
+	return NULL;
+}
+
+static int default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)(n > 64 ? 64 : n) : 1;
+}
+
+/* The render workers live for the whole build; each makes its Lua state and template
+ * tables only when it first has a page to render, so a rebuild that the cache answers
+ * entirely pays for none. */
+struct workers {
+	struct worker *w;
+	int n;
+};
+
+static void workers_init(struct build *b, struct workers *ws)
+{
+	ws->n = b->opts->jobs > 0 ? b->opts->jobs : default_jobs();
+	ws->w = xcalloc((size_t)ws->n, sizeof *ws->w);
+	for (int i = 0; i < ws->n; i++)
+		ws->w[i].b = b;
+}
+
+static void workers_release(struct workers *ws)
+{
+	for (int i = 0; i < ws->n; i++) {
+		tmpl_free(ws->w[i].t);
+		json_free(ws->w[i].json);
+	}
+	free(ws->w);
+}
+
+/* Renders queue[0..n) on the workers. */
+static int render_all(struct workers *ws, struct page **queue, size_t n, bool answers_only)
+{
+	int jobs = (size_t)ws->n > n ? (int)n : ws->n;
+	if (jobs == 0)
+		return 0;
+	pthread_t *th = xcalloc((size_t)jobs, sizeof *th);
+	bool *started = xcalloc((size_t)jobs, sizeof *started);
+	atomic_size_t next = 0;
+	int rc = 0;
+	for (int i = 0; i < jobs; i++) {
+		struct worker *w = &ws->w[i];
+		w->next = &next;
+		w->queue = queue;
+		w->nqueue = n;
+		w->answers_only = answers_only;
+		w->rc = 0;
+	}
+	/* Worker 0 is this thread; if a thread cannot start, the others take its share. */
+	for (int i = 1; i < jobs; i++)
+		started[i] = pthread_create(&th[i], NULL, worker_main, &ws->w[i]) == 0;
+	worker_main(&ws->w[0]);
+	for (int i = 1; i < jobs; i++)
+		if (started[i])
+			pthread_join(th[i], NULL);
+	for (int i = 0; i < jobs; i++)
+		if (ws->w[i].rc < 0)
+			rc = -1;
+	free(th);
+	free(started);
+	return rc;
+}
+
+/* Every page's template must exist; report it at the front matter line that names it. */
+static int check_templates(struct build *b)
+{
+	int rc = 0;
+	/* Few names, many pages: remember the last answer per name. */
+	const char *known[16] = {0};
+	size_t nknown = 0;
+	for (size_t i = 0; i < b->model.npages; i++) {
+		const struct page *p = b->model.pages[i];
+		const char *name = tmpl_name_for(p);
+		bool seen = false;
+		for (size_t k = 0; k < nknown && !seen; k++)
+			seen = !strcmp(known[k], name);
+		if (seen)
+			continue;
+		if (tmpl_exists(&b->cfg, name)) {
+			if (nknown < sizeof known / sizeof known[0])
+				known[nknown++] = name;
+		} else {
+			const struct fm_value *v = fm_get(p->fm, "template");
+			rc = error_at(p->file, v ? v->line : 0, "unknown template '%s' (not in templates/ nor in the default theme)",
+			              name);
+		}
+	}
+	return rc;
+}
+
+/* --- checks after rendering ---------------------------------------------------------- */
+
+static bool page_has_id(const struct page *p, const char *id)
+{
+	for (size_t i = 0; i < p->nids; i++)
+		if (!strcmp(p->ids[i], id))
+			return true;
+	if (p->anchors)
+		for (char **a = p->anchors; *a; a++)
+			if (!strcmp(*a, id))
+				return true;
+	return false;
+}
+
+static int check_anchors(struct build *b)
+{
+	int rc = 0;
+	size_t bl = strlen(b->cfg.base_path);
+	for (size_t i = 0; i < b->model.npages; i++) {
+		const struct page *p = b->model.pages[i];
+		for (size_t k = 0; k < p->nlinks; k++) {
+			const struct md_link *l = &p->links[k];
+			if (!l->fragment || !*l->fragment || !l->url[0])
+				continue; /* same-page anchors were checked by markdown.c */
+			const char *u = l->url;
+			if (bl && !strncmp(u, b->cfg.base_path, bl))
+				u += bl;
+			const struct page *t = content_find(&b->model, u);
+			if (!t)
+				continue; /* a file, not a page: no anchors to check */
+			if (!page_has_id(t, l->fragment)) {
+				rc = error_at(p->file, l->line, "broken link '%s': %s has no anchor '#%s'", l->written, t->url,
+				              l->fragment);
+			}
+		}
+	}
+	return rc;
+}
+
+/* --- extras ------------------------------------------------------------------------- */
+
+static int write_buf(struct build *b, const char *rel, struct buf *data, const char *src)
+{
+	int rc = output_write(b->out, rel, data->data, data->len, src);
+	buf_release(data);
+	return rc;
+}
+
+/* An alias path ("/old/", "/old/page.html") → the output file of its redirect page. */
+static char *alias_out(const char *alias)
+{
+	const char *a = alias;
+	while (*a == '/')
+		a++;
+	size_t n = strlen(a);
+	if (n == 0)
+		return NULL;
+	const char *last = strrchr(a, '/');
+	last = last ? last + 1 : a;
+	if (a[n - 1] == '/')
+		return xasprintf("%sindex.html", a);
+	if (strchr(last, '.'))
+		return xstrdup(a);
+	return xasprintf("%s/index.html", a);
+}
+
+/* One loop writes both servers' rules: redirects.nginx.conf (a map, and the map sizes
+ * every nfsite map needs) and redirects.apache.conf (rewrite rules). */
+static int write_aliases(struct build *b)
+{
+	int rc = 0;
+	struct buf map = BUF_INIT, ap = BUF_INIT;
+	buf_puts(&map, "# Aliases → pages, generated by nfsite. Include first inside http {}, before any\n"
+	               "# other map; then in server {}: if ($nfsite_redirect) { return 301 $nfsite_redirect; }\n");
+	buf_puts(&map, webconf_nginx_map_settings);
+	buf_puts(&map, "map $uri $nfsite_redirect {\n\tdefault \"\";\n");
+	buf_puts(&ap, "# Aliases → pages, generated by nfsite. Include inside <VirtualHost> (needs mod_rewrite).\n"
+	              "RewriteEngine On\n");
+	for (size_t i = 0; i < b->model.npages; i++) {
+		const struct page *p = b->model.pages[i];
+		for (size_t k = 0; p->aliases && p->aliases[k]; k++) {
+			const char *alias = p->aliases[k];
+			char *out = alias_out(alias);
+			const char *file = p->file;
+			const struct fm_value *v = fm_get(p->fm, "aliases");
+			int line = v && k < v->n ? v->items[k].line : 0;
+			if (!out || !fs_rel_is_safe(out, strlen(out)) || strchr(alias, '\\') || alias[0] != '/' ||
+			    !webconf_key_fits(alias)) {
+				rc = error_at(file, line, "alias '%s' must be a URL path inside the site (like /old/page/)", alias);
+			} else if (content_find(&b->model, alias) || has_file(b, out)) {
+				rc = error_at(file, line, "alias '%s' is already a page or file of the site", alias);
+			} else {
+				struct buf html = BUF_INIT;
+				struct buf target = BUF_INIT;
+				buf_printf(&target, "%s%s", b->cfg.base_path, p->url);
+				buf_puts(&html, "<!DOCTYPE html>\n<html lang=\"");
+				buf_puts_html(&html, b->cfg.language);
+				buf_puts(&html, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: ");
+				buf_puts_html(&html, p->title);
+				buf_puts(&html, "</title>\n<link rel=\"canonical\" href=\"");
+				buf_puts_html(&html, b->cfg.base_url);
+				buf_puts_html(&html, p->url + 1);
+				buf_puts(&html, "\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url=");
+				buf_puts_html(&html, target.data);
+				buf_puts(&html, "\">\n</head>\n<body>\n<p>This page has moved to <a href=\"");
+				buf_puts_html(&html, target.data);
+				buf_puts(&html, "\">");
+				buf_puts_html(&html, p->title);
+				buf_puts(&html, "</a>.</p>\n</body>\n</html>\n");
+				if (write_buf(b, out, &html, p->src) < 0)
+					rc = -1;
+				/* $uri and RewriteRule both see the decoded path; Location gets it encoded */
+				struct buf loc = BUF_INIT;
+				buf_add_urlenc(&loc, target.data, target.len);
+				buf_putc(&map, '\t');
+				webconf_nginx_quote(&map, alias);
+				buf_putc(&map, ' ');
+				webconf_nginx_quote(&map, loc.data);
+				buf_puts(&map, ";\n");
+				buf_puts(&ap, "RewriteRule \"^/?");
+				webconf_regex_literal(&ap, alias + 1);
+				buf_puts(&ap, "$\" \"");
+				webconf_apache_subst(&ap, loc.data);
+				buf_puts(&ap, "\" [R=301,L,NE]\n");
+				buf_release(&loc);
+				buf_release(&target);
+			}
+			free(out);
+		}
+	}
+	buf_puts(&map, "}\n");
+	if (rc == 0)
+		rc = write_buf(b, "redirects.nginx.conf", &map, "aliases");
+	if (rc == 0)
+		rc = write_buf(b, "redirects.apache.conf", &ap, "aliases");
+	buf_release(&map);
+	buf_release(&ap);
+	return rc;
+}
+
+static int copy_theme_static(struct build *b)
+{
+	char *site_static = xasprintf("%s/static", b->opts->source);
+	int rc = 0;
+	for (const struct theme_file *f = theme_files; f->path && rc == 0; f++) {
+		if (strncmp(f->path, "static/", 7))
+			continue;
+		char *over = xasprintf("%s/%s", site_static, f->path + 7);
+		if (!fs_exists(over))
+			rc = output_write(b->out, f->path + 7, f->data, f->len, "theme");
+		free(over);
+	}
+	free(site_static);
+	return rc;
+}
+
+struct static_walk {
+	struct build *b;
+	const char *root;
+	int rc;
+};
+
+static int copy_static_entry(const char *rel, const struct stat *st, void *arg)
+{
+	struct static_walk *w = arg;
+	if (S_ISLNK(st->st_mode)) {
+		w->rc = error_at(w->root, 0, "static/%s is a symbolic link; refusing to copy it", rel);
+		return 0;
+	}
+	char *path = xasprintf("%s/%s", w->root, rel);
+	if (!S_ISREG(st->st_mode)) {
+		if (!S_ISDIR(st->st_mode))
+			warn_at(path, 0, "%s, not a regular file; skipped", fs_kind(st->st_mode));
+		free(path);
+		return 0;
+	}
+	if (output_copy(w->b->out, rel, path) < 0)
+		w->rc = -1;
+	free(path);
+	return 0;
+}
+
+/* Whole-site files are made again only when what they show changed: the sitemap and
+ * the feed follow the site key, the search index also every page's body. The names in
+ * the cache are not URLs, so they never meet a page's entry. */
+typedef int (*extra_fn)(struct build *b, struct buf *out);
+
+static int make_sitemap(struct build *b, struct buf *out)
+{
+	return feeds_sitemap(&b->cfg, &b->model, out);
+}
+
+static int make_atom(struct build *b, struct buf *out)
+{
+	return feeds_atom(&b->cfg, &b->model, out);
+}
+
+static int make_search(struct build *b, struct buf *out)
+{
+	search_index(&b->model, out);
+	return 0;
+}
+
+static int extra(struct build *b, const char *rel, uint64_t key, extra_fn make)
+{
+	char *name = xasprintf("file:%s", rel);
+	int rc = 0;
+	if (output_kept(b->out, rel) && cache_touch(b->cache, name, key)) {
+		rc = output_keep(b->out, rel, rel);
+	} else {
+		struct buf x = BUF_INIT;
+		int made = make(b, &x);
+		if (made < 0)
+			rc = -1;
+		else if (made == 0 && (rc = output_write(b->out, rel, x.data, x.len, rel)) == 0)
+			cache_store_key(b->cache, name, key);
+		buf_release(&x);
+	}
+	free(name);
+	return rc;
+}
+
+static int write_extras(struct build *b)
+{
+	int rc = 0;
+	struct buf x = BUF_INIT;
+	uint64_t text_key = b->key;
+	for (size_t i = 0; i < b->model.npages; i++)
+		text_key = hash_bytes(text_key, &b->model.pages[i]->body_key, sizeof b->model.pages[i]->body_key);
+	if (extra(b, "sitemap.xml", b->key, make_sitemap) < 0 || extra(b, "atom.xml", b->key, make_atom) < 0 ||
+	    extra(b, "search-index.json", text_key, make_search) < 0)
+		rc = -1;
+	char *robots = xasprintf("%s/static/robots.txt", b->opts->source);
+	if (!fs_exists(robots)) {
+		buf_printf(&x, "User-agent: *\nAllow: /\n\nSitemap: %ssitemap.xml\n", b->cfg.base_url);
+		if (write_buf(b, "robots.txt", &x, "robots.txt") < 0)
+			rc = -1;
+	}
+	free(robots);
+	if (write_aliases(b) < 0)
+		rc = -1;
+	if (copy_theme_static(b) < 0)
+		rc = -1;
+	char *dir = xasprintf("%s/static", b->opts->source);
+	if (fs_is_dir(dir)) {
+		struct static_walk w = {b, dir, 0};
+		fs_walk(dir, copy_static_entry, &w);
+		if (w.rc < 0)
+			rc = -1;
+	}
+	free(dir);
+	for (size_t i = 0; i < b->model.nassets; i++)
+		if (output_copy(b->out, b->model.assets[i].out, b->model.assets[i].src) < 0)
+			rc = -1;
+	for (size_t i = 0; i < b->ngenerated; i++) {
+		struct archive_file *f = &b->generated_files[i];
+		if (output_write(b->out, f->rel, f->data, f->len, b->cfg.bug_db) < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+/* --- generators ---------------------------------------------------------------------- */
+
+static int sink_page(void *arg, const struct archive_page *ap)
+{
+	struct build *b = arg;
+	return content_add_generated(&b->model, b->cfg.bug_db, ap->url, ap->title, ap->kind, ap->description, ap->date,
+	                             ap->html, ap->anchors);
+}
+
+static int sink_file(void *arg, const char *rel, const char *data, size_t len)
+{
+	struct build *b = arg;
+	if (!fs_rel_is_safe(rel, strlen(rel)))
+		return error_at(b->cfg.bug_db, 0, "archive file path '%s' would leave the output folder", rel);
+	if (b->ngenerated == b->cap_generated)
+		b->generated_files = xrealloc(b->generated_files,
+		                              (b->cap_generated = b->cap_generated ? b->cap_generated * 2 : 64) *
+		                                  sizeof *b->generated_files);
+	struct archive_file *f = &b->generated_files[b->ngenerated++];
+	f->rel = xstrdup(rel);
+	f->data = xmalloc(len + 1);
+	memcpy(f->data, data, len);
+	f->data[len] = 0;
+	f->len = len;
+	return 0;
+}
+
+static int generate(struct build *b)
+{
+	char *db = xasprintf("%s/%s", b->opts->source, b->cfg.bug_db);
+	int rc = 0;
+	if (fs_exists(db)) {
+		struct archive_sink sink = {sink_page, sink_file, b};
+		rc = archive_render(db, &sink);
+	}
+	free(db);
+	/* The not-found and search pages are pages of their own so templates get the usual
+	 * variables; a site may write content/search.md itself. */
+	if (rc == 0 && !content_find(&b->model, "/404.html"))
+		rc = content_add_generated(&b->model, "404", "/404/", "Page not found", "404",
+		                           "The page you asked for does not exist.", NULL, "", NULL);
+	if (rc == 0 && !content_find(&b->model, "/search/") && tmpl_exists(&b->cfg, "search.html"))
+		rc = content_add_generated(&b->model, "search", "/search/", "Search", "search",
+		                           "Search this site, or browse every page.", NULL, "", NULL);
+	return rc;
+}
+
+/* --- the build ----------------------------------------------------------------------- */
+
+static void build_release(struct build *b)
+{
+	banners_free(b->banners);
+	content_free(&b->model);
+	config_release(&b->cfg);
+	for (size_t i = 0; i < b->nfiles; i++)
+		free(b->files[i]);
+	free(b->files);
+	for (size_t i = 0; i < b->ngenerated; i++) {
+		free(b->generated_files[i].rel);
+		free(b->generated_files[i].data);
+	}
+	free(b->generated_files);
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+struct site_state {
+	struct content model; /* the last build's pages, for unchanged files */
+	struct cache *cache;  /* render results, in memory */
+	struct workers ws;    /* Lua states whose page tables fit the site key below */
+	bool have_ws;
+	uint64_t key;
+};
+
+struct site_state *site_state_new(void)
+{
+	return xcalloc(1, sizeof(struct site_state));
+}
+
+static void state_clear(struct site_state *s)
+{
+	content_free(&s->model);
+	cache_free(s->cache);
+	s->cache = NULL;
+	if (s->have_ws)
+		workers_release(&s->ws);
+	s->have_ws = false;
+}
+
+void site_state_free(struct site_state *s)
+{
+	if (!s)
+		return;
+	state_clear(s);
+	free(s);
+}
+
+static int snapshot_entry(const char *rel, const struct stat *st, void *arg)
+{
+	uint64_t *h = arg;
+	long long f[5] = {(long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec, (long long)st->st_size,
+	                  (long long)st->st_ino, (long long)st->st_mode};
+	*h = hash_str(*h, rel);
+	*h = hash_bytes(*h, f, sizeof f);
+	return 0;
+}
+
+/* What the sources look like without reading them: every file's name, size, time and
+ * inode under the site's folders, site.lua, the options, the theme and the day. Equal to
+ * the last build's snapshot means that build's output is still exactly right. */
+static uint64_t source_snapshot(const struct build_opts *opts, time_t now)
+{
+	uint64_t h = hash_str(HASH_INIT, NFSITE_VERSION);
+	long long day = (long long)now / 86400;
+	h = hash_bytes(h, &day, sizeof day);
+	h = hash_bytes(h, &opts->drafts, sizeof opts->drafts);
+	h = hash_str(h, opts->base_url);
+	h = hash_str(h, opts->inject_html);
+	for (const struct theme_file *t = theme_files; t->path; t++)
+		h = hash_bytes(hash_str(h, t->path), t->data, t->len);
+	static const char *const dirs[] = {"content", "faq", "templates", "static", "data", NULL};
+	for (int i = 0; dirs[i]; i++) {
+		char *d = xasprintf("%s/%s", opts->source, dirs[i]);
+		h = hash_str(h, dirs[i]);
+		if (fs_is_dir(d) && fs_walk(d, snapshot_entry, &h) != 0)
+			h = 0;
+		free(d);
+	}
+	char *lua = xasprintf("%s/site.lua", opts->source);
+	struct stat st;
+	if (lstat(lua, &st) == 0)
+		snapshot_entry("site.lua", &st, &h);
+	free(lua);
+	return h;
+}
+
+static time_t build_time(void)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	return sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+}
+
+static int build_site(const struct build_opts *opts, struct build_stats *stats, struct site_state *state,
+                      time_t now, uint64_t snapshot);
+
+int site_build(const struct build_opts *opts, struct build_stats *stats)
+{
+	/* Like make: when no source changed since the last build of dest and its files are
+	 * all there, there is nothing to do. The snapshot is taken before reading anything,
+	 * so a file saved during the build makes the next one run. */
+	time_t now = build_time();
+	log_reset_count();
+	if (!fs_is_dir(opts->source))
+		return build_site(opts, stats, NULL, now, 0); /* which says so */
+	/* Held from the first look at dest to the swap: one build at a time. */
+	int lock = output_lock(opts->dest);
+	if (lock < 0)
+		return -1;
+	int rc;
+	uint64_t snap = source_snapshot(opts, now);
+	size_t nfiles = 0;
+	if (snap && fs_is_dir(opts->dest) && snap == cache_read_snapshot(opts->dest) &&
+	    output_intact(opts->dest, &nfiles) && log_error_count() == 0) {
+		if (stats)
+			*stats = (struct build_stats){.unchanged = nfiles, .up_to_date = true};
+		rc = 0;
+	} else {
+		rc = build_site(opts, stats, NULL, now, snap);
+	}
+	output_unlock(lock);
+	return rc;
+}
+
+int site_rebuild(const struct build_opts *opts, struct build_stats *stats, struct site_state *state)
+{
+	int lock = output_lock(opts->dest);
+	if (lock < 0)
+		return -1;
+	int rc = build_site(opts, stats, state, build_time(), 0);
+	output_unlock(lock);
+	return rc;
+}
+
+/* The build itself; snapshot (0 for none) is recorded in the cache for site_build. */
+static int build_site(const struct build_opts *opts, struct build_stats *stats, struct site_state *state,
+                      time_t now, uint64_t snapshot)
+{
+	struct build b = {.opts = opts, .now = now};
+	struct workers ws = {0};
+	double t0 = now_seconds();
+	log_reset_count(); /* this build fails on its own errors only */
+	int rc = -1;
+	struct tm tm;
+	gmtime_r(&b.now, &tm);
+	strftime(b.build_date, sizeof b.build_date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+	if (!fs_is_dir(opts->source)) {
+		error_at(opts->source, 0, "site folder does not exist");
+		goto out;
+	}
+	if (config_load(opts->source, opts->base_url, &b.cfg) < 0)                /* 1 */
+		goto out;
+	if (banners_load(&b.cfg, &b.banners) < 0)
+		goto out;
+	int scanned = 1;                                                                             /* 2 */
+	if (state && opts->changed)
+		scanned = content_rescan(opts->source, opts->drafts, &b.model, &state->model, opts->changed, opts->nchanged);
+	if (scanned == 1)
+		scanned = content_scan(opts->source, opts->drafts, &b.model, state ? &state->model : NULL);
+	if (state)
+		content_free(&state->model);
+	if (scanned < 0)
+		goto out;
+	if (generate(&b) < 0)                                                      /* 3 */
+		goto out;
+	if (content_resolve(&b.model, b.cfg.news_url) < 0 || faq_check(&b.model) < 0) /* 4 */
+		goto out;
+	collect_files(&b);
+	if (check_templates(&b) < 0)
+		goto out;
+	/* The preview server's output folder is its own: its manifest can be trusted. */
+	if (!(b.out = output_begin(opts->dest, state != NULL)))
+		goto out;
+	uint64_t key = b.key = site_key(&b);
+	/* A kept cache and kept workers are only good for the same site key. */
+	if (state && state->cache && cache_site_key(state->cache) == key) {
+		b.cache = state->cache;
+		state->cache = NULL;
+	}
+	if (state && state->have_ws && state->key == key) {
+		ws = state->ws;
+		state->have_ws = false;
+		for (int i = 0; i < ws.n; i++)
+			ws.w[i].b = &b;
+	}
+	if (state)
+		state_clear(state);
+	if (!b.cache)
+		b.cache = cache_open(opts->dest, key);
+	if (!ws.w)
+		workers_init(&b, &ws);
+
+	compute_body_keys(&b.model);
+	struct page **queue = xcalloc(b.model.npages + 1, sizeof *queue);         /* 5 */
+	size_t nq = 0;
+	for (size_t i = 0; i < b.model.npages; i++)
+		if (b.model.pages[i]->kind == PAGE_QUESTION)
+			queue[nq++] = b.model.pages[i];
+	int r = render_all(&ws, queue, nq, true);
+	if (r == 0)
+		r = render_all(&ws, b.model.pages, b.model.npages, false);
+	free(queue);
+	if (r < 0)
+		goto out;
+	if (check_anchors(&b) < 0)                                                 /* 6 */
+		goto out;
+	if (write_extras(&b) < 0)                                                  /* 7 */
+		goto out;
+	if (log_error_count() > 0)
+		goto out;
+	if (output_prepare(b.out, stats) < 0)                                      /* 8 */
+		goto out;
+	if (!state) {
+		/* The cache describes the new tree, so it travels with it. */
+		cache_set_snapshot(b.cache, snapshot);
+		cache_save(b.cache, output_tree(b.out));
+		b.cache = NULL;
+	}
+	struct output *o = b.out;
+	b.out = NULL;
+	if (output_commit(o) < 0)                                                  /* 9 */
+		goto out;
+	if (state) {
+		/* Keep what the next build can reuse. */
+		cache_retain(b.cache);
+		state->cache = b.cache;
+		state->ws = ws;
+		state->have_ws = true;
+		state->key = key;
+		ws.w = NULL;
+		state->model = b.model;
+		memset(&b.model, 0, sizeof b.model);
+		b.cache = NULL;
+	}
+	if (stats) {
+		stats->pages = state ? state->model.npages : b.model.npages;
+		stats->seconds = now_seconds() - t0;
+	}
+	rc = 0;
+out:
+	if (ws.w)
+		workers_release(&ws);
+	if (rc < 0 && state)
+		state_clear(state);
+	output_abort(b.out);
+	cache_free(b.cache);
+	build_release(&b);
+	return rc;
+}

@@ -1,0 +1,64 @@
+/* wikitext: MediaWiki wikitext → CommonMark/GFM converter. Pure text in, text out,
+ * no I/O: everything it needs from the wiki (templates, which pages exist) comes
+ * through callbacks. Untrusted input: HTML the wiki would not allow (script, style,
+ * on* attributes, javascript: URLs) comes out escaped, never as markup. */
+#ifndef NFSITE_WIKITEXT_H
+#define NFSITE_WIKITEXT_H
+
+#include "base/buf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct wikitext_opts {
+	const char *title; /* the page's full title, for magic words and the pipe trick */
+	/* Maps a wiki title (with namespace, spaces not underscores, no fragment) to the URL
+	 * of its converted page. Returns 1 and fills url when the page exists, 0 when it
+	 * does not (a red link: the text is kept and the link reported). May be NULL. */
+	int (*link_target)(void *arg, const char *title, struct buf *url);
+	/* Fills out with the wikitext of "Template:NAME" (redirects followed). Returns 1
+	 * found, 0 unknown. May be NULL. */
+	int (*template_source)(void *arg, const char *name, struct buf *out);
+	/* Site-provided mapping (site.lua) from a template name to Markdown, given its
+	 * arguments. Returns 1 when mapped (out filled), 0 when the name is not mapped. */
+	int (*template_map)(void *arg, const char *name, const char *const *keys,
+	                    const char *const *values, size_t nargs, struct buf *out);
+	void *arg;
+	int max_depth; /* template and nesting depth limit; 0 means the default (40) */
+	/* Added fields (may stay NULL): the wiki's name, for {{SITENAME}} and the project
+	 * namespace ("Netfilter wiki:About"); the article path with "$1" for the DB key,
+	 * used for links when link_target is NULL and by {{localurl:}} (default
+	 * "/wiki/index.php/$1", MediaWiki's own form, which the importer's redirect map
+	 * resolves). */
+	const char *sitename;
+	const char *article_path;
+};
+
+struct wikitext_result {
+	struct buf markdown;
+	char **categories;     /* category names (→ tags), without "Category:" */
+	size_t ncategories;
+	char **missing_links;  /* titles of red links */
+	size_t nmissing;
+	char **unconverted;    /* one line each: construct kept visibly, e.g. "template {{Foo}}" */
+	size_t nunconverted;
+	char *redirect;        /* target of #REDIRECT (with #fragment), or NULL */
+	char *displaytitle;    /* from {{DISPLAYTITLE:}}, or NULL */
+	bool notoc;            /* __NOTOC__ */
+	/* Added fields. */
+	bool toc;              /* __TOC__ or __FORCETOC__ */
+	char *defaultsort;     /* from {{DEFAULTSORT:}}, or NULL */
+	char **magic_words;    /* every __WORD__ met (recorded, removed from the text) */
+	size_t nmagic_words;
+};
+
+/* Converts src. Never fails on bad input (it degrades visibly and reports through
+ * result->unconverted); returns -1 only for limits exceeded, with result->unconverted
+ * saying which. The caller initialises result with WIKITEXT_RESULT_INIT and releases it
+ * with wikitext_result_release. */
+int wikitext_convert(const char *src, size_t len, const struct wikitext_opts *opts,
+                     struct wikitext_result *result);
+void wikitext_result_release(struct wikitext_result *result);
+#define WIKITEXT_RESULT_INIT {BUF_INIT, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, false, false, NULL, NULL, 0}
+
+#endif
