@@ -1,0 +1,17 @@
+#!/bin/sh
+# The base modules' C unit tests (tests/unit/NAME_test.c on tests/unit/unit.h), one
+# test each. A missing binary fails: the list below is what must exist.
+. "$(dirname "$0")/lib.sh"
+
+unit_case() {
+	test_expect_success "unit: $2" '
+		if [ -n "${NFSITE_VALGRIND:-}" ]; then
+			valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$UNIT/'"$1"'_test" >out 2>err
+		else
+			"$UNIT/'"$1"'_test" >out 2>err
+		fi || { cat out err; false; }
+		grep_q " 0 failed" out
+	'
+}
+
+test_done
