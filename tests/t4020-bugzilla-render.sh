@@ -66,7 +66,7 @@ test_expect_success 'depends/blocks/duplicate fields link both ways' '
 	grep "<dt>Duplicates</dt>" out/bugs/12/index.html | grep -q -F "/bugs/13/"
 '
 test_expect_success 'type 5 comments read "Created attachment N" with a link to the file' '
-	grep -q -F "Created <a class=\"attachment-link\" href=\"/bugs/attachments/6/perf-report.txt.gz\"" out/bugs/20/index.html
+	grep -q -F "Created <a class=\"attachment-link\" href=\"/bugs/attachments/6/perf-report_txt.gz\"" out/bugs/20/index.html
 '
 test_expect_success 'public attachments are files with their exact bytes; private 7 is absent' '
 	{ ls out/bugs/attachments | sort -n | tr "\n" " "; echo; } >got && echo "1 2 3 5 6 " >want && test_cmp want got &&
@@ -76,8 +76,22 @@ c = sqlite3.connect(\"file:bz.sqlite?immutable=1\", uri=True)
 sys.stdout.buffer.write(c.execute(\"SELECT thedata FROM attach_data WHERE id = 3\").fetchone()[0])" >pcap &&
 	cmp pcap out/bugs/attachments/3/nfq-gso-first-packet.pcap
 '
+# Apache's mod_mime takes every extension of a name, so shell.php.png would run as PHP.
+test_expect_success 'attachment names keep one dot: inner extensions become _' '
+	cp bz.sqlite inner.sqlite && n=100 &&
+	for f in shell.php.png x.php.txt a.b.c.pdf x.txt.php; do
+		sqlite3 inner.sqlite "INSERT INTO attachments VALUES ($n, 3, \"2013-01-01 00:00:00\",
+			\"2013-01-01 00:00:00\", \"inner\", \"image/png\", 0, \"$f\", 9, 0, 0);
+			INSERT INTO attach_data VALUES ($n, \"x\")" || exit 1
+		n=$((n + 1))
+	done &&
+	nfsite import bugzilla -q --db inner.sqlite --out inner-archive.sqlite &&
+	"$UNIT/archive_test" inner-archive.sqlite inner &&
+	for d in 100 101 102 103; do ls inner/bugs/attachments/$d; done >got &&
+	printf "%s\n" shell_php.png x_php.txt a_b_c.pdf x_txt_php.bin >want && test_cmp want got
+'
 test_expect_success 'attachment links carry the MIME type' '
-	grep -q -F "href=\"/bugs/attachments/6/perf-report.txt.gz\" type=\"application/gzip\"" out/bugs/20/index.html
+	grep -q -F "href=\"/bugs/attachments/6/perf-report_txt.gz\" type=\"application/gzip\"" out/bugs/20/index.html
 '
 test_expect_success 'patches are shown inline as highlighted diffs; obsolete one closed' '
 	grep -q -F "<details class=\"patch\" id=\"patch-2\" open>" out/bugs/1/index.html &&
@@ -104,14 +118,14 @@ test_expect_success 'the filter form is hidden until bugs.js runs (works without
 test_expect_success 'old URLs: static forwarders' '
 	grep -q -F "\"nft-roundtrip\": 4" out/show_bug.cgi &&
 	grep -q -F "<noscript>" out/show_bug.cgi &&
-	grep -q -F "\"6\": \"/bugs/attachments/6/perf-report.txt.gz\"" out/attachment.cgi &&
+	grep -q -F "\"6\": \"/bugs/attachments/6/perf-report_txt.gz\"" out/attachment.cgi &&
 	grep -q -F "\"libnetfilter_queue\": \"libnetfilter_queue\"" out/buglist.cgi &&
 	grep_not -q -F "\"7\":" out/attachment.cgi
 '
 test_expect_success 'old URLs: nginx maps and Apache rules' '
 	grep -q -F "	4 /bugs/4/;" out/bugzilla-redirects.nginx.conf &&
 	grep -q -F "	nft-roundtrip /bugs/4/;" out/bugzilla-redirects.nginx.conf &&
-	grep -q -F "	6 /bugs/attachments/6/perf-report.txt.gz;" out/bugzilla-redirects.nginx.conf &&
+	grep -q -F "	6 /bugs/attachments/6/perf-report_txt.gz;" out/bugzilla-redirects.nginx.conf &&
 	grep -q -F "	nftables /bugs/product/nftables/;" out/bugzilla-redirects.nginx.conf &&
 	grep_not -q -F "	11 /bugs/11/;" out/bugzilla-redirects.nginx.conf &&
 	grep -q -F "RewriteRule ^/?show_bug\.cgi$ /bugs/%1/? [R=301,L]" out/bugzilla-redirects.apache.conf &&

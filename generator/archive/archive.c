@@ -268,8 +268,9 @@ bytes:
 }
 
 /* A file name safe in a URL and on disk: [A-Za-z0-9._+-], no leading dot, at most
- * 100 bytes. A name off the list gets its dots as '_' and ".bin", so no server takes an
- * inner extension (x.txt.php, x.php.aspx) for a handler either; *listed says which. */
+ * 100 bytes, one dot. Apache's mod_mime takes every extension of a name (x.php.png runs
+ * as PHP), so inner dots become '_' in every name; a name off the list gets its last dot
+ * as '_' too and ".bin"; *listed says which. */
 static char *safe_file_name(long id, const char *name, bool *listed)
 {
 	struct buf b = BUF_INIT;
@@ -289,12 +290,12 @@ static char *safe_file_name(long id, const char *name, bool *listed)
 	if (!b.len)
 		buf_printf(&b, "attachment-%ld", id);
 	*listed = inert_name(b.data);
-	if (!*listed) {
-		for (size_t i = 0; i < b.len; i++)
-			if (b.data[i] == '.')
-				b.data[i] = '_';
+	char *keep = *listed ? strrchr(b.data, '.') : NULL;
+	for (char *p = b.data; *p; p++)
+		if (*p == '.' && p != keep)
+			*p = '_';
+	if (!*listed)
 		buf_puts(&b, ".bin");
-	}
 	return buf_detach(&b, NULL);
 }
 
