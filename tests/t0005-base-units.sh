@@ -14,4 +14,6 @@ unit_case() {
 	'
 }
 
+unit_case utf8 "utf8: decode, encode, validation with and without NUL, repair, folding (İ, Ǆ, Ⴀ)"
+unit_case slug "slug: heading ids (İstanbul, Ǆ, Ⴀ), content paths, bug archive names, wiki titles"
 test_done

@@ -41,7 +41,7 @@ void json_free(struct json *j)
 void json_string(struct json *j, struct buf *out, const char *s, size_t len)
 {
 	struct buf clean = BUF_INIT;
-	if (!utf8_valid(s, len, NULL)) {
+	if (!utf8_valid(s, len, false, NULL)) {
 		utf8_sanitize(s, len, &clean);
 		s = clean.data;
 		len = clean.len;

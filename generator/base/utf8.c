@@ -1,4 +1,4 @@
-/* utf8: validation and repair of UTF-8 text, and Unicode folding through utf8proc. */
+/* utf8: see utf8.h. */
 #include "base/utf8.h"
 #include "base/buf.h"
 
@@ -7,36 +7,35 @@
 #include <string.h>
 #include <utf8proc.h>
 
+size_t utf8_decode(const char *p, size_t len, int32_t *cp)
+{
+	if (!len)
+		return 0;
+	if (!(p[0] & 0x80)) { /* ASCII: no library call */
+		*cp = p[0];
+		return 1;
+	}
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)p,
+	                                      len > 4 ? 4 : (utf8proc_ssize_t)len, &c);
+	if (n <= 0)
+		return 0;
+	*cp = c;
+	return (size_t)n;
+}
+
 size_t utf8_seq_len(const unsigned char *p, size_t avail)
 {
-	unsigned c = p[0];
-	size_t n;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-		min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (avail < n)
-		return 0;
-	unsigned cp = c & (0x7F >> n);
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return n;
+	int32_t cp;
+	return utf8_decode((const char *)p, avail, &cp);
+}
+
+void utf8_encode(int32_t cp, struct buf *out)
+{
+	utf8proc_uint8_t s[4];
+	if (!utf8proc_codepoint_valid(cp))
+		cp = 0xFFFD;
+	buf_add(out, (const char *)s, (size_t)utf8proc_encode_char(cp, s));
 }
 
 /* Eight ASCII bytes at a time: no high bit and no zero byte in the word. */
@@ -48,7 +47,7 @@ static bool plain_ascii_word(const unsigned char *s)
 	return !(w & hi) && !((w - lo) & ~w & hi);
 }
 
-bool utf8_valid(const char *p, size_t len, int *bad_line)
+bool utf8_valid(const char *p, size_t len, bool nul_ok, int *bad_line)
 {
 	const unsigned char *s = (const unsigned char *)p;
 	for (size_t i = 0; i < len;) {
@@ -56,7 +55,7 @@ bool utf8_valid(const char *p, size_t len, int *bad_line)
 			i += 8;
 			continue;
 		}
-		size_t n = s[i] ? utf8_seq_len(s + i, len - i) : 0;
+		size_t n = s[i] || nul_ok ? utf8_seq_len(s + i, len - i) : 0;
 		if (!n) {
 			if (bad_line) {
 				int line = 1;

@@ -315,7 +315,7 @@ static struct page *read_page(struct scan *sc, const char *rel_to_site, int *rc)
 	int line, bad;
 	if (fs_read_file_max(path, CONTENT_MAX_FILE, &src) < 0)
 		goto fail;
-	if (!utf8_valid(src.data, src.len, &bad)) {
+	if (!utf8_valid(src.data, src.len, false, &bad)) {
 		error_at(path, bad, "invalid UTF-8 (or a NUL byte): source files must be UTF-8 text");
 		goto fail;
 	}

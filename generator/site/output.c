@@ -666,7 +666,7 @@ static int check_names(const struct output *o)
 	for (size_t i = 0; i < o->n; i++) {
 		const struct entry *e = &o->entries[i];
 		size_t len = strlen(e->rel);
-		if (!utf8_valid(e->rel, len, NULL)) {
+		if (!utf8_valid(e->rel, len, false, NULL)) {
 			struct buf src = BUF_INIT, rel = BUF_INIT;
 			utf8_sanitize(e->src, strlen(e->src), &src);
 			utf8_sanitize(e->rel, len, &rel);
