@@ -34,6 +34,24 @@ test_expect_success 'redirect maps on the input are refused' '
 	grep_q "maps.nginx.conf: error: --redirects is the input maps.nginx.conf" err &&
 	cmp ../orig.xml maps.nginx.conf
 '
+# A -wal holds the wiki's last transactions until a checkpoint; -journal and -shm are
+# SQLite's too. The process below leaves its -wal behind, as a crashed MediaWiki would.
+test_expect_success 'an output on the database'"'"'s -wal, -journal or -shm is refused' '
+	cp "$MW/db/nfwiki.sqlite" wiki.sqlite && chmod u+w wiki.sqlite && python3 -c "
+import os, sqlite3
+c = sqlite3.connect(\"wiki.sqlite\")
+c.execute(\"PRAGMA journal_mode = wal\"); c.execute(\"CREATE TABLE last(x)\")
+c.execute(\"INSERT INTO last VALUES (42)\"); c.commit(); os._exit(0)" &&
+	test -s wiki.sqlite-wal && cp wiki.sqlite-wal wal.orig && cp wiki.sqlite-shm shm.orig && mkdir sub &&
+	expect_exit 1 nfsite import mediawiki --db wiki.sqlite --out site --report wiki.sqlite-wal &&
+	grep_q "wiki.sqlite-wal: error: --report is the input wiki.sqlite-wal: refusing" err &&
+	cmp wal.orig wiki.sqlite-wal && ! test -e site &&
+	expect_exit 1 nfsite import mediawiki --db wiki.sqlite --out wiki.sqlite-journal &&
+	grep_q "error: --out holds the input wiki.sqlite-journal" err && ! test -e wiki.sqlite-journal &&
+	expect_exit 1 nfsite import mediawiki --db wiki.sqlite --out site --report sub/../wiki.sqlite-shm &&
+	grep_q "error: --report is the input wiki.sqlite-shm" err && cmp shm.orig wiki.sqlite-shm &&
+	test "$(sqlite3 wiki.sqlite "SELECT x FROM last")" = 42
+'
 test_expect_success 'a folder of pages written by hand is refused as --out, even with --force' '
 	mkdir -p hand/docs && printf "# My notes\n" >hand/docs/conntrack-tools.md &&
 	cp hand/docs/conntrack-tools.md notes.orig && cd hand &&

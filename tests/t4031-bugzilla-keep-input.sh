@@ -19,6 +19,26 @@ test_expect_success '... also through ../, a symbolic link or a hard link' '
 	ln bz.sqlite hard.sqlite && expect_exit 1 nfsite import bugzilla --db bz.sqlite --out hard.sqlite &&
 	grep_q "--out is the input" err && cmp orig.sqlite bz.sqlite
 '
+# A -wal holds the input's last transactions until a checkpoint; -journal and -shm are
+# SQLite's too. The process below leaves its -wal behind, as a crashed Bugzilla would.
+test_expect_success '--out or --report on the input'"'"'s -wal, -journal or -shm is refused' '
+	cp orig.sqlite wal.sqlite && python3 -c "
+import os, sqlite3
+c = sqlite3.connect(\"wal.sqlite\")
+c.execute(\"PRAGMA journal_mode = wal\"); c.execute(\"CREATE TABLE last(x)\")
+c.execute(\"INSERT INTO last VALUES (42)\"); c.commit(); os._exit(0)" &&
+	test -s wal.sqlite-wal && cp wal.sqlite-wal wal.orig &&
+	expect_exit 1 nfsite import bugzilla --db wal.sqlite --out wal.sqlite-wal &&
+	grep_q "wal.sqlite-wal: error: --out is the input wal.sqlite-wal: refusing" err &&
+	cmp wal.orig wal.sqlite-wal &&
+	for side in -journal -shm; do
+		expect_exit 1 nfsite import bugzilla --db bz.sqlite --out "bz.sqlite$side" &&
+		grep_q "error: --out is the input bz.sqlite$side" err && ! test -e "bz.sqlite$side" || exit 1
+	done &&
+	expect_exit 1 nfsite import bugzilla --db bz.sqlite --out a.sqlite --report sub/../bz.sqlite-journal &&
+	grep_q "error: --report is the input bz.sqlite-journal" err && ! test -e bz.sqlite-journal &&
+	test "$(sqlite3 wal.sqlite "SELECT x FROM last")" = 42
+'
 test_expect_success '--report on the input, or on --out, is refused' '
 	expect_exit 1 nfsite import bugzilla --db bz.sqlite --out a.sqlite --report bz.sqlite &&
 	grep_q "bz.sqlite: error: --report is the input bz.sqlite" err && cmp orig.sqlite bz.sqlite &&

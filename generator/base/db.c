@@ -1,8 +1,10 @@
 /* db: read-only access to SQLite files written by other programs (see db.h). */
 #include "base/db.h"
 #include "base/buf.h"
+#include "base/fs.h"
 #include "base/log.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -48,4 +50,17 @@ bool db_has_table(sqlite3 *db, const char *name, bool or_view)
 	}
 	sqlite3_finalize(s);
 	return found;
+}
+
+const char *db_overlap(const char *path, const char *db)
+{
+	static const char *const suffix[] = {"", "-wal", "-journal", "-shm"};
+	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+		char *file = xasprintf("%s%s", db, suffix[i]);
+		bool hit = fs_overlap(path, file);
+		free(file);
+		if (hit)
+			return suffix[i];
+	}
+	return NULL;
 }

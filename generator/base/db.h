@@ -23,4 +23,9 @@ bool db_readable(sqlite3 *db);
 /* Whether the database has a table called name; with or_view, a view counts too. */
 bool db_has_table(sqlite3 *db, const char *name, bool or_view);
 
+/* Whether writing path would destroy the SQLite database at db: path is db or one of
+ * the side files SQLite keeps beside it (db-wal, db-journal, db-shm), compared as
+ * fs_overlap does. NULL when not, else the suffix hit ("" for db itself, "-wal"…). */
+const char *db_overlap(const char *path, const char *db);
+
 #endif

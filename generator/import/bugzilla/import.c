@@ -1144,13 +1144,21 @@ out:
 	return rc;
 }
 
-/* No output may land on an input (the same file after realpath, or a hard link). */
-static int check_paths(const char *src, const char *out, const char *report)
+/* The input's files: the XML export, or the database with its SQLite side files (a
+ * -wal written over loses the input's last transactions). NULL or the suffix hit. */
+static const char *input_hit(const char *path, const char *db, const char *xml)
 {
-	if (src && fs_overlap(out, src))
-		return error_at(out, 0, "--out is the input %s: refusing to write over the source", src);
-	if (report && src && fs_overlap(report, src))
-		return error_at(report, 0, "--report is the input %s: refusing to write over the source", src);
+	return db ? db_overlap(path, db) : xml && fs_overlap(path, xml) ? "" : NULL;
+}
+
+/* No output may land on an input (the same file after realpath, or a hard link). */
+static int check_paths(const char *db, const char *xml, const char *out, const char *report)
+{
+	const char *src = db ? db : xml, *hit;
+	if ((hit = input_hit(out, db, xml)))
+		return error_at(out, 0, "--out is the input %s%s: refusing to write over the source", src, hit);
+	if (report && (hit = input_hit(report, db, xml)))
+		return error_at(report, 0, "--report is the input %s%s: refusing to write over the source", src, hit);
 	if (report && fs_overlap(report, out))
 		return error_at(report, 0, "--report is the archive --out: give two different files");
 	return 0;
@@ -1319,7 +1327,7 @@ int import_bugzilla_main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *src = db ? db : xml ? xml : rest;
-	if (check_paths(db ? db : xml, out, report) < 0 || check_out(out) < 0) {
+	if (check_paths(db, xml, out, report) < 0 || check_out(out) < 0) {
 		fprintf(stderr, "nfsite import bugzilla: failed; %s left as it was\n", out);
 		return EXIT_CONTENT;
 	}

@@ -20,6 +20,7 @@
 #include "base/buf.h"
 #include "cmd/cmd.h"
 #include "site/config.h"
+#include "base/db.h"
 #include "base/fs.h"
 #include "base/log.h"
 #include "import/mediawiki/api.h"
@@ -2363,10 +2364,16 @@ static int check_paths(const struct opts *o, const char *site, const char *redir
 	                         {"--redirects", maps[0]}, {"--redirects", maps[1]}};
 	int rc = 0;
 	for (size_t i = 0; i < 4 && !rc; i++)
-		for (size_t j = 0; j < 2 && !rc; j++)
-			if (outs[i][1] && in[j] && fs_overlap(outs[i][1], in[j]))
-				rc = error_at(outs[i][1], 0, "%s %s the input %s: refusing to write over the source",
-				              outs[i][0], i ? "is" : "holds", in[j]);
+		for (size_t j = 0; j < 2 && !rc; j++) {
+			if (!outs[i][1] || !in[j])
+				continue;
+			/* a database's -wal, -journal and -shm are the input too */
+			const char *hit = j == 0 && !strcmp(o->kind, "db") ? db_overlap(outs[i][1], in[j])
+			                  : fs_overlap(outs[i][1], in[j]) ? "" : NULL;
+			if (hit)
+				rc = error_at(outs[i][1], 0, "%s %s the input %s%s: refusing to write over the source",
+				              outs[i][0], i ? "is" : "holds", in[j], hit);
+		}
 	free(maps[0]);
 	free(maps[1]);
 	return rc;
