@@ -16,4 +16,7 @@ unit_case() {
 
 unit_case utf8 "utf8: decode, encode, validation with and without NUL, repair, folding (İ, Ǆ, Ⴀ)"
 unit_case slug "slug: heading ids (İstanbul, Ǆ, Ⴀ), content paths, bug archive names, wiki titles"
+unit_case buf "buf: basics, checked size arithmetic, ALLOC_GROW, overflow aborts"
+unit_case strmap "strmap: put, get, keys with their length, growth keeps entries"
+unit_case url "url: percent-decoding, dot segments (RFC 3986), joining"
 test_done

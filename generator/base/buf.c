@@ -1,6 +1,7 @@
 /* buf: growable byte buffer and aborting allocators (see buf.h). */
 #include "base/buf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,26 @@ static void oom(void)
 {
 	fputs("nfsite: out of memory, aborting\n", stderr);
 	abort();
+}
+
+static void overflow(const char *op, size_t a, size_t b)
+{
+	fprintf(stderr, "nfsite: size overflow (%zu %s %zu), aborting\n", a, op, b);
+	abort();
+}
+
+size_t st_add(size_t a, size_t b)
+{
+	if (a > SIZE_MAX - b)
+		overflow("+", a, b);
+	return a + b;
+}
+
+size_t st_mult(size_t a, size_t b)
+{
+	if (b && a > SIZE_MAX / b)
+		overflow("*", a, b);
+	return a * b;
 }
 
 void *xmalloc(size_t n)
@@ -37,6 +58,21 @@ void *xrealloc(void *p, size_t n)
 	return p;
 }
 
+void *xreallocarray(void *p, size_t n, size_t size)
+{
+	return xrealloc(p, st_mult(n, size));
+}
+
+void *alloc_grow(void *p, size_t need, size_t *cap, size_t size)
+{
+	size_t n = *cap < 8 ? 16 : st_mult(*cap, 2);
+	if (n < need)
+		n = need;
+	p = xreallocarray(p, n, size);
+	*cap = n;
+	return p;
+}
+
 char *xstrdup(const char *s)
 {
 	return xstrndup(s, strlen(s));
@@ -44,7 +80,7 @@ char *xstrdup(const char *s)
 
 char *xstrndup(const char *s, size_t n)
 {
-	char *p = xmalloc(n + 1);
+	char *p = xmalloc(st_add(n, 1));
 	memcpy(p, s, n);
 	p[n] = 0;
 	return p;
@@ -68,12 +104,13 @@ void buf_init(struct buf *b)
 
 void buf_grow(struct buf *b, size_t extra)
 {
-	size_t need = b->len + extra + 1;
+	size_t need = st_add(st_add(b->len, extra), 1);
 	if (need <= b->cap)
 		return;
 	size_t cap = b->cap ? b->cap : 64;
+	/* Doubling, then half again above 1 GiB; need itself when that would wrap. */
 	while (cap < need)
-		cap = cap < ((size_t)1 << 30) ? cap * 2 : cap + (cap >> 1);
+		cap = cap < ((size_t)1 << 30) ? cap * 2 : cap <= SIZE_MAX - cap / 2 ? cap + cap / 2 : need;
 	if (b->cap == 0) {
 		b->data = xmalloc(cap);
 		b->data[0] = 0;
@@ -194,24 +231,6 @@ void buf_add_urlenc(struct buf *b, const char *p, size_t n)
 			buf_putc(b, hex[c & 15]);
 		}
 	}
-}
-
-static int hex_digit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int urldec_byte(const char *p)
-{
-	int hi = hex_digit((unsigned char)p[0]);
-	int lo = hi < 0 ? -1 : hex_digit((unsigned char)p[1]);
-	return lo < 0 ? -1 : hi * 16 + lo;
 }
 
 bool buf_ends_with(const struct buf *b, const char *s)

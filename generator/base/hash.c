@@ -35,3 +35,12 @@ uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
 {
 	return hash_piece(hash_begin(h, len), data, len, true);
 }
+
+uint64_t hash_fnv1a(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0xcbf29ce484222325ull; /* 14695981039346656037, the offset basis */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}

@@ -8,9 +8,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HASH_INIT 1469598103934665603ull
+/* The starting value of a chain. Any odd constant would do: the mix is not FNV, and
+ * this number (FNV-1a's offset basis short of its last digit, kept so cache keys and
+ * output manifests stay valid) means nothing beyond being fixed. */
+#define HASH_SEED 1469598103934665603ull
 
-/* Mixes len bytes at data into h (start from HASH_INIT); chain calls to hash several
+/* Mixes len bytes at data into h (start from HASH_SEED); chain calls to hash several
  * pieces. */
 uint64_t hash_bytes(uint64_t h, const void *data, size_t len);
 /* hash_bytes(h, data, total) for data that arrives in pieces (a file streamed through a
@@ -18,5 +21,10 @@ uint64_t hash_bytes(uint64_t h, const void *data, size_t len);
  * last (last = true) a multiple of 8 bytes long. */
 uint64_t hash_begin(uint64_t h, size_t total);
 uint64_t hash_piece(uint64_t h, const void *data, size_t len, bool last);
+
+/* 64-bit FNV-1a, byte at a time: for hashes written out that must never change with
+ * the generator (a long wiki title's slug suffix, an imported file's import_hash),
+ * where hash_bytes is free to change. */
+uint64_t hash_fnv1a(const void *data, size_t len);
 
 #endif

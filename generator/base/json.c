@@ -18,8 +18,9 @@ struct json *json_new(bool script_safe)
 	/* json_quote leaves < > & as they are; in its output they can only be characters of
 	 * the string (its escapes are \" \\ \n \uXXXX...), so replacing them is safe. */
 	static const char plain[] = "SELECT json_quote(?1)";
-	static const char script[] = "SELECT replace(replace(replace(json_quote(?1),"
-	                             " '<', '\\u003c'), '>', '\\u003e'), '&', '\\u0026')";
+	static const char script[] = "SELECT replace(replace(replace(replace(replace(json_quote(?1),"
+	                             " '<', '\\u003c'), '>', '\\u003e'), '&', '\\u0026'),"
+	                             " char(8232), '\\u2028'), char(8233), '\\u2029')";
 	struct json *j = xcalloc(1, sizeof *j);
 	if (sqlite3_open_v2(":memory:", &j->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(j->db, script_safe ? script : plain, -1, &j->quote, NULL) != SQLITE_OK) {

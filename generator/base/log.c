@@ -65,7 +65,7 @@ static void emit(const char *kind, const char *file, int line, const char *fmt, 
 	buf_printf(&b, "%s: ", kind);
 	buf_vprintf(&b, fmt, ap);
 	bool about_other = context && (!file || strcmp(file, context));
-	uint64_t h = about_other ? hash_bytes(HASH_INIT, b.data, b.len) : 0;
+	uint64_t h = about_other ? hash_bytes(HASH_SEED, b.data, b.len) : 0;
 	if (about_other)
 		buf_printf(&b, " (rendering %s)", context);
 	buf_putc(&b, '\n');

@@ -24,11 +24,17 @@ bool webconf_key_fits(const char *s)
 	return true;
 }
 
+/* The words a map reads as its own parameters rather than as a key. */
+static bool map_keyword(const char *s)
+{
+	return !strcmp(s, "default") || !strcmp(s, "hostnames") || !strcmp(s, "include") ||
+	       !strcmp(s, "volatile");
+}
+
 void webconf_nginx_quote(struct buf *b, const char *s)
 {
 	buf_putc(b, '"');
-	if (*s == '~' || !strcmp(s, "default") || !strcmp(s, "hostnames") ||
-	    !strcmp(s, "include") || !strcmp(s, "volatile"))
+	if (*s == '~' || map_keyword(s))
 		buf_putc(b, '\\');
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
@@ -36,6 +42,18 @@ void webconf_nginx_quote(struct buf *b, const char *s)
 		buf_putc(b, *s);
 	}
 	buf_putc(b, '"');
+}
+
+void webconf_nginx_arg_key(struct buf *b, const char *s)
+{
+	if (map_keyword(s))
+		buf_putc(b, '\\');
+	for (; *s; s++) {
+		if (*s == '~')
+			buf_puts(b, "%7E");
+		else
+			buf_add_urlenc(b, s, 1);
+	}
 }
 
 void webconf_regex_literal(struct buf *b, const char *s)

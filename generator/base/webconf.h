@@ -25,6 +25,11 @@ bool webconf_key_fits(const char *s);
  * map's keywords escaped, so a title is never taken for a regex or a parameter. */
 void webconf_nginx_quote(struct buf *b, const char *s);
 
+/* s as a map key compared with a query argument ($arg_NAME, which nginx keeps
+ * percent-encoded): percent-encoded like buf_add_urlenc, '~' too (a leading one would
+ * start a regex), and a map keyword escaped. Needs no quotes. */
+void webconf_nginx_arg_key(struct buf *b, const char *s);
+
 /* s as a PCRE matching it literally: metacharacters backslash-escaped, spaces, quotes
  * and backslashes as \xHH (nothing a config parser could take for a quote). */
 void webconf_regex_literal(struct buf *b, const char *s);

@@ -42,7 +42,7 @@ struct strmap {
 
 static size_t strmap_slot(const struct strmap *m, const char *k, size_t n)
 {
-	size_t i = (size_t)hash_bytes(HASH_INIT, k, n) & (m->cap - 1);
+	size_t i = (size_t)hash_bytes(HASH_SEED, k, n) & (m->cap - 1);
 	while (m->keys[i] && (m->lens[i] != n || memcmp(m->keys[i], k, n)))
 		i = (i + 1) & (m->cap - 1);
 	return i;

@@ -30,6 +30,7 @@
 #include "base/fs.h"
 #include "base/log.h"
 #include "base/mime.h"
+#include "base/url.h"
 #include "site/site.h"
 
 #include <arpa/inet.h>
@@ -221,7 +222,7 @@ static bool url_to_rel(const char *url, struct buf *rel, bool *slash)
 			continue;
 		}
 		if (c == '%') {
-			c = urldec_byte(p + 1);
+			c = url_hex_byte(p + 1);
 			if (c < 0)
 				return false;
 			if (c == 0 || c == '/')

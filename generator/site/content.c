@@ -737,7 +737,7 @@ int content_add_generated(struct content *m, const char *src, const char *url, c
 /* The slot holding url, or the empty slot where it would go. */
 static size_t url_slot(const struct content *m, const char *url)
 {
-	size_t i = (size_t)hash_bytes(HASH_INIT, url, strlen(url)) & (m->url_cap - 1);
+	size_t i = (size_t)hash_bytes(HASH_SEED, url, strlen(url)) & (m->url_cap - 1);
 	while (m->by_url[i] && strcmp(m->by_url[i]->url, url))
 		i = (i + 1) & (m->url_cap - 1);
 	return i;

@@ -23,6 +23,7 @@
 #include "base/hash.h"
 #include "base/highlight.h"
 #include "base/log.h"
+#include "base/url.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -79,7 +80,7 @@ struct idset {
 /* The slot holding (p, n), or the empty slot where it would go. */
 static struct id_slot *idset_slot(struct idset *set, const char *p, size_t n)
 {
-	size_t i = (size_t)hash_bytes(HASH_INIT, p, n) & (set->cap - 1);
+	size_t i = (size_t)hash_bytes(HASH_SEED, p, n) & (set->cap - 1);
 	for (;;) {
 		struct id_slot *s = &set->slot[i];
 		if (!s->s || (strlen(s->s) == n && !memcmp(s->s, p, n)))
@@ -319,7 +320,7 @@ static char *fragment_decode(const char *p)
 	struct buf b = BUF_INIT;
 	for (; *p; p++) {
 		int byte;
-		if (*p == '%' && (byte = urldec_byte(p + 1)) >= 0) {
+		if (*p == '%' && (byte = url_hex_byte(p + 1)) >= 0) {
 			buf_putc(&b, byte);
 			p += 2;
 		} else {

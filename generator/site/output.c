@@ -486,7 +486,7 @@ static int add_entry(struct output *o, const char *rel, uint64_t h, size_t len, 
 int output_write(struct output *o, const char *rel, const char *data, size_t len, const char *src)
 {
 	char *tmp = NULL;
-	int rc = add_entry(o, rel, hash_bytes(HASH_INIT, data, len), len, src, &tmp);
+	int rc = add_entry(o, rel, hash_bytes(HASH_SEED, data, len), len, src, &tmp);
 	if (rc > 0)
 		rc = write_new(tmp, data, len, src ? src : rel, o->fresh);
 	free(tmp);
@@ -538,7 +538,7 @@ int output_copy(struct output *o, const char *rel, const char *path)
 		return -1;
 	chunk = xmalloc(CHUNK);
 	size_t total = (size_t)st.st_size, len = 0;
-	uint64_t h = hash_begin(HASH_INIT, total);
+	uint64_t h = hash_begin(HASH_SEED, total);
 	for (;;) {
 		ssize_t n = read_full(in, chunk, CHUNK);
 		if (n < 0) {

@@ -320,7 +320,7 @@ static int hash_template_file(const char *rel, const struct stat *st, void *arg)
  * (banner windows and deadlines). */
 static uint64_t site_key(struct build *b)
 {
-	uint64_t h = hash_str(HASH_INIT, NFSITE_VERSION);
+	uint64_t h = hash_str(HASH_SEED, NFSITE_VERSION);
 	long long day = (long long)b->now / 86400;
 	h = hash_bytes(h, &day, sizeof day);
 	h = hash_bytes(h, &b->opts->drafts, sizeof b->opts->drafts);
@@ -344,7 +344,7 @@ static uint64_t site_key(struct build *b)
 		struct page *p = b->model.pages[i];
 		/* Kept with a page that is reused unchanged, so a rebuild hashes little. */
 		if (!p->meta_key) {
-			uint64_t m = hash_str(HASH_INIT, p->url);
+			uint64_t m = hash_str(HASH_SEED, p->url);
 			m = hash_str(m, p->kind_name);
 			m = hash_str(m, p->title);
 			m = hash_str(m, p->summary);
@@ -363,7 +363,7 @@ static uint64_t site_key(struct build *b)
 static void compute_body_key(struct page *p)
 {
 	if (!p->body_key) {
-		uint64_t h = hash_str(HASH_INIT, p->file);
+		uint64_t h = hash_str(HASH_SEED, p->file);
 		h = p->body ? hash_bytes(h, p->body, p->body_len) : hash_str(h, p->html);
 		p->body_key = h ? h : 1;
 	}
@@ -1014,7 +1014,7 @@ static int snapshot_entry(const char *rel, const struct stat *st, void *arg)
  * the last build's snapshot means that build's output is still exactly right. */
 static uint64_t source_snapshot(const struct build_opts *opts, time_t now)
 {
-	uint64_t h = hash_str(HASH_INIT, NFSITE_VERSION);
+	uint64_t h = hash_str(HASH_SEED, NFSITE_VERSION);
 	long long day = (long long)now / 86400;
 	h = hash_bytes(h, &day, sizeof day);
 	h = hash_bytes(h, &opts->drafts, sizeof opts->drafts);
