@@ -72,7 +72,7 @@ test_expect_success 'a file that is not SQLite, or a folder, as --out is refused
 	expect_exit 1 nfsite import bugzilla --db bz.sqlite --out notes.txt &&
 	grep_q "notes.txt: error: exists and is not a bug archive" err && cmp notes.orig notes.txt &&
 	mkdir folder && expect_exit 1 nfsite import bugzilla --db bz.sqlite --out folder &&
-	grep_q "folder: error: --out must name the archive file" err
+	grep_q "folder: error: --out must name the archive file; this is a folder, not a regular file" err
 '
 test_expect_success 'a MediaWiki dump given to --xml: the root element is named, the archive kept' '
 	cp a.sqlite keep.sqlite &&

@@ -79,10 +79,12 @@ test_expect_success 'a FIFO named as site.lua or as a template is an error, not 
 test_expect_success 'a FIFO as the bug archive or as an importer'"'"'s database is an error, not a hang' '
 	rm sp/site.lua && mkdir -p sp/data && mkfifo sp/data/bugzilla.sqlite &&
 	expect_exit 1 timeout 60 "$NFSITE" build -q --source sp --dest sp-out &&
-	grep_q "sp/data/bugzilla.sqlite: error: cannot open the bug archive: not a regular file" err &&
+	grep_q "sp/data/bugzilla.sqlite: error: cannot open the bug archive: a FIFO, not a regular file" err &&
 	rm sp/data/bugzilla.sqlite && mkfifo bz.fifo &&
 	expect_exit 1 timeout 60 "$NFSITE" import bugzilla --db bz.fifo --out bz-out.sqlite &&
-	grep_q "bz.fifo: error: cannot open the database: not a regular file" err
+	grep_q "bz.fifo: error: cannot open the database: a FIFO, not a regular file" err &&
+	mkdir bz.dir && expect_exit 1 timeout 60 "$NFSITE" import bugzilla --db bz.dir --out bz-out.sqlite &&
+	grep_q "bz.dir: error: cannot open the database: a folder, not a regular file" err
 '
 
 # --- Lua budget -----------------------------------------------------------------------

@@ -20,7 +20,7 @@ int db_open_readonly(const char *path, bool immutable, const char *what, sqlite3
 	struct stat st;
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		buf_release(&uri);
-		return error_at(path, 0, "cannot open the %s: not a regular file", what);
+		return error_at(path, 0, "cannot open the %s: %s, not a regular file", what, fs_kind(st.st_mode));
 	}
 	if (sqlite3_open_v2(uri.data, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
 		rc = error_at(path, 0, "cannot open the %s: %s", what,

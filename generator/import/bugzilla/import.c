@@ -1126,7 +1126,8 @@ static int check_out(const char *out)
 	if (stat(out, &sb) < 0)
 		return errno == ENOENT ? 0 : error_at(out, 0, "cannot read: %s", strerror(errno));
 	if (!S_ISREG(sb.st_mode))
-		return error_at(out, 0, "--out must name the archive file; this is not a regular file");
+		return error_at(out, 0, "--out must name the archive file; this is %s, not a regular file",
+				fs_kind(sb.st_mode));
 	if (sb.st_size == 0)
 		return 0;
 	sqlite3 *db = NULL;
