@@ -3,6 +3,7 @@
 #include "base/fs.h"
 #include "base/hash.h"
 #include "base/log.h"
+#include "base/slug.h"
 #include "base/utf8.h"
 
 #include <ctype.h>
@@ -42,24 +43,6 @@ struct pending {
 	struct page *page;  /* the parsed page, or NULL when reading failed */
 	bool redo;          /* reading reported something: read again in order to say it */
 };
-
-void content_slugify(const char *s, size_t len, struct buf *out)
-{
-	bool dash = false;
-	size_t start = out->len;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (isalnum(c) || c == '.' || c == '_' || c == '-' || c >= 0x80) {
-			buf_putc(out, c);
-			dash = c == '-';
-		} else if (!dash && out->len > start) {
-			buf_putc(out, '-');
-			dash = true;
-		}
-	}
-	while (out->len > start && out->data[out->len - 1] == '-')
-		buf_truncate(out, out->len - 1);
-}
 
 static void add_page(struct content *m, struct page *p)
 {
@@ -127,14 +110,14 @@ static char *url_of(const char *dir, const char *last)
 		const char *e = strchr(p, '/');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
 		size_t before = b.len;
-		content_slugify(p, n, &b);
+		slug_path(p, n, &b);
 		if (b.len > before)
 			buf_putc(&b, '/');
 		p = e ? e + 1 : p + n;
 	}
 	if (last && *last) {
 		size_t before = b.len;
-		content_slugify(last, strlen(last), &b);
+		slug_path(last, strlen(last), &b);
 		if (b.len > before)
 			buf_putc(&b, '/');
 	}
@@ -354,7 +337,7 @@ static void add_asset(struct scan *sc, const char *rel_to_site, const char *rel_
 	char *url = url_of(dir, NULL);
 	struct buf name = BUF_INIT;
 	const char *base = slash ? slash + 1 : rel_to_top;
-	content_slugify(base, strlen(base), &name);
+	slug_path(base, strlen(base), &name);
 	struct asset *a = &m->assets[m->nassets++];
 	a->src = xasprintf("%s/%s", sc->source, rel_to_site);
 	a->out = xasprintf("%s%s%s", strcmp(sc->top, "faq") ? "" : "faq/", url + 1, name.data);
@@ -517,7 +500,7 @@ static void place_page(struct scan *sc, const struct pending *f, struct page *p)
 	bool is_faq = !strcmp(sc->top, "faq");
 	if (slug && slug->str) {
 		struct buf s = BUF_INIT;
-		content_slugify(slug->str, strlen(slug->str), &s);
+		slug_path(slug->str, strlen(slug->str), &s);
 		if (!s.len || strchr(slug->str, '/') || !strcmp(s.data, ".") || !strcmp(s.data, "..") ||
 		    strstr(slug->str, "..")) {
 			error_at(p->file, slug->line, "slug '%s' is not a single safe path component", slug->str);

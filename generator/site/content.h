@@ -121,8 +121,4 @@ struct page *content_find(const struct content *model, const char *url);
 struct page *content_find_source(const struct content *model, const char *src);
 void content_free(struct content *model);
 
-/* Turns one path component into a URL-safe slug: keeps [A-Za-z0-9._-] and non-ASCII
- * letters, maps everything else to '-', collapses repeats. Appends to out. */
-void content_slugify(const char *s, size_t len, struct buf *out);
-
 #endif

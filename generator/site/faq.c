@@ -4,6 +4,7 @@
 #include "site/content.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/slug.h"
 #include "site/template.h"
 
 #include <lauxlib.h>
@@ -117,7 +118,7 @@ int faq_prepare(struct tmpl *t, const struct page *faq, struct buf *jsonld)
 	for (size_t c = 0; c < ncat; c++) {
 		const char *name = cats ? cats->items[c].str : "Questions";
 		struct buf slug = BUF_INIT;
-		content_slugify(name ? name : "", name ? strlen(name) : 0, &slug);
+		slug_path(name ? name : "", name ? strlen(name) : 0, &slug);
 		for (size_t i = 0; i < slug.len; i++)
 			if (slug.data[i] >= 'A' && slug.data[i] <= 'Z')
 				slug.data[i] = (char)(slug.data[i] - 'A' + 'a');

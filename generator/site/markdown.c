@@ -23,12 +23,12 @@
 #include "base/hash.h"
 #include "base/highlight.h"
 #include "base/log.h"
+#include "base/slug.h"
 #include "base/url.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <pthread.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,146 +148,6 @@ static void unique_id(struct idset *set, const char *base, size_t n, struct buf 
 	}
 	idset_slot(set, base, n)->next = k + 1;
 	idset_add(set, out->data, out->len);
-}
-
-/* ---- slugs ---- */
-
-/* Decodes one UTF-8 sequence at p; returns its length, or 0 for an invalid byte. */
-static size_t utf8_decode(const unsigned char *p, size_t len, uint32_t *cp)
-{
-	unsigned char c = p[0];
-	size_t n;
-	uint32_t v, min;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if ((c & 0xE0) == 0xC0) {
-		n = 2, v = c & 0x1F, min = 0x80;
-	} else if ((c & 0xF0) == 0xE0) {
-		n = 3, v = c & 0x0F, min = 0x800;
-	} else if ((c & 0xF8) == 0xF0) {
-		n = 4, v = c & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n > len)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return n;
-}
-
-static void utf8_encode(uint32_t cp, struct buf *out)
-{
-	char s[4];
-	if (cp < 0x80) {
-		buf_putc(out, (int)cp);
-		return;
-	} else if (cp < 0x800) {
-		s[0] = (char)(0xC0 | (cp >> 6));
-		s[1] = (char)(0x80 | (cp & 0x3F));
-		buf_add(out, s, 2);
-	} else if (cp < 0x10000) {
-		s[0] = (char)(0xE0 | (cp >> 12));
-		s[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		s[2] = (char)(0x80 | (cp & 0x3F));
-		buf_add(out, s, 3);
-	} else {
-		s[0] = (char)(0xF0 | (cp >> 18));
-		s[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		s[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		s[3] = (char)(0x80 | (cp & 0x3F));
-		buf_add(out, s, 4);
-	}
-}
-
-/* Lower case for the scripts a heading here plausibly uses (Latin, Greek, Cyrillic,
- * Armenian, fullwidth Latin). A table of our own rather than towlower(): the result
- * must not depend on the locale or the C library's Unicode version. */
-static uint32_t lower_cp(uint32_t c)
-{
-	if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x391 && c <= 0x3AB && c != 0x3A2) ||
-	    (c >= 0x410 && c <= 0x42F) || (c >= 0xFF21 && c <= 0xFF3A))
-		return c + 0x20;
-	if (c >= 0x400 && c <= 0x40F)
-		return c + 0x50;
-	if (c >= 0x531 && c <= 0x556)
-		return c + 0x30;
-	if (c == 0x178)
-		return 0xFF;
-	if (c == 0x386)
-		return 0x3AC;
-	if (c >= 0x388 && c <= 0x38A)
-		return c + 37;
-	if (c == 0x38C)
-		return 0x3CC;
-	if (c == 0x38E || c == 0x38F)
-		return c + 63;
-	bool even_pair = (c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177) ||
-	                 (c >= 0x460 && c <= 0x481) || (c >= 0x48A && c <= 0x4BF) ||
-	                 (c >= 0x4D0 && c <= 0x52F) || (c >= 0x1E00 && c <= 0x1E95) ||
-	                 (c >= 0x1EA0 && c <= 0x1EFF);
-	if (even_pair && !(c & 1))
-		return c + 1;
-	bool odd_pair = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E) ||
-	                (c >= 0x4C1 && c <= 0x4CE);
-	if (odd_pair && (c & 1))
-		return c + 1;
-	return c;
-}
-
-/* True for non-ASCII code points a slug drops: punctuation, symbols, spaces, emoji,
- * joiners and variation selectors. Letters, marks and digits of every script stay. */
-static bool dropped_cp(uint32_t c)
-{
-	if (c >= 0x80 && c <= 0xBF)
-		return !(c == 0xAA || c == 0xB2 || c == 0xB3 || c == 0xB5 || c == 0xB9 ||
-		         c == 0xBA || (c >= 0xBC && c <= 0xBE));
-	return c == 0xD7 || c == 0xF7 || c == 0x37E || c == 0x387 ||
-	       (c >= 0x55A && c <= 0x55F) || c == 0x589 || c == 0x5BE ||
-	       (c >= 0x2000 && c <= 0x206F) ||  /* general punctuation, spaces, joiners */
-	       (c >= 0x20A0 && c <= 0x20CF) ||  /* currency */
-	       (c >= 0x2190 && c <= 0x2BFF) ||  /* arrows, math, technical, shapes, dingbats */
-	       (c >= 0x2E00 && c <= 0x2E7F) ||  /* supplemental punctuation */
-	       (c >= 0x3000 && c <= 0x3004) || (c >= 0x3008 && c <= 0x3020) || c == 0x3030 ||
-	       (c >= 0x303D && c <= 0x303F) || (c >= 0xE000 && c <= 0xF8FF) ||
-	       (c >= 0xFE00 && c <= 0xFE6F) ||  /* variation selectors, CJK compat forms */
-	       (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
-	       (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) ||
-	       (c >= 0xFFF0 && c <= 0xFFFF) || (c >= 0x1F000 && c <= 0x1FAFF) ||
-	       (c >= 0xE0000 && c <= 0xE007F);  /* tags (flag sequences) */
-}
-
-void markdown_slug(const char *text, size_t len, struct buf *out)
-{
-	const unsigned char *p = (const unsigned char *)text;
-	size_t i = 0;
-	while (i < len) {
-		uint32_t cp;
-		size_t n = utf8_decode(p + i, len - i, &cp);
-		if (!n) {
-			i++;
-			continue;
-		}
-		i += n;
-		if (cp < 0x80) {
-			if (cp >= 'A' && cp <= 'Z')
-				buf_putc(out, (int)(cp + 32));
-			else if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || cp == '-' ||
-			         cp == '_')
-				buf_putc(out, (int)cp);
-			else if (cp == ' ')
-				buf_putc(out, '-');
-		} else if (!dropped_cp(cp)) {
-			utf8_encode(lower_cp(cp), out);
-		}
-	}
 }
 
 /* ---- URLs ---- */
@@ -569,7 +429,7 @@ static void rewrite_headings(struct render *r, struct idset *ids)
 		buf_reset(&text);
 		buf_reset(&slug);
 		plain_text(h, &text);
-		markdown_slug(text.data, text.len, &slug);
+		slug_heading(text.data, text.len, &slug);
 		if (!slug.len)
 			buf_puts(&slug, "section");
 		unique_id(ids, slug.data, slug.len, &id);

@@ -74,8 +74,4 @@ void md_doc_release(struct md_doc *doc);
 /* Inline Markdown (a banner message, a title) to HTML without the wrapping <p>. */
 void markdown_inline(const char *src, size_t len, struct buf *out);
 
-/* The GitHub-style slug of a heading text: lowercase, spaces to '-', punctuation dropped,
- * unicode letters kept. Appends to out. */
-void markdown_slug(const char *text, size_t len, struct buf *out);
-
 #endif

@@ -24,7 +24,7 @@
  * budget so a hostile page costs linear-ish time.
  */
 #include "wikitext/wikitext.h"
-#include "site/markdown.h"
+#include "base/slug.h"
 #include "base/utf8.h"
 
 #include <ctype.h>
@@ -554,7 +554,7 @@ static void article_url(struct ctx *c, const char *title, struct buf *out)
 static void gh_slug(const char *s, size_t n, struct buf *out)
 {
 	size_t at = out->len;
-	markdown_slug(s, n, out);
+	slug_heading(s, n, out);
 	if (out->len == at)
 		buf_puts(out, "section");
 }

@@ -1,7 +1,8 @@
 /* fuzz_markdown: markdown_render with a link resolver, in each option combination
- * (the first byte picks smart/untrusted), plus markdown_inline and markdown_slug.
+ * (the first byte picks smart/untrusted), plus markdown_inline and every slug variant.
  * Oracle: untrusted text must never put a <script> element into the HTML. */
 #include "base/buf.h"
+#include "base/slug.h"
 #include "site/markdown.h"
 
 #include <stdint.h>
@@ -52,7 +53,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (len < 4096) {
 		markdown_inline(src, len, &b);
 		buf_reset(&b);
-		markdown_slug(src, len, &b);
+		slug_heading(src, len, &b);
+		slug_path(src, len, &b);
+		slug_ascii(src, len, &b);
+		slug_wiki_title(src, len, &b);
 	}
 	buf_release(&b);
 	return 0;

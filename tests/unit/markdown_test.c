@@ -11,6 +11,7 @@
 #include "base/buf.h"
 #include "base/highlight.h"
 #include "base/log.h"
+#include "base/slug.h"
 #include "site/markdown.h"
 
 #include <pthread.h>
@@ -85,7 +86,7 @@ static int render(const char *src, int first_line, struct md_doc *doc, struct bu
 static void slug_is(const char *text, const char *want, int line)
 {
 	struct buf b = BUF_INIT;
-	markdown_slug(text, strlen(text), &b);
+	slug_heading(text, strlen(text), &b);
 	str_eq(b.data, want, __FILE__, line);
 	buf_release(&b);
 }
@@ -106,6 +107,11 @@ static void test_slugs(void)
 	slug_is("bad\xff\xfe bytes\xc3", "bad-bytes", __LINE__);
 	slug_is("", "", __LINE__);
 	slug_is("<b>&amp;</b>", "bampb", __LINE__);
+	/* The hand-made case table got these wrong (ıstanbul; Ǆ and Ⴀ kept). */
+	slug_is("İstanbul", "istanbul", __LINE__);
+	slug_is("ǄEMAL Ǆ", "ǆemal-ǆ", __LINE__);
+	slug_is("Ⴀ Ⴕ", "ⴀ-ⴕ", __LINE__);
+	slug_is("ΆΈ Ω", "άέ-ω", __LINE__);
 }
 
 static void test_headings(void)
@@ -133,6 +139,19 @@ static void test_headings(void)
 	                   "aria-label=\"Permalink to this section\">#</a></h1>");
 	HAS(doc.html.data, "<h2 id=\"setext-title-code\">Setext <em>title</em> <code>code</code> <a");
 	HAS_NOT(doc.html.data, "sourcepos");
+	STR_EQ(errs.data, "");
+	md_doc_release(&doc);
+	buf_release(&errs);
+}
+
+/* Heading ids lower-case every script through utf8proc (the old table gave ıstanbul). */
+static void test_unicode_ids(void)
+{
+	struct md_doc doc = MD_DOC_INIT;
+	struct buf errs = BUF_INIT;
+	CHECK(render("## İstanbul\n\n## Ǆ Ⴀ\n", 1, &doc, &errs) == 0);
+	HAS(doc.html.data, "<h2 id=\"istanbul\">");
+	HAS(doc.html.data, "<h2 id=\"ǆ-ⴀ\">");
 	STR_EQ(errs.data, "");
 	md_doc_release(&doc);
 	buf_release(&errs);
@@ -527,6 +546,7 @@ int main(int argc, char **argv)
 		return render_file(argv[2], argc >= 4 ? atoi(argv[3]) : 1);
 	test_slugs();
 	test_headings();
+	test_unicode_ids();
 	test_toc();
 	test_links();
 	test_broken_links();
