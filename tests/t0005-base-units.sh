@@ -19,4 +19,5 @@ unit_case slug "slug: heading ids (İstanbul, Ǆ, Ⴀ), content paths, bug archi
 unit_case buf "buf: basics, checked size arithmetic, ALLOC_GROW, overflow aborts"
 unit_case strmap "strmap: put, get, keys with their length, growth keeps entries"
 unit_case url "url: percent-decoding, dot segments (RFC 3986), joining"
+unit_case date "date: accepted forms, garbage, leap years, offsets, RFC 3339 and strftime back"
 test_done

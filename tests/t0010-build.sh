@@ -67,6 +67,31 @@ assert t==[\"New news\",\"Old news\"], t
 assert r.find(\"a:updated\",ns).text==\"2024-06-01T00:00:00Z\"
 "
 '
+# 23:00 at -05:00 is 04:00Z the next day: after 03:00Z, which strcmp put first.
+test_expect_success 'news and the feed sort by instant whatever the offset; dates keep theirs' '
+	make_site &&
+	site_page site/content/news/late.md "title: Late evening
+date: 2024-05-01T23:00-05:00" "04:00 UTC on the 2nd." &&
+	site_page site/content/news/night.md "title: Small hours
+date: 2024-05-02T03:00:00Z
+updated: 2024-05-03T01:30:00+02:00" "03:00 UTC on the 2nd." &&
+	site_page site/content/news/day.md "title: Plain day
+date: 2024-05-02" "Midnight UTC on the 2nd." &&
+	nfsite build -q --base-url https://example.org/ --source site --dest out &&
+	printf "%s\n" "News" "New news" "Late evening" "Small hours" "Plain day" "Old news" >want &&
+	sed -n "s/^ *<title>[^:]*: *\(.*\)<\/title>$/\1/p; s/^ *<title>\(.*\)<\/title>$/\1/p" out/atom.xml >got &&
+	test_cmp want got &&
+	printf "%s\n" /news/new/ /news/late/ /news/night/ /news/day/ /news/old/ >want &&
+	grep -o "href=\"/news/[a-z]*/\"" out/news/index.html | sed "s/href=//; s/\"//g" | awk "!seen[\$0]++" >got &&
+	test_cmp want got &&
+	grep_q "<updated>2024-06-01T00:00:00Z</updated>" out/atom.xml &&
+	grep_q "<published>2024-05-01T23:00:00-05:00</published>" out/atom.xml &&
+	grep_q "<updated>2024-05-03T01:30:00+02:00</updated>" out/atom.xml &&
+	grep_q "<published>2024-05-02T00:00:00Z</published>" out/atom.xml &&
+	grep -A1 "news/late/<" out/sitemap.xml | grep_q "<lastmod>2024-05-01</lastmod>" - &&
+	grep -A1 "news/night/<" out/sitemap.xml | grep_q "<lastmod>2024-05-03</lastmod>" - &&
+	grep_q ">1 May 2024</time>" out/news/late/index.html
+'
 test_expect_success 'sitemap lists every page with absolute URLs' '
 	make_site && nfsite build -q --base-url https://example.org/ --source site --dest out &&
 	python3 -c "

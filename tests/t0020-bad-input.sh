@@ -35,6 +35,18 @@ bad_case 'a front matter value of the wrong type' \
 bad_case 'a date that is not a date' \
 	'printf -- "---\ntitle: T\ndate: yesterday\n---\nx\n" >site/content/b.md' \
 	"site/content/b.md:3: error: front matter 'date' must be a date"
+bad_case 'a date with garbage where its time goes (it reached atom.xml)' \
+	'printf -- "---\ntitle: T\ndate: 2024-05-01\nupdated: 2024-05-01Tgarbage\n---\nx\n" >site/content/news.md' \
+	"site/content/news.md:4: error: front matter 'updated' must be a date .*not '2024-05-01Tgarbage': the time must be written HH:MM or HH:MM:SS"
+bad_case 'February 29th of a year that is not a leap year' \
+	'printf -- "---\ntitle: T\ndate: 2023-02-29\n---\nx\n" >site/content/b.md' \
+	"site/content/b.md:3: error: front matter 'date' must be a date .*not '2023-02-29': there is no such day"
+bad_case 'an hour past 23' \
+	'printf -- "---\ntitle: T\ndate: 2024-05-01T24:00:00Z\n---\nx\n" >site/content/b.md' \
+	"site/content/b.md:3: error: front matter 'date' must be a date .*: there is no such time of day"
+bad_case 'an offset without its colon' \
+	'printf -- "---\ntitle: T\ndate: 2024-05-01T10:00:00+0200\n---\nx\n" >site/content/b.md' \
+	"site/content/b.md:3: error: front matter 'date' must be a date .*: the offset must be Z or \\+HH:MM or -HH:MM"
 bad_case 'non-UTF-8 bytes' \
 	'printf -- "---\ntitle: T\n---\nline\nbad \\377 byte\n" >site/content/b.md' \
 	'site/content/b.md:5: error: invalid UTF-8'

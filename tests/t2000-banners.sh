@@ -108,6 +108,17 @@ test_expect_success 'a bad banner definition names site.lua and the line' '
 	expect_exit 1 "$NFSITE" build -q --source site --dest out &&
 	grep -Eq "site/site.lua:[0-9]+: error: banner level .shouting. must be" err
 '
+# strptime took 02-30 and timegm made it 2 March; a time of day has no place in a window of days.
+test_expect_success 'a banner date that is no day, or has a time, is refused' '
+	make_site && with_banners "
+    { id = \"x\", message = \"m\", [\"end\"] = \"2026-02-30\" }," &&
+	expect_exit 1 "$NFSITE" build -q --source site --dest out &&
+	grep -Eq "site/site.lua:[0-9]+: error: banner date .2026-02-30. must look like 2026-01-31" err &&
+	make_site && with_banners "
+    { id = \"x\", message = \"m\", start = \"2026-02-01T10:00Z\" }," &&
+	expect_exit 1 "$NFSITE" build -q --source site --dest out &&
+	grep -Eq "site/site.lua:[0-9]+: error: banner date .2026-02-01T10:00Z. must look like 2026-01-31" err
+'
 test_expect_success 'an unknown rule key is refused' '
 	make_site && with_banners "
     { id = \"x\", message = \"m\", match = { tags = \"iptables\" } }," &&

@@ -1,6 +1,7 @@
 /* slug: see slug.h. */
 #include "base/slug.h"
 #include "base/buf.h"
+#include "base/hash.h"
 #include "base/utf8.h"
 
 #include <ctype.h>
@@ -98,17 +99,6 @@ static void wiki_locale_open(void)
 	wiki_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 }
 
-/* FNV-1a, 64 bits: the long-title suffix of names already imported. */
-static uint64_t fnv1a(const char *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 void slug_wiki_title(const char *title, size_t len, struct buf *out)
 {
 	pthread_once(&wiki_locale_once, wiki_locale_open);
@@ -157,7 +147,7 @@ void slug_wiki_title(const char *title, size_t len, struct buf *out)
 		buf_truncate(out, cut);
 		while (out->len > start && out->data[out->len - 1] == '-')
 			buf_truncate(out, out->len - 1);
-		buf_printf(out, "-%08llx", (unsigned long long)(fnv1a(title, len) & 0xffffffffULL));
+		buf_printf(out, "-%08llx", (unsigned long long)(hash_fnv1a(title, len) & 0xffffffffULL));
 	}
 	if (out->len == start || !strcmp(out->data + start, "index"))
 		buf_puts(out, out->len > start ? "-page" : "page");

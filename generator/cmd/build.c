@@ -1,5 +1,6 @@
 /* cmd_build: `nfsite build` and `nfsite new`. */
 #include "base/buf.h"
+#include "base/date.h"
 #include "cmd/cmd.h"
 #include "site/config.h"
 #include "base/fs.h"
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 int cmd_build(int argc, char **argv)
 {
@@ -130,12 +130,9 @@ int cmd_new(int argc, char **argv)
 		if (t.len && t.data[0] >= 'a' && t.data[0] <= 'z')
 			t.data[0] = (char)(t.data[0] - 'a' + 'A');
 	}
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	time_t now = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-	char day[16];
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	struct date today = date_utc(date_now());
+	char day[DATE_DAY_SIZE];
+	date_day(&today, day);
 	/* Double-quoted YAML: escape backslashes and quotes in the title. */
 	struct buf doc = BUF_INIT;
 	buf_puts(&doc, "---\ntitle: \"");

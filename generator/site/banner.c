@@ -1,6 +1,7 @@
 /* banner: loading banner definitions from site.lua and matching them against pages. */
 #include "site/banner.h"
 #include "base/buf.h"
+#include "base/date.h"
 #include "site/config.h"
 #include "site/content.h"
 #include "base/log.h"
@@ -76,16 +77,6 @@ void banners_free(struct banners *b)
 	}
 	free(b->defs);
 	free(b);
-}
-
-/* "2026-01-31" → midnight UTC; 0 with an error when malformed. */
-static time_t parse_day(const char *s)
-{
-	struct tm tm = {0};
-	const char *e = strptime(s, "%Y-%m-%d", &tm);
-	if (!e || *e)
-		return 0;
-	return timegm(&tm);
 }
 
 struct loader {
@@ -251,9 +242,12 @@ static int get_opt_string(struct loader *ld, const char *key, char **out)
 static int get_day(struct loader *ld, const char *key, time_t *out)
 {
 	char *s = NULL;
+	struct date d;
 	int rc = get_opt_string(ld, key, &s);
-	if (rc == 0 && s && !(*out = parse_day(s)))
+	if (rc == 0 && s && (date_parse(s, &d) || d.has_time))
 		rc = fail(ld, "banner date '%s' must look like 2026-01-31", s);
+	else if (rc == 0 && s)
+		*out = d.t; /* midnight UTC */
 	free(s);
 	return rc;
 }

@@ -148,20 +148,6 @@ static const char *str_of(const struct fm_value *v)
 	return v && v->type != FM_NULL && v->str ? v->str : NULL;
 }
 
-static bool valid_date(const char *s)
-{
-	/* YYYY-MM-DD, optionally followed by a time (RFC 3339). */
-	if (strlen(s) < 10)
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
-			return false;
-	int mo = atoi(s + 5), d = atoi(s + 8);
-	if (mo < 1 || mo > 12 || d < 1 || d > 31)
-		return false;
-	return s[10] == 0 || s[10] == 'T' || s[10] == ' ';
-}
-
 static const char **string_list(const char *file, const struct fm_value *v, const char *key, int *rc)
 {
 	if (!v || v->type == FM_NULL)
@@ -237,12 +223,17 @@ static int typed_fields(struct page *p, const char *file)
 	p->banners_enabled = !((v = fm_get(fm, "banners")) && v->type == FM_BOOL && !v->b);
 	p->weight = (v = fm_get(fm, "weight")) && v->type == FM_INT ? v->i : 0;
 	p->order = (v = fm_get(fm, "order")) && v->type == FM_INT ? v->i : 0;
-	const char *dates[] = {"date", "updated"};
+	const struct {
+		const char *key;
+		struct date *out;
+	} dates[] = {{"date", &p->date_at}, {"updated", &p->updated_at}};
 	for (int i = 0; i < 2; i++) {
-		v = fm_get(fm, dates[i]);
-		if (str_of(v) && !valid_date(v->str))
-			rc = error_at(file, v->line, "front matter '%s' must be a date like 2024-05-01, not '%s'", dates[i],
-			              v->str);
+		const char *why;
+		v = fm_get(fm, dates[i].key);
+		if (str_of(v) && (why = date_parse(v->str, dates[i].out)))
+			rc = error_at(file, v->line,
+			              "front matter '%s' must be a date like 2024-05-01 or 2024-05-01T10:00:00+02:00, "
+			              "not '%s': %s", dates[i].key, v->str, why);
 	}
 	p->tags = string_list(file, fm_get(fm, "tags"), "tags", &rc);
 	p->aliases = string_list(file, fm_get(fm, "aliases"), "aliases", &rc);
@@ -685,6 +676,10 @@ int content_add_generated(struct content *m, const char *src, const char *url, c
 	free(inner);
 	if (!safe)
 		return error_at(src, 0, "generated page URL '%s' is not a safe folder path", url);
+	struct date when = {0};
+	const char *why = date ? date_parse(date, &when) : NULL;
+	if (why)
+		return error_at(src, 0, "generated page %s has the date '%s': %s", url, date, why);
 	struct page *p = new_page(PAGE_GENERATED, kind);
 	p->src = xstrdup(src);
 	p->file = xstrdup(src);
@@ -709,8 +704,10 @@ int content_add_generated(struct content *m, const char *src, const char *url, c
 		for (size_t i = 0; i < k; i++)
 			p->anchors[i] = xstrdup(anchors[i]);
 	}
-	if (date)
+	if (date) {
 		p->date = p->date_owned = xstrdup(date);
+		p->date_at = when;
+	}
 	add_page(m, p);
 	return 0;
 }
@@ -764,9 +761,10 @@ static int cmp_children(const void *a, const void *b, void *news_url)
 {
 	const struct page *x = *(struct page *const *)a, *y = *(struct page *const *)b;
 	if (x->section && news_url && !strcmp(x->section->url, news_url)) {
-		int c = strcmp(y->date ? y->date : "", x->date ? x->date : "");
-		if (c)
-			return c;
+		/* Newest first by instant, undated last. */
+		int64_t tx = x->date ? x->date_at.t : INT64_MIN, ty = y->date ? y->date_at.t : INT64_MIN;
+		if (tx != ty)
+			return tx > ty ? -1 : 1;
 	}
 	/* Unweighted pages (weight 0) come after weighted ones, as in Hugo. */
 	long long wx = x->weight ? x->weight : LLONG_MAX, wy = y->weight ? y->weight : LLONG_MAX;

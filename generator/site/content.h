@@ -10,6 +10,7 @@
 #define NFSITE_CONTENT_H
 
 #include "base/buf.h"
+#include "base/date.h"
 #include "site/frontmatter.h"
 #include "site/markdown.h"
 
@@ -29,6 +30,7 @@ struct page {
 	struct fm_value *fm;    /* front matter (a map, never NULL) */
 	/* Typed front matter (borrowed from fm, or owned defaults when absent). */
 	const char *title, *description, *date, *updated, *template_name, *question, *category;
+	struct date date_at, updated_at; /* date and updated parsed; set when they are */
 	char *title_owned;      /* title made from the file name when front matter has none */
 	char *date_owned;       /* generated pages: their date */
 	bool draft, toc, banners_enabled;
@@ -109,9 +111,9 @@ void content_page_forget(struct page *p);
 int content_add_generated(struct content *model, const char *src, const char *url,
                           const char *title, const char *kind, const char *description,
                           const char *date, const char *html, const char *const *anchors);
-/* Links sections, sorts children (weight, then title; the news section by date, newest
- * first), sets prev/next and summaries, checks that no two pages share a URL.
- * Call once after every page is added. */
+/* Links sections, sorts children (weight, then title; the news section by the instant of
+ * its dates, newest first, undated last), sets prev/next and summaries, checks that no
+ * two pages share a URL. Call once after every page is added. */
 int content_resolve(struct content *model, const char *news_url);
 /* Finds a page by URL ("/docs/sets/"), or NULL: by hash once content_resolve has run
  * (and no page was added since), by looking at every page before. */

@@ -1,12 +1,12 @@
 /* feeds: sitemap.xml and Atom through libxml2's xmlwriter. */
 #include "site/feeds.h"
 #include "base/buf.h"
+#include "base/date.h"
 #include "site/config.h"
 #include "site/content.h"
 #include "base/log.h"
 
 #include <libxml/xmlwriter.h>
-#include <string.h>
 
 static bool listed(const struct page *p)
 {
@@ -47,26 +47,15 @@ int feeds_sitemap(const struct config *cfg, const struct content *m, struct buf 
 		xmlTextWriterStartElement(w, BAD_CAST "url");
 		absolute(&u, cfg, p->url);
 		xmlTextWriterWriteElement(w, BAD_CAST "loc", BAD_CAST u.data);
-		const char *d = p->updated ? p->updated : p->date;
-		if (d) {
-			char day[11];
-			memcpy(day, d, 10);
-			day[10] = 0;
+		if (p->updated || p->date) {
+			char day[DATE_DAY_SIZE];
+			date_day(p->updated ? &p->updated_at : &p->date_at, day);
 			xmlTextWriterWriteElement(w, BAD_CAST "lastmod", BAD_CAST day);
 		}
 		xmlTextWriterEndElement(w);
 	}
 	buf_release(&u);
 	return finish(w, xb, out, "sitemap.xml");
-}
-
-/* RFC 3339 from a front matter date: "2024-05-01" → "2024-05-01T00:00:00Z". */
-static void rfc3339(char *out, size_t n, const char *d)
-{
-	if (strlen(d) == 10)
-		snprintf(out, n, "%sT00:00:00Z", d);
-	else
-		snprintf(out, n, "%s", d);
 }
 
 int feeds_atom(const struct config *cfg, const struct content *m, struct buf *out)
@@ -77,7 +66,7 @@ int feeds_atom(const struct config *cfg, const struct content *m, struct buf *ou
 	xmlBufferPtr xb = xmlBufferCreate();
 	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
 	struct buf u = BUF_INIT;
-	char when[64];
+	char when[DATE_RFC3339_SIZE];
 	xmlTextWriterSetIndent(w, 1);
 	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
 	xmlTextWriterStartElement(w, BAD_CAST "feed");
@@ -94,8 +83,8 @@ int feeds_atom(const struct config *cfg, const struct content *m, struct buf *ou
 	xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST u.data);
 	xmlTextWriterEndElement(w);
 	/* The feed's own date is its newest entry's, so rebuilding changes nothing. */
-	const char *newest = news->npages && news->pages[0]->date ? news->pages[0]->date : "1970-01-01";
-	rfc3339(when, sizeof when, newest);
+	struct date newest = news->npages && news->pages[0]->date ? news->pages[0]->date_at : date_utc(0);
+	date_rfc3339(&newest, when);
 	xmlTextWriterWriteElement(w, BAD_CAST "updated", BAD_CAST when);
 	for (size_t i = 0; i < news->npages && i < 20; i++) {
 		const struct page *p = news->pages[i];
@@ -106,10 +95,10 @@ int feeds_atom(const struct config *cfg, const struct content *m, struct buf *ou
 		xmlTextWriterStartElement(w, BAD_CAST "link");
 		xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST u.data);
 		xmlTextWriterEndElement(w);
-		rfc3339(when, sizeof when, p->updated ? p->updated : p->date ? p->date : newest);
+		date_rfc3339(p->updated ? &p->updated_at : p->date ? &p->date_at : &newest, when);
 		xmlTextWriterWriteElement(w, BAD_CAST "updated", BAD_CAST when);
 		if (p->date) {
-			rfc3339(when, sizeof when, p->date);
+			date_rfc3339(&p->date_at, when);
 			xmlTextWriterWriteElement(w, BAD_CAST "published", BAD_CAST when);
 		}
 		xmlTextWriterStartElement(w, BAD_CAST "author");

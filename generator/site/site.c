@@ -17,6 +17,7 @@
 #include "site/banner.h"
 #include "site/cache.h"
 #include "base/buf.h"
+#include "base/date.h"
 #include "site/config.h"
 #include "site/content.h"
 #include "site/faq.h"
@@ -49,7 +50,7 @@ struct build {
 	struct cache *cache;
 	uint64_t key;          /* the site key (see site_key) */
 	time_t now;
-	char build_date[32];
+	char build_date[DATE_RFC3339_SIZE];
 	char **files;          /* every non-page output path, sorted, for link checks */
 	size_t nfiles, cap_files;
 	struct archive_file {
@@ -1038,12 +1039,6 @@ static uint64_t source_snapshot(const struct build_opts *opts, time_t now)
 	return h;
 }
 
-static time_t build_time(void)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	return sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-}
-
 static int build_site(const struct build_opts *opts, struct build_stats *stats, struct site_state *state,
                       time_t now, uint64_t snapshot);
 
@@ -1052,7 +1047,7 @@ int site_build(const struct build_opts *opts, struct build_stats *stats)
 	/* Like make: when no source changed since the last build of dest and its files are
 	 * all there, there is nothing to do. The snapshot is taken before reading anything,
 	 * so a file saved during the build makes the next one run. */
-	time_t now = build_time();
+	time_t now = (time_t)date_now();
 	log_reset_count();
 	if (!fs_is_dir(opts->source))
 		return build_site(opts, stats, NULL, now, 0); /* which says so */
@@ -1080,7 +1075,7 @@ int site_rebuild(const struct build_opts *opts, struct build_stats *stats, struc
 	int lock = output_lock(opts->dest);
 	if (lock < 0)
 		return -1;
-	int rc = build_site(opts, stats, state, build_time(), 0);
+	int rc = build_site(opts, stats, state, (time_t)date_now(), 0);
 	output_unlock(lock);
 	return rc;
 }
@@ -1094,9 +1089,8 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 	double t0 = now_seconds();
 	log_reset_count(); /* this build fails on its own errors only */
 	int rc = -1;
-	struct tm tm;
-	gmtime_r(&b.now, &tm);
-	strftime(b.build_date, sizeof b.build_date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	struct date built = date_utc(b.now);
+	date_rfc3339(&built, b.build_date);
 
 	if (!fs_is_dir(opts->source)) {
 		error_at(opts->source, 0, "site folder does not exist");

@@ -7,6 +7,7 @@
  * __defblock and its own output is dropped; the render loop then runs the parent. */
 #include "site/template.h"
 #include "base/buf.h"
+#include "base/date.h"
 #include "site/config.h"
 #include "site/content.h"
 #include "base/fs.h"
@@ -18,7 +19,6 @@
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define TMPL_MAX_DEPTH 32
 
@@ -399,20 +399,19 @@ static int l_abs_url(lua_State *L)
 	return 1;
 }
 
-/* date_format("2024-05-01", "%d %B %Y"): dates stay as written, formatted in UTC. */
+/* date_format("2024-05-01", "%d %B %Y"): the wall-clock time in the offset the date was
+ * written in; what is not a date comes back unchanged. */
 static int l_date_format(lua_State *L)
 {
-	const char *d = luaL_optstring(L, 1, "");
+	const char *s = luaL_optstring(L, 1, "");
 	const char *fmt = luaL_optstring(L, 2, "%Y-%m-%d");
-	struct tm tm = {0};
-	if (strlen(d) < 10 || !strptime(d, "%Y-%m-%d", &tm)) {
-		lua_pushstring(L, d);
+	struct date d;
+	if (date_parse(s, &d)) {
+		lua_pushstring(L, s);
 		return 1;
 	}
-	if (d[10] == 'T' || d[10] == ' ')
-		strptime(d + 11, "%H:%M:%S", &tm);
 	char out[256];
-	size_t n = strftime(out, sizeof out, fmt, &tm);
+	size_t n = date_strftime(&d, fmt, out, sizeof out);
 	lua_pushlstring(L, out, n);
 	return 1;
 }
