@@ -3,7 +3,7 @@
  * template and link lookups run on it too. The reader takes a path, so the input
  * reaches it through a memfd (fuzz_util.h). */
 #include "base/buf.h"
-#include "import/mediawiki/import.h"
+#include "import/mediawiki/wiki.h"
 #include "base/log.h"
 #include "import/mediawiki/xml.h"
 

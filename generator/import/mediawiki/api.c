@@ -1,4 +1,4 @@
-/* mediawiki_api: api.php → struct mw_wiki, politely.
+/* api: api.php → struct mw_wiki, politely.
  *
  *   meta=siteinfo (namespaces)
  *     └► list=allpages, every namespace ≥ 0, following `continue`      → todo list
@@ -12,7 +12,7 @@
 #include "import/mediawiki/api.h"
 #include "base/buf.h"
 #include "base/http.h"
-#include "import/mediawiki/import.h"
+#include "import/mediawiki/wiki.h"
 #include "base/log.h"
 #include "base/version.h"
 

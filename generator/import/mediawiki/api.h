@@ -1,4 +1,4 @@
-/* mediawiki_api: reads a live wiki through api.php with libcurl: siteinfo namespaces,
+/* api: reads a live wiki through api.php with libcurl: siteinfo namespaces,
  * list=allpages in every namespace, then latest revisions and page info in batches and
  * each page's history. Polite: one request at a time, a delay between requests,
  * retries with exponential back-off on 5xx, 429 and network errors. JSON answers are

@@ -1,4 +1,4 @@
-/* mediawiki_db: MediaWiki's SQLite database → struct mw_wiki.
+/* db: MediaWiki's SQLite database → struct mw_wiki.
  *
  * A title's latest text, modern schema (MediaWiki 1.35 and later):
  *
@@ -14,7 +14,7 @@
 #include "import/mediawiki/db.h"
 #include "base/buf.h"
 #include "base/db.h"
-#include "import/mediawiki/import.h"
+#include "import/mediawiki/wiki.h"
 #include "base/log.h"
 
 #include <errno.h>

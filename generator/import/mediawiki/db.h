@@ -1,4 +1,4 @@
-/* mediawiki_db: reads MediaWiki's own SQLite database (1.35+ slots/content schema, or
+/* db: reads MediaWiki's own SQLite database (1.35+ slots/content schema, or
  * the older rev_text_id schema) into a struct mw_wiki. Opens the file read-only. */
 #ifndef NFSITE_MEDIAWIKI_DB_H
 #define NFSITE_MEDIAWIKI_DB_H

@@ -1,92 +1,48 @@
-/* import_mediawiki: reads a MediaWiki (its SQLite database, an XML export, or api.php)
- * and writes Markdown pages, redirect aliases, a redirect map and a report.
+/* import/mediawiki: the driver of `nfsite import mediawiki`: reads a MediaWiki (its
+ * SQLite database, an XML export, or api.php) with one of the readers into the staging
+ * wiki (wiki.h) and writes Markdown pages, redirect aliases, a redirect map and a
+ * report. Only after a reader has finished without error does anything get converted
+ * (wikitext/) and written: a broken source never leaves partial output.
  *
- * Every reader (mediawiki_db.c, mediawiki_xml.c, mediawiki_api.c) fills one struct
- * mw_wiki, a staging SQLite database in a temporary file (so a huge wiki costs disk,
- * not memory). Only after a reader has finished without error does anything get
- * converted (wikitext.c) and written: a broken source never leaves partial output.
- *
- * Besides the command, it offers a small lookup API over an opened wiki source that
- * `nfsite wikitext --db/--xml` plugs into struct wikitext_opts. */
+ * cmd/import.c parses the options into struct import_mediawiki_opts; cmd/wikitext.c
+ * opens a wiki with mw_wiki_open for its --db/--xml lookups (wiki.h). */
 #ifndef NFSITE_IMPORT_MEDIAWIKI_H
 #define NFSITE_IMPORT_MEDIAWIKI_H
 
+#include "import/mediawiki/api.h"
+#include "import/mediawiki/wiki.h"
+
 #include <stdbool.h>
-#include <stddef.h>
 
-struct buf;
+struct import_mediawiki_opts {
+	const char *kind;         /* "db", "xml" or "api" */
+	const char *src;          /* path or api.php URL */
+	const char *out;          /* folder of the pages */
+	const char *url_prefix;   /* NULL: derived from out */
+	const char *old_prefix;   /* the old wiki's URL */
+	const char *namespaces;   /* NULL: the default selection */
+	const char *report;       /* NULL: no report */
+	const char *redirects;    /* base of the redirect maps; NULL: derived from out */
+	const char *site;         /* site.lua with wiki_templates; NULL: ./site.lua if any */
+	const char *project_name; /* namespace 4's name when the source does not say */
+	bool force, allow_empty;
+	struct mediawiki_api_opts api;
+};
+#define IMPORT_MEDIAWIKI_OPTS_INIT {NULL, NULL, "content/wiki", NULL, \
+	"https://wiki.nftables.org/wiki-nftables", NULL, NULL, NULL, NULL, NULL, false, false, \
+	MEDIAWIKI_API_OPTS_INIT}
 
-/* `nfsite import mediawiki …` with argv[0] == "mediawiki". Returns an exit status. */
-int import_mediawiki_main(int argc, char **argv);
+/* import_mediawiki's result besides 0: the options were wrong (--namespaces names a
+ * namespace the wiki does not have, known only once it is read), or the source or the
+ * output failed. Both are reported. */
+#define IMPORT_BAD_OPTION (-2)
+#define IMPORT_FAILED (-1)
 
-/* ---- Lookups over an opened wiki (for `nfsite wikitext --db/--xml`) ---- */
-
-/* An opened wiki source: every page's latest text, namespaces, redirects. Opaque. */
-struct mw_wiki;
+int import_mediawiki(const struct import_mediawiki_opts *o);
 
 /* Opens path as a MediaWiki SQLite database (is_xml false) or an XML export, possibly
- * .gz (is_xml true), and reads it whole. Returns 0 and sets *out (caller frees with
- * mw_wiki_free), or -1 after reporting the error. */
+ * .gz (is_xml true), reads and prepares it whole. Returns 0 and sets *out (caller frees
+ * with mw_wiki_free), or -1 after reporting the error. */
 int mw_wiki_open(const char *path, bool is_xml, struct mw_wiki **out);
-/* wikitext_opts.template_source (arg = the struct mw_wiki *): appends the wikitext of
- * "Template:NAME" to out (NAME may carry its own namespace, "User:X/box", or a leading
- * ":" for the main namespace; redirects are followed). Returns 1 found, 0 unknown. */
-int mw_wiki_template(void *wiki, const char *name, struct buf *out);
-/* wikitext_opts.link_target (arg = the struct mw_wiki *): for a title (namespace
- * prefix, spaces or underscores, no fragment) appends the URL of its converted page
- * ("/wiki/slug/", redirects followed) and returns 1; returns 0 when
- * the page does not exist or is not converted (templates, for instance). */
-int mw_wiki_link_target(void *wiki, const char *title, struct buf *url);
-/* mw_wiki_free(NULL) does nothing. */
-void mw_wiki_free(struct mw_wiki *w);
-
-/* ---- For the readers: how a source fills a wiki ---- */
-
-#define MW_NS_UNKNOWN (-1000)
-
-/* One page as read. Strings are borrowed for the call only. */
-struct mw_page_rec {
-	long long id;          /* the page's id, unique within the source */
-	int ns;                /* namespace number, or MW_NS_UNKNOWN: from the title's prefix */
-	const char *title;     /* title as the source spells it (spaces or underscores) */
-	bool title_has_prefix; /* title starts with its namespace name (XML, API) */
-	const char *text;      /* latest wikitext (any bytes); NULL when unreadable */
-	size_t text_len;
-	const char *model;     /* content model; NULL means wikitext */
-	const char *timestamp; /* latest revision, ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" */
-	const char *user;      /* latest revision's author; NULL when hidden */
-	bool is_redirect;
-	/* Redirect target when the source knows it apart from the text: a key in
-	 * redirect_ns (redirect_ns_known) or a full title; NULL parses the text. */
-	const char *redirect_target;
-	bool redirect_ns_known;
-	int redirect_ns;
-	const char *redirect_fragment;
-	const char *displaytitle; /* page_props displaytitle, or NULL */
-	const char *unreadable;   /* why the text could not be read, or NULL */
-};
-
-/* An empty wiki reading from `source` (a path or URL, for messages). Caller frees. */
-int mw_wiki_new(const char *source, struct mw_wiki **out);
-/* Names namespace ns (the XML siteinfo, the API); standard names are preset. */
-void mw_wiki_set_namespace(struct mw_wiki *w, int ns, const char *name);
-/* True when the source named namespace 4 (else it is guessed or --project-name). */
-bool mw_wiki_has_project_name(const struct mw_wiki *w);
-/* Adds a page. A title that is invalid or already taken is recorded as a skipped page
- * with its reason (0 is returned); -1 only for a staging failure (reported). */
-int mw_wiki_add_page(struct mw_wiki *w, const struct mw_page_rec *p);
-/* Counts one revision of page_id by user (NULL = hidden) at an ISO timestamp. */
-int mw_wiki_add_revision(struct mw_wiki *w, long long page_id, const char *user,
-                         const char *timestamp);
-/* Bulk loads run inside one transaction. */
-int mw_wiki_begin(struct mw_wiki *w);
-int mw_wiki_commit(struct mw_wiki *w);
-/* Draws "what: done/total" on a terminal (total 0: unknown); no-op otherwise. */
-void mw_wiki_progress(struct mw_wiki *w, const char *what, size_t done, size_t total);
-
-/* Validates UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */
-bool mw_utf8_valid(const char *s, size_t len);
-/* "YYYYMMDDHHMMSS" → "YYYY-MM-DDTHH:MM:SSZ" into out (21 bytes); other input copied. */
-void mw_timestamp_iso(const char *ts, char out[32]);
 
 #endif

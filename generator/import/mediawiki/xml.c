@@ -1,4 +1,4 @@
-/* mediawiki_xml: a MediaWiki XML export → struct mw_wiki, streamed.
+/* xml: a MediaWiki XML export → struct mw_wiki, streamed.
  *
  *   <mediawiki> <siteinfo> <namespaces> <namespace key="4">Name</namespace> …
  *               <page> <title/> <ns/> <id/> <redirect title=""/>?
@@ -12,7 +12,7 @@
  * external entities, no DTD: the export is untrusted. */
 #include "import/mediawiki/xml.h"
 #include "base/buf.h"
-#include "import/mediawiki/import.h"
+#include "import/mediawiki/wiki.h"
 #include "base/log.h"
 
 #include <errno.h>

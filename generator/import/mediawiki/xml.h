@@ -1,4 +1,4 @@
-/* mediawiki_xml: streams a MediaWiki XML export (schema 0.10/0.11, Special:Export or
+/* xml: streams a MediaWiki XML export (schema 0.10/0.11, Special:Export or
  * dumpBackup.php, plain or .gz) into a struct mw_wiki with libxml2's xmlTextReader:
  * constant memory, no network, no external entities, no DTD loading. */
 #ifndef NFSITE_MEDIAWIKI_XML_H
