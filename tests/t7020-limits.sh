@@ -130,6 +130,21 @@ test_expect_success 'a table of 1000 columns still builds' '
 	nfsite build -q --source tbl --dest tbl-out &&
 	test "$(grep -o "<td>b</td>" tbl-out/wide/index.html | wc -l)" = 5000
 '
+# cmark-gfm's time grows with a page's cells too: 2,000 rows of 200 took 6 s.
+test_expect_success 'a page whose tables pass 100,000 cells is refused before cmark-gfm parses it' '
+	table tbl/content/wide.md 200 200 2000 &&
+	expect_exit 1 timeout 10 "$NFSITE" build -q --source tbl --dest tbl-out &&
+	grep_q "tbl/content/wide.md:506: error: tables reach 100200 cells at this row; a page'"'"'s tables are limited to 100000 cells" err &&
+	table tbl/content/two.md 10 10 9990 &&
+	python3 -c "print(\"\\n\" + \"|x\" * 50 + \"|\\n\" + \"|-\" * 50 + \"|\")" >>tbl/content/two.md &&
+	rm tbl/content/wide.md && expect_exit 1 timeout 10 "$NFSITE" build -q --source tbl --dest tbl-out &&
+	grep_q "tbl/content/two.md:10000: error: tables reach 100020 cells at this row" err
+'
+test_expect_success 'a page of tables of 100,000 cells still builds' '
+	rm tbl/content/two.md && table tbl/content/wide.md 10 10 9998 &&
+	nfsite build -q --source tbl --dest tbl-out &&
+	test "$(grep -o "<td>b</td>" tbl-out/wide/index.html | wc -l)" = 99980
+'
 
 test_expect_success 'deeply nested Markdown builds: 50000 quotes, brackets, emphasis; 2000 list levels' '
 	mkdir -p md/content &&

@@ -632,14 +632,17 @@ static bool delimiter_row(const char *p, size_t n)
 }
 
 /* The line (from 1) of src's first table row with more than MD_MAX_TABLE_COLUMNS cells,
- * 0 when none; *cells its width. A table here is a delimiter row, the line above it and
- * the lines below up to a blank one: a little more than cmark takes for one, never less. */
-static int wide_table_row(const char *src, size_t len, size_t *cells)
+ * *cells its width, or of the row that takes the page's table cells past
+ * MD_MAX_TABLE_CELLS, *total their count; 0 when none. A table here is a delimiter row,
+ * the line above it and the lines below up to a blank one: a little more than cmark
+ * takes for one, never less. */
+static int wide_table_row(const char *src, size_t len, size_t *cells, size_t *total)
 {
 	const char *end = src + len, *prev = NULL;
 	size_t prevn = 0;
 	bool in_table = false;
 	int line = 0;
+	*total = 0;
 	for (const char *p = src; p < end; line++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -649,10 +652,12 @@ static int wide_table_row(const char *src, size_t len, size_t *cells)
 		if (k == n) {
 			in_table = false;
 		} else if (in_table || delimiter_row(p, n)) {
-			if (!in_table && prev && (*cells = row_cells(prev, prevn)) > MD_MAX_TABLE_COLUMNS)
+			if (!in_table && prev && ((*cells = row_cells(prev, prevn)) > MD_MAX_TABLE_COLUMNS ||
+			                          (*total += *cells) > MD_MAX_TABLE_CELLS))
 				return line;
 			in_table = true;
-			if ((*cells = row_cells(p, n)) > MD_MAX_TABLE_COLUMNS)
+			if ((*cells = row_cells(p, n)) > MD_MAX_TABLE_COLUMNS ||
+			    (*total += *cells) > MD_MAX_TABLE_CELLS)
 				return line + 1;
 		}
 		prev = p;
@@ -672,11 +677,15 @@ int markdown_render(const char *src, size_t len, const struct md_opts *opts, str
 		opts = &no_opts;
 	r.opts = opts;
 	r.doc = doc;
-	size_t cells;
-	int wide = src ? wide_table_row(src, len, &cells) : 0;
-	if (wide)
+	size_t cells, total;
+	int wide = src ? wide_table_row(src, len, &cells, &total) : 0;
+	if (wide && cells > MD_MAX_TABLE_COLUMNS)
 		return error_at(opts->file, (opts->first_line > 0 ? opts->first_line : 1) + wide - 1,
 		                "table row of %zu cells; tables are limited to %d columns", cells, MD_MAX_TABLE_COLUMNS);
+	if (wide)
+		return error_at(opts->file, (opts->first_line > 0 ? opts->first_line : 1) + wide - 1,
+		                "tables reach %zu cells at this row; a page's tables are limited to %d cells",
+		                total, MD_MAX_TABLE_CELLS);
 
 	int options = cmark_options(opts);
 	cmark_node *root = parse(src, len, options, &parser);

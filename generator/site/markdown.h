@@ -15,8 +15,11 @@
 
 /* cmark-gfm parses a table row in time that grows with the square of its cells (20 rows
  * of 20,000 cells take 20 s, and parsing is serialised): markdown_render refuses a table
- * with a wider row before cmark sees it. */
+ * with a wider row before cmark sees it. Its time also grows with a page's cells (about
+ * 15 µs each: 2,000 rows of 200 took 6 s), so a page's tables hold at most
+ * MD_MAX_TABLE_CELLS, a 10,000-row table of 10 columns. */
 #define MD_MAX_TABLE_COLUMNS 1000
+#define MD_MAX_TABLE_CELLS 100000
 
 struct md_heading {
 	int level;   /* 1..6 */
@@ -66,7 +69,8 @@ struct md_doc {
 
 /* Renders src into doc (which the caller initialises with MD_DOC_INIT and releases with
  * md_doc_release). Returns 0, or -1 after reporting each broken link as file:line (or a
- * table row wider than MD_MAX_TABLE_COLUMNS, and then nothing is rendered). */
+ * table row wider than MD_MAX_TABLE_COLUMNS or tables of more than MD_MAX_TABLE_CELLS
+ * cells, and then nothing is rendered). */
 int markdown_render(const char *src, size_t len, const struct md_opts *opts, struct md_doc *doc);
 void md_doc_release(struct md_doc *doc);
 #define MD_DOC_INIT {BUF_INIT, BUF_INIT, NULL, 0, NULL, 0, BUF_INIT, NULL, 0}
