@@ -350,8 +350,7 @@ static int walk(const char *root, struct buf *rel, fs_walk_cb cb, void *arg)
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		if (n == cap)
-			names = xrealloc(names, (cap = cap ? cap * 2 : 16) * sizeof *names);
+		ALLOC_GROW(names, n + 1, cap);
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);

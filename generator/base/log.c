@@ -1,7 +1,7 @@
 /* log: formats and serialises diagnostics (see log.h). */
 #include "base/log.h"
 #include "base/buf.h"
-#include "base/hash.h"
+#include "base/strmap.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -15,36 +15,8 @@ static int nerrors;
 static struct buf *capture;
 static _Thread_local int silenced = -1; /* -1: not silenced */
 static _Thread_local const char *context; /* see log_context */
-/* Hashes of the lines reported with a context, so each is reported once: an open-
- * addressing set (0 marks a free slot), reset with the count. */
-static uint64_t *seen;
-static size_t nseen, capseen;
-
-/* Adds h to the set; false when it was there already. Called under lock. */
-static bool first_time(uint64_t h)
-{
-	h |= 1;
-	if (2 * (nseen + 1) > capseen) {
-		uint64_t *old = seen;
-		size_t oldcap = capseen;
-		capseen = capseen ? capseen * 2 : 64;
-		seen = xcalloc(capseen, sizeof *seen);
-		nseen = 0;
-		for (size_t i = 0; i < oldcap; i++)
-			if (old[i])
-				first_time(old[i]);
-		free(old);
-	}
-	for (size_t i = h & (capseen - 1);; i = (i + 1) & (capseen - 1)) {
-		if (seen[i] == h)
-			return false;
-		if (!seen[i]) {
-			seen[i] = h;
-			nseen++;
-			return true;
-		}
-	}
-}
+/* The lines reported with a context, so each is reported once; reset with the count. */
+static struct strmap seen = STRMAP_INIT;
 
 /* False (and counted) when this thread is silenced. */
 static bool audible(void)
@@ -64,13 +36,15 @@ static void emit(const char *kind, const char *file, int line, const char *fmt, 
 		buf_printf(&b, "%s: ", file);
 	buf_printf(&b, "%s: ", kind);
 	buf_vprintf(&b, fmt, ap);
-	bool about_other = context && (!file || strcmp(file, context));
-	uint64_t h = about_other ? hash_bytes(HASH_SEED, b.data, b.len) : 0;
+	bool about_other = context && (!file || strcmp(file, context)), first = true;
+	size_t n = b.len;
 	if (about_other)
 		buf_printf(&b, " (rendering %s)", context);
 	buf_putc(&b, '\n');
 	pthread_mutex_lock(&lock);
-	if (!about_other || first_time(h)) {
+	if (about_other)
+		strmap_put(&seen, b.data, n, &first);
+	if (first) {
 		fputs(b.data, stderr);
 		if (capture)
 			buf_add(capture, b.data, b.len);
@@ -128,9 +102,7 @@ void log_reset_count(void)
 {
 	pthread_mutex_lock(&lock);
 	nerrors = 0;
-	free(seen);
-	seen = NULL;
-	nseen = capseen = 0;
+	strmap_release(&seen);
 	pthread_mutex_unlock(&lock);
 }
 

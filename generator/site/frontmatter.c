@@ -105,7 +105,7 @@ static int parse_node(struct parser *p, yaml_event_t *ev, struct fm_value *v, in
 /* Parses items until the matching end event; ev is the start event (consumed by caller). */
 static int parse_collection(struct parser *p, struct fm_value *v, bool is_map, int depth)
 {
-	size_t cap = 0;
+	size_t cap = 0, key_cap = 0;
 	int rc = -1;
 	for (;;) {
 		yaml_event_t ev;
@@ -136,12 +136,9 @@ static int parse_collection(struct parser *p, struct fm_value *v, bool is_map, i
 				return -1;
 			}
 		}
-		if (v->n == cap) {
-			cap = cap ? cap * 2 : 4;
-			v->items = xrealloc(v->items, cap * sizeof *v->items);
-			if (is_map)
-				v->keys = xrealloc(v->keys, cap * sizeof *v->keys);
-		}
+		ALLOC_GROW(v->items, v->n + 1, cap);
+		if (is_map)
+			ALLOC_GROW(v->keys, v->n + 1, key_cap);
 		struct fm_value *item = &v->items[v->n];
 		memset(item, 0, sizeof *item);
 		if (is_map)
