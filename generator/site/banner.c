@@ -5,6 +5,7 @@
 #include "site/config.h"
 #include "site/content.h"
 #include "base/log.h"
+#include "base/lua.h"
 #include "site/markdown.h"
 #include "site/template.h"
 
@@ -462,8 +463,8 @@ static int eval(const struct banners *b, const struct rule *r, struct tmpl *t, c
 		push_fns(L);
 		lua_rawgeti(L, -1, r->fn);
 		tmpl_push_page(t, p);
-		if (config_pcall(L, 1, 1) != LUA_OK) {
-			config_lua_error(L, b->cfg->file);
+		if (lua_run(L, 1, 1) != LUA_OK) {
+			lua_run_error(L, b->cfg->file);
 			lua_pop(L, 1);
 			return -1;
 		}

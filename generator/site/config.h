@@ -38,26 +38,6 @@ void config_release(struct config *cfg);
 lua_State *config_state(const struct config *cfg);
 void config_push_table(lua_State *L);
 
-/* Pushes the Lua file at path compiled (text only, never bytecode), read as fs_read_file
- * reads (a FIFO cannot hang it). Returns 0, or -1 after reporting with nothing pushed. */
-int config_loadfile(lua_State *L, const char *path);
-/* Instructions one call into site Lua may run (site.lua, a hook, a page's template with
- * its partials, a banner predicate, a wiki template): about a second, far above what a
- * page needs, so an endless loop is an error instead of a hung build. */
-#define CONFIG_LUA_BUDGET 200000000
-
-/* lua_pcall for site-provided Lua, the one way nfsite calls it: under CONFIG_LUA_BUDGET
- * (shared by calls nested inside one), and with an error message that always starts
- * with "file:line: ", also for error({}) or error(nil). */
-int config_pcall(lua_State *L, int nargs, int nresults);
-/* True once a call in L ran out of its budget: a build stops using L rather than pay
- * the budget again for every page an endless hook or template would fail. */
-bool config_budget_spent(lua_State *L);
-/* Lets L run again after a caller has dealt with the call that spent its budget. */
-void config_budget_reset(lua_State *L);
-/* Reports the Lua error message on top of the stack ("file:line: msg") through log.h,
- * pops it and returns -1. */
-int config_lua_error(lua_State *L, const char *fallback_file);
 /* Best-effort line of `key =` in site.lua for messages about a value's type. */
 int config_key_line(const struct config *cfg, const char *key);
 

@@ -13,6 +13,7 @@
 #include "base/fs.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/lua.h"
 #include "site/markdown.h"
 #include "site/theme.h"
 
@@ -313,7 +314,7 @@ static int load_template(struct tmpl *t, const char *name)
 	lua_getfield(L, LUA_REGISTRYINDEX, "nfsite.env");
 	if (luaL_loadbufferx(L, code.data, code.len, chunk, "t") != LUA_OK) {
 		lua_remove(L, -2); /* env */
-		config_lua_error(L, path);
+		lua_run_error(L, path);
 		goto out;
 	}
 	lua_pushvalue(L, -2);
@@ -595,12 +596,12 @@ static int run_template(lua_State *L, struct tmpl *t, const char *name, struct b
 		lua_setfield(L, env, "__o");
 		if (load_template(t, current) < 0)
 			goto out;
-		if (config_pcall(L, 0, 0) != LUA_OK) {
+		if (lua_run(L, 0, 0) != LUA_OK) {
 			const char *msg = lua_tostring(L, -1);
 			if (msg && !strcmp(msg, "\x01nfsite-reported"))
 				lua_pop(L, 1);
 			else
-				config_lua_error(L, current);
+				lua_run_error(L, current);
 			goto out;
 		}
 		if (!chain.parent)
@@ -863,7 +864,7 @@ struct tmpl *tmpl_new(lua_State *L, const struct config *cfg, const struct conte
 	luaL_setfuncs(L, helpers, 1);
 	lua_setfield(L, LUA_REGISTRYINDEX, "nfsite.env");
 	if (luaL_loadstring(L, PRELUDE) != LUA_OK) {
-		config_lua_error(L, "template prelude");
+		lua_run_error(L, "template prelude");
 		tmpl_free(t);
 		return NULL;
 	}
@@ -967,8 +968,8 @@ static int call_hook(struct tmpl *t, const char *hook)
 		lua_getfield(L, -1, hook);
 		if (lua_isfunction(L, -1)) {
 			lua_pushvalue(L, -4); /* the page table */
-			if (config_pcall(L, 1, 0) != LUA_OK)
-				rc = config_lua_error(L, t->file);
+			if (lua_run(L, 1, 0) != LUA_OK)
+				rc = lua_run_error(L, t->file);
 		} else {
 			lua_pop(L, 1);
 		}

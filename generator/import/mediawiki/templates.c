@@ -3,7 +3,7 @@
 #include "import/mediawiki/internal.h"
 #include "base/buf.h"
 #include "base/log.h"
-#include "site/config.h"
+#include "base/lua.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -69,9 +69,9 @@ int mw_tmap_load(struct mw_wiki *w, const char *path, struct mw_tmap **out)
 	lua_pushlightuserdata(t->L, w);
 	lua_pushcclosure(t->L, lua_wiki_url, 1);
 	lua_setglobal(t->L, "wiki_url");
-	if (config_loadfile(t->L, path) < 0)
+	if (lua_run_load(t->L, path) < 0)
 		goto out;
-	if (config_pcall(t->L, 0, 1) != LUA_OK) {
+	if (lua_run(t->L, 0, 1) != LUA_OK) {
 		error_at(path, 0, "%s", lua_tostring(t->L, -1));
 		goto out;
 	}
@@ -144,12 +144,12 @@ int mw_template_map(void *arg, const char *name, const char *const *keys,
 				lua_setfield(L, -2, k);
 		}
 	}
-	int st = config_pcall(L, 1, 1);
-	if (st != LUA_OK && config_budget_spent(L)) {
+	int st = lua_run(L, 1, 1);
+	if (st != LUA_OK && lua_budget_spent(L)) {
 		/* An endless function would cost its budget at every use: drop it from the map. */
 		warn_at(t->path, 0, "wiki_templates[\"%s\"]: %s; the template is expanded as the wiki"
 		        " would from now on", name, lua_tostring(L, -1));
-		config_budget_reset(L);
+		lua_budget_reset(L);
 		lua_pushboolean(L, 0);
 		lua_setfield(L, top + 1, key);
 	} else if (st != LUA_OK) {
