@@ -9,9 +9,10 @@
 #include "check/links.h"
 #include "base/buf.h"
 #include "base/fs.h"
-#include "base/hash.h"
 #include "base/http.h"
 #include "base/log.h"
+#include "base/strmap.h"
+#include "base/url.h"
 #include "base/version.h"
 
 #include <ctype.h>
@@ -30,78 +31,6 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
-
-/* ---- string map ------------------------------------------------------------------ */
-
-struct strmap {
-	char **keys;
-	size_t *lens;
-	long *vals;
-	size_t cap, len;
-};
-
-static size_t strmap_slot(const struct strmap *m, const char *k, size_t n)
-{
-	size_t i = (size_t)hash_bytes(HASH_SEED, k, n) & (m->cap - 1);
-	while (m->keys[i] && (m->lens[i] != n || memcmp(m->keys[i], k, n)))
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-static void strmap_grow(struct strmap *m)
-{
-	struct strmap old = *m;
-	m->cap = old.cap ? old.cap * 2 : 256;
-	m->keys = xcalloc(m->cap, sizeof *m->keys);
-	m->lens = xcalloc(m->cap, sizeof *m->lens);
-	m->vals = xcalloc(m->cap, sizeof *m->vals);
-	for (size_t i = 0; i < old.cap; i++) {
-		if (!old.keys[i])
-			continue;
-		size_t s = strmap_slot(m, old.keys[i], old.lens[i]);
-		m->keys[s] = old.keys[i];
-		m->lens[s] = old.lens[i];
-		m->vals[s] = old.vals[i];
-	}
-	free(old.keys);
-	free(old.lens);
-	free(old.vals);
-}
-
-/* Returns a pointer to the value of k, adding it (value 0) when missing. */
-static long *strmap_put(struct strmap *m, const char *k, size_t n, bool *added)
-{
-	if ((m->len + 1) * 4 >= m->cap * 3)
-		strmap_grow(m);
-	size_t s = strmap_slot(m, k, n);
-	if (added)
-		*added = !m->keys[s];
-	if (!m->keys[s]) {
-		m->keys[s] = xstrndup(k, n);
-		m->lens[s] = n;
-		m->vals[s] = 0;
-		m->len++;
-	}
-	return &m->vals[s];
-}
-
-static const long *strmap_get(const struct strmap *m, const char *k, size_t n)
-{
-	if (!m->cap)
-		return NULL;
-	size_t s = strmap_slot(m, k, n);
-	return m->keys[s] ? &m->vals[s] : NULL;
-}
-
-static void strmap_release(struct strmap *m)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->keys[i]);
-	free(m->keys);
-	free(m->lens);
-	free(m->vals);
-	memset(m, 0, sizeof *m);
-}
 
 /* ---- the model --------------------------------------------------------------------- */
 
@@ -153,8 +82,7 @@ struct checker {
 
 static void page_add_id(struct page *p, const char *id)
 {
-	if (p->nids == p->capids)
-		p->ids = xrealloc(p->ids, (p->capids = p->capids ? p->capids * 2 : 16) * sizeof *p->ids);
+	ALLOC_GROW(p->ids, p->nids + 1, p->capids);
 	p->ids[p->nids++] = xstrdup(id);
 }
 
@@ -167,8 +95,7 @@ static void page_add_link(struct page *p, const char *url, long line)
 		n--;
 	if (!n)
 		return;
-	if (p->nlinks == p->caplinks)
-		p->links = xrealloc(p->links, (p->caplinks = p->caplinks ? p->caplinks * 2 : 32) * sizeof *p->links);
+	ALLOC_GROW(p->links, p->nlinks + 1, p->caplinks);
 	p->links[p->nlinks].url = xstrndup(url, n);
 	p->links[p->nlinks].line = line;
 	p->nlinks++;
@@ -322,9 +249,7 @@ static int walk_cb(const char *rel, const struct stat *st, void *arg)
 	}
 	strmap_put(&ck->files, rel, n, NULL);
 	if (S_ISREG(st->st_mode) && n > 5 && !strcmp(rel + n - 5, ".html")) {
-		if (ck->npages == ck->cappages)
-			ck->pages = xrealloc(ck->pages, (ck->cappages = ck->cappages ? ck->cappages * 2 : 64) *
-								sizeof *ck->pages);
+		ALLOC_GROW(ck->pages, ck->npages + 1, ck->cappages);
 		memset(&ck->pages[ck->npages], 0, sizeof *ck->pages);
 		ck->pages[ck->npages++].rel = xstrdup(rel);
 	}
@@ -483,65 +408,6 @@ static void set_base(struct checker *ck)
 
 /* ---- internal resolution --------------------------------------------------------------- */
 
-/* Percent-decodes src into out; false for a bad escape or an encoded NUL. */
-static bool url_decode(const char *src, size_t n, struct buf *out)
-{
-	buf_reset(out);
-	for (size_t i = 0; i < n; i++) {
-		int c = (unsigned char)src[i];
-		if (c == '%') {
-			if (i + 2 >= n || !isxdigit((unsigned char)src[i + 1]) || !isxdigit((unsigned char)src[i + 2]))
-				return false;
-			char hex[3] = {src[i + 1], src[i + 2], 0};
-			c = (int)strtol(hex, NULL, 16);
-			if (c == 0)
-				return false;
-			i += 2;
-		}
-		buf_putc(out, c);
-	}
-	return true;
-}
-
-/* RFC 3986 remove_dot_segments on an absolute path, in place. False when ".." climbs
- * above the root. */
-static bool remove_dots(struct buf *path)
-{
-	struct buf out = BUF_INIT;
-	const char *p = path->data, *end = path->data + path->len;
-	bool ok = true;
-	while (p < end) {
-		/* p points at a '/' */
-		const char *q = memchr(p + 1, '/', (size_t)(end - p - 1));
-		if (!q)
-			q = end;
-		size_t n = (size_t)(q - p - 1);
-		const char *seg = p + 1;
-		bool last = q == end;
-		if (n == 1 && seg[0] == '.') {
-			if (last)
-				buf_putc(&out, '/');
-		} else if (n == 2 && seg[0] == '.' && seg[1] == '.') {
-			char *slash = out.len ? memrchr(out.data, '/', out.len) : NULL;
-			if (!slash)
-				ok = false;
-			else
-				buf_truncate(&out, (size_t)(slash - out.data));
-			if (last)
-				buf_putc(&out, '/');
-		} else {
-			buf_putc(&out, '/');
-			buf_add(&out, seg, n);
-		}
-		p = q;
-	}
-	if (!out.len)
-		buf_putc(&out, '/');
-	buf_release(path);
-	*path = out;
-	return ok;
-}
-
 static bool has_file(const struct checker *ck, const char *rel)
 {
 	return strmap_get(&ck->files, rel, strlen(rel)) != NULL;
@@ -555,11 +421,11 @@ static const char *check_internal(struct checker *ck, const struct page *pg, con
 {
 	struct buf dec = BUF_INIT, target = BUF_INIT;
 	const char *reason = NULL;
-	if (!url_decode(path, plen, &dec)) {
+	if (!url_decode(path, plen, &dec, true)) {
 		reason = "malformed percent-encoding";
 		goto out;
 	}
-	if (!remove_dots(&dec)) {
+	if (!url_normalise(&dec, false)) {
 		reason = "leaves the site";
 		goto out;
 	}
@@ -587,7 +453,7 @@ static const char *check_internal(struct checker *ck, const struct page *pg, con
 		bool found = false;
 		buf_printf(&key, "%s\x01%s", target.data, frag);
 		found = strmap_get(&ck->anchors, key.data, key.len) != NULL;
-		if (!found && url_decode(frag, strlen(frag), &f)) {
+		if (!found && url_decode(frag, strlen(frag), &f, true)) {
 			buf_reset(&key);
 			buf_printf(&key, "%s\x01%s", target.data, f.data);
 			found = strmap_get(&ck->anchors, key.data, key.len) != NULL;
@@ -639,7 +505,7 @@ static bool is_scheme_char(int c)
 static void add_external(struct checker *ck, const char *url, long page, long line)
 {
 	bool added;
-	long *idx = strmap_put(&ck->ext_index, url, strlen(url), &added);
+	long *idx = &strmap_put(&ck->ext_index, url, strlen(url), &added)->num;
 	if (!added) {
 		struct external *x = &ck->ext[*idx];
 		if (x->last_page != page) /* pages come in order */
@@ -647,8 +513,7 @@ static void add_external(struct checker *ck, const char *url, long page, long li
 		x->last_page = page;
 		return;
 	}
-	if (ck->next == ck->capext)
-		ck->ext = xrealloc(ck->ext, (ck->capext = ck->capext ? ck->capext * 2 : 64) * sizeof *ck->ext);
+	ALLOC_GROW(ck->ext, ck->next + 1, ck->capext);
 	struct external *x = &ck->ext[ck->next];
 	memset(x, 0, sizeof *x);
 	x->url = xstrdup(url);
@@ -724,15 +589,10 @@ static void check_link(struct checker *ck, long pi, const struct link *l)
 			goto out;
 		}
 	} else {
-		/* resolve against the page's folder */
-		const char *slash = strrchr(pg->rel, '/');
-		buf_putc(&path, '/');
-		if (slash)
-			buf_add(&path, pg->rel, (size_t)(slash - pg->rel) + 1);
-		if (plen)
-			buf_add(&path, url, plen);
-		else
-			buf_puts(&path, slash ? slash + 1 : pg->rel); /* "#x" or "?q": this page */
+		/* resolve against the page ("#x" or "?q" is the page itself) */
+		char *base = xasprintf("/%s", pg->rel);
+		url_join(&path, base, url, plen);
+		free(base);
 	}
 	if (!skipped(ck, path.data, path.len))
 		reason = check_internal(ck, pg, path.data, path.len, hash ? hash + 1 : NULL, &why);
@@ -959,7 +819,7 @@ static void fetch_all(struct checker *ck)
 			struct external *x = &ck->ext[(cursor + k) % ck->next];
 			if (x->done || x->running)
 				continue;
-			long *busy = strmap_put(&per_host, x->host, strlen(x->host), NULL);
+			long *busy = &strmap_put(&per_host, x->host, strlen(x->host), NULL)->num;
 			if (*busy >= 2)
 				continue;
 			CURL *e = start_request(ck, x);
@@ -991,7 +851,7 @@ static void fetch_all(struct checker *ck)
 			bool again = finish_request(ck, x, e, msg->data.result);
 			curl_multi_remove_handle(m, e);
 			curl_easy_cleanup(e);
-			(*strmap_put(&per_host, x->host, strlen(x->host), NULL))--;
+			strmap_put(&per_host, x->host, strlen(x->host), NULL)->num--;
 			x->running = false;
 			running--;
 			if (again) {

@@ -37,6 +37,7 @@ static long parse_age(const char *s)
 int cmd_check(int argc, char **argv)
 {
 	struct linkcheck_opts o = {.timeout = 10, .jobs = 8, .max_age = 86400};
+	size_t skip_cap = 0;
 	const char *source = ".", *dest = NULL;
 	bool drafts = false;
 	char *tmpdir = NULL, *root = NULL, *cache = NULL;
@@ -60,7 +61,7 @@ int cmd_check(int argc, char **argv)
 		} else if (!strcmp(a, "--skip")) {
 			/* links under PREFIX (a URL, or a site path such as /pub/) live outside
 			 * the generated site */
-			o.skip = xrealloc(o.skip, (o.nskip + 1) * sizeof *o.skip);
+			ALLOC_GROW(o.skip, o.nskip + 1, skip_cap);
 			o.skip[o.nskip++] = argv[++i];
 		} else if (!strcmp(a, "--base-url")) {
 			if (!config_base_url_valid(v)) {
@@ -110,7 +111,7 @@ int cmd_check(int argc, char **argv)
 			goto out;
 		have_cfg = true;
 		for (char **p = cfg.check_skip; p && *p; p++) {
-			o.skip = xrealloc(o.skip, (o.nskip + 1) * sizeof *o.skip);
+			ALLOC_GROW(o.skip, o.nskip + 1, skip_cap);
 			o.skip[o.nskip++] = *p;
 		}
 	}

@@ -503,8 +503,7 @@ static void notify(struct server *srv, bool ping)
 		if (!c->suspended)
 			continue;
 		c->suspended = false;
-		if (n == cap)
-			wake = xrealloc(wake, (cap = cap ? cap * 2 : 8) * sizeof *wake);
+		ALLOC_GROW(wake, n + 1, cap);
 		wake[n++] = c->conn;
 	}
 	pthread_mutex_unlock(&srv->lock);
@@ -652,7 +651,7 @@ static void watch_tree(struct watcher *w, const char *path)
 	}
 	if (wd >= w->npaths) {
 		int n = wd + 64;
-		w->paths = xrealloc(w->paths, (size_t)n * sizeof *w->paths);
+		w->paths = xreallocarray(w->paths, (size_t)n, sizeof *w->paths);
 		memset(w->paths + w->npaths, 0, (size_t)(n - w->npaths) * sizeof *w->paths);
 		w->npaths = n;
 	}
@@ -715,7 +714,7 @@ static bool is_watched_dir(const char *name)
  * overflow) makes the list unusable and the build scans everything. */
 struct changes {
 	char **paths; /* relative to the source folder */
-	size_t n;
+	size_t n, cap;
 	bool unknown;
 };
 
@@ -737,7 +736,7 @@ static void changes_add(struct changes *c, const struct watcher *w, int wd, cons
 			free(rel);
 			return;
 		}
-	c->paths = xrealloc(c->paths, (c->n + 1) * sizeof *c->paths);
+	ALLOC_GROW(c->paths, c->n + 1, c->cap);
 	c->paths[c->n++] = rel;
 }
 

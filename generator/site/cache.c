@@ -69,8 +69,7 @@ struct cache *cache_open(const char *dest, uint64_t site_key)
 	                       NULL) != SQLITE_OK)
 		goto out;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (c->n == c->cap)
-			c->e = xrealloc(c->e, (c->cap = c->cap ? c->cap * 2 : 1024) * sizeof *c->e);
+		ALLOC_GROW(c->e, c->n + 1, c->cap);
 		struct entry *e = &c->e[c->n++];
 		memset(e, 0, sizeof *e);
 		e->url = col(st, 0);
@@ -227,8 +226,7 @@ static void store_entry(struct cache *c, struct entry e)
 		*old = e;
 	} else {
 		/* New pages go to a tail that is merged at save time; lookups only need old ones. */
-		if (c->n == c->cap)
-			c->e = xrealloc(c->e, (c->cap = c->cap ? c->cap * 2 : 1024) * sizeof *c->e);
+		ALLOC_GROW(c->e, c->n + 1, c->cap);
 		c->e[c->n++] = e;
 	}
 	pthread_mutex_unlock(&c->lock);

@@ -1,7 +1,6 @@
 /* content: scanning sources into the page model and the URL rules (see content.h). */
 #include "site/content.h"
 #include "base/fs.h"
-#include "base/hash.h"
 #include "base/log.h"
 #include "base/slug.h"
 #include "base/utf8.h"
@@ -47,13 +46,8 @@ struct pending {
 static void add_page(struct content *m, struct page *p)
 {
 	/* content_find's table no longer covers every page (content_resolve makes it again). */
-	free(m->by_url);
-	m->by_url = NULL;
-	m->url_cap = 0;
-	if (m->npages == m->cap_pages) {
-		m->cap_pages = m->cap_pages ? m->cap_pages * 2 : 64;
-		m->pages = xrealloc(m->pages, m->cap_pages * sizeof *m->pages);
-	}
+	strmap_release(&m->by_url);
+	ALLOC_GROW(m->pages, m->npages + 1, m->cap_pages);
 	m->pages[m->npages++] = p;
 }
 
@@ -96,7 +90,7 @@ void content_free(struct content *m)
 	}
 	free(m->assets);
 	free(m->by_src);
-	free(m->by_url);
+	strmap_release(&m->by_url);
 	memset(m, 0, sizeof *m);
 }
 
@@ -319,10 +313,7 @@ out:
 static void add_asset(struct scan *sc, const char *rel_to_site, const char *rel_to_top)
 {
 	struct content *m = sc->model;
-	if (m->nassets == sc->cap_assets) {
-		sc->cap_assets = sc->cap_assets ? sc->cap_assets * 2 : 64;
-		m->assets = xrealloc(m->assets, sc->cap_assets * sizeof *m->assets);
-	}
+	ALLOC_GROW(m->assets, m->nassets + 1, sc->cap_assets);
 	const char *slash = strrchr(rel_to_top, '/');
 	char *dir = slash ? xstrndup(rel_to_top, (size_t)(slash - rel_to_top)) : xstrdup("");
 	char *url = url_of(dir, NULL);
@@ -458,9 +449,7 @@ static int scan_entry(const char *rel, const struct stat *st, void *arg)
 		add_page(sc->model, p);
 		goto out;
 	}
-	if (sc->npending == sc->cap_pending)
-		sc->pending = xrealloc(sc->pending, (sc->cap_pending = sc->cap_pending ? sc->cap_pending * 2 : 256) *
-		                                        sizeof *sc->pending);
+	ALLOC_GROW(sc->pending, sc->npending + 1, sc->cap_pending);
 	sc->pending[sc->npending++] = (struct pending){
 		.rel_to_site = rel_to_site, .rel = xstrdup(rel), .top = sc->top, .st = *st};
 	return 0;
@@ -714,33 +703,21 @@ int content_add_generated(struct content *m, const char *src, const char *url, c
 
 /* --- lookups ------------------------------------------------------------------------ */
 
-/* The slot holding url, or the empty slot where it would go. */
-static size_t url_slot(const struct content *m, const char *url)
-{
-	size_t i = (size_t)hash_bytes(HASH_SEED, url, strlen(url)) & (m->url_cap - 1);
-	while (m->by_url[i] && strcmp(m->by_url[i]->url, url))
-		i = (i + 1) & (m->url_cap - 1);
-	return i;
-}
-
 /* Makes content_find's table again: links are looked up by URL once per link, tens of
  * thousands of times in a big site, so a hash rather than a binary search of strcmps. */
 static void index_urls(struct content *m)
 {
-	size_t cap = 16;
-	while (cap < m->npages * 2)
-		cap *= 2;
-	free(m->by_url);
-	m->by_url = xcalloc(cap, sizeof *m->by_url);
-	m->url_cap = cap;
+	strmap_release(&m->by_url);
 	for (size_t i = 0; i < m->npages; i++)
-		m->by_url[url_slot(m, m->pages[i]->url)] = m->pages[i];
+		strmap_put(&m->by_url, m->pages[i]->url, strlen(m->pages[i]->url), NULL)->ptr = m->pages[i];
 }
 
 struct page *content_find(const struct content *m, const char *url)
 {
-	if (m->url_cap)
-		return m->by_url[url_slot(m, url)];
+	if (m->by_url.n) {
+		struct strmap_entry *e = strmap_get(&m->by_url, url, strlen(url));
+		return e ? e->ptr : NULL;
+	}
 	/* Not indexed yet: the generators ask a few times before content_resolve. */
 	for (size_t i = 0; i < m->npages; i++)
 		if (!strcmp(m->pages[i]->url, url))
@@ -792,7 +769,7 @@ static char *parent_url(const char *url)
 
 static void push(struct page ***arr, size_t *n, struct page *p)
 {
-	*arr = xrealloc(*arr, (*n + 1) * sizeof **arr);
+	*arr = xreallocarray(*arr, st_add(*n, 1), sizeof **arr);
 	(*arr)[(*n)++] = p;
 }
 

@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/strmap.h"
 #include "site/frontmatter.h"
 #include "site/markdown.h"
 
@@ -82,8 +83,7 @@ struct content {
 	size_t npages, cap_pages;
 	struct page **by_src;  /* pages read from files, sorted by src (content_resolve) */
 	size_t nby_src;
-	struct page **by_url;  /* hash table of pages by URL, url_cap slots (content_resolve) */
-	size_t url_cap;
+	struct strmap by_url;  /* URL to page (ptr); empty until content_resolve */
 	struct asset *assets;  /* bundle and content files, sorted by out */
 	size_t nassets;
 	struct page *home;     /* always present (made up when content/_index.md is missing) */

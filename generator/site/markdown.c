@@ -20,10 +20,10 @@
  * parsing holds parse_lock. Rendering HTML touches no global state and runs unlocked. */
 #include "site/markdown.h"
 
-#include "base/hash.h"
 #include "base/highlight.h"
 #include "base/log.h"
 #include "base/slug.h"
+#include "base/strmap.h"
 #include "base/url.h"
 
 #include <cmark-gfm-core-extensions.h>
@@ -65,89 +65,25 @@ static cmark_node *parse(const char *src, size_t len, int options, cmark_parser 
 	return doc;
 }
 
-/* ---- a set of ids (open addressing), with a per-id counter for duplicates ---- */
-
-struct id_slot {
-	char *s;     /* owned; NULL for an empty slot */
-	size_t next; /* next suffix to try when this id is taken again */
-};
-
-struct idset {
-	struct id_slot *slot;
-	size_t cap, n;
-};
-
-/* The slot holding (p, n), or the empty slot where it would go. */
-static struct id_slot *idset_slot(struct idset *set, const char *p, size_t n)
-{
-	size_t i = (size_t)hash_bytes(HASH_SEED, p, n) & (set->cap - 1);
-	for (;;) {
-		struct id_slot *s = &set->slot[i];
-		if (!s->s || (strlen(s->s) == n && !memcmp(s->s, p, n)))
-			return s;
-		i = (i + 1) & (set->cap - 1);
-	}
-}
-
-static void idset_grow(struct idset *set)
-{
-	struct id_slot *old = set->slot;
-	size_t old_cap = set->cap;
-	set->cap = old_cap ? old_cap * 2 : 16;
-	set->slot = xcalloc(set->cap, sizeof(*set->slot));
-	for (size_t i = 0; i < old_cap; i++)
-		if (old[i].s)
-			*idset_slot(set, old[i].s, strlen(old[i].s)) = old[i];
-	free(old);
-}
-
-static bool idset_has(struct idset *set, const char *p, size_t n)
-{
-	return set->cap && idset_slot(set, p, n)->s;
-}
-
-/* Adds (p, n) if absent; returns its slot (valid until the next add). */
-static struct id_slot *idset_add(struct idset *set, const char *p, size_t n)
-{
-	if ((set->n + 1) * 2 > set->cap)
-		idset_grow(set);
-	struct id_slot *s = idset_slot(set, p, n);
-	if (!s->s) {
-		s->s = xstrndup(p, n);
-		s->next = 1;
-		set->n++;
-	}
-	return s;
-}
-
-static void idset_release(struct idset *set)
-{
-	for (size_t i = 0; i < set->cap; i++)
-		free(set->slot[i].s);
-	free(set->slot);
-	set->slot = NULL;
-	set->cap = set->n = 0;
-}
+/* ---- ids ---- */
 
 /* Makes base unique within set the GitHub way (x, x-1, x-2…) and writes it to out. */
-static void unique_id(struct idset *set, const char *base, size_t n, struct buf *out)
+static void unique_id(struct strmap *set, const char *base, size_t n, struct buf *out)
 {
+	bool added;
+	struct strmap_entry *e = strmap_put(set, base, n, &added);
 	buf_reset(out);
-	if (!idset_has(set, base, n)) {
-		idset_add(set, base, n);
-		buf_add(out, base, n);
+	buf_add(out, base, n);
+	if (added)
 		return;
-	}
-	size_t k = idset_slot(set, base, n)->next;
-	for (;; k++) {
-		buf_reset(out);
-		buf_add(out, base, n);
-		buf_printf(out, "-%zu", k);
-		if (!idset_has(set, out->data, out->len))
-			break;
-	}
-	idset_slot(set, base, n)->next = k + 1;
-	idset_add(set, out->data, out->len);
+	/* num: the last suffix base got, so a third "x" starts at x-2 */
+	long k = e->num;
+	do {
+		buf_truncate(out, n);
+		buf_printf(out, "-%ld", ++k);
+	} while (strmap_get(set, out->data, out->len));
+	e->num = k;
+	strmap_put(set, out->data, out->len, NULL);
 }
 
 /* ---- URLs ---- */
@@ -174,22 +110,6 @@ static bool dangerous_url(const char *url)
 	       strncmp(s, "data:image/jpeg", 15) && strncmp(s, "data:image/webp", 15);
 }
 
-/* A fragment as written ("caf%C3%A9") to the id it names ("café"); caller frees. */
-static char *fragment_decode(const char *p)
-{
-	struct buf b = BUF_INIT;
-	for (; *p; p++) {
-		int byte;
-		if (*p == '%' && (byte = url_hex_byte(p + 1)) >= 0) {
-			buf_putc(&b, byte);
-			p += 2;
-		} else {
-			buf_putc(&b, *p);
-		}
-	}
-	return buf_detach(&b, NULL);
-}
-
 /* ---- the render ---- */
 
 struct render {
@@ -208,10 +128,7 @@ struct render {
 
 static void push_node(cmark_node ***arr, size_t *n, size_t *cap, cmark_node *node)
 {
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		*arr = xrealloc(*arr, *cap * sizeof(**arr));
-	}
+	ALLOC_GROW(*arr, *n + 1, *cap);
 	(*arr)[(*n)++] = node;
 }
 
@@ -229,14 +146,17 @@ static void add_link(struct render *r, int line, const char *url, const char *fr
                      const char *written)
 {
 	struct md_doc *doc = r->doc;
-	if (doc->nlinks == r->cap_links) {
-		r->cap_links = r->cap_links ? r->cap_links * 2 : 8;
-		doc->links = xrealloc(doc->links, r->cap_links * sizeof(*doc->links));
-	}
+	ALLOC_GROW(doc->links, doc->nlinks + 1, r->cap_links);
 	struct md_link *l = &doc->links[doc->nlinks++];
 	l->line = line;
 	l->url = xstrdup(url);
-	l->fragment = fragment && *fragment ? fragment_decode(fragment) : NULL;
+	l->fragment = NULL;
+	if (fragment && *fragment) {
+		/* as written ("caf%C3%A9") to the id it names ("café") */
+		struct buf id = BUF_INIT;
+		url_decode(fragment, strlen(fragment), &id, false);
+		l->fragment = buf_detach(&id, NULL);
+	}
 	l->written = xstrdup(written);
 }
 
@@ -417,7 +337,7 @@ static void unnest_links(struct render *r)
 
 /* Gives every heading its id and replaces it with a custom block carrying the id and
  * the permalink anchor; fills doc->headings. */
-static void rewrite_headings(struct render *r, struct idset *ids)
+static void rewrite_headings(struct render *r, struct strmap *ids)
 {
 	struct md_doc *doc = r->doc;
 	struct buf text = BUF_INIT, slug = BUF_INIT, id = BUF_INIT, tag = BUF_INIT;
@@ -499,7 +419,7 @@ static void rewrite_code(struct render *r)
 /* Collects every id="…" (and name="…") attribute value in html into the set and
  * doc->anchors: headings, footnotes and raw HTML. Text and code are escaped by then, so
  * a literal `id="` in prose shows up as `id=&quot;` and is not mistaken for an anchor. */
-static void collect_ids(struct md_doc *doc, struct idset *anchors)
+static void collect_ids(struct md_doc *doc, struct strmap *anchors)
 {
 	const char *html = doc->html.data;
 	size_t cap = 0;
@@ -519,12 +439,10 @@ static void collect_ids(struct md_doc *doc, struct idset *anchors)
 		const char *e = strchr(v, q);
 		if (!e)
 			break;
-		if (!idset_has(anchors, v, (size_t)(e - v))) {
-			idset_add(anchors, v, (size_t)(e - v));
-			if (doc->nanchors == cap) {
-				cap = cap ? cap * 2 : 16;
-				doc->anchors = xrealloc(doc->anchors, cap * sizeof(*doc->anchors));
-			}
+		bool added;
+		strmap_put(anchors, v, (size_t)(e - v), &added);
+		if (added) {
+			ALLOC_GROW(doc->anchors, doc->nanchors + 1, cap);
 			doc->anchors[doc->nanchors++] = xstrndup(v, (size_t)(e - v));
 		}
 		p = e + 1;
@@ -671,7 +589,7 @@ int markdown_render(const char *src, size_t len, const struct md_opts *opts, str
 {
 	static const struct md_opts no_opts;
 	struct render r = {0};
-	struct idset ids = {0}, anchors = {0};
+	struct strmap ids = STRMAP_INIT, anchors = STRMAP_INIT;
 	cmark_parser *parser;
 	if (!opts)
 		opts = &no_opts;
@@ -710,12 +628,12 @@ int markdown_render(const char *src, size_t len, const struct md_opts *opts, str
 			const struct md_link *l = &doc->links[i];
 			if (*l->url || !l->fragment)
 				continue;
-			if (!idset_has(&anchors, l->fragment, strlen(l->fragment)))
+			if (!strmap_get(&anchors, l->fragment, strlen(l->fragment)))
 				r.rc = error_at(opts->file, l->line, "broken link '%s'", l->written);
 		}
 	}
-	idset_release(&ids);
-	idset_release(&anchors);
+	strmap_release(&ids);
+	strmap_release(&anchors);
 	free(r.headings);
 	free(r.codes);
 	free(r.nested);
