@@ -5,7 +5,6 @@
 #include "base/slug.h"
 #include "base/utf8.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
