@@ -88,8 +88,7 @@ static void manifest_load(struct manifest *m, const char *dir)
 			char *tab = strchr(line, '\t');
 			if (tab && fs_rel_is_safe(tab + 1, strlen(tab + 1))) {
 				*tab = 0;
-				if (m->n == cap)
-					m->e = xrealloc(m->e, (cap = cap ? cap * 2 : 256) * sizeof *m->e);
+				ALLOC_GROW(m->e, m->n + 1, cap);
 				struct entry *e = &m->e[m->n++];
 				char *p = line;
 				*e = (struct entry){.rel = xstrdup(tab + 1), .hash = strtoull(p, &p, 16)};
@@ -428,8 +427,7 @@ static int place(struct output *o, const char *rel, uint64_t h, const char *src,
 {
 	pthread_mutex_lock(&o->lock);
 	size_t seq = o->seq++;
-	if (o->n == o->cap)
-		o->entries = xrealloc(o->entries, (o->cap = o->cap ? o->cap * 2 : 256) * sizeof *o->entries);
+	ALLOC_GROW(o->entries, o->n + 1, o->cap);
 	o->entries[o->n++] = (struct entry){
 		.rel = xstrdup(rel), .hash = h, .st = prev ? prev->st : live ? live->st : (struct stamp){0},
 		.staged = !prev && !o->fresh, .written = !prev && !live, .changed = !live, .seq = seq,

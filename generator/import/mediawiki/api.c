@@ -14,6 +14,7 @@
 #include "base/http.h"
 #include "import/mediawiki/wiki.h"
 #include "base/log.h"
+#include "base/utf8.h"
 #include "base/version.h"
 
 #include <curl/curl.h>
@@ -188,7 +189,7 @@ static int read_siteinfo(struct api *a, int **ids, size_t *n)
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int id = sqlite3_column_int(st, 0);
 		const char *name = (const char *)sqlite3_column_text(st, 1);
-		if (name && mw_utf8_valid(name, strlen(name)))
+		if (name && utf8_valid(name, strlen(name), true, NULL))
 			mw_wiki_set_namespace(a->w, id, name);
 		if (id >= 0) {
 			*ids = xrealloc(*ids, (*n + 1) * sizeof(int));

@@ -2,6 +2,7 @@
  * title or text is recorded with its reason, never an error. */
 #include "import/mediawiki/internal.h"
 #include "base/buf.h"
+#include "base/utf8.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -10,7 +11,7 @@ static int add_skipped(struct mw_wiki *w, const char *title, size_t len, const c
 {
 	struct buf t = BUF_INIT;
 	int rc = 0;
-	mw_utf8_sanitize(&t, title ? title : "", title ? len : 0);
+	utf8_sanitize(title ? title : "", title ? len : 0, &t);
 	sqlite3_reset(w->st_skip);
 	sqlite3_bind_int64(w->st_skip, 1, ++w->ord);
 	sqlite3_bind_text(w->st_skip, 2, t.data, (int)t.len, SQLITE_TRANSIENT);
@@ -29,7 +30,7 @@ int mw_wiki_add_page(struct mw_wiki *w, const struct mw_page_rec *p)
 	size_t tlen = strlen(title);
 	const char *text = p->text, *unreadable = p->unreadable;
 	int rc = -1, step;
-	if (!mw_utf8_valid(title, tlen)) {
+	if (!utf8_valid(title, tlen, true, NULL)) {
 		rc = add_skipped(w, title, tlen, "the title is not valid UTF-8");
 		goto out;
 	}
@@ -50,7 +51,7 @@ int mw_wiki_add_page(struct mw_wiki *w, const struct mw_page_rec *p)
 		rc = add_skipped(w, title, tlen, "the title is empty or holds characters a title cannot hold");
 		goto out;
 	}
-	if (text && !mw_utf8_valid(text, p->text_len)) {
+	if (text && !utf8_valid(text, p->text_len, true, NULL)) {
 		text = NULL;
 		unreadable = "the text is not valid UTF-8";
 	}
@@ -67,16 +68,16 @@ int mw_wiki_add_page(struct mw_wiki *w, const struct mw_page_rec *p)
 	sqlite3_bind_text(st, 5, p->model ? p->model : "wikitext", -1, SQLITE_TRANSIENT);
 	if (p->timestamp)
 		sqlite3_bind_text(st, 6, p->timestamp, -1, SQLITE_TRANSIENT);
-	if (p->user && mw_utf8_valid(p->user, strlen(p->user)))
+	if (p->user && utf8_valid(p->user, strlen(p->user), true, NULL))
 		sqlite3_bind_text(st, 7, p->user, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 8, p->is_redirect);
-	if (p->redirect_target && mw_utf8_valid(p->redirect_target, strlen(p->redirect_target)))
+	if (p->redirect_target && utf8_valid(p->redirect_target, strlen(p->redirect_target), true, NULL))
 		sqlite3_bind_text(st, 9, p->redirect_target, -1, SQLITE_TRANSIENT);
 	if (p->redirect_target && p->redirect_ns_known)
 		sqlite3_bind_int(st, 10, p->redirect_ns);
-	if (p->redirect_fragment && mw_utf8_valid(p->redirect_fragment, strlen(p->redirect_fragment)))
+	if (p->redirect_fragment && utf8_valid(p->redirect_fragment, strlen(p->redirect_fragment), true, NULL))
 		sqlite3_bind_text(st, 11, p->redirect_fragment, -1, SQLITE_TRANSIENT);
-	if (p->displaytitle && mw_utf8_valid(p->displaytitle, strlen(p->displaytitle)))
+	if (p->displaytitle && utf8_valid(p->displaytitle, strlen(p->displaytitle), true, NULL))
 		sqlite3_bind_text(st, 12, p->displaytitle, -1, SQLITE_TRANSIENT);
 	if (unreadable)
 		sqlite3_bind_text(st, 13, unreadable, -1, SQLITE_TRANSIENT);
@@ -106,7 +107,7 @@ int mw_wiki_add_revision(struct mw_wiki *w, long long page_id, const char *user,
 	sqlite3_stmt *st = w->st_add_rev;
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, page_id);
-	if (user && mw_utf8_valid(user, strlen(user)))
+	if (user && utf8_valid(user, strlen(user), true, NULL))
 		sqlite3_bind_text(st, 2, user, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_text(st, 2, "", 0, SQLITE_STATIC);

@@ -23,7 +23,6 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 #define MW_MAX_REDIRECT_HOPS 10
 
@@ -59,9 +58,7 @@ const char *mw_ns_name(const struct mw_wiki *w, int ns);
  * aliases too), or MW_NS_UNKNOWN. */
 int mw_ns_by_name(const struct mw_wiki *w, const char *p, size_t n);
 
-/* titles.c: UTF-8, titles, slugs and old URLs. */
-size_t mw_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
-void mw_utf8_sanitize(struct buf *out, const char *s, size_t len);
+/* titles.c: titles and old URLs. */
 /* Normalises a title's key the way MediaWiki does: spaces (and underscores, Unicode
  * spaces) become one space, trimmed, first letter upper-case. Fails on characters
  * a title cannot hold, invalid UTF-8 or an empty result. */
@@ -71,8 +68,6 @@ int mw_key_norm(const struct mw_wiki *w, const char *s, size_t len, struct buf *
 int mw_title_parse(const struct mw_wiki *w, const char *in, int default_ns, int *ns,
                    struct buf *key, struct buf *frag);
 void mw_full_title(const struct mw_wiki *w, int ns, const char *key, struct buf *out);
-void mw_slugify(const struct mw_wiki *w, const char *title, struct buf *out);
-uint64_t mw_fnv1a(const char *p, size_t n);
 /* A title as MediaWiki's URLs spell it: underscores for spaces, into out (reset). */
 void mw_title_dbkey(const char *title, struct buf *out);
 /* Appends s encoded the way MediaWiki's wfUrlencode leaves it readable. */

@@ -3,7 +3,9 @@
 #include "import/mediawiki/internal.h"
 #include "base/buf.h"
 #include "base/fs.h"
+#include "base/hash.h"
 #include "base/log.h"
+#include "base/utf8.h"
 #include "wikitext/wikitext.h"
 
 #include <stdio.h>
@@ -154,7 +156,7 @@ out:
 /* The hash covers the whole file but its own line, so any hand edit shows. */
 static void hash_text(const char *p, size_t n, char out[40])
 {
-	snprintf(out, 40, "fnv1a64:%016llx", (unsigned long long)mw_fnv1a(p, n));
+	snprintf(out, 40, "fnv1a64:%016llx", (unsigned long long)hash_fnv1a(p, n));
 }
 
 /* Finds "import_hash: …" in the front matter of an existing file: the recorded value
@@ -329,7 +331,7 @@ int mw_write_pages(struct mw_wiki *w, const struct mw_out *o, struct mw_counts *
 		if (!res.displaytitle && text)
 			scan_displaytitle(text, &tmp);
 		strip_tags(res.displaytitle ? res.displaytitle : tmp.len ? tmp.data : dt ? dt : "", &title);
-		if (!title.len || !mw_utf8_valid(title.data, title.len))
+		if (!title.len || !utf8_valid(title.data, title.len, true, NULL))
 			buf_puts(&title, ns == 0 ? key : ftitle);
 		original_url(o, ftitle, &url);
 		f.title = title.data;
@@ -339,7 +341,7 @@ int mw_write_pages(struct mw_wiki *w, const struct mw_out *o, struct mw_counts *
 		f.last_editor = user && *user ? user : NULL;
 		f.notoc = res.notoc;
 		for (size_t i = 0; i < res.ncategories; i++)
-			if (mw_utf8_valid(res.categories[i], strlen(res.categories[i])))
+			if (utf8_valid(res.categories[i], strlen(res.categories[i]), true, NULL))
 				mw_list_add(&f.tags, &f.ntags, res.categories[i]);
 		if (mw_stmt(w, &q, "SELECT name, n FROM contrib WHERE page = ? ORDER BY first, name"))
 			goto out;

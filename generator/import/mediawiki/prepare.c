@@ -3,6 +3,7 @@
 #include "import/mediawiki/internal.h"
 #include "base/buf.h"
 #include "base/log.h"
+#include "base/slug.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -376,7 +377,9 @@ int mw_wiki_prepare(struct mw_wiki *w, const struct mw_nsset *sel)
 	    mw_stmt(w, &up, "UPDATE page SET slug = ? WHERE id = ?"))
 		goto out;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		mw_slugify(w, (const char *)sqlite3_column_text(st, 1), &slug);
+		buf_reset(&slug);
+		slug_wiki_title((const char *)sqlite3_column_text(st, 1),
+		                (size_t)sqlite3_column_bytes(st, 1), &slug);
 		size_t base = slug.len;
 		for (int n = 2;; n++) {
 			sqlite3_reset(up);

@@ -60,8 +60,6 @@ int mw_wiki_commit(struct mw_wiki *w);
 /* Draws "what: done/total" on a terminal (total 0: unknown); no-op otherwise. */
 void mw_wiki_progress(struct mw_wiki *w, const char *what, size_t done, size_t total);
 
-/* Validates UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */
-bool mw_utf8_valid(const char *s, size_t len);
 /* "YYYYMMDDHHMMSS" → "YYYY-MM-DDTHH:MM:SSZ" into out (21 bytes); other input copied. */
 void mw_timestamp_iso(const char *ts, char out[32]);
 
