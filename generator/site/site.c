@@ -33,6 +33,7 @@
 #include "site/template.h"
 #include "site/theme.h"
 #include "base/version.h"
+#include "base/url.h"
 #include "base/webconf.h"
 
 #include <pthread.h>
@@ -66,8 +67,7 @@ struct build {
 
 static void add_file(struct build *b, const char *rel)
 {
-	if (b->nfiles == b->cap_files)
-		b->files = xrealloc(b->files, (b->cap_files = b->cap_files ? b->cap_files * 2 : 256) * sizeof *b->files);
+	ALLOC_GROW(b->files, b->nfiles + 1, b->cap_files);
 	b->files[b->nfiles++] = xstrdup(rel);
 }
 
@@ -114,45 +114,6 @@ struct link_ctx {
 	struct build *b;
 	const struct page *page;
 };
-
-/* Normalises "a/./b/../c" in place; returns false when ".." climbs above the root. */
-static bool normalise(struct buf *path)
-{
-	struct buf out = BUF_INIT;
-	const char *p = path->data;
-	bool abs = *p == '/';
-	bool trailing = path->len && path->data[path->len - 1] == '/';
-	while (*p) {
-		while (*p == '/')
-			p++;
-		const char *e = strchr(p, '/');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		if (n == 0)
-			break;
-		if (n == 1 && p[0] == '.') {
-		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
-			char *s = strrchr(out.data, '/');
-			if (!out.len) {
-				buf_release(&out);
-				return false;
-			}
-			buf_truncate(&out, s ? (size_t)(s - out.data) : 0);
-		} else {
-			if (out.len)
-				buf_putc(&out, '/');
-			buf_add(&out, p, n);
-		}
-		p += n;
-	}
-	buf_reset(path);
-	if (abs)
-		buf_putc(path, '/');
-	buf_add(path, out.data, out.len);
-	if (trailing && path->len && path->data[path->len - 1] != '/')
-		buf_putc(path, '/');
-	buf_release(&out);
-	return true;
-}
 
 /* A URL path ("/docs/sets/" or "/style.css") that exists in this build → 0 and the
  * canonical form in url; -1 when nothing has it. */
@@ -220,9 +181,10 @@ static int resolve_link(void *arg, const char *dest, struct buf *url)
 		const char *s = path.data;
 		if (bl && !strncmp(s, bp, bl) && s[bl] == '/')
 			s += bl;
+		/* "a//b" as the file system reads it */
 		struct buf tmp = BUF_INIT;
 		buf_puts(&tmp, s);
-		if (normalise(&tmp) && url_exists(b, tmp.data, &found) == 0)
+		if (url_normalise(&tmp, true) && url_exists(b, tmp.data, &found) == 0)
 			rc = 0;
 		buf_release(&tmp);
 		goto out;
@@ -231,10 +193,8 @@ static int resolve_link(void *arg, const char *dest, struct buf *url)
 	 * then as a URL relative to the page's own URL. */
 	if (p->src && p->kind != PAGE_GENERATED) {
 		struct buf src = BUF_INIT;
-		const char *slash = strrchr(p->src, '/');
-		buf_add(&src, p->src, slash ? (size_t)(slash - p->src) + 1 : 0);
-		buf_add(&src, path.data, path.len);
-		if (normalise(&src)) {
+		url_join(&src, p->src, path.data, path.len);
+		if (url_normalise(&src, true)) {
 			if (src.len > 3 && !strcmp(src.data + src.len - 3, ".md")) {
 				struct page *t = content_find_source(&b->model, src.data);
 				if (t) {
@@ -257,9 +217,8 @@ static int resolve_link(void *arg, const char *dest, struct buf *url)
 	}
 	if (rc < 0) {
 		struct buf rel = BUF_INIT;
-		buf_puts(&rel, p->url);
-		buf_add(&rel, path.data, path.len);
-		if (normalise(&rel) && url_exists(b, rel.data, &found) == 0)
+		url_join(&rel, p->url, path.data, path.len);
+		if (url_normalise(&rel, true) && url_exists(b, rel.data, &found) == 0)
 			rc = 0;
 		buf_release(&rel);
 	}
@@ -913,15 +872,10 @@ static int sink_file(void *arg, const char *rel, const char *data, size_t len)
 	struct build *b = arg;
 	if (!fs_rel_is_safe(rel, strlen(rel)))
 		return error_at(b->cfg.bug_db, 0, "archive file path '%s' would leave the output folder", rel);
-	if (b->ngenerated == b->cap_generated)
-		b->generated_files = xrealloc(b->generated_files,
-		                              (b->cap_generated = b->cap_generated ? b->cap_generated * 2 : 64) *
-		                                  sizeof *b->generated_files);
+	ALLOC_GROW(b->generated_files, b->ngenerated + 1, b->cap_generated);
 	struct archive_file *f = &b->generated_files[b->ngenerated++];
 	f->rel = xstrdup(rel);
-	f->data = xmalloc(len + 1);
-	memcpy(f->data, data, len);
-	f->data[len] = 0;
+	f->data = xstrndup(data, len);
 	f->len = len;
 	return 0;
 }
