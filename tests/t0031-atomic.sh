@@ -86,4 +86,88 @@ test_expect_success 'what nfsite did not write at the top of the folder stays' '
 	test "$(cat out/.git/HEAD)" = ref && test "$(cat out/CNAME)" = moved && test -d out/.git/objects &&
 	diff -rq -x ".nfsite-*" -x .git -x CNAME out v1
 '
+# A small site whose hook runs SCRIPT (Lua) once, during the build: another program
+# writing into the output folder while nfsite builds.
+during_build() {
+	rm -rf hs && mkdir -p hs/content && printf -- "---\ntitle: Home\n---\nhello\n" >hs/content/_index.md &&
+	printf -- "---\ntitle: Doc\n---\ndoc\n" >hs/content/doc.md &&
+	printf "local done = false\nreturn { hooks = { page = function(p)\n  if done then return end\n  done = true\n%s\nend } }\n" "$1" >hs/site.lua
+}
+test_expect_success 'files another program adds to the output during a build stay, and are never deleted' '
+	rm -rf hout .hout.nfsite && during_build "" && nfsite build -q --source hs --dest hout &&
+	mkdir -p hout/carried && echo one >hout/carried/old &&
+	during_build "io.open(\"hout/added\", \"w\"):write(\"new\\n\"):close()
+  io.open(\"hout/carried/inside\", \"w\"):write(\"in\\n\"):close()" &&
+	echo "<p>v2</p>" >>hs/content/doc.md && nfsite build -q --source hs --dest hout &&
+	test "$(cat hout/added)" = new && test "$(cat hout/carried/inside)" = in && test "$(cat hout/carried/old)" = one &&
+	grep -q v2 hout/doc/index.html &&
+	during_build "" && nfsite build -q --source hs --dest hout && echo "<p>v3</p>" >>hs/content/doc.md &&
+	nfsite build -q --source hs --dest hout &&
+	test "$(cat hout/added)" = new && test "$(cat hout/carried/inside)" = in && grep -q v3 hout/doc/index.html &&
+	test ! -e .hout.nfsite/spare/added && test ! -e .hout.nfsite/spare/carried
+'
+test_expect_success 'killed between the swap and moving foreign files, the next build moves them back' '
+	rm -rf hout .hout.nfsite && during_build "" && nfsite build -q --source hs --dest hout &&
+	echo "<p>v2</p>" >>hs/content/doc.md && nfsite build -q --source hs --dest hout &&
+	echo left >.hout.nfsite/spare/CNAME && echo clash >.hout.nfsite/spare/doc-clash && mkdir hout/doc-clash &&
+	nfsite build --source hs --dest hout 2>err && cat err && test "$(cat hout/CNAME)" = left &&
+	test ! -e .hout.nfsite/spare/CNAME && test -d hout/doc-clash && test "$(cat .hout.nfsite/rescued/doc-clash)" = clash &&
+	grep -q "what was there (not written by nfsite) is kept in .*rescued/doc-clash" err
+'
+test_expect_success 'a file the site now writes itself: what was there is kept aside, not deleted' '
+	rm -rf hout .hout.nfsite && during_build "" && nfsite build -q --source hs --dest hout &&
+	echo mine >hout/extra.txt && mkdir -p hs/static && echo site >hs/static/extra.txt &&
+	nfsite build --source hs --dest hout 2>err && cat err && test "$(cat hout/extra.txt)" = site &&
+	test "$(cat .hout.nfsite/rescued/extra.txt)" = mine && grep -q "writes .extra.txt. itself" err
+'
+test_expect_success 'the lock file removed during a build: that build does not swap, the old site stays' '
+	rm -rf hout .hout.nfsite && during_build "" && nfsite build -q --source hs --dest hout && cp -r hout before &&
+	during_build "os.remove(\".hout.nfsite/lock\")" && echo "<p>v2</p>" >>hs/content/doc.md &&
+	expect_exit 1 "$NFSITE" build --source hs --dest hout &&
+	grep -q "the build lock was removed during the build" err && diff -r -x ".nfsite-*" before hout &&
+	during_build "" && echo "<p>v2</p>" >>hs/content/doc.md && nfsite build -q --source hs --dest hout &&
+	grep -q v2 hout/doc/index.html
+'
+test_expect_success 'a symlinked output folder: the site goes where it points, the link stays' '
+	rm -rf real link .real.nfsite .link.nfsite && during_build "" && mkdir real && ln -s real link &&
+	nfsite build -q --source hs --dest link && test -L link && test -f real/doc/index.html &&
+	echo "<p>v2</p>" >>hs/content/doc.md && nfsite build -q --source hs --dest link && test -L link &&
+	grep -q v2 link/doc/index.html && nfsite build --source hs --dest link 2>&1 | grep -q "up to date" &&
+	test -d .real.nfsite && test ! -e .link.nfsite && ln -s nowhere dangling &&
+	expect_exit 1 "$NFSITE" build --source hs --dest dangling && grep -q "is a symbolic link to .*which does not exist" err
+'
+test_expect_success 'the spare tree beside the output is private (0700), so a web root above it serves none of it' '
+	rm -rf hout .hout.nfsite && during_build "" && nfsite build -q --source hs --dest hout &&
+	nfsite build -q --source hs --dest hout && test "$(stat -c %a .hout.nfsite)" = 700 &&
+	test "$(stat -c %a hout)" = 755
+'
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && command -v unshare >/dev/null 2>&1; then
+	as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+	chmod 755 "$TRASH" # the other user works in here
+	test_expect_success 'a file nfsite may not hard-link (another user owns it) is copied instead' '
+		rm -rf w && mkdir -m 755 w && during_build "" && cp -r hs w/hs && cp "$NFSITE" w/nfsite &&
+		chown -R 65534:65534 w && as_nobody w/nfsite build -q --source w/hs --dest w/out &&
+		chown 0:0 w/out/doc/index.html && chmod 644 w/out/doc/index.html &&
+		{ ! as_nobody ln w/out/doc/index.html w/probe 2>/dev/null; } &&
+		echo "<p>v2</p>" >>w/hs/content/_index.md &&
+		as_nobody w/nfsite build -q --source w/hs --dest w/out 2>err && cat err && test ! -s err &&
+		grep -q v2 w/out/index.html && grep -q "<p>doc</p>" w/out/doc/index.html
+	'
+	test_expect_success 'an output folder whose parent is not writable: one clear error' '
+		rm -rf ro && mkdir -m 755 ro && mkdir ro/out && chown 65534 ro/out && during_build "" && chmod -R a+rX hs &&
+		cp "$NFSITE" nfsite.copy && chmod 755 nfsite.copy &&
+		{ as_nobody ./nfsite.copy build --source hs --dest ro/out 2>err; rc=$?; test $rc = 1; } &&
+		cat err && test $(grep -c error err) = 1 &&
+		grep -q "^ro/out: error: cannot create ro/.out.nfsite: Permission denied (nfsite keeps its lock and the site.s spare tree beside the output folder, so the folder that holds it must be writable)" err
+	'
+	test_expect_success 'an output folder that is a mount point: one clear error, nothing changed' '
+		rm -rf mnt && mkdir mnt && during_build "" &&
+		unshare -m sh -c "mount -t tmpfs none mnt && echo keep >mnt/file && \"$NFSITE\" build --source hs --dest mnt 2>err; echo \$? >rc; cat mnt/file >kept" &&
+		test "$(cat rc)" = 1 && test "$(cat kept)" = keep && cat err &&
+		grep -q "^mnt: error: the output folder is a mount point" err
+	'
+else
+	test_skip 'other users and mount points' 'needs root, setpriv and unshare'
+fi
+
 test_done

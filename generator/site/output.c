@@ -55,8 +55,7 @@ struct output {
 	struct entry *entries;
 	size_t n, cap;
 	struct manifest live, prev; /* of root and of the spare */
-	char **foreign;             /* top-level names in root that live does not list */
-	size_t nforeign;
+	int lock_fd;                /* output_lock's, checked before the swap */
 	size_t seq;
 	bool trust;    /* believe both manifests without lstat */
 	bool fresh;    /* the spare was empty: files go straight to their paths in it */
@@ -168,6 +167,19 @@ static char *root_path(const char *dest)
 		free(p);
 		return NULL;
 	}
+	/* A symlinked DEST (public -> /srv/www/site) is the folder it names: the swap
+	 * happens there, so the link keeps pointing at the live site. */
+	struct stat st;
+	if (lstat(p, &st) == 0 && S_ISLNK(st.st_mode)) {
+		char *real = realpath(p, NULL), to[4096];
+		ssize_t n = real ? 0 : readlink(p, to, sizeof to - 1);
+		if (!real)
+			error_at(dest, 0, "the output folder is a symbolic link to '%s', which does not exist",
+			         n > 0 ? (to[n] = 0, to) : p);
+		free(p);
+		p = real ? xstrdup(real) : NULL;
+		free(real);
+	}
 	return p;
 }
 
@@ -181,32 +193,59 @@ static char *side_path(const char *root, const char *leaf)
 	return xasprintf("%.*s/.%s.nfsite/%s", (int)(slash - root), root, slash + 1, leaf);
 }
 
+/* True while fd (flock'd) is still the file at path. */
+static bool lock_current(int fd, const char *path)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 int output_lock(const char *dest)
 {
 	char *root = root_path(dest);
 	if (!root)
 		return -1;
 	char *dir = side_path(root, ""), *path = side_path(root, "lock");
+	const char *slash = strrchr(root, '/');
+	char *up = slash ? xstrndup(root, (size_t)(slash - root)) : xstrdup(""); /* DEST's parent */
 	int fd = -1;
-	if (fs_mkdirs(dir) < 0)
+	if (*up && fs_mkdirs(up) < 0)
 		goto out;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		error_at(path, 0, "cannot open the build lock: %s", strerror(errno));
+	/* 0700: when DEST's parent is a web root, the spare tree inside is not served. */
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		error_at(dest, 0, "cannot create %.*s: %s (nfsite keeps its lock and the site's spare tree beside the output folder, so the folder that holds it must be writable)",
+		         (int)strlen(dir) - 1, dir, strerror(errno));
 		goto out;
 	}
-	/* Failing at once beats waiting: a build that hangs behind a forgotten `serve` or a
-	 * stuck CI job helps nobody. */
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno == EWOULDBLOCK)
-			error_at(dest, 0, "another nfsite build is writing this output folder (it holds %s); try again when it has finished",
-			         path);
-		else
-			error_at(path, 0, "cannot take the build lock: %s", strerror(errno));
-		close(fd);
-		fd = -1;
+	for (int tries = 0; fd < 0 && tries < 8; tries++) {
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			error_at(path, 0, "cannot open the build lock: %s", strerror(errno));
+			goto out;
+		}
+		/* Failing at once beats waiting: a build that hangs behind a forgotten `serve` or a
+		 * stuck CI job helps nobody. */
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			if (errno == EWOULDBLOCK)
+				error_at(dest, 0, "another nfsite build is writing this output folder (it holds %s); try again when it has finished",
+				         path);
+			else
+				error_at(path, 0, "cannot take the build lock: %s", strerror(errno));
+			close(fd);
+			fd = -1;
+			goto out;
+		}
+		/* A lock file removed (with its folder) after we opened it locks nothing: take
+		 * the one that is there now. */
+		if (!lock_current(fd, path)) {
+			close(fd);
+			fd = -1;
+		}
 	}
+	if (fd < 0)
+		error_at(path, 0, "cannot take the build lock: the lock file keeps being removed");
 out:
+	free(up);
 	free(path);
 	free(dir);
 	free(root);
@@ -238,26 +277,50 @@ static bool lists_top(const struct manifest *m, const char *name)
 	return has;
 }
 
-/* Top-level entries of the live site that its manifest does not list: a CNAME, a .git
- * checkout, a file copied in by hand. The swap would take them away with the old tree,
- * so output_prepare carries them into the new one. */
-static void list_foreign(struct output *o)
+/* Moves the entry name of the spare, which nfsite did not write (a CNAME, a .git
+ * checkout, a file another program added while a build ran), into the live site, where
+ * it belongs. Moving, not copying, keeps one copy of it at every moment, so nothing
+ * decides later which of two is the one to keep. When the live site holds that name
+ * already, the entry goes to PARENT/.DEST.nfsite/rescued/ with a warning: nothing is
+ * deleted. A move that fails is a warning: the entry stays in the spare, and the next
+ * build tries again. */
+static void move_foreign(const struct output *o, const char *name)
 {
-	DIR *d = opendir(o->root);
-	for (struct dirent *e; d && (e = readdir(d));) {
-		const char *n = e->d_name;
-		if (strcmp(n, ".") && strcmp(n, "..") && strncmp(n, ".nfsite-", 8) && !lists_top(&o->live, n)) {
-			o->foreign = xrealloc(o->foreign, (o->nforeign + 1) * sizeof *o->foreign);
-			o->foreign[o->nforeign++] = xstrdup(n);
+	char *from = xasprintf("%s/%s", o->spare, name), *to = xasprintf("%s/%s", o->root, name);
+	int rc = 0;
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) < 0) {
+		if (errno != EEXIST) {
+			warn_at(from, 0, "cannot move '%s' (not written by nfsite) into the output folder: %s; it stays here "
+			        "and the next build tries again", name, strerror(errno));
+		} else {
+			char *dir = side_path(o->root, "rescued"), *aside = NULL;
+			rc = fs_mkdirs(dir);
+			for (int k = 0; rc == 0; k++) {
+				free(aside);
+				aside = k ? xasprintf("%s/%s.%d", dir, name, k) : xasprintf("%s/%s", dir, name);
+				if (renameat2(AT_FDCWD, from, AT_FDCWD, aside, RENAME_NOREPLACE) == 0)
+					break;
+				if (errno != EEXIST) {
+					warn_at(from, 0, "cannot move aside: %s; it stays here and the next build tries again",
+					        strerror(errno));
+					rc = -1;
+				}
+			}
+			if (rc == 0)
+				warn_at(to, 0, "the site now writes '%s' itself; what was there (not written by nfsite) is kept in %s",
+				        name, aside);
+			free(aside);
+			free(dir);
 		}
 	}
-	if (d)
-		closedir(d);
+	free(from);
+	free(to);
 }
 
-/* Removes from the top of the spare what its manifest does not list: what a killed build
- * left (the staging folder, temporary files), the cache of the site it holds (no one
- * reads it) and entries carried from an older live site (carried afresh at prepare). */
+/* Clears the top of the spare of what its manifest does not list: what a killed build
+ * left (the staging folder, temporary files) and the cache of the site it holds go;
+ * anything else was not written by nfsite and goes back into the live site (a build
+ * killed between its swap and move_foreign left it here). */
 static int tidy_spare(const struct output *o)
 {
 	DIR *d = opendir(o->spare);
@@ -266,9 +329,12 @@ static int tidy_spare(const struct output *o)
 	int rc = 0;
 	for (struct dirent *e; rc == 0 && (e = readdir(d));) {
 		const char *n = e->d_name;
-		if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, MANIFEST) ||
-		    (strncmp(n, ".nfsite-", 8) && lists_top(&o->prev, n)))
+		if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, MANIFEST) || lists_top(&o->prev, n))
 			continue;
+		if (strncmp(n, ".nfsite-", 8)) {
+			move_foreign(o, n);
+			continue;
+		}
 		char *p = xasprintf("%s/%s", o->spare, n);
 		rc = fs_remove_tree(p);
 		free(p);
@@ -277,32 +343,46 @@ static int tidy_spare(const struct output *o)
 	return rc;
 }
 
-/* Recreates from at to with hard links, like cp -al: nothing is copied or lost. */
-static int link_tree(const char *from, const char *to)
+void output_recover(const char *dest)
 {
+	struct output o = {.root = root_path(dest)};
+	if (!o.root)
+		return;
+	o.spare = side_path(o.root, "spare");
+	manifest_load(&o.prev, o.spare);
+	DIR *d = o.prev.n ? opendir(o.spare) : NULL;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		const char *n = e->d_name;
+		if (strcmp(n, ".") && strcmp(n, "..") && strncmp(n, ".nfsite-", 8) && !lists_top(&o.prev, n))
+			move_foreign(&o, n);
+	}
+	if (d)
+		closedir(d);
+	free_entries(o.prev.e, o.prev.n);
+	free(o.spare);
+	free(o.root);
+}
+
+/* A hard link where the file system allows one, else a copy: the kernel refuses links
+ * to another user's file (fs.protected_hardlinks) and across file systems. */
+static int link_or_copy(const char *from, const char *to)
+{
+	if (link(from, to) == 0)
+		return 0;
+	if (errno != EPERM && errno != EXDEV && errno != EMLINK)
+		return error_at(to, 0, "cannot link into the new site: %s", strerror(errno));
 	struct stat st;
-	if (lstat(from, &st) < 0)
-		return error_at(from, 0, "cannot read: %s", strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return link(from, to) == 0 ? 0 : error_at(to, 0, "cannot link: %s", strerror(errno));
-	DIR *d = opendir(from);
-	if (!d || mkdir(to, 0700) < 0) {
-		if (d)
-			closedir(d);
-		return error_at(to, 0, "cannot create folder: %s", strerror(errno));
-	}
-	int rc = 0;
-	for (struct dirent *e; rc == 0 && (e = readdir(d));) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		char *f = xasprintf("%s/%s", from, e->d_name), *t = xasprintf("%s/%s", to, e->d_name);
-		rc = link_tree(f, t);
-		free(f);
-		free(t);
-	}
-	closedir(d);
-	if (rc == 0 && chmod(to, st.st_mode & 07777) < 0)
-		rc = error_at(to, 0, "cannot set its mode: %s", strerror(errno));
+	int in = fs_open_regular(from, &st), rc = -1;
+	if (in < 0)
+		return -1;
+	int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0)
+		error_at(to, 0, "cannot write: %s", strerror(errno));
+	else if ((rc = fs_copy_fd(in, out, (size_t)st.st_size, from)) == 0 && close(out) < 0)
+		rc = error_at(to, 0, "cannot write: %s", strerror(errno));
+	else if (rc < 0)
+		close(out);
+	close(in);
 	return rc;
 }
 
@@ -326,21 +406,32 @@ static int stage_parents(const char *staging, const char *rel)
 	return rc;
 }
 
-struct output *output_begin(const char *dest, bool trust_manifest)
+struct output *output_begin(const char *dest, int lock, bool trust_manifest)
 {
 	struct output *o = xcalloc(1, sizeof *o);
 	o->dest = xstrdup(dest);
+	o->lock_fd = lock;
 	o->trust = trust_manifest;
 	pthread_mutex_init(&o->lock, NULL);
 	if (!(o->root = root_path(dest)))
 		goto fail;
 	struct stat st;
-	if (lstat(o->root, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		error_at(dest, 0, "output path exists and is not a folder");
-		goto fail;
+	if (lstat(o->root, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			error_at(dest, 0, "output path exists and is %s, not a folder", fs_kind(st.st_mode));
+			goto fail;
+		}
+		char *up = xasprintf("%s/..", o->root);
+		struct stat pst;
+		bool mount = stat(up, &pst) == 0 && pst.st_dev != st.st_dev;
+		free(up);
+		if (mount) {
+			error_at(dest, 0, "the output folder is a mount point: nfsite swaps the whole folder with one rename, "
+			         "which cannot move a mount point; build into a folder inside it and serve that");
+			goto fail;
+		}
 	}
 	manifest_load(&o->live, o->root);
-	list_foreign(o);
 	o->spare = side_path(o->root, "spare");
 	manifest_load(&o->prev, o->spare);
 	if (!o->prev.n) {
@@ -365,9 +456,6 @@ static void output_free(struct output *o)
 	free_entries(o->entries, o->n);
 	free_entries(o->live.e, o->live.n);
 	free_entries(o->prev.e, o->prev.n);
-	for (size_t i = 0; i < o->nforeign; i++)
-		free(o->foreign[i]);
-	free(o->foreign);
 	pthread_mutex_destroy(&o->lock);
 	free(o->staging);
 	free(o->spare);
@@ -453,8 +541,8 @@ static int place(struct output *o, const char *rel, uint64_t h, const char *src,
 	/* The live site's file has these bytes: share it (nothing ever writes into a file). */
 	char *from = xasprintf("%s/%s", o->root, rel);
 	int rc = 0;
-	if (link(from, path) < 0 && !(o->fresh && errno == EEXIST))
-		rc = error_at(from, 0, "cannot link into the new site: %s", strerror(errno));
+	if (!(o->fresh && fs_exists(path)))
+		rc = link_or_copy(from, path);
 	free(from);
 	free(path);
 	return rc;
@@ -743,18 +831,6 @@ int output_prepare(struct output *o, struct build_stats *stats)
 	}
 	if (rc == 0 && o->staging)
 		rc = fs_remove_tree(o->staging);
-	/* What the live site holds that nfsite did not write stays in it; a file of the new
-	 * site by the same name wins. */
-	for (size_t i = 0; i < o->nforeign && rc == 0; i++) {
-		char *from = xasprintf("%s/%s", o->root, o->foreign[i]), *to = xasprintf("%s/%s", o->spare, o->foreign[i]);
-		struct stat st;
-		if (lstat(to, &st) == 0)
-			warn_at(from, 0, "not written by nfsite, and replaced by the site's own '%s'", o->foreign[i]);
-		else
-			rc = link_tree(from, to);
-		free(from);
-		free(to);
-	}
 	size_t changed = 0, removed = 0;
 	for (size_t i = 0; i < o->n; i++)
 		changed += o->entries[i].changed;
@@ -797,13 +873,32 @@ int output_commit(struct output *o)
 	 * new one. RENAME_EXCHANGE keeps DEST a real folder at every moment (a symlink flip
 	 * would change what DEST is); into a DEST that does not exist a plain rename is as
 	 * atomic. */
+	char *lock = side_path(o->root, "lock");
+	bool held = lock_current(o->lock_fd, lock);
+	free(lock);
+	if (!held) {
+		int rc = error_at(o->dest, 0, "the build lock was removed during the build (another build may be writing "
+		                  "this output folder): the new site is not swapped in");
+		output_abort(o);
+		return rc;
+	}
 	struct stat st;
-	int rc = lstat(o->root, &st) == 0 ? renameat2(AT_FDCWD, o->spare, AT_FDCWD, o->root, RENAME_EXCHANGE)
-	                                  : rename(o->spare, o->root);
+	bool existed = lstat(o->root, &st) == 0;
+	int rc = existed ? renameat2(AT_FDCWD, o->spare, AT_FDCWD, o->root, RENAME_EXCHANGE) : rename(o->spare, o->root);
 	if (rc < 0)
 		rc = error_at(o->dest, 0, "cannot swap the new site in: %s (the output folder must be on a file system "
 		              "that supports renameat2 RENAME_EXCHANGE, and not a mount point)", strerror(errno));
-	/* The spare now holds the previous site and its manifest: the next build starts there. */
+	/* The spare now holds the previous site and its manifest: the next build starts
+	 * there. What nfsite did not write in it (a CNAME, a .git checkout, files another
+	 * program added during this build) moves into the new site, one rename each. */
+	DIR *d = rc == 0 && existed ? opendir(o->spare) : NULL;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		const char *n = e->d_name;
+		if (strcmp(n, ".") && strcmp(n, "..") && strncmp(n, ".nfsite-", 8) && !lists_top(&o->live, n))
+			move_foreign(o, n);
+	}
+	if (d)
+		closedir(d);
 	output_free(o);
 	return rc;
 }

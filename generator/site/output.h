@@ -20,10 +20,12 @@
  *
  * A manifest line is trusted only while lstat gives the size, mtime and inode it
  * recorded (nfsite never rewrites a file in place), so a file changed by hand is written
- * again. Top-level entries of DEST that nfsite did not write (a CNAME, a .git checkout)
- * are carried into each new tree by hard links. A file added by hand inside a folder
- * nfsite writes is not (finding it would mean walking the whole tree): it leaves DEST
- * with the next build and comes back with the tree after, as the spare turns live again.
+ * again. Top-level entries of DEST that nfsite did not write (a CNAME, a .git checkout,
+ * files another program adds during a build) are moved, one rename each, from the old
+ * tree into the new one right after the swap; one the new site writes itself goes to
+ * PARENT/.DEST.nfsite/rescued/. A file added by hand inside a folder nfsite writes is
+ * not (finding it would mean walking the whole tree): it leaves DEST with the next build
+ * and comes back with the tree after, as the spare turns live again.
  * Every path is checked to stay inside DEST. */
 #ifndef NFSITE_OUTPUT_H
 #define NFSITE_OUTPUT_H
@@ -39,13 +41,18 @@ struct build_stats;
 int output_lock(const char *dest);
 /* Releases the lock; -1 is fine. */
 void output_unlock(int fd);
+/* Call with the lock held: moves what nfsite did not write (a CNAME, files added during
+ * a build) from the spare back into dest, where a build killed right after its swap
+ * left them. */
+void output_recover(const char *dest);
 /* True when every file the last build of dest wrote (its manifest) is still there as
  * written. */
 bool output_intact(const char *dest, size_t *nfiles);
-/* Call with the lock held. Returns NULL after reporting. With trust_manifest, files the
- * manifests list are taken to be there as written (no lstat), for an output folder
+/* Call with the lock held (lock is output_lock's fd: output_commit swaps only while it
+ * still locks the lock file). Returns NULL after reporting. With trust_manifest, files
+ * the manifests list are taken to be there as written (no lstat), for an output folder
  * nobody else touches. */
-struct output *output_begin(const char *dest, bool trust_manifest);
+struct output *output_begin(const char *dest, int lock, bool trust_manifest);
 /* Thread-safe. rel is relative to DEST ("docs/sets/index.html"). src names what made
  * the file, for messages. Returns -1 after reporting (unsafe path, I/O error); a path
  * written twice is reported by output_prepare. */

@@ -995,7 +995,7 @@ static uint64_t source_snapshot(const struct build_opts *opts, time_t now)
 }
 
 static int build_site(const struct build_opts *opts, struct build_stats *stats, struct site_state *state,
-                      time_t now, uint64_t snapshot);
+                      time_t now, uint64_t snapshot, int lock);
 
 int site_build(const struct build_opts *opts, struct build_stats *stats)
 {
@@ -1005,12 +1005,13 @@ int site_build(const struct build_opts *opts, struct build_stats *stats)
 	time_t now = (time_t)date_now();
 	log_reset_count();
 	if (!fs_is_dir(opts->source))
-		return build_site(opts, stats, NULL, now, 0); /* which says so */
+		return build_site(opts, stats, NULL, now, 0, -1); /* which says so */
 	/* Held from the first look at dest to the swap: one build at a time. */
 	int lock = output_lock(opts->dest);
 	if (lock < 0)
 		return -1;
 	int rc;
+	output_recover(opts->dest);
 	uint64_t snap = source_snapshot(opts, now);
 	size_t nfiles = 0;
 	if (snap && fs_is_dir(opts->dest) && snap == cache_read_snapshot(opts->dest) &&
@@ -1019,7 +1020,7 @@ int site_build(const struct build_opts *opts, struct build_stats *stats)
 			*stats = (struct build_stats){.unchanged = nfiles, .up_to_date = true};
 		rc = 0;
 	} else {
-		rc = build_site(opts, stats, NULL, now, snap);
+		rc = build_site(opts, stats, NULL, now, snap, lock);
 	}
 	output_unlock(lock);
 	return rc;
@@ -1030,14 +1031,15 @@ int site_rebuild(const struct build_opts *opts, struct build_stats *stats, struc
 	int lock = output_lock(opts->dest);
 	if (lock < 0)
 		return -1;
-	int rc = build_site(opts, stats, state, (time_t)date_now(), 0);
+	int rc = build_site(opts, stats, state, (time_t)date_now(), 0, lock);
 	output_unlock(lock);
 	return rc;
 }
 
-/* The build itself; snapshot (0 for none) is recorded in the cache for site_build. */
+/* The build itself, under lock (output_lock's); snapshot (0 for none) is recorded in
+ * the cache for site_build. */
 static int build_site(const struct build_opts *opts, struct build_stats *stats, struct site_state *state,
-                      time_t now, uint64_t snapshot)
+                      time_t now, uint64_t snapshot, int lock)
 {
 	struct build b = {.opts = opts, .now = now};
 	struct workers ws = {0};
@@ -1072,7 +1074,7 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 	if (check_templates(&b) < 0)
 		goto out;
 	/* The preview server's output folder is its own: its manifest can be trusted. */
-	if (!(b.out = output_begin(opts->dest, state != NULL)))
+	if (!(b.out = output_begin(opts->dest, lock, state != NULL)))
 		goto out;
 	uint64_t key = b.key = site_key(&b);
 	/* A kept cache and kept workers are only good for the same site key. */
