@@ -80,7 +80,7 @@ test-sanitize: deps
 	  NFSITE=$(CURDIR)/build-san/nfsite UNIT=$(CURDIR)/build-san/unit tests/run.sh
 
 leakcheck: all
-	@NFSITE_VALGRIND=1 NFSITE=$(CURDIR)/$(BIN) tests/run.sh valgrind
+	@NFSITE_VALGRIND=1 NFSITE=$(CURDIR)/$(BIN) tests/run.sh t7010-leakcheck
 
 bench: all
 	@scripts/install-deps.sh bench

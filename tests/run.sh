@@ -5,8 +5,10 @@ cd "$(dirname "$0")" || exit 1
 results=$(mktemp)
 export TEST_RESULTS=$results
 pattern=${1:-}
+matched=0
 for t in t[0-9]*.sh; do
 	case "$t" in *"$pattern"*) ;; *) continue ;; esac
+	matched=$((matched + 1))
 	echo "*** $t"
 	before=$(grep -c '^fail' "$results")
 	sh "$t"
@@ -17,6 +19,10 @@ for t in t[0-9]*.sh; do
 		printf 'fail\t%s\texited %d outside its tests\n' "${t%.sh}" "$rc" >>"$results"
 	fi
 done
+# A filter that names no script runs nothing: that is no pass.
+if [ "$matched" = 0 ]; then
+	printf 'fail\t%s\tno test script matches\n' "$pattern" >>"$results"
+fi
 pass=$(grep -c '^pass' "$results")
 fail=$(grep -c '^fail' "$results")
 skip=$(grep -c '^skip' "$results")
