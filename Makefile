@@ -8,7 +8,7 @@ CFLAGS   ?= -O2 -g
 # Package flags come from $(O)/config.mk, made after the packages are installed: make
 # remakes an included file before it reads the rest, so the first run on a fresh machine
 # (also with -j) installs, then compiles. Goals that build nothing skip it.
-NOBUILD_GOALS := clean uninstall test-fresh format
+NOBUILD_GOALS := clean uninstall test-fresh format check-layers
 ifneq ($(filter-out $(NOBUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(O)/config.mk
 endif
@@ -24,7 +24,7 @@ HDRS     := $(shell find generator -name '*.h')
 OBJS     := $(patsubst generator/%.c,$(O)/%.o,$(SRCS)) $(O)/theme_data.o
 THEME    := $(sort $(shell find theme -type f 2>/dev/null))
 
-.PHONY: all unit deps site test test-sanitize test-fresh bench fuzz format clean leakcheck \
+.PHONY: all unit deps check-layers site test test-sanitize test-fresh bench fuzz format clean leakcheck \
         install uninstall
 
 all: $(BIN)
@@ -63,10 +63,14 @@ $(O)/unit/%: tests/unit/%.c $(LIBOBJS)
 	@mkdir -p $(O)/unit
 	$(CC) $(CFLAGS) $(NF_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(NF_LIBS)
 
+# The dependency rules of generator/ (docs/ARCHITECTURE.md), from the #include lines.
+check-layers:
+	@scripts/check-layers.sh generator
+
 site: all
 	./$(BIN) build --source . --dest public
 
-test: all unit
+test: all unit check-layers
 	@scripts/install-deps.sh test
 	@NFSITE=$(CURDIR)/$(BIN) NFSITE_O=$(O) UNIT=$(CURDIR)/$(O)/unit tests/run.sh
 
