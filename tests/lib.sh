@@ -2,6 +2,7 @@
 #   test_expect_success 'description' 'shell commands'   — passes when the commands succeed
 #   test_skip 'description' 'reason'                       — counted as skipped; as failed
 #                                                           when $CI is set (CI must run it all)
+# A script takes --run=LIST to run only some of its tests (tests/run.sh t1000 --run=3).
 # Each script gets a fresh scratch folder $TRASH (cwd) and these variables:
 #   $NFSITE   the binary under test     $ROOT    the repository
 #   $FIX      tests/fixtures (read-only)
@@ -26,9 +27,34 @@ else
 	nfsite() { "$NFSITE" "$@"; }
 fi
 
+# --run=LIST (as in git's test-lib): only the tests LIST names run, e.g. --run=3 or
+# --run=1-3,7; the others print "# not run" and count nowhere. For working on one test.
+test_run=
+for arg in "$@"; do
+	case "$arg" in
+	--run=*) test_run=${arg#--run=} ;;
+	*) echo "$SCRIPT: unknown option '$arg' (only --run=LIST)" >&2; exit 2 ;;
+	esac
+done
+# test_selected N: true when --run names N (or there is no --run).
+test_selected() {
+	[ -z "$test_run" ] && return 0
+	for r in $(echo "$test_run" | tr , ' '); do
+		case "$r" in
+		*-*) [ "$1" -ge "${r%-*}" ] && [ "$1" -le "${r#*-}" ] && return 0 ;;
+		*) [ "$1" = "$r" ] && return 0 ;;
+		esac
+	done
+	return 1
+}
+
 test_expect_success() {
 	test_count=$((test_count + 1))
 	desc=$1
+	if ! test_selected "$test_count"; then
+		printf '# not run %d - %s (--run=%s)\n' "$test_count" "$desc" "$test_run"
+		return
+	fi
 	# Not inside `if`: there the shell would ignore set -e for the whole body.
 	(set -e; eval "$2") >"$TRASH/.out.$test_count" 2>&1
 	if [ $? = 0 ]; then

@@ -4,14 +4,16 @@
 cd "$(dirname "$0")" || exit 1
 results=$(mktemp)
 export TEST_RESULTS=$results
+# tests/run.sh [PATTERN [--run=LIST]]: the options after the pattern go to each script.
 pattern=${1:-}
+[ $# -gt 0 ] && shift
 matched=0
 for t in t[0-9]*.sh; do
 	case "$t" in *"$pattern"*) ;; *) continue ;; esac
 	matched=$((matched + 1))
 	echo "*** $t"
 	before=$(grep -c '^fail' "$results")
-	sh "$t"
+	sh "$t" "$@"
 	rc=$?
 	# A script that dies before or between its tests (a set-up step, set -u) reported
 	# nothing for what it did not run: that is a failure too.
