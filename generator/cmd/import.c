@@ -3,7 +3,12 @@
 #include "cmd/cmd.h"
 #include "import/bugzilla/import.h"
 #include "import/mediawiki/import.h"
+#include "base/fs.h"
+#include "base/log.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +104,139 @@ static int import_mediawiki_main(int argc, char **argv)
 	default:
 		return EXIT_CONTENT;
 	}
+}
+
+static int bugzilla_usage(void)
+{
+	fputs("usage: nfsite import bugzilla (--db FILE | --xml FILE | --rest URL)\n"
+	      "         [--out FILE] [--report FILE] [--timezone TZ] [--max-attachment BYTES]\n"
+	      "         [--ids LIST] [--api-key KEY] [--retries N] [--retry-wait MS] [--allow-empty]\n"
+	      "         [--quiet]\n"
+	      "  --out             archive database (default data/bugzilla.sqlite); an existing file\n"
+	      "                    is replaced only when it is an archive nfsite wrote\n"
+	      "  --allow-empty     write the archive even when the source holds no bug\n"
+	      "  --timezone        zone of the database's times (default America/New_York)\n"
+	      "  --max-attachment  larger attachments are stored as placeholders (default 10M)\n"
+	      "  --ids             REST: bug ids (1-25,30); default: page through all bugs\n",
+	      stderr);
+	return EXIT_USAGE;
+}
+
+static bool parse_size(const char *s, size_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (end == s || errno || *s == '-')
+		return false;
+	unsigned long long mul = 1;
+	if (*end == 'k' || *end == 'K')
+		mul = 1024, end++;
+	else if (*end == 'm' || *end == 'M')
+		mul = 1024 * 1024, end++;
+	else if (*end == 'g' || *end == 'G')
+		mul = 1024ULL * 1024 * 1024, end++;
+	if (*end || v > SIZE_MAX / mul)
+		return false;
+	*out = (size_t)(v * mul);
+	return true;
+}
+
+static bool valid_tz(const char *tz)
+{
+	if (!*tz || tz[0] == '/' || strstr(tz, ".."))
+		return false;
+	for (const char *p = tz; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("_+-/", *p))
+			return false;
+	if (!strcmp(tz, "UTC"))
+		return true;
+	char path[512];
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+	return fs_exists(path);
+}
+
+static int import_bugzilla_main(int argc, char **argv)
+{
+	struct import_bugzilla_opts o = {
+		.out = "data/bugzilla.sqlite",
+		.bz = {
+			.timezone = "America/New_York",
+			.max_attachment = 10 * 1024 * 1024,
+			.api_key = getenv("BUGZILLA_API_KEY"),
+			.retry_wait_ms = 1000,
+			.retries = 5,
+		},
+	};
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+			log_quiet = true;
+			continue;
+		}
+		if (!strcmp(a, "--allow-empty")) {
+			o.allow_empty = true;
+			continue;
+		}
+		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+			return bugzilla_usage(), 0;
+		if (!v || strncmp(a, "--", 2)) {
+			fprintf(stderr, "nfsite import bugzilla: %s '%s'\n",
+				strncmp(a, "--", 2) ? "unexpected argument" : "missing value for", a);
+			return bugzilla_usage();
+		}
+		i++;
+		if (!strcmp(a, "--db"))
+			o.db = v;
+		else if (!strcmp(a, "--xml"))
+			o.xml = v;
+		else if (!strcmp(a, "--rest"))
+			o.rest = v;
+		else if (!strcmp(a, "--out"))
+			o.out = v;
+		else if (!strcmp(a, "--report"))
+			o.report = v;
+		else if (!strcmp(a, "--timezone"))
+			o.bz.timezone = v;
+		else if (!strcmp(a, "--ids"))
+			o.bz.ids = v;
+		else if (!strcmp(a, "--api-key"))
+			o.bz.api_key = v;
+		else if (!strcmp(a, "--max-attachment")) {
+			if (!parse_size(v, &o.bz.max_attachment)) {
+				fprintf(stderr, "nfsite import bugzilla: bad size '%s'\n", v);
+				return bugzilla_usage();
+			}
+		} else if (!strcmp(a, "--retries") || !strcmp(a, "--retry-wait")) {
+			char *end;
+			long n = strtol(v, &end, 10);
+			if (*end || n < 0 || n > 100000) {
+				fprintf(stderr, "nfsite import bugzilla: bad number '%s'\n", v);
+				return bugzilla_usage();
+			}
+			if (a[8] == 's')
+				o.bz.retries = (int)n;
+			else
+				o.bz.retry_wait_ms = n;
+		} else {
+			fprintf(stderr, "nfsite import bugzilla: unknown option '%s'\n", a);
+			return bugzilla_usage();
+		}
+	}
+	if ((o.db != NULL) + (o.xml != NULL) + (o.rest != NULL) != 1) {
+		fputs("nfsite import bugzilla: give exactly one of --db, --xml, --rest\n", stderr);
+		return bugzilla_usage();
+	}
+	if (!valid_tz(o.bz.timezone)) {
+		fprintf(stderr, "nfsite import bugzilla: unknown time zone '%s'\n", o.bz.timezone);
+		return EXIT_USAGE;
+	}
+	if (import_bugzilla(&o) < 0) {
+		fprintf(stderr, "nfsite import bugzilla: failed; %s left as it was\n", o.out);
+		return EXIT_CONTENT;
+	}
+	return 0;
 }
 
 int cmd_import(int argc, char **argv)

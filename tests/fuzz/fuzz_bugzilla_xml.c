@@ -2,7 +2,7 @@
  * (attachments above 64 bytes become placeholders, so both paths run). The reader
  * takes a path, so the input reaches it through a memfd (fuzz_util.h). */
 #include "import/bugzilla/xml.h"
-#include "import/bugzilla/import.h"
+#include "import/bugzilla/stage.h"
 #include "base/log.h"
 
 #include "fuzz_util.h"

@@ -1,4 +1,4 @@
-/* bugzilla_db: reads Bugzilla 5's own SQLite database (read-only, immutable) into the
+/* db: reads Bugzilla 5's own SQLite database (read-only, immutable) into the
  * import stage. Bugzilla declares most text columns COLLATE bugzilla and registers that
  * collation itself on every connection; we register a case-insensitive one too, or
  * any WHERE/ORDER BY on those columns fails with "no such collation sequence".
@@ -6,7 +6,7 @@
 #include "import/bugzilla/db.h"
 #include "base/buf.h"
 #include "base/db.h"
-#include "import/bugzilla/import.h"
+#include "import/bugzilla/stage.h"
 #include "base/log.h"
 
 #include <ctype.h>

@@ -1,4 +1,4 @@
-/* bugzilla_db: reads Bugzilla 5's own SQLite database (opened read-only and immutable) into the import stage (see import_bugzilla.h). */
+/* db: reads Bugzilla 5's own SQLite database (opened read-only and immutable) into the import stage (see stage.h). */
 #ifndef NFSITE_BUGZILLA_DB_H
 #define NFSITE_BUGZILLA_DB_H
 

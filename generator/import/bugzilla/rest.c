@@ -1,4 +1,4 @@
-/* bugzilla_rest: reads a Bugzilla through its REST API (5.0+) into the import stage.
+/* rest: reads a Bugzilla through its REST API (5.0+) into the import stage.
  *
  *   GET /bug?id=1,2,…        (--ids, 100 ids a request)
  *   GET /bug?limit=N&offset=M&order=bug_id   (no --ids: pages until a short page)
@@ -12,7 +12,7 @@
 #include "import/bugzilla/rest.h"
 #include "base/buf.h"
 #include "base/http.h"
-#include "import/bugzilla/import.h"
+#include "import/bugzilla/stage.h"
 #include "base/log.h"
 #include "base/version.h"
 

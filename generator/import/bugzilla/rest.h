@@ -1,4 +1,4 @@
-/* bugzilla_rest: reads the REST API (/rest/bug, /comment, /attachment, /history) through libcurl, with paging and back-off; JSON is read with SQLite's json1 into the import stage (see import_bugzilla.h). */
+/* rest: reads the REST API (/rest/bug, /comment, /attachment, /history) through libcurl, with paging and back-off; JSON is read with SQLite's json1 into the import stage (see stage.h). */
 #ifndef NFSITE_BUGZILLA_REST_H
 #define NFSITE_BUGZILLA_REST_H
 

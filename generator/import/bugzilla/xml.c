@@ -1,4 +1,4 @@
-/* bugzilla_xml: reads show_bug.cgi?ctype=xml exports into the import stage.
+/* xml: reads show_bug.cgi?ctype=xml exports into the import stage.
  *
  * libxml2's SAX2 push parser, fed 64 KiB at a time: an xmlTextReader would hand over
  * each text node whole, so one 50 MB attachment would sit in memory as 67 MB of base64
@@ -13,7 +13,7 @@
  * The bug is staged when its first comment or attachment starts (or at </bug>). */
 #include "import/bugzilla/xml.h"
 #include "base/buf.h"
-#include "import/bugzilla/import.h"
+#include "import/bugzilla/stage.h"
 #include "base/log.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* bugzilla_xml: reads an XML export (show_bug.cgi?ctype=xml), streamed with libxml2's SAX2 push parser; base64 attachment data is decoded as it arrives into the import stage (see import_bugzilla.h). */
+/* xml: reads an XML export (show_bug.cgi?ctype=xml), streamed with libxml2's SAX2 push parser; base64 attachment data is decoded as it arrives into the import stage (see stage.h). */
 #ifndef NFSITE_BUGZILLA_XML_H
 #define NFSITE_BUGZILLA_XML_H
 
