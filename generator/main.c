@@ -13,6 +13,13 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{"init", cmd_init, "start a new site: site.lua, a home page, a docs page, .gitignore",
+	 "usage: nfsite init [DIR]\n"
+	 "\n"
+	 "Writes a minimal site into DIR (default .; made when missing): a commented\n"
+	 "site.lua listing every setting at its default, content/_index.md,\n"
+	 "content/docs/getting-started.md and a .gitignore for the output and caches.\n"
+	 "Refuses to overwrite any file; `nfsite build` in DIR then builds it.\n"},
 	{"build", cmd_build, "render the site into the output folder",
 	 "usage: nfsite build [--source DIR] [--dest DIR] [--drafts] [--base-url URL] [-j N] [-q]\n"
 	 "\n"
@@ -106,7 +113,8 @@ static const struct command commands[] = {
 static void usage(FILE *out)
 {
 	fputs("usage: nfsite COMMAND [OPTIONS]\n\n"
-	      "nfsite builds the netfilter.org site from Markdown, Lua templates and site.lua.\n\n"
+	      "nfsite builds a static site from Markdown pages, Lua templates and site.lua.\n"
+	      "Start one with `nfsite init DIR`.\n\n"
 	      "commands:\n", out);
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(out, "  %-10s %s\n", c->name, c->summary);

@@ -45,4 +45,23 @@ test_expect_success 'a page made by new builds (with --drafts)' '
 	nfsite build -q --drafts --source site --dest public &&
 	grep_q "<h1>Hello</h1>" public/hello/index.html
 '
+test_expect_success 'new says the page is a draft and how to publish or preview it' '
+	rm -rf site && mkdir -p site/content &&
+	nfsite new --source site only.md >out 2>err &&
+	echo site/content/only.md | test_cmp - out &&
+	grep_q "site/content/only.md is a draft" err && grep_q "draft: false" err && grep_q "--drafts" err
+'
+test_expect_success 'a site whose only page is a draft builds, saying so, and counts it' '
+	nfsite build --source site --dest public 2>err &&
+	grep_q "warning: every page is a draft (1 skipped)" err && grep_q "--drafts" err &&
+	! grep -q "holds no .md files" err &&
+	grep_q "1 draft skipped: --drafts builds it" err && test -f public/index.html && ! test -e public/only &&
+	nfsite build --source site --dest public 2>err &&
+	grep_q "up to date" err && grep_q "1 draft skipped" err &&
+	nfsite build --drafts --source site --dest public2 2>err &&
+	grep_q "0 drafts skipped" err && test -f public2/only/index.html
+'
+test_expect_success 'help does not name one site' '
+	nfsite help >out && ! grep -i netfilter out && grep_q "nfsite init" out
+'
 test_done

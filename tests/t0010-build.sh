@@ -50,6 +50,19 @@ test_expect_success 'drafts are left out unless --drafts' '
 	make_site && nfsite build -q --source site --dest out && test ! -e out/draft &&
 	nfsite build -q --drafts --source site --dest out2 && test -f out2/draft/index.html
 '
+test_expect_success 'the summary line counts the drafts left out' '
+	make_site && nfsite build --source site --dest out 2>log && grep_q "; 1 draft skipped: --drafts builds it)" log &&
+	nfsite build --drafts --source site --dest out2 2>log && grep_q "; 0 drafts skipped)" log
+'
+test_expect_success 'a link to a draft says so, by source path or URL, and builds with --drafts' '
+	make_site &&
+	site_page site/content/docs/linker.md "title: Linker" "[s](../draft.md) [u](/draft/) [v](../../draft/)" &&
+	expect_exit 1 "$NFSITE" build --source site --dest out &&
+	test "$(grep -c "linker.md:4: error: links to a draft" err)" = 3 &&
+	grep -q "links to a draft (.../draft.md.)" err && ! grep -q "broken link" err &&
+	nfsite build -q --drafts --source site --dest out2 &&
+	grep_q "href=\"/draft/\"" out2/docs/linker/index.html
+'
 test_expect_success 'section pages list children by weight, then title' '
 	make_site && nfsite build -q --source site --dest out &&
 	tr "\n" " " <out/docs/index.html | grep -o "/docs/[a-z]*/\"" | tr -d "\"" >order &&

@@ -1,8 +1,6 @@
 /* archive: the bug archive database (our own normalised schema, written by
- * import_bugzilla, default data/bugzilla.sqlite) and its rendering during the build.
- * The build hands archive_render() a sink; the archive adds one page per bug and the
- * index pages as ready HTML bodies (every user-typed string escaped), plus plain files
- * (attachments, redirect maps, show_bug.cgi). Templates wrap the bodies in the layout. */
+ * import/bugzilla, default data/bugzilla.sqlite): what the importer and the build share,
+ * its schema and the hiding of e-mail addresses. The build renders it (site/bugpages.h). */
 #ifndef NFSITE_ARCHIVE_H
 #define NFSITE_ARCHIVE_H
 
@@ -31,27 +29,5 @@ extern const char archive_schema_sql[];
 
 /* Appends p[0..n) with every e-mail address cut to "local@…". */
 void archive_hide_emails(const char *p, size_t n, struct buf *out);
-
-struct archive_page {
-	const char *url;         /* e.g. "/bugs/12/" (must end in '/') */
-	const char *title;       /* e.g. "Bug 12 – nft crashes on …" (plain text) */
-	const char *kind;        /* "bug", "bug-index", "bug-product", "bug-component" */
-	const char *description; /* plain text summary line, may be NULL */
-	const char *date;        /* last change, RFC 3339 UTC, may be NULL */
-	const char *html;        /* body HTML, already safe */
-	const char *const *anchors; /* ids present in html (c0, c1, …), NULL-terminated; may be NULL */
-};
-
-struct archive_sink {
-	/* Both return 0, or -1 after reporting; copies what they need. */
-	int (*add_page)(void *arg, const struct archive_page *page);
-	int (*add_file)(void *arg, const char *relpath, const char *data, size_t len);
-	void *arg;
-};
-
-/* Renders every archived bug from db_path through sink. Returns 0, or -1 after reporting
- * `db_path: error: …`. A missing db_path is not an error for the caller to report: the
- * build only calls this when the file exists. */
-int archive_render(const char *db_path, const struct archive_sink *sink);
 
 #endif

@@ -66,12 +66,15 @@ int cmd_build(int argc, char **argv)
 	opts.dest = dest;
 	struct build_stats st = {0};
 	int rc = site_build(&opts, &st);
+	/* Drafts are left out without a word otherwise, and a new page starts as one. */
+	const char *drafts_hint = !st.drafts ? "" : st.drafts == 1 ? ": --drafts builds it" : ": --drafts builds them";
 	if (rc == 0 && st.up_to_date)
-		info("%s is up to date: no source changed since its last build (0 files written, %zu unchanged)", dest,
-		     st.unchanged);
+		info("%s is up to date: no source changed since its last build (0 files written, %zu unchanged; "
+		     "%zu draft%s skipped%s)", dest, st.unchanged, st.drafts, st.drafts == 1 ? "" : "s", drafts_hint);
 	else if (rc == 0)
-		info("built %zu pages into %s in %.0f ms (%zu files written, %zu unchanged, %zu removed)", st.pages, dest,
-		     st.seconds * 1000, st.written, st.unchanged, st.removed);
+		info("built %zu pages into %s in %.0f ms (%zu files written, %zu unchanged, %zu removed; "
+		     "%zu draft%s skipped%s)", st.pages, dest, st.seconds * 1000, st.written, st.unchanged, st.removed,
+		     st.drafts, st.drafts == 1 ? "" : "s", drafts_hint);
 	else
 		fprintf(stderr, "nfsite build: failed; %s was left as it was\n", dest);
 	free(dest);
@@ -144,8 +147,11 @@ int cmd_new(int argc, char **argv)
 	buf_printf(&doc, "\"\ndescription: \"\"\ndate: %s\ndraft: true\ntags: []\n---\n\nWrite here.\n", day);
 	if (fs_write_atomic(path, doc.data, doc.len) < 0)
 		rc = EXIT_CONTENT;
-	else
+	else {
 		printf("%s\n", path);
+		info("%s is a draft: builds leave it out until its front matter says draft: false "
+		     "(nfsite serve --drafts and nfsite build --drafts show it now)", path);
+	}
 	buf_release(&t);
 	buf_release(&doc);
 out:

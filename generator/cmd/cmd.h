@@ -6,6 +6,7 @@
 #define EXIT_CONTENT 1
 #define EXIT_USAGE 2
 
+int cmd_init(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_new(int argc, char **argv);
 int cmd_serve(int argc, char **argv);

@@ -3,6 +3,7 @@
 #include "base/buf.h"
 #include "site/content.h"
 #include "base/log.h"
+#include "base/strmap.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -29,7 +30,9 @@ struct cache {
 	size_t n, cap;
 	size_t nloaded; /* e[0..nloaded) came from the file, sorted by URL; new ones follow */
 	bool dirty;     /* something was stored: the file must be written again */
+	struct strmap xlate; /* translation key (hex) -> nft text (ptr) */
 	uint64_t snapshot;
+	size_t drafts;
 };
 
 static int cmp_entry(const void *a, const void *b)
@@ -37,10 +40,28 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(((const struct entry *)a)->url, ((const struct entry *)b)->url);
 }
 
+static int cmp_xlate(const void *a, const void *b)
+{
+	return strcmp((*(const struct strmap_entry *const *)a)->key, (*(const struct strmap_entry *const *)b)->key);
+}
+
 static char *col(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	return t ? xstrdup((const char *)t) : NULL;
+}
+
+/* A meta value written as hexadecimal text (SQLite integers are signed), or 0. */
+static uint64_t meta_hex(sqlite3 *db, const char *key)
+{
+	sqlite3_stmt *st = NULL;
+	uint64_t v = 0;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_text(st, 0))
+		v = strtoull((const char *)sqlite3_column_text(st, 0), NULL, 16);
+	sqlite3_finalize(st);
+	return v;
 }
 
 struct cache *cache_open(const char *dest, uint64_t site_key)
@@ -54,6 +75,16 @@ struct cache *cache_open(const char *dest, uint64_t site_key)
 	if (access(c->path, R_OK) != 0 ||
 	    sqlite3_open_v2(c->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		goto out;
+	/* Translations do not depend on the site: read before the site key is checked. */
+	if (sqlite3_prepare_v2(db, "SELECT key, nft FROM translations", -1, &st, NULL) == SQLITE_OK)
+		while (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) && sqlite3_column_text(st, 1)) {
+			const char *k = (const char *)sqlite3_column_text(st, 0);
+			struct strmap_entry *x = strmap_put(&c->xlate, k, strlen(k), NULL);
+			if (!x->ptr)
+				x->ptr = col(st, 1);
+		}
+	sqlite3_finalize(st);
+	st = NULL;
 	/* The site key is stored as text: SQLite integers are signed. */
 	char want[64];
 	snprintf(want, sizeof want, "%d:%016llx", CACHE_VERSION, (unsigned long long)site_key);
@@ -61,10 +92,9 @@ struct cache *cache_open(const char *dest, uint64_t site_key)
 	    sqlite3_step(st) != SQLITE_ROW || strcmp((const char *)sqlite3_column_text(st, 0), want))
 		goto out;
 	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'snapshot'", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		c->snapshot = strtoull((const char *)sqlite3_column_text(st, 0), NULL, 16);
-	sqlite3_finalize(st);
+	st = NULL;
+	c->snapshot = meta_hex(db, "snapshot");
+	c->drafts = (size_t)meta_hex(db, "drafts");
 	if (sqlite3_prepare_v2(db, "SELECT url, key, ids, links, text, headings, html FROM pages ORDER BY url", -1, &st,
 	                       NULL) != SQLITE_OK)
 		goto out;
@@ -242,10 +272,36 @@ static void entry_release(struct entry *e)
 	free(e->html);
 }
 
+char *cache_translation(struct cache *c, uint64_t key)
+{
+	char k[32];
+	snprintf(k, sizeof k, "%016llx", (unsigned long long)key);
+	pthread_mutex_lock(&c->lock);
+	struct strmap_entry *x = strmap_get(&c->xlate, k, strlen(k));
+	char *nft = x ? xstrdup(x->ptr) : NULL;
+	pthread_mutex_unlock(&c->lock);
+	return nft;
+}
+
+void cache_store_translation(struct cache *c, uint64_t key, const char *nft)
+{
+	char k[32];
+	snprintf(k, sizeof k, "%016llx", (unsigned long long)key);
+	pthread_mutex_lock(&c->lock);
+	struct strmap_entry *x = strmap_put(&c->xlate, k, strlen(k), NULL);
+	free(x->ptr);
+	x->ptr = xstrdup(nft);
+	c->dirty = true;
+	pthread_mutex_unlock(&c->lock);
+}
+
 void cache_free(struct cache *c)
 {
 	if (!c)
 		return;
+	for (size_t i = 0; i < c->xlate.cap; i++)
+		free(c->xlate.slot[i].ptr);
+	strmap_release(&c->xlate);
 	for (size_t i = 0; i < c->n; i++)
 		entry_release(&c->e[i]);
 	free(c->e);
@@ -280,12 +336,38 @@ void cache_save(struct cache *c, const char *dir)
 	if (exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;"
 	             "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
 	             "CREATE TABLE pages(url TEXT PRIMARY KEY, key TEXT, ids TEXT, links TEXT, text TEXT,"
-	             " headings TEXT, html TEXT);") < 0)
+	             " headings TEXT, html TEXT);"
+	             "CREATE TABLE translations(key TEXT PRIMARY KEY, nft TEXT);") < 0)
 		goto out;
-	char site[160];
+	/* Every translation is kept, used or not: a page reused from the cache does not ask
+	 * for its blocks' translations, and would otherwise lose them. */
+	if (sqlite3_prepare_v2(db, "INSERT INTO translations VALUES(?,?)", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	const struct strmap_entry **xs = xcalloc(c->xlate.n + 1, sizeof *xs);
+	size_t nx = 0;
+	for (size_t i = 0; i < c->xlate.cap; i++)
+		if (c->xlate.slot[i].key)
+			xs[nx++] = &c->xlate.slot[i];
+	/* In key order, so the same site always gives the same file (see below). */
+	qsort(xs, nx, sizeof *xs, cmp_xlate);
+	bool failed = false;
+	for (size_t i = 0; i < nx && !failed; i++) {
+		const struct strmap_entry *x = xs[i];
+		sqlite3_bind_text(st, 1, x->key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, x->ptr, -1, SQLITE_STATIC);
+		failed = sqlite3_step(st) != SQLITE_DONE;
+		sqlite3_reset(st);
+	}
+	free(xs);
+	if (failed)
+		goto out;
+	sqlite3_finalize(st);
+	st = NULL;
+	char site[224];
 	snprintf(site, sizeof site,
-	         "INSERT INTO meta VALUES('site', '%d:%016llx'); INSERT INTO meta VALUES('snapshot', '%016llx')",
-	         CACHE_VERSION, (unsigned long long)c->site_key, (unsigned long long)c->snapshot);
+	         "INSERT INTO meta VALUES('site', '%d:%016llx'); INSERT INTO meta VALUES('snapshot', '%016llx');"
+	         "INSERT INTO meta VALUES('drafts', '%zx')",
+	         CACHE_VERSION, (unsigned long long)c->site_key, (unsigned long long)c->snapshot, c->drafts);
 	if (exec(db, site) < 0 ||
 	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO pages VALUES(?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
 		goto out;
@@ -327,28 +409,28 @@ out:
 	cache_free(c);
 }
 
-uint64_t cache_read_snapshot(const char *dest)
+uint64_t cache_read_snapshot(const char *dest, size_t *drafts)
 {
 	char *path = xasprintf("%s/" CACHE_FILE, dest);
 	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
 	uint64_t snap = 0;
+	*drafts = 0;
 	if (access(path, R_OK) == 0 &&
-	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'snapshot'", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snap = strtoull((const char *)sqlite3_column_text(st, 0), NULL, 16);
-	sqlite3_finalize(st);
+	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+		snap = meta_hex(db, "snapshot");
+		*drafts = (size_t)meta_hex(db, "drafts");
+	}
 	sqlite3_close(db);
 	free(path);
 	return snap;
 }
 
-void cache_set_snapshot(struct cache *c, uint64_t snapshot)
+void cache_set_snapshot(struct cache *c, uint64_t snapshot, size_t drafts)
 {
-	if (c->snapshot != snapshot)
+	if (c->snapshot != snapshot || c->drafts != drafts)
 		c->dirty = true;
 	c->snapshot = snapshot;
+	c->drafts = drafts;
 }
 
 uint64_t cache_site_key(const struct cache *c)

@@ -42,10 +42,15 @@ void cache_free(struct cache *c);
  * drops what this build did not use and makes everything findable again. */
 void cache_retain(struct cache *c);
 /* The source snapshot recorded by the last build that wrote dest's cache (see
- * site.c), or 0. */
-uint64_t cache_read_snapshot(const char *dest);
-/* Records the source snapshot this build started from. */
-void cache_set_snapshot(struct cache *c, uint64_t snapshot);
+ * site.c), or 0; *drafts is the number of drafts that build left out. */
+uint64_t cache_read_snapshot(const char *dest, size_t *drafts);
+/* Records the source snapshot this build started from and the drafts it left out, so
+ * a build that finds nothing changed can still say how many there are. */
+void cache_set_snapshot(struct cache *c, uint64_t snapshot, size_t drafts);
+/* A block's nft translation stored under key (translate.h), malloc'd, or NULL. Kept
+ * whatever the site key: the key names the translators and the block. */
+char *cache_translation(struct cache *c, uint64_t key);
+void cache_store_translation(struct cache *c, uint64_t key, const char *nft);
 /* The site key c was opened for. */
 uint64_t cache_site_key(const struct cache *c);
 

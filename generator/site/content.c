@@ -90,6 +90,7 @@ void content_free(struct content *m)
 	free(m->assets);
 	free(m->by_src);
 	strmap_release(&m->by_url);
+	strmap_release(&m->drafts);
 	memset(m, 0, sizeof *m);
 }
 
@@ -467,10 +468,6 @@ static void place_page(struct scan *sc, const struct pending *f, struct page *p)
 	p->mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 	p->size = (long long)st->st_size;
 	p->ino = (long long)st->st_ino;
-	if (p->draft && !sc->drafts) {
-		page_free(p);
-		return;
-	}
 	const char *slash = strrchr(rel, '/');
 	char *dir = slash ? xstrndup(rel, (size_t)(slash - rel)) : xstrdup("");
 	const char *base = slash ? slash + 1 : rel;
@@ -502,6 +499,18 @@ static void place_page(struct scan *sc, const struct pending *f, struct page *p)
 		p->url = url_of(dir, NULL);
 	} else {
 		p->url = url_of(dir, name);
+	}
+	if (p->draft && !sc->drafts) {
+		/* Left out, but remembered: a link to it then says it is a draft. */
+		char *u = is_faq ? xasprintf("/faq%s", p->url) : xstrdup(p->url);
+		strmap_put(&sc->model->drafts, u, strlen(u), NULL);
+		strmap_put(&sc->model->drafts, p->src, strlen(p->src), NULL);
+		sc->model->ndrafts++;
+		free(u);
+		page_free(p);
+		free(dir);
+		free(name);
+		return;
 	}
 	if (is_faq) {
 		char *u = p->url;
@@ -630,7 +639,10 @@ int content_scan(const char *source, bool drafts, struct content *model, struct 
 	read_pending(&sc);
 	if (sc.errors)
 		goto out;
-	if (model->npages == 0) {
+	if (model->npages == 0 && model->ndrafts) {
+		warn_at(content_dir, 0, "every page is a draft (%zu skipped): `nfsite build --drafts` builds them, "
+		        "draft: false in a page's front matter publishes it", model->ndrafts);
+	} else if (model->npages == 0) {
 		error_at(content_dir, 0, "no pages: the content folder holds no .md files");
 		goto out;
 	}
@@ -729,6 +741,11 @@ struct page *content_find_source(const struct content *m, const char *src)
 	struct page key = {.src = (char *)src}, *kp = &key;
 	struct page **hit = m->nby_src ? bsearch(&kp, m->by_src, m->nby_src, sizeof *m->by_src, cmp_src) : NULL;
 	return hit ? *hit : NULL;
+}
+
+bool content_is_draft(const struct content *m, const char *key)
+{
+	return strmap_get(&m->drafts, key, strlen(key)) != NULL;
 }
 
 /* --- resolve ------------------------------------------------------------------------ */
@@ -968,6 +985,12 @@ int content_rescan(const char *source, bool drafts, struct content *model, struc
 	model->nassets = sc.cap_assets = prev->nassets;
 	prev->assets = NULL;
 	prev->nassets = 0;
+	/* A changed draft is not a known page, so the drafts stay the same but for pages
+	 * that become one now. */
+	model->drafts = prev->drafts;
+	model->ndrafts = prev->ndrafts;
+	prev->drafts = (struct strmap)STRMAP_INIT;
+	prev->ndrafts = 0;
 	int rc = 0;
 	for (size_t j = 0; j < nchanged; j++) {
 		const char *c = changed[j];

@@ -86,6 +86,9 @@ struct content {
 	struct strmap by_url;  /* URL to page (ptr); empty until content_resolve */
 	struct asset *assets;  /* bundle and content files, sorted by out */
 	size_t nassets;
+	struct strmap drafts;  /* drafts left out (no --drafts): their src and URL, so a link
+	                        * to one can say so */
+	size_t ndrafts;
 	struct page *home;     /* always present (made up when content/_index.md is missing) */
 	struct page *faq;      /* /faq/ or NULL */
 };
@@ -103,6 +106,8 @@ int content_scan(const char *source, bool drafts, struct content *model, struct 
  * content_scan. */
 int content_rescan(const char *source, bool drafts, struct content *model, struct content *prev,
                    const char *const *changed, size_t nchanged);
+/* True when src ("content/a.md") or url ("/a/") names a draft this build left out. */
+bool content_is_draft(const struct content *model, const char *key);
 /* Frees a page's render results (ids, links, search text, headings, a question's
  * answer HTML) before it is rendered again. */
 void content_page_forget(struct page *p);

@@ -190,6 +190,9 @@ static void visit_link(struct render *r, cmark_node *node)
 			buf_puts(&url, hash);
 		cmark_node_set_url(node, url.data);
 		free(written);
+	} else if (res == -2) {
+		r->rc = error_at(opts->file, line,
+		                 "links to a draft ('%s'): set draft: false in it to publish it, or build with --drafts", dest);
 	} else if (res < 0) {
 		r->rc = error_at(opts->file, line, "broken link '%s'", dest);
 	}

@@ -41,7 +41,8 @@ struct md_link {
  * resolver (same-page anchors are checked by markdown_render itself).
  * Return 0 and fill url (path only, e.g. "/docs/sets/") for an internal link,
  * 1 to leave the destination untouched (external: scheme, //host, mailto:),
- * -1 when the target does not exist (the pass reports `file:line: broken link 'x'`). */
+ * -1 when the target does not exist (the pass reports `file:line: broken link 'x'`),
+ * -2 when it is a draft left out of this build (`links to a draft`). */
 typedef int (*md_resolve_fn)(void *arg, const char *dest, struct buf *url);
 
 struct md_opts {

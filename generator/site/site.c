@@ -2,7 +2,7 @@
  *
  *   1. config     site.lua → struct config                       (config.c)
  *   2. scan       content/, faq/ → page model                     (content.c, frontmatter.c)
- *   3. generate   data/bugzilla.sqlite → bug pages                (archive.c)
+ *   3. generate   data/bugzilla.sqlite → bug pages                (bugpages.c)
  *   4. resolve    sections, order, navigation, URL clashes        (content.c)
  *   5. render     per worker: Markdown → HTML, banners, template  (markdown.c, banner.c,
  *                 FAQ answers first, since /faq/ shows them all     template.c, faq.c)
@@ -13,7 +13,7 @@
  *
  * Any error before step 8 aborts the build and the output folder stays as it was. */
 #include "site/site.h"
-#include "archive/archive.h"
+#include "site/bugpages.h"
 #include "site/banner.h"
 #include "site/cache.h"
 #include "base/buf.h"
@@ -860,7 +860,7 @@ static int write_extras(struct build *b)
 
 /* --- generators ---------------------------------------------------------------------- */
 
-static int sink_page(void *arg, const struct archive_page *ap)
+static int sink_page(void *arg, const struct bugpage *ap)
 {
 	struct build *b = arg;
 	return content_add_generated(&b->model, b->cfg.bug_db, ap->url, ap->title, ap->kind, ap->description, ap->date,
@@ -885,8 +885,8 @@ static int generate(struct build *b)
 	char *db = xasprintf("%s/%s", b->opts->source, b->cfg.bug_db);
 	int rc = 0;
 	if (fs_exists(db)) {
-		struct archive_sink sink = {sink_page, sink_file, b};
-		rc = archive_render(db, &sink);
+		struct bugpages_sink sink = {sink_page, sink_file, b};
+		rc = bugpages_render(db, &sink);
 	}
 	free(db);
 	/* The not-found and search pages are pages of their own so templates get the usual

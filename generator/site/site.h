@@ -28,6 +28,7 @@ struct build_stats {
 	size_t written;   /* output files written (changed or new) */
 	size_t unchanged; /* output files left as they were */
 	size_t removed;   /* stale files pruned */
+	size_t drafts;    /* pages left out as drafts (no --drafts) */
 	bool up_to_date;  /* nothing in the sources changed since the last build: no work done */
 	double seconds;
 };

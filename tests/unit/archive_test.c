@@ -6,6 +6,7 @@
  *                                OUTDIR/<url>page.meta (title, kind, description, date,
  *                                anchors); files land at OUTDIR/<relpath> */
 #include "archive/archive.h"
+#include "site/bugpages.h"
 #include "base/buf.h"
 #include "base/fs.h"
 #include "base/log.h"
@@ -34,7 +35,7 @@ static void hide(const char *in, const char *want)
 	buf_release(&b);
 }
 
-static int add_page(void *arg, const struct archive_page *p)
+static int add_page(void *arg, const struct bugpage *p)
 {
 	const char *out = arg;
 	struct buf path = BUF_INIT, meta = BUF_INIT;
@@ -78,8 +79,8 @@ static int add_file(void *arg, const char *rel, const char *data, size_t len)
 int main(int argc, char **argv)
 {
 	if (argc == 3) {
-		struct archive_sink sink = {add_page, add_file, argv[2]};
-		return archive_render(argv[1], &sink) == 0 ? 0 : 1;
+		struct bugpages_sink sink = {add_page, add_file, argv[2]};
+		return bugpages_render(argv[1], &sink) == 0 ? 0 : 1;
 	}
 	hide("mail me at a.b@example.org.", "mail me at a.b@\xE2\x80\xA6.");
 	hide("<sean.oconnor@example.ie>", "<sean.oconnor@\xE2\x80\xA6>");

@@ -1,0 +1,282 @@
+/* bugurls: the bug tracker's old URLs kept working on a static host: show_bug.cgi,
+ * attachment.cgi and buglist.cgi as forwarders (JavaScript that maps the query string to
+ * the archived page), and bugzilla-redirects.nginx.conf, bugzilla-server.nginx.conf,
+ * bugzilla-redirects.apache.conf for server-side redirects and attachment headers. */
+#include "site/bugpages.h"
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/utf8.h"
+#include "base/webconf.h"
+#include "site/bugrefs.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A JavaScript string literal with only safe ASCII inside (\uXXXX for the rest). */
+static void js_str(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		unsigned c = p[i];
+		if (isalnum(c) || c == ' ' || c == '_' || c == '.' || c == '-' || c == '/' || c == '+') {
+			buf_putc(b, (int)c);
+			i++;
+			continue;
+		}
+		size_t len = utf8_seq_len(p + i, n - i);
+		unsigned cp = len ? 0 : 0xFFFD;
+		if (len == 1)
+			cp = c;
+		else if (len > 1) {
+			cp = c & (0x7F >> len);
+			for (size_t k = 1; k < len; k++)
+				cp = (cp << 6) | (p[i + k] & 0x3F);
+		}
+		i += len ? len : 1;
+		if (cp > 0xFFFF) {
+			cp -= 0x10000;
+			buf_printf(b, "\\u%04x\\u%04x", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+		} else {
+			buf_printf(b, "\\u%04x", cp);
+		}
+	}
+	buf_putc(b, '"');
+}
+
+static const char forward_head[] =
+	"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	"<meta name=\"robots\" content=\"noindex\">\n<title>Bug archive</title>\n<script>\n";
+static const char forward_tail[] =
+	"</script>\n</head>\n<body>\n<noscript><p>The bug tracker is now a read-only archive: "
+	"<a href=\"/bugs/\">list of all bugs</a>.</p></noscript>\n</body>\n</html>\n";
+
+/* Each forwarder reads location.search with URLSearchParams; targets come from a map
+ * (aliases, attachments, products) or a numeric id, never from the query string. */
+int bugurls_forwarders(struct bug_archive *r)
+{
+	struct buf b = BUF_INIT;
+	int rc;
+	buf_puts(&b, forward_head);
+	buf_puts(&b, "(function () {\nvar aliases = {");
+	size_t n = 0;
+	for (size_t i = 0; i < r->nbugs; i++) {
+		if (!*r->bugs[i].alias)
+			continue;
+		char *copy = xstrdup(r->bugs[i].alias), *save = NULL;
+		for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+			buf_puts(&b, n++ ? ",\n" : "\n");
+			js_str(&b, tok);
+			buf_printf(&b, ": %ld", r->bugs[i].id);
+		}
+		free(copy);
+	}
+	buf_puts(&b, "};\nvar id = new URLSearchParams(location.search).get(\"id\") || \"\";\n"
+		     "var hash = /^#c[0-9]+$/.test(location.hash) ? location.hash : \"\";\n"
+		     "if (Object.prototype.hasOwnProperty.call(aliases, id)) id = String(aliases[id]);\n"
+		     "location.replace(/^[0-9]+$/.test(id) ? \"/bugs/\" + id + \"/\" + hash : \"/bugs/\");\n"
+		     "})();\n");
+	buf_puts(&b, forward_tail);
+	rc = r->sink->add_file(r->sink->arg, "show_bug.cgi", b.data, b.len);
+
+	buf_reset(&b);
+	buf_puts(&b, forward_head);
+	buf_puts(&b, "(function () {\nvar files = {");
+	n = 0;
+	for (size_t i = 0; i < r->natts; i++) {
+		struct buf u = BUF_INIT;
+		if (r->atts[i].present)
+			bugrefs_attachment_url(&u, &r->atts[i]);
+		else
+			buf_printf(&u, "/bugs/%ld/#a%ld", r->atts[i].bug_id, r->atts[i].id);
+		buf_printf(&b, "%s\"%ld\": ", n++ ? ",\n" : "\n", r->atts[i].id);
+		js_str(&b, u.data);
+		buf_release(&u);
+	}
+	buf_puts(&b, "};\nvar id = new URLSearchParams(location.search).get(\"id\") || \"\";\n"
+		     "location.replace(Object.prototype.hasOwnProperty.call(files, id) ? files[id] : \"/bugs/\");\n"
+		     "})();\n");
+	buf_puts(&b, forward_tail);
+	if (rc == 0)
+		rc = r->sink->add_file(r->sink->arg, "attachment.cgi", b.data, b.len);
+
+	buf_reset(&b);
+	buf_puts(&b, forward_head);
+	buf_puts(&b, "(function () {\nvar products = {");
+	for (size_t i = 0; i < r->nproducts; i++) {
+		buf_puts(&b, i ? ",\n" : "\n");
+		js_str(&b, r->products[i].name);
+		buf_puts(&b, ": ");
+		js_str(&b, r->products[i].slug);
+	}
+	buf_puts(&b, "};\nvar p = new URLSearchParams(location.search).get(\"product\") || \"\";\n"
+		     "location.replace(Object.prototype.hasOwnProperty.call(products, p) ?"
+		     " \"/bugs/product/\" + products[p] + \"/\" : \"/bugs/\");\n})();\n");
+	buf_puts(&b, forward_tail);
+	if (rc == 0)
+		rc = r->sink->add_file(r->sink->arg, "buglist.cgi", b.data, b.len);
+	buf_release(&b);
+	return rc;
+}
+
+/* An nginx map key: percent-encoded as $arg_ holds it ('~' too, which would start a
+ * regex), and the map's own keywords escaped with a backslash. */
+static void nginx_word(struct buf *b, const char *s)
+{
+	static const char *const special[] = {"default", "hostnames", "include", "volatile", NULL};
+	for (int i = 0; special[i]; i++)
+		if (!strcmp(s, special[i]))
+			buf_putc(b, '\\');
+	for (const char *p = s; *p; p++) {
+		if (*p == '~')
+			buf_puts(b, "%7E");
+		else
+			buf_add_urlenc(b, p, 1);
+	}
+}
+
+/* Apache: a query parameter's value as a regex literal, escaping all but [A-Za-z0-9];
+ * a space matches "%20" and the "+" that forms send. */
+static void apache_query_cond(struct buf *ap, const char *param, const char *enc)
+{
+	buf_printf(ap, "RewriteCond %%{QUERY_STRING} (?:^|&)%s=", param);
+	for (const char *p = enc; *p; p++) {
+		if (!strncmp(p, "%20", 3)) {
+			buf_puts(ap, "(?:%20|\\+)");
+			p += 2;
+			continue;
+		}
+		if (!isalnum((unsigned char)*p))
+			buf_putc(ap, '\\');
+		buf_putc(ap, *p);
+	}
+	buf_puts(ap, "(?:&|$)\n");
+}
+
+/* Attachment headers for both servers: under /bugs/attachments/ the inert types are
+ * stated, nothing is sniffed or run, and each file off the list is sent with the type
+ * the archive recorded (made safe by served_type) as a download. */
+static void attachment_rules(const struct bug_archive *r, struct buf *ng, struct buf *ap)
+{
+	buf_puts(ng, "# Attachments: the listed types keep theirs; every other file is a download of\n"
+		     "# the type the archive recorded, never sniffed. ^~ keeps regex locations (PHP) out.\n"
+		     "location ^~ /bugs/attachments/ {\n\ttypes {\n");
+	buf_puts(ap, "<Location \"/bugs/attachments/\">\n\tSetHandler default-handler\n"
+		     "\tOptions -ExecCGI -Includes\n\tHeader always set X-Content-Type-Options nosniff\n");
+	for (size_t i = 0; i < bug_ninert; i++) {
+		buf_printf(ng, "\t\t%s %s;\n", bug_inert_types[i].type, bug_inert_types[i].ext);
+		buf_printf(ap, "\tAddType %s .%s\n", bug_inert_types[i].type, bug_inert_types[i].ext);
+	}
+	buf_puts(ng, "\t}\n\tdefault_type application/octet-stream;\n"
+		     "\tadd_header X-Content-Type-Options nosniff always;\n");
+	buf_puts(ap, "</Location>\n");
+	struct buf u = BUF_INIT;
+	for (size_t i = 0; i < r->natts; i++) {
+		const struct att_ref *a = &r->atts[i];
+		if (!a->present || !a->type)
+			continue;
+		buf_reset(&u);
+		bugrefs_attachment_url(&u, a);
+		/* add_header in a location drops the outer ones: nosniff again */
+		buf_printf(ng, "\tlocation = %s {\n\t\tdefault_type %s;\n"
+			       "\t\tadd_header X-Content-Type-Options nosniff always;\n"
+			       "\t\tadd_header Content-Disposition attachment always;\n\t}\n", u.data, a->type);
+		buf_printf(ap, "<Location \"%s\">\n\tForceType %s\n"
+			       "\tHeader always set Content-Disposition attachment\n</Location>\n", u.data, a->type);
+	}
+	buf_puts(ng, "}\n");
+	buf_release(&u);
+}
+
+/* Old Bugzilla URLs and attachment headers: bugzilla-redirects.nginx.conf (maps, for
+ * http {}), bugzilla-server.nginx.conf (locations, for server {}) and
+ * bugzilla-redirects.apache.conf (for <VirtualHost>). Keys too long for a map are left
+ * out; the static forwarders still answer them. */
+int bugurls_redirect_maps(struct bug_archive *r)
+{
+	struct buf ng = BUF_INIT, ngs = BUF_INIT, ap = BUF_INIT, enc = BUF_INIT;
+	buf_puts(&ng, "# Bugzilla → bug archive redirects, generated by nfsite. Include inside http {},\n"
+		      "# after the site's redirects.nginx.conf (it sizes the maps); bugzilla-server.nginx.conf\n"
+		      "# goes in server {}. Browsers keep a #cN fragment across the redirect.\n\n"
+		      "map $arg_id $nfsite_bug_url {\n\tdefault /bugs/;\n");
+	buf_puts(&ngs, "# Bugzilla → bug archive, generated by nfsite. Include inside server {}; the maps\n"
+		       "# come from bugzilla-redirects.nginx.conf in http {}.\n"
+		       "location = /show_bug.cgi { return 301 $nfsite_bug_url; }\n"
+		       "location = /attachment.cgi { return 301 $nfsite_attachment_url; }\n"
+		       "location = /buglist.cgi { return 301 $nfsite_buglist_url; }\n");
+	buf_puts(&ap, "# Bugzilla → bug archive redirects and attachment headers, generated by nfsite.\n"
+		      "# Include inside <VirtualHost> (needs mod_rewrite and mod_headers). Browsers keep\n"
+		      "# a #cN fragment across the redirect.\n"
+		      "RewriteEngine On\n"
+		      "RewriteCond %{QUERY_STRING} (?:^|&)id=([0-9]+)(?:&|$)\n"
+		      "RewriteRule ^/?show_bug\\.cgi$ /bugs/%1/? [R=301,L]\n");
+	for (size_t i = 0; i < r->nbugs; i++) {
+		buf_printf(&ng, "\t%ld /bugs/%ld/;\n", r->bugs[i].id, r->bugs[i].id);
+		if (!*r->bugs[i].alias)
+			continue;
+		char *copy = xstrdup(r->bugs[i].alias), *save = NULL;
+		for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+			buf_reset(&enc);
+			nginx_word(&enc, tok);
+			if (!webconf_key_fits(enc.data))
+				continue;
+			buf_printf(&ng, "\t%s /bugs/%ld/;\n", enc.data, r->bugs[i].id);
+			apache_query_cond(&ap, "id", enc.data);
+			buf_printf(&ap, "RewriteRule ^/?show_bug\\.cgi$ /bugs/%ld/? [R=301,L]\n", r->bugs[i].id);
+		}
+		free(copy);
+	}
+	buf_puts(&ng, "}\n\nmap $arg_id $nfsite_attachment_url {\n\tdefault /bugs/;\n");
+	buf_puts(&ap, "RewriteRule ^/?show_bug\\.cgi$ /bugs/? [R=301,L]\n");
+	for (size_t i = 0; i < r->natts; i++) {
+		struct buf u = BUF_INIT;
+		if (r->atts[i].present)
+			bugrefs_attachment_url(&u, &r->atts[i]);
+		else
+			buf_printf(&u, "/bugs/%ld/", r->atts[i].bug_id);
+		buf_printf(&ng, "\t%ld %s;\n", r->atts[i].id, u.data);
+		buf_printf(&ap, "RewriteCond %%{QUERY_STRING} (?:^|&)id=%ld(?:&|$)\n"
+			       "RewriteRule ^/?attachment\\.cgi$ %s? [R=301,L]\n", r->atts[i].id, u.data);
+		buf_release(&u);
+	}
+	buf_puts(&ng, "}\n\nmap $arg_product $nfsite_buglist_url {\n\tdefault /bugs/;\n");
+	buf_puts(&ap, "RewriteRule ^/?attachment\\.cgi$ /bugs/? [R=301,L]\n");
+	for (size_t i = 0; i < r->nproducts; i++) {
+		buf_reset(&enc);
+		nginx_word(&enc, r->products[i].name);
+		if (!webconf_key_fits(enc.data))
+			continue;
+		buf_printf(&ng, "\t%s /bugs/product/%s/;\n", enc.data, r->products[i].slug);
+		if (strstr(enc.data, "%20")) {
+			/* forms send spaces as '+' */
+			buf_putc(&ng, '\t');
+			for (const char *p = enc.data; *p; p++) {
+				if (!strncmp(p, "%20", 3)) {
+					buf_putc(&ng, '+');
+					p += 2;
+				} else {
+					buf_putc(&ng, *p);
+				}
+			}
+			buf_printf(&ng, " /bugs/product/%s/;\n", r->products[i].slug);
+		}
+		apache_query_cond(&ap, "product", enc.data);
+		buf_printf(&ap, "RewriteRule ^/?buglist\\.cgi$ /bugs/product/%s/? [R=301,L]\n", r->products[i].slug);
+	}
+	buf_puts(&ng, "}\n");
+	buf_puts(&ap, "RewriteRule ^/?buglist\\.cgi$ /bugs/? [R=301,L]\n");
+	attachment_rules(r, &ngs, &ap);
+	int rc = r->sink->add_file(r->sink->arg, "bugzilla-redirects.nginx.conf", ng.data, ng.len);
+	if (rc == 0)
+		rc = r->sink->add_file(r->sink->arg, "bugzilla-server.nginx.conf", ngs.data, ngs.len);
+	if (rc == 0)
+		rc = r->sink->add_file(r->sink->arg, "bugzilla-redirects.apache.conf", ap.data, ap.len);
+	buf_release(&ng);
+	buf_release(&ngs);
+	buf_release(&ap);
+	buf_release(&enc);
+	return rc;
+}
