@@ -140,6 +140,17 @@ static int url_exists(struct build *b, const char *path, struct buf *url)
 	return -1;
 }
 
+/* A URL path ("/docs/a" or "/docs/a/") or source path of a draft this build left out. */
+static bool names_draft(const struct build *b, const char *path)
+{
+	if (content_is_draft(&b->model, path))
+		return true;
+	char *slashed = xasprintf("%s/", path);
+	bool draft = content_is_draft(&b->model, slashed);
+	free(slashed);
+	return draft;
+}
+
 static bool is_external(const char *d)
 {
 	if (d[0] == '/' && d[1] == '/')
@@ -168,6 +179,7 @@ static int resolve_link(void *arg, const char *dest, struct buf *url)
 		plen = (size_t)(q - dest);
 	struct buf path = BUF_INIT, found = BUF_INIT;
 	int rc = -1;
+	bool draft = false;
 	buf_add(&path, dest, plen);
 	if (path.len == 0) {
 		buf_reset(url);
@@ -186,6 +198,8 @@ static int resolve_link(void *arg, const char *dest, struct buf *url)
 		buf_puts(&tmp, s);
 		if (url_normalise(&tmp, true) && url_exists(b, tmp.data, &found) == 0)
 			rc = 0;
+		else if (names_draft(b, tmp.data))
+			rc = -2;
 		buf_release(&tmp);
 		goto out;
 	}
@@ -200,6 +214,8 @@ static int resolve_link(void *arg, const char *dest, struct buf *url)
 				if (t) {
 					buf_puts(&found, t->url);
 					rc = 0;
+				} else if (names_draft(b, src.data)) {
+					draft = true;
 				}
 			} else {
 				/* content/x/y.svg is served at /x/y.svg, faq/y.png at /faq/y.png */
@@ -220,6 +236,8 @@ static int resolve_link(void *arg, const char *dest, struct buf *url)
 		url_join(&rel, p->url, path.data, path.len);
 		if (url_normalise(&rel, true) && url_exists(b, rel.data, &found) == 0)
 			rc = 0;
+		else if (draft || names_draft(b, rel.data))
+			rc = -2;
 		buf_release(&rel);
 	}
 out:
@@ -1013,11 +1031,11 @@ int site_build(const struct build_opts *opts, struct build_stats *stats)
 	int rc;
 	output_recover(opts->dest);
 	uint64_t snap = source_snapshot(opts, now);
-	size_t nfiles = 0;
-	if (snap && fs_is_dir(opts->dest) && snap == cache_read_snapshot(opts->dest) &&
+	size_t nfiles = 0, drafts = 0;
+	if (snap && fs_is_dir(opts->dest) && snap == cache_read_snapshot(opts->dest, &drafts) &&
 	    output_intact(opts->dest, &nfiles) && log_error_count() == 0) {
 		if (stats)
-			*stats = (struct build_stats){.unchanged = nfiles, .up_to_date = true};
+			*stats = (struct build_stats){.unchanged = nfiles, .drafts = drafts, .up_to_date = true};
 		rc = 0;
 	} else {
 		rc = build_site(opts, stats, NULL, now, snap, lock);
@@ -1117,7 +1135,7 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 		goto out;
 	if (!state) {
 		/* The cache describes the new tree, so it travels with it. */
-		cache_set_snapshot(b.cache, snapshot);
+		cache_set_snapshot(b.cache, snapshot, b.model.ndrafts);
 		cache_save(b.cache, output_tree(b.out));
 		b.cache = NULL;
 	}
@@ -1139,6 +1157,7 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 	}
 	if (stats) {
 		stats->pages = state ? state->model.npages : b.model.npages;
+		stats->drafts = state ? state->model.ndrafts : b.model.ndrafts;
 		stats->seconds = now_seconds() - t0;
 	}
 	rc = 0;
