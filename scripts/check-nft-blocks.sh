@@ -1,10 +1,22 @@
 #!/bin/sh
 # check-nft-blocks.sh: checks every ```nft code block in Markdown files with `nft -c -f`.
 #
-# Usage: scripts/check-nft-blocks.sh [-q] [PATH...]
+# Usage: scripts/check-nft-blocks.sh [-q] [--run] [PATH...]
 #   PATH   Markdown files or folders searched recursively for *.md (default: the
 #          repository's content/ and faq/).
 #   -q     print only failures and the summary.
+#   --run  run the recipes instead of checking them, each in a fresh `unshare -rn`
+#          (private user and network namespace, no effect on the host):
+#          every ```nft block is loaded with `nft -f` and listed; a block fenced
+#          ```nft reloadable is loaded twice and both listings must be equal; a
+#          shell block with the word workflow (```sh workflow or workflow=NAME) runs
+#          end to end under `bash -e` in an empty folder, after the fixture
+#          NAME.sh from $NFT_RECIPE_SETUP (default tests/fixtures/recipes) when
+#          named; an HTML comment "<!-- nft-check: claim" ... "-->" runs the same
+#          way, with $BLOCK naming the file of the nft block above it. The renderer
+#          shows only the first word of an info string, and no HTML comment.
+#          Summary: "N blocks loaded, N reload checks, N workflows, N claims, N failed".
+#          Exit 2 when `unshare -rn` cannot run nft.
 #
 # Each block fenced as ```nft (or ~~~nft) is written to a temporary file and checked
 # with `nft -c -f FILE`, which validates without applying anything. A block fenced
@@ -33,17 +45,22 @@
 set -u
 
 quiet=0
-if [ "${1:-}" = "-q" ]; then
-	quiet=1
+run=0
+while :; do
+	case "${1:-}" in
+	-q) quiet=1 ;;
+	--run) run=1 ;;
+	*) break ;;
+	esac
 	shift
-fi
+done
 case "${1:-}" in
 -h|--help)
-	sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
 	exit 0
 	;;
 -*)
-	echo "usage: $0 [-q] [PATH...]" >&2
+	echo "usage: $0 [-q] [--run] [PATH...]" >&2
 	exit 2
 	;;
 esac
@@ -80,35 +97,44 @@ try_probe() {
 	# shellcheck disable=SC2086
 	$1 "$nft" -c -f "$tmp/probe.nft" >"$tmp/probe.out" 2>&1
 }
-forced=${NFT_CHECK_MODE:-}
-case "$forced" in
-""|kernel)
-	if command -v unshare >/dev/null 2>&1 && try_probe "unshare -n"; then
-		run_prefix="unshare -n"
-		mode="kernel, private netns"
-	elif command -v unshare >/dev/null 2>&1 && try_probe "unshare -Urn"; then
-		run_prefix="unshare -Urn"
-		mode="kernel, private netns"
-	elif try_probe ""; then
-		mode="kernel, host netns"
-	else
-		probe_err=$(grep -m1 'Error' "$tmp/probe.out" || head -n1 "$tmp/probe.out")
-		if [ "$forced" = kernel ]; then
-			echo "check-nft-blocks: kernel check refused: $probe_err" >&2
-			exit 2
-		fi
-		mode="parse-only fallback"
+if [ "$run" = 1 ]; then
+	# The recipes change the ruleset: never outside a private namespace.
+	if ! command -v unshare >/dev/null 2>&1 || ! try_probe "unshare -rn"; then
+		echo "check-nft-blocks: --run needs \`unshare -rn\` with nf_tables: $(grep -m1 . "$tmp/probe.out" 2>/dev/null)" >&2
+		exit 2
 	fi
-	;;
-parse)
-	mode="parse-only fallback"
-	probe_err="forced by NFT_CHECK_MODE=parse"
-	;;
-*)
-	echo "check-nft-blocks: NFT_CHECK_MODE must be kernel or parse" >&2
-	exit 2
-	;;
-esac
+	mode="private user and network namespace"
+else
+	forced=${NFT_CHECK_MODE:-}
+	case "$forced" in
+	""|kernel)
+		if command -v unshare >/dev/null 2>&1 && try_probe "unshare -n"; then
+			run_prefix="unshare -n"
+			mode="kernel, private netns"
+		elif command -v unshare >/dev/null 2>&1 && try_probe "unshare -Urn"; then
+			run_prefix="unshare -Urn"
+			mode="kernel, private netns"
+		elif try_probe ""; then
+			mode="kernel, host netns"
+		else
+			probe_err=$(grep -m1 'Error' "$tmp/probe.out" || head -n1 "$tmp/probe.out")
+			if [ "$forced" = kernel ]; then
+				echo "check-nft-blocks: kernel check refused: $probe_err" >&2
+				exit 2
+			fi
+			mode="parse-only fallback"
+		fi
+		;;
+	parse)
+		mode="parse-only fallback"
+		probe_err="forced by NFT_CHECK_MODE=parse"
+		;;
+	*)
+		echo "check-nft-blocks: NFT_CHECK_MODE must be kernel or parse" >&2
+		exit 2
+		;;
+	esac
+fi
 if [ "$mode" = "parse-only fallback" ]; then
 	echo "check-nft-blocks: netlink unavailable ($probe_err); parse-only fallback: syntax errors only" >&2
 fi
@@ -127,7 +153,9 @@ for p in "$@"; do
 done
 
 # --- extract the blocks --------------------------------------------------------
-# Writes $tmp/b/N.nft per block and a manifest "N<TAB>fence line<TAB>file".
+# Writes $tmp/b/N.nft (or N.sh) per block and a manifest
+# "N<TAB>fence line<TAB>file<TAB>kind", kind being nft, reload, workflow:NAME or
+# check:M (M: the number of the nft block above the comment, 0 if none).
 # Fences follow CommonMark: up to three spaces of indent, three or more backticks
 # or tildes; the closing fence uses the same character, at least as many, and
 # nothing else. The opening indent is stripped from content lines. Fences of other
@@ -145,8 +173,19 @@ while IFS= read -r f; do
 			n++
 		return n >= 3 ? n : 0
 	}
+	function start(k,    ext) {
+		count++
+		ext = (k == "nft" || k == "reload") ? ".nft" : ".sh"
+		blk = out "/" count ext
+		printf "" > blk
+		printf "%d\t%d\t%s\t%s\n", count, NR, file, k >> manifest
+		if (k == "nft" || k == "reload")
+			lastnft = count
+	}
 	BEGIN {
 		inblk = 0
+		incheck = 0
+		lastnft = 0
 		while ((getline n < manifest) > 0)
 			count++
 		close(manifest)
@@ -157,9 +196,24 @@ while IFS= read -r f; do
 		match(line, /^ */)
 		ind = RLENGTH
 		rest = substr(line, ind + 1)
+		if (incheck) {
+			if (index(line, "-->")) {
+				incheck = 0
+				close(blk)
+			} else
+				print line >> blk
+			next
+		}
 		if (!inblk) {
 			if (ind > 3)
 				next
+			if (index(rest, "<!-- nft-check:") == 1) {
+				if (!index(rest, "-->")) {
+					start("check:" lastnft)
+					incheck = 1
+				}
+				next
+			}
 			n = fence_run(rest)
 			if (!n)
 				next
@@ -173,15 +227,20 @@ while IFS= read -r f; do
 			inblk = 1
 			flen = n
 			find = ind
-			capture = (lang == "nft")
+			# Words after the language mark recipes: nft reloadable, sh workflow[=NAME].
+			kind = (lang == "nft") ? "nft" : ""
+			nw = split(info, w, /[ \t]+/)
+			for (i = 2; i <= nw; i++) {
+				if (lang == "nft" && w[i] == "reloadable")
+					kind = "reload"
+				else if (w[i] ~ /^workflow(=[A-Za-z0-9_.-]+)?$/)
+					kind = "workflow:" substr(w[i], 10)
+			}
+			capture = (kind != "")
 			if (lang == "nft-invalid")
 				print file > skipfile
-			if (capture) {
-				count++
-				blk = out "/" count ".nft"
-				printf "" > blk
-				printf "%d\t%d\t%s\n", count, NR, file >> manifest
-			}
+			if (capture)
+				start(kind)
 			next
 		}
 		if (ind <= 3 && substr(rest, 1, 1) == fch) {
@@ -205,33 +264,18 @@ while IFS= read -r f; do
 		}
 	}
 	END {
-		if (inblk && capture)
+		if ((inblk && capture) || incheck)
 			close(blk)
 	}' "$f" || exit 2
 done <"$tmp/files"
 [ -f "$tmp/manifest" ] || : >"$tmp/manifest"
 [ -f "$tmp/skipped" ] && skipped=$(wc -l <"$tmp/skipped")
 
-# --- check each block ----------------------------------------------------------
-total=0
-passed=0
-while IFS="$(printf '\t')" read -r n fence f; do
-	total=$((total + 1))
-	blk="$tmp/b/$n.nft"
-	# shellcheck disable=SC2086
-	if $run_prefix "$nft" -c -f "$blk" >"$tmp/out" 2>&1 </dev/null; then
-		passed=$((passed + 1))
-		continue
-	fi
-	if [ "$mode" = "parse-only fallback" ] && ! grep -q 'syntax error' "$tmp/out" &&
-	   grep -q 'Error' "$tmp/out" && ! grep 'Error' "$tmp/out" | grep -Eqv "$env_re"; then
-		# Only environment errors: parsing succeeded.
-		passed=$((passed + 1))
-		continue
-	fi
-	# Map "TMPFILE:L:C-C: Error: msg" to the Markdown line fence+L.
-	# Environment errors are left out when a real error was found.
-	awk -v blk="$blk" -v file="$f" -v fence="$fence" -v env_re="$env_re" '
+# Prints "file:line: msg" for each nft error in $tmp/out about block file $1 of
+# Markdown file $2 fenced at line $3. The error lines of nft are relative to the block.
+# Environment errors are left out when a real error was found.
+report_nft_errors() {
+	awk -v blk="$1" -v file="$2" -v fence="$3" -v env_re="$env_re" '
 	BEGIN { shown = 0; first = "" }
 	{
 		if (first == "")
@@ -262,6 +306,122 @@ while IFS="$(printf '\t')" read -r n fence f; do
 		if (!shown && !envn)
 			printf "%s:%d: nft failed: %s\n", file, fence + 1, first
 	}' "$tmp/out"
+}
+
+# --- run each recipe (--run) ----------------------------------------------------
+# Prints "file:line: error: what" for a failed workflow or claim, line being the
+# Markdown line of the failing command (from the ERR trap of $tmp/runner.sh), then
+# the last lines of its output, indented.
+report_script_error() {
+	l=$(sed -n 's/^recipe-failed-at: \([0-9]*\)$/\1/p' "$tmp/out" | tail -n 1)
+	echo "$1:$(($2 + ${l:-1})): error: $3 failed${l:+ at this line}"
+	grep -v '^recipe-failed-at: ' "$tmp/out" | tail -n 5 | sed 's/^/    /'
+}
+
+if [ "$run" = 1 ]; then
+	setup_dir=${NFT_RECIPE_SETUP:-$root/tests/fixtures/recipes}
+	# bash -e stops at the first failing command and the ERR trap names its line.
+	# shellcheck disable=SC2016
+	printf '%s\n' 'set -e' 'PATH=$PATH:/usr/sbin:/sbin' \
+		'trap '\''echo "recipe-failed-at: $LINENO" >&2'\'' ERR' '. "$1"' >"$tmp/runner.sh"
+	loaded=0 reloads=0 workflows=0 claims=0 failed=0
+	while IFS="$(printf '\t')" read -r n fence f kind; do
+		case $kind in
+		nft|reload)
+			blk="$tmp/b/$n.nft"
+			loaded=$((loaded + 1))
+			[ "$kind" = nft ] || reloads=$((reloads + 1))
+			rm -f "$tmp/list.1" "$tmp/list.2"
+			rc=0
+			# shellcheck disable=SC2016
+			unshare -rn sh -c '
+				"$1" -f "$2" || exit 3
+				"$1" list ruleset >"$4.1" || exit 4
+				[ "$3" = reload ] || exit 0
+				"$1" -f "$2" || exit 5
+				"$1" list ruleset >"$4.2" || exit 4' \
+				sh "$nft" "$blk" "$kind" "$tmp/list" >"$tmp/out" 2>&1 </dev/null || rc=$?
+			case $rc in
+			0)
+				if [ "$kind" = reload ] && ! cmp -s "$tmp/list.1" "$tmp/list.2"; then
+					echo "$f:$((fence + 1)): error: loading the block again changes the ruleset"
+					diff "$tmp/list.1" "$tmp/list.2" | sed 's/^/    /'
+					failed=$((failed + 1))
+				fi
+				;;
+			3) report_nft_errors "$blk" "$f" "$fence"; failed=$((failed + 1)) ;;
+			5)
+				echo "$f:$((fence + 1)): error: the block cannot be loaded a second time"
+				report_nft_errors "$blk" "$f" "$fence"
+				failed=$((failed + 1))
+				;;
+			*)
+				echo "$f:$((fence + 1)): error: nft list ruleset failed after loading the block"
+				sed 's/^/    /' "$tmp/out"
+				failed=$((failed + 1))
+				;;
+			esac
+			;;
+		workflow:*|check:*)
+			name=${kind#*:}
+			setup="" block=""
+			if [ "${kind%%:*}" = workflow ]; then
+				workflows=$((workflows + 1))
+				what=workflow
+				if [ -n "$name" ]; then
+					setup="$setup_dir/$name.sh"
+					if [ ! -f "$setup" ]; then
+						echo "$f:$fence: error: workflow=$name: no setup $setup"
+						failed=$((failed + 1))
+						continue
+					fi
+				fi
+			else
+				claims=$((claims + 1))
+				what=claim
+				[ "$name" = 0 ] || block="$tmp/b/$name.nft"
+			fi
+			wd="$tmp/w$n"
+			mkdir "$wd" || exit 2
+			# shellcheck disable=SC2016
+			if ! (cd "$wd" && unshare -rn bash -c '
+				if [ -n "$1" ]; then bash -e "$1" || { echo "setup $1 failed"; exit 1; }; fi
+				BLOCK=$2 exec bash "$3" "$4"' \
+				bash "$setup" "$block" "$tmp/runner.sh" "$tmp/b/$n.sh" >"$tmp/out" 2>&1 </dev/null); then
+				report_script_error "$f" "$fence" "$what"
+				failed=$((failed + 1))
+			fi
+			;;
+		esac
+	done <"$tmp/manifest"
+	echo "$loaded blocks loaded, $reloads reload checks, $workflows workflows, $claims claims, $failed failed ($mode)"
+	[ "$failed" = 0 ]
+	exit
+fi
+
+# --- check each block ----------------------------------------------------------
+total=0
+passed=0
+while IFS="$(printf '\t')" read -r n fence f kind; do
+	case $kind in
+	nft|reload) ;;
+	*) continue ;;
+	esac
+	total=$((total + 1))
+	blk="$tmp/b/$n.nft"
+	# shellcheck disable=SC2086
+	if $run_prefix "$nft" -c -f "$blk" >"$tmp/out" 2>&1 </dev/null; then
+		passed=$((passed + 1))
+		continue
+	fi
+	if [ "$mode" = "parse-only fallback" ] && ! grep -q 'syntax error' "$tmp/out" &&
+	   grep -q 'Error' "$tmp/out" && ! grep 'Error' "$tmp/out" | grep -Eqv "$env_re"; then
+		# Only environment errors: parsing succeeded.
+		passed=$((passed + 1))
+		continue
+	fi
+	# Map "TMPFILE:L:C-C: Error: msg" to the Markdown line fence+L.
+	report_nft_errors "$blk" "$f" "$fence"
 done <"$tmp/manifest"
 
 failed=$((total - passed))
