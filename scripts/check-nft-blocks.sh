@@ -13,8 +13,9 @@
 #          end to end under `bash -e` in an empty folder, after the fixture
 #          NAME.sh from $NFT_RECIPE_SETUP (default tests/fixtures/recipes) when
 #          named; an HTML comment "<!-- nft-check: claim" ... "-->" runs the same
-#          way, with $BLOCK naming the file of the nft block above it. The renderer
-#          shows only the first word of an info string, and no HTML comment.
+#          way, with $BLOCK naming the file of the nft block above it (write
+#          `fails CMD` for a command that must fail, not `! CMD`). The renderer
+#          shows only the first word of an info string and does not display HTML comments.
 #          Summary: "N blocks loaded, N reload checks, N workflows, N claims, N failed".
 #          Exit 2 when `unshare -rn` cannot run nft.
 #
@@ -56,7 +57,7 @@ while :; do
 done
 case "${1:-}" in
 -h|--help)
-	sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
 	exit 0
 	;;
 -*)
@@ -321,8 +322,9 @@ report_script_error() {
 if [ "$run" = 1 ]; then
 	setup_dir=${NFT_RECIPE_SETUP:-$root/tests/fixtures/recipes}
 	# bash -e stops at the first failing command and the ERR trap names its line.
+	# "fails CMD" asserts that CMD fails: bash -e ignores a failing "! CMD".
 	# shellcheck disable=SC2016
-	printf '%s\n' 'set -e' 'PATH=$PATH:/usr/sbin:/sbin' \
+	printf '%s\n' 'set -e' 'PATH=$PATH:/usr/sbin:/sbin' 'fails() { if "$@"; then return 1; fi; }' \
 		'trap '\''echo "recipe-failed-at: $LINENO" >&2'\'' ERR' '. "$1"' >"$tmp/runner.sh"
 	loaded=0 reloads=0 workflows=0 claims=0 failed=0
 	while IFS="$(printf '\t')" read -r n fence f kind; do

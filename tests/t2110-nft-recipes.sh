@@ -39,8 +39,9 @@ else
 		grep -q "^broken/page.md:18: error: loading the block again changes the ruleset" out || exit 1
 		grep -q "^broken/page.md:30: error: workflow failed at this line" out || exit 1
 		grep -q "^broken/page.md:36: error: claim failed at this line" out || exit 1
-		grep -q "^broken/page.md:39: error: workflow=missing-setup: no setup" out || exit 1
-		tail -n 1 out | grep -q "^2 blocks loaded, 1 reload checks, 2 workflows, 1 claims, 5 failed (" || exit 1
+		grep -q "^broken/page.md:41: error: claim failed at this line" out || exit 1
+		grep -q "^broken/page.md:44: error: workflow=missing-setup: no setup" out || exit 1
+		tail -n 1 out | grep -q "^2 blocks loaded, 1 reload checks, 2 workflows, 2 claims, 6 failed (" || exit 1
 	'
 fi
 
