@@ -90,7 +90,7 @@ void wt_emit_notes(struct ctx *c, const char *group, enum mode mode, struct buf 
 }
 
 void wt_render_strip_block(struct ctx *c, struct strip *sp, enum mode mode, struct buf *out,
-                               int depth)
+                           int depth)
 {
 	const char *b = sp->body.data;
 	size_t n = sp->body.len;
@@ -924,7 +924,7 @@ done:
 /* ---- the block loop ---- */
 
 void wt_blocks(struct ctx *c, const char *s, size_t n, enum mode mode, struct buf *out,
-                   int depth)
+               int depth)
 {
 	if (depth > NEST_LIMIT) {
 		wt_limit(c, "nesting depth");

@@ -195,6 +195,21 @@ static void esc_text_entities(struct inl *st, const char *s, size_t n)
 	esc_text(st, s + from, n - from);
 }
 
+/* Escapes s on its own (a label, alt text, a URL shown as text) and appends it to out:
+ * at no line start and with nothing open, whatever the line around it holds. */
+static void esc_alone(struct ctx *c, enum mode mode, const char *s, size_t n, bool entities,
+                      struct buf *out)
+{
+	struct inl tmp = {.c = c, .mode = mode};
+	buf_init(&tmp.line);
+	if (entities)
+		esc_text_entities(&tmp, s, n);
+	else
+		esc_text(&tmp, s, n);
+	buf_add(out, tmp.line.data, tmp.line.len);
+	buf_release(&tmp.line);
+}
+
 /* A URL as a Markdown link destination or an HTML attribute value. */
 static void put_url(struct inl *st, const char *u, size_t n)
 {
@@ -788,19 +803,11 @@ static void render_file(struct inl *st, const char *name, const char *s, size_t 
 	if (media && cap0 != SIZE_MAX) {
 		sub_render(st, s + cap0, cap1 - cap0, IF_LINK, &label);
 	} else if (alt.len) {
-		struct inl tmp = {.c = c, .mode = st->mode};
-		buf_init(&tmp.line);
-		esc_text(&tmp, alt.data, alt.len);
-		buf_add(&label, tmp.line.data, tmp.line.len);
-		buf_release(&tmp.line);
+		esc_alone(c, st->mode, alt.data, alt.len, false, &label);
 	} else if (!thumb && cap0 != SIZE_MAX) {
 		sub_render(st, s + cap0, cap1 - cap0, IF_LINK, &label);
 	} else {
-		struct inl tmp = {.c = c, .mode = st->mode};
-		buf_init(&tmp.line);
-		esc_text(&tmp, written, wlen);
-		buf_add(&label, tmp.line.data, tmp.line.len);
-		buf_release(&tmp.line);
+		esc_alone(c, st->mode, written, wlen, false, &label);
 	}
 	if (linked)
 		emit_link(st, url.data, &label);
@@ -865,13 +872,8 @@ static void render_link(struct inl *st, const char *s, struct tok *tk)
 				buf_puts(&url, d + 2);
 				if (tk->b0 != SIZE_MAX && tk->b1 > tk->b0)
 					sub_render(st, s + tk->b0, tk->b1 - tk->b0, IF_LINK, &label);
-				else {
-					struct inl tmp = {.c = c, .mode = st->mode};
-					buf_init(&tmp.line);
-					esc_text(&tmp, written, wlen);
-					buf_add(&label, tmp.line.data, tmp.line.len);
-					buf_release(&tmp.line);
-				}
+				else
+					esc_alone(c, st->mode, written, wlen, false, &label);
 				emit_link(st, url.data, &label);
 				goto trail;
 			}
@@ -929,17 +931,9 @@ static void render_link(struct inl *st, const char *s, struct tok *tk)
 					break;
 				}
 		}
-		struct inl tmp = {.c = c, .mode = st->mode};
-		buf_init(&tmp.line);
-		esc_text(&tmp, p, l);
-		buf_add(&label, tmp.line.data, tmp.line.len);
-		buf_release(&tmp.line);
+		esc_alone(c, st->mode, p, l, false, &label);
 	} else {
-		struct inl tmp = {.c = c, .mode = st->mode};
-		buf_init(&tmp.line);
-		esc_text_entities(&tmp, written, wlen);
-		buf_add(&label, tmp.line.data, tmp.line.len);
-		buf_release(&tmp.line);
+		esc_alone(c, st->mode, written, wlen, true, &label);
 	}
 	if (tk->t1 > tk->t0)
 		buf_add(&label, s + tk->t0, tk->t1 - tk->t0);
@@ -975,11 +969,7 @@ static void render_extlink(struct inl *st, const char *s, struct tok *tk)
 			st->line_start = false;
 			goto out;
 		}
-		struct inl tmp = {.c = st->c, .mode = st->mode};
-		buf_init(&tmp.line);
-		esc_text(&tmp, url.data, url.len);
-		buf_add(&label, tmp.line.data, tmp.line.len);
-		buf_release(&tmp.line);
+		esc_alone(st->c, st->mode, url.data, url.len, false, &label);
 	} else if (tk->b0 != SIZE_MAX) {
 		sub_render(st, s + tk->b0, tk->b1 - tk->b0, IF_LINK, &label);
 	} else {
@@ -1379,15 +1369,11 @@ static void inline_line(struct inl *st, const char *s, size_t b, size_t e)
 }
 
 void wt_inline_render(struct ctx *c, const char *s, size_t n, enum mode mode, int flags,
-                          struct buf *out, int depth)
+                      struct buf *out, int depth)
 {
 	if (depth > NEST_LIMIT) {
 		wt_limit(c, "nesting depth");
-		struct inl tmp = {.c = c, .mode = mode};
-		buf_init(&tmp.line);
-		esc_text(&tmp, s, n);
-		buf_add(out, tmp.line.data, tmp.line.len);
-		buf_release(&tmp.line);
+		esc_alone(c, mode, s, n, false, out);
 		return;
 	}
 	struct inl st = {.c = c, .mode = mode, .depth = depth, .in_link = flags & IF_LINK,
