@@ -16,6 +16,7 @@
 #include "base/db.h"
 #include "base/highlight.h"
 #include "base/log.h"
+#include "base/slug.h"
 #include "base/utf8.h"
 #include "site/bugrefs.h"
 
@@ -88,26 +89,6 @@ static const char *person(const struct bug_archive *r, sqlite3_stmt *s, int i)
 	if (id <= 0 || (size_t)id >= r->npeople || !r->people[id])
 		return "unknown";
 	return r->people[id];
-}
-
-/* Lower-case [a-z0-9._-], other runs become '-'; never empty. */
-static void slugify(const char *s, struct buf *out)
-{
-	size_t start = out->len;
-	bool dash = false;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		unsigned char c = (unsigned char)tolower(*p);
-		if (isalnum(c) || c == '.' || c == '_' || c == '-') {
-			if (dash && out->len > start)
-				buf_putc(out, '-');
-			dash = false;
-			buf_putc(out, c);
-		} else {
-			dash = true;
-		}
-	}
-	if (out->len == start || !strcmp(out->data + start, ".") || !strcmp(out->data + start, ".."))
-		buf_puts(out, "x");
 }
 
 /* Attachments are served from the site's own origin, so only types that cannot run
@@ -221,8 +202,7 @@ static int load_refs(struct bug_archive *r)
 		goto fail;
 	size_t cap = 0;
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		if (r->nbugs == cap)
-			r->bugs = xrealloc(r->bugs, (cap = cap ? 2 * cap : 256) * sizeof *r->bugs);
+		ALLOC_GROW(r->bugs, r->nbugs + 1, cap);
 		struct bug_ref *b = &r->bugs[r->nbugs++];
 		b->id = (long)sqlite3_column_int64(s, 0);
 		b->summary = dup_col(s, 1);
@@ -239,8 +219,7 @@ static int load_refs(struct bug_archive *r)
 		goto fail;
 	cap = 0;
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		if (r->natts == cap)
-			r->atts = xrealloc(r->atts, (cap = cap ? 2 * cap : 64) * sizeof *r->atts);
+		ALLOC_GROW(r->atts, r->natts + 1, cap);
 		struct att_ref *a = &r->atts[r->natts++];
 		a->id = (long)sqlite3_column_int64(s, 0);
 		a->bug_id = (long)sqlite3_column_int64(s, 1);
@@ -264,7 +243,7 @@ static int load_refs(struct bug_archive *r)
 			memset(p, 0, sizeof *p);
 			p->name = xstrdup(pn);
 			struct buf slug = BUF_INIT;
-			slugify(pn, &slug);
+			slug_ascii(pn, strlen(pn), &slug);
 			for (int n = 2;; n++) {
 				bool clash = false;
 				for (size_t i = 0; i + 1 < r->nproducts; i++)
@@ -272,7 +251,7 @@ static int load_refs(struct bug_archive *r)
 				if (!clash)
 					break;
 				buf_reset(&slug);
-				slugify(pn, &slug);
+				slug_ascii(pn, strlen(pn), &slug);
 				buf_printf(&slug, "-%d", n);
 			}
 			p->slug = buf_detach(&slug, NULL);
@@ -280,7 +259,7 @@ static int load_refs(struct bug_archive *r)
 		p->components = xrealloc(p->components, (p->ncomponents + 1) * sizeof *p->components);
 		p->comp_slugs = xrealloc(p->comp_slugs, (p->ncomponents + 1) * sizeof *p->comp_slugs);
 		struct buf slug = BUF_INIT;
-		slugify(cn, &slug);
+		slug_ascii(cn, strlen(cn), &slug);
 		for (int n = 2;; n++) {
 			bool clash = false;
 			for (size_t i = 0; i < p->ncomponents; i++)
@@ -288,7 +267,7 @@ static int load_refs(struct bug_archive *r)
 			if (!clash)
 				break;
 			buf_reset(&slug);
-			slugify(cn, &slug);
+			slug_ascii(cn, strlen(cn), &slug);
 			buf_printf(&slug, "-%d", n);
 		}
 		p->components[p->ncomponents] = xstrdup(cn);
@@ -774,8 +753,7 @@ static int render_bug(struct bug_archive *r, const struct bug_ref *ref, sqlite3_
 	r->ncnums = 0;
 	size_t cap = 0;
 	while (sqlite3_step(c) == SQLITE_ROW) {
-		if (r->ncnums == cap)
-			r->cnums = xrealloc(r->cnums, (cap = cap ? 2 * cap : 32) * sizeof *r->cnums);
+		ALLOC_GROW(r->cnums, r->ncnums + 1, cap);
 		r->cnums[r->ncnums++] = (long)sqlite3_column_int64(c, 0);
 	}
 

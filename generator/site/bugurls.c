@@ -27,15 +27,9 @@ static void js_str(struct buf *b, const char *s)
 			i++;
 			continue;
 		}
-		size_t len = utf8_seq_len(p + i, n - i);
-		unsigned cp = len ? 0 : 0xFFFD;
-		if (len == 1)
-			cp = c;
-		else if (len > 1) {
-			cp = c & (0x7F >> len);
-			for (size_t k = 1; k < len; k++)
-				cp = (cp << 6) | (p[i + k] & 0x3F);
-		}
+		int32_t d;
+		size_t len = utf8_decode(s + i, n - i, &d);
+		unsigned cp = len ? (unsigned)d : 0xFFFD;
 		i += len ? len : 1;
 		if (cp > 0xFFFF) {
 			cp -= 0x10000;
