@@ -81,7 +81,7 @@ test_expect_success 'the project namespace name is guessed from the links (the D
 '
 test_expect_success '--project-name overrides the guess' '
 	mkdir other && cd other &&
-	nfsite import mediawiki --db ../wiki.sqlite --project-name "NF Wiki" 2>/dev/null &&
+	nfsite import mediawiki --old-url-prefix https://wiki.example.org/w --db ../wiki.sqlite --project-name "NF Wiki" 2>/dev/null &&
 	grep_q "original_title: \"NF Wiki:About\"" content/wiki/nf-wiki-about.md
 '
 test_expect_success 'slugs: unicode, slash, colon, parentheses and en dash in titles' '
@@ -134,4 +134,10 @@ if command -v nginx >/dev/null 2>&1; then
 else
 	test_skip 'nginx accepts the map' 'nginx is not installed (scripts/install-deps.sh test)'
 fi
+test_expect_success 'a database does not know the old address: --old-url-prefix is required' '
+	mkdir noprefix && cd noprefix &&
+	expect_exit 2 "$NFSITE" import mediawiki --db ../wiki.sqlite &&
+	grep -q "wiki.sqlite: error: the old wiki.s address is not known from a database: give --old-url-prefix URL" err &&
+	! test -e content
+'
 test_done

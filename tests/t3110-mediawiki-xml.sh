@@ -55,4 +55,14 @@ test_expect_success 'namespace names come from siteinfo' '
 	grep_q "original_title: \"Netfilter wiki:About\"" full/content/wiki/netfilter-wiki-about.md &&
 	grep_q "original_title: \"User talk:Ulogfan\"" full/content/wiki/user-talk-ulogfan.md
 '
+test_expect_success 'without --old-url-prefix the old address comes from <siteinfo><base>' '
+	mkdir base && (cd base && nfsite import mediawiki --xml ../dump-current.xml 2>err) &&
+	grep_q "original_url: \"http://127.0.0.1/wiki/index.php/Conntrack-tools\"" base/content/wiki/conntrack-tools.md
+'
+test_expect_success 'an export whose <siteinfo> names no index.php needs --old-url-prefix' '
+	sed "/<base>/d" dump-current.xml >nobase.xml && mkdir nobase && cd nobase &&
+	expect_exit 2 "$NFSITE" import mediawiki --xml ../nobase.xml &&
+	grep -q "nobase.xml: error: the old wiki.s address is not known" err && grep_q "--old-url-prefix" err &&
+	! test -e content
+'
 test_done

@@ -62,5 +62,10 @@ test_expect_success '--api wants an http(s) URL' '
 	expect_exit 1 "$NFSITE" import mediawiki --api "file:///etc/passwd" &&
 	grep_q "http:// or https://" err
 '
+test_expect_success 'without --old-url-prefix the old address is the folder of api.php' '
+	mkdir apiprefix && cd apiprefix &&
+	nfsite import mediawiki --api "$API" --batch 10 --delay 0 --backoff 1 2>err &&
+	grep_q "original_url: \"http://127.0.0.1:$(cat ../port)/wiki/index.php/Conntrack-tools\"" content/wiki/conntrack-tools.md
+'
 kill "$server"
 test_done

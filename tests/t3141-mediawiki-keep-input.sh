@@ -11,7 +11,7 @@ report() { sqlite3 :memory: "SELECT json_extract(readfile('$1'), '\$.$2')"; }
 
 test_expect_success 'an --out folder that holds the input is refused' '
 	mkdir -p w/sub && cp orig.xml w/sub/dump.xml &&
-	expect_exit 1 nfsite import mediawiki --xml w/sub/dump.xml --out w &&
+	expect_exit 1 nfsite import mediawiki --old-url-prefix https://wiki.example.org/w --xml w/sub/dump.xml --out w &&
 	grep_q "w: error: --out holds the input w/sub/dump.xml" err &&
 	cmp orig.xml w/sub/dump.xml && test "$(find w -type f | wc -l)" = 1 &&
 	mkdir here && cd here && cp ../orig.xml dump.xml &&
@@ -30,7 +30,7 @@ test_expect_success '--report on site.lua is refused too' '
 '
 test_expect_success 'redirect maps on the input are refused' '
 	mkdir m && cd m && cp ../orig.xml maps.nginx.conf &&
-	expect_exit 1 "$NFSITE" import mediawiki --xml maps.nginx.conf --redirects maps &&
+	expect_exit 1 "$NFSITE" import mediawiki --old-url-prefix https://wiki.example.org/w --xml maps.nginx.conf --redirects maps &&
 	grep_q "maps.nginx.conf: error: --redirects is the input maps.nginx.conf" err &&
 	cmp ../orig.xml maps.nginx.conf
 '
@@ -43,12 +43,12 @@ c = sqlite3.connect(\"wiki.sqlite\")
 c.execute(\"PRAGMA journal_mode = wal\"); c.execute(\"CREATE TABLE last(x)\")
 c.execute(\"INSERT INTO last VALUES (42)\"); c.commit(); os._exit(0)" &&
 	test -s wiki.sqlite-wal && cp wiki.sqlite-wal wal.orig && cp wiki.sqlite-shm shm.orig && mkdir sub &&
-	expect_exit 1 nfsite import mediawiki --db wiki.sqlite --out site --report wiki.sqlite-wal &&
+	expect_exit 1 nfsite import mediawiki --old-url-prefix https://wiki.example.org/w --db wiki.sqlite --out site --report wiki.sqlite-wal &&
 	grep_q "wiki.sqlite-wal: error: --report is the input wiki.sqlite-wal: refusing" err &&
 	cmp wal.orig wiki.sqlite-wal && ! test -e site &&
-	expect_exit 1 nfsite import mediawiki --db wiki.sqlite --out wiki.sqlite-journal &&
+	expect_exit 1 nfsite import mediawiki --old-url-prefix https://wiki.example.org/w --db wiki.sqlite --out wiki.sqlite-journal &&
 	grep_q "error: --out holds the input wiki.sqlite-journal" err && ! test -e wiki.sqlite-journal &&
-	expect_exit 1 nfsite import mediawiki --db wiki.sqlite --out site --report sub/../wiki.sqlite-shm &&
+	expect_exit 1 nfsite import mediawiki --old-url-prefix https://wiki.example.org/w --db wiki.sqlite --out site --report sub/../wiki.sqlite-shm &&
 	grep_q "error: --report is the input wiki.sqlite-shm" err && cmp shm.orig wiki.sqlite-shm &&
 	test "$(sqlite3 wiki.sqlite "SELECT x FROM last")" = 42
 '
@@ -74,23 +74,23 @@ test_expect_success 'a file as --out is refused' '
 test_expect_success 'an export without a page fails; --allow-empty imports it' '
 	printf "<mediawiki><siteinfo><sitename>t</sitename></siteinfo></mediawiki>\n" >none.xml &&
 	mkdir e && cd e &&
-	expect_exit 1 "$NFSITE" import mediawiki --xml ../none.xml &&
+	expect_exit 1 "$NFSITE" import mediawiki --old-url-prefix https://wiki.example.org/w --xml ../none.xml &&
 	grep_q "../none.xml: error: no page read: nothing to import (--allow-empty imports an empty wiki)" err &&
 	! test -e content && ! test -e wiki-redirects.nginx.conf &&
-	"$NFSITE" import mediawiki --xml ../none.xml --allow-empty 2>err && test -f wiki-redirects.nginx.conf &&
+	"$NFSITE" import mediawiki --old-url-prefix https://wiki.example.org/w --xml ../none.xml --allow-empty 2>err && test -f wiki-redirects.nginx.conf &&
 	"$NFSITE" import --help 2>&1 | grep -q -- --allow-empty
 '
 test_expect_success 'a Bugzilla export given to --xml: the root element is named' '
-	mkdir b && cd b && expect_exit 1 "$NFSITE" import mediawiki --xml "$FIX/bugzilla/bugs.xml" &&
+	mkdir b && cd b && expect_exit 1 "$NFSITE" import mediawiki --old-url-prefix https://wiki.example.org/w --xml "$FIX/bugzilla/bugs.xml" &&
 	grep_q "not a MediaWiki XML export (the root element is <bugzilla>)" err && ! test -e content
 '
 test_expect_success 'a cut export says "truncated", not "Extra content at the end of the document"' '
 	head -c 60000 dump.xml >cut.xml && mkdir t && cd t &&
-	expect_exit 1 "$NFSITE" import mediawiki --xml ../cut.xml &&
+	expect_exit 1 "$NFSITE" import mediawiki --old-url-prefix https://wiki.example.org/w --xml ../cut.xml &&
 	grep -q "^\.\./cut\.xml:[0-9]*: error: truncated XML export: the file ends before </mediawiki>" err &&
 	grep_not "Extra content" err && ! test -e content &&
 	gzip -c ../dump.xml | head -c 20000 >../cut.xml.gz &&
-	expect_exit 1 "$NFSITE" import mediawiki --xml ../cut.xml.gz &&
+	expect_exit 1 "$NFSITE" import mediawiki --old-url-prefix https://wiki.example.org/w --xml ../cut.xml.gz &&
 	grep -q "^\.\./cut\.xml\.gz:[0-9]*: error: truncated XML export" err
 '
 test_done

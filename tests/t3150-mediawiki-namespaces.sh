@@ -36,8 +36,8 @@ test_expect_success '--out, --url-prefix and --redirects place pages, links and 
 	grep_q "href=\"/archive/oldwiki/conntrack-tools/\"" archive/oldwiki/main-page.md
 '
 test_expect_success 'usage errors exit 2' '
-	expect_exit 2 "$NFSITE" import mediawiki &&
-	expect_exit 2 "$NFSITE" import mediawiki --xml a.xml --db b.sqlite &&
+	expect_exit 2 "$NFSITE" import mediawiki --old-url-prefix https://wiki.example.org/w &&
+	expect_exit 2 "$NFSITE" import mediawiki --old-url-prefix https://wiki.example.org/w --xml a.xml --db b.sqlite &&
 	expect_exit 2 "$NFSITE" import mediawiki --xml dump-full.xml --delay soon &&
 	expect_exit 2 "$NFSITE" import mediawiki --xml dump-full.xml --bogus
 '

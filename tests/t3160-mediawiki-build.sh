@@ -9,7 +9,7 @@ mkdir site
 
 test_expect_success 'import into a bare site, then build it' '
 	cd site &&
-	nfsite import mediawiki --db ../nfwiki.sqlite --report ../report.json 2>../import.err &&
+	nfsite import mediawiki --old-url-prefix https://wiki.example.org/w --db ../nfwiki.sqlite --report ../report.json 2>../import.err &&
 	nfsite build 2>../build.err >../build.out
 '
 test_expect_success 'the build reports no broken link and no error' '

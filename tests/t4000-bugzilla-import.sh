@@ -16,7 +16,7 @@ json() { sqlite3 :memory: "SELECT json_extract(readfile('$1'), '$2')"; }
 counts() { for k in read written withheld skipped; do printf '%s ' "$(json "$1" "\$.$2.$k")"; done; echo; }
 
 test_expect_success 'imports the fixture database' '
-	nfsite import bugzilla --db bz.sqlite --out db/bugzilla.sqlite --report db.json 2>err &&
+	nfsite import bugzilla --db bz.sqlite --timezone America/New_York --out db/bugzilla.sqlite --report db.json 2>err &&
 	test -f db/bugzilla.sqlite && ! test -e db/bugzilla.sqlite.tmp
 '
 test_expect_success 'the database is opened read-only (bytes unchanged, no journal)' '
@@ -83,6 +83,12 @@ test_expect_success '--timezone UTC keeps the wall-clock time' '
 	nfsite import bugzilla -q --db bz.sqlite --timezone UTC --out utc.sqlite &&
 	test "$(sqlite3 utc.sqlite "SELECT created FROM bugs WHERE id = 1")" = 2012-02-14T10:05:00Z
 '
+test_expect_success 'without --timezone the database times are UTC, with a warning saying so' '
+	nfsite import bugzilla --db bz.sqlite --out notz.sqlite 2>err &&
+	test "$(sqlite3 notz.sqlite "SELECT created FROM bugs WHERE id = 1")" = 2012-02-14T10:05:00Z &&
+	grep_q "bz.sqlite: warning: its times are read as UTC" err && grep_q "--timezone" err &&
+	nfsite import bugzilla --db bz.sqlite --timezone UTC --out utc2.sqlite 2>err && ! grep -q warning err
+'
 test_expect_success 'an unknown --timezone is a usage error' '
 	expect_exit 2 nfsite import bugzilla --db bz.sqlite --timezone Mars/Olympus --out tz.sqlite &&
 	grep_q "unknown time zone" err && ! test -e tz.sqlite
@@ -120,7 +126,7 @@ print(c.execute(\"SELECT hex(thedata) FROM attach_data WHERE id = 3\").fetchone(
 	test_cmp b a && test "$(sqlite3 db/bugzilla.sqlite "SELECT size FROM attachments WHERE id = 6")" = 298
 '
 test_expect_success 're-import is idempotent: byte-identical archive' '
-	nfsite import bugzilla -q --db bz.sqlite --out again.sqlite &&
+	nfsite import bugzilla -q --db bz.sqlite --timezone America/New_York --out again.sqlite &&
 	cmp db/bugzilla.sqlite again.sqlite
 '
 test_expect_success 'imports the logged-in XML export (with private items) and withholds them' '

@@ -29,7 +29,7 @@ start_server down --fail-first 1000 --status 502 && DOWN=$URL
 
 test_expect_success 'reference: the archive from the database' '
 	cp "$BZ/bugzilla.sqlite" bz.sqlite &&
-	nfsite import bugzilla -q --db bz.sqlite --out db.sqlite && $DUMP db.sqlite >db.txt
+	nfsite import bugzilla -q --db bz.sqlite --timezone America/New_York --out db.sqlite && $DUMP db.sqlite >db.txt
 '
 test_expect_success 'logged in (API key), by id list: private items withheld' '
 	nfsite import bugzilla --rest "$PLAIN" --ids 1-25 --api-key test-key --out admin.sqlite \

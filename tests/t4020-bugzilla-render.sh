@@ -10,7 +10,7 @@ test_expect_success 'unit checks (e-mail hiding)' '
 	"$UNIT/archive_test"
 '
 test_expect_success 'renders the fixture archive' '
-	nfsite import bugzilla -q --db bz.sqlite --out archive.sqlite &&
+	nfsite import bugzilla -q --db bz.sqlite --timezone America/New_York --out archive.sqlite &&
 	"$UNIT/archive_test" archive.sqlite out &&
 	test -f out/bugs/1/index.html && test -f out/bugs/index.html
 '
@@ -85,7 +85,7 @@ test_expect_success 'attachment names keep one dot: inner extensions become _' '
 			INSERT INTO attach_data VALUES ($n, \"x\")" || exit 1
 		n=$((n + 1))
 	done &&
-	nfsite import bugzilla -q --db inner.sqlite --out inner-archive.sqlite &&
+	nfsite import bugzilla -q --db inner.sqlite --timezone America/New_York --out inner-archive.sqlite &&
 	"$UNIT/archive_test" inner-archive.sqlite inner &&
 	for d in 100 101 102 103; do ls inner/bugs/attachments/$d; done >got &&
 	printf "%s\n" shell_php.png x_php.txt a_b_c.pdf x_txt_php.bin >want && test_cmp want got

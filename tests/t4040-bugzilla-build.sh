@@ -9,7 +9,7 @@ mkdir -p site/content
 site_page site/content/_index.md 'title: Home' 'The old tracker is [archived](/bugs/); see [bug 4](/bugs/4/).'
 
 test_expect_success 'import into the site folder (default --out data/bugzilla.sqlite)' '
-	(cd site && nfsite import bugzilla -q --db ../bz.sqlite) && test -f site/data/bugzilla.sqlite
+	(cd site && nfsite import bugzilla -q --db ../bz.sqlite --timezone America/New_York) && test -f site/data/bugzilla.sqlite
 '
 test_expect_success 'nfsite build renders the archive' '
 	nfsite build --source site --dest public 2>err &&

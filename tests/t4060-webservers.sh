@@ -108,7 +108,7 @@ aliases: ["/alt/über/", "/alt/naïve-page/"]' 'Text.'
 test_expect_success 'import the fixture wiki and bug tracker, then build' '
 	(cd site && nfsite import mediawiki --db "$FIX/mediawiki/db/nfwiki.sqlite" \
 		--old-url-prefix http://127.0.0.1/wiki --report report.json 2>../import.err &&
-	 nfsite import bugzilla -q --db ../bz.sqlite) &&
+	 nfsite import bugzilla -q --db ../bz.sqlite --timezone America/New_York) &&
 	nfsite build --source site --dest site/public 2>build.err &&
 	test -f site/public/redirects.nginx.conf && test -f site/public/redirects.apache.conf &&
 	test -f site/public/bugzilla-server.nginx.conf && test -f site/wiki-redirects.apache.conf

@@ -243,7 +243,7 @@ test_expect_success 'MediaWiki XML: a billion laughs is refused with file:line, 
 	{ printf "<?xml version=\"1.0\"?>\n<!DOCTYPE mediawiki [%s]>\n%s\n" "$laughs_dtd" "$mw_head"
 	  mw_page Laughs 1 "before &a9; after"; echo "</mediawiki>"; } >laughs.xml &&
 	mkdir mwl && cd mwl &&
-	expect_exit 1 "$NFSITE" import mediawiki --xml ../laughs.xml &&
+	expect_exit 1 "$NFSITE" import mediawiki --old-url-prefix https://wiki.example.org/w --xml ../laughs.xml &&
 	grep -Eq "^\.\./laughs\.xml:[0-9]+: error: malformed XML export: .*entity" err &&
 	! test -e content
 '
@@ -251,7 +251,7 @@ test_expect_success 'MediaWiki XML: external entities are never read (no file, n
 	{ printf "<?xml version=\"1.0\"?>\n<!DOCTYPE mediawiki [<!ENTITY ext SYSTEM \"file://%s/secret.txt\"><!ENTITY net SYSTEM \"http://127.0.0.1:9/x\"><!ENTITY small \"SMALLENTITY\">]>\n%s\n" "$TRASH" "$mw_head"
 	  mw_page Ext 1 "x &ext; &net; &small; y &amp; z"; echo "</mediawiki>"; } >ext.xml &&
 	echo "TOPSECRET" >secret.txt &&
-	mkdir mwe && cd mwe && nfsite import mediawiki --xml ../ext.xml 2>err &&
+	mkdir mwe && cd mwe && nfsite import mediawiki --old-url-prefix https://wiki.example.org/w --xml ../ext.xml 2>err &&
 	test -f content/wiki/ext.md && grep_q "y & z" content/wiki/ext.md &&
 	grep_not -r TOPSECRET . && grep_not -r SMALLENTITY .
 '
@@ -261,7 +261,7 @@ test_expect_success 'MediaWiki XML: a page over 10 MB is refused (libxml2 text n
 	  yes "word word word word word word word word word word word word word word word" | head -c 11000000
 	  printf "</text></revision></page>\n</mediawiki>\n"; } >huge.xml &&
 	mkdir mwh && cd mwh &&
-	expect_exit 1 "$NFSITE" import mediawiki --xml ../huge.xml &&
+	expect_exit 1 "$NFSITE" import mediawiki --old-url-prefix https://wiki.example.org/w --xml ../huge.xml &&
 	grep -Eq "^\.\./huge\.xml:[0-9]+: error: malformed XML export: .*huge text node" err &&
 	! test -e content
 '

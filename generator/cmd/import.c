@@ -16,7 +16,7 @@
 static void mediawiki_usage(void)
 {
 	fputs("usage: nfsite import mediawiki (--db wiki.sqlite | --xml dump.xml[.gz] | --api URL)\n"
-	      "         [--out content/wiki] [--url-prefix /wiki] [--old-url-prefix URL]\n"
+	      "         [--out content/wiki] [--url-prefix /wiki] [--old-url-prefix URL (required with --db)]\n"
 	      "         [--namespaces LIST] [--project-name NAME] [--force] [--report FILE]\n"
 	      "         [--redirects BASE] [--site site.lua] [--allow-empty]\n"
 	      "         [--delay MS] [--retries N] [--backoff MS] [--batch N] [--timeout S] [--no-history]\n",
@@ -115,7 +115,7 @@ static int bugzilla_usage(void)
 	      "  --out             archive database (default data/bugzilla.sqlite); an existing file\n"
 	      "                    is replaced only when it is an archive nfsite wrote\n"
 	      "  --allow-empty     write the archive even when the source holds no bug\n"
-	      "  --timezone        zone of the database's times (default America/New_York)\n"
+	      "  --timezone        zone of the database's times (default UTC)\n"
 	      "  --max-attachment  larger attachments are stored as placeholders (default 10M)\n"
 	      "  --ids             REST: bug ids (1-25,30); default: page through all bugs\n",
 	      stderr);
@@ -161,7 +161,7 @@ static int import_bugzilla_main(int argc, char **argv)
 	struct import_bugzilla_opts o = {
 		.out = "data/bugzilla.sqlite",
 		.bz = {
-			.timezone = "America/New_York",
+			.timezone = NULL, /* UTC unless --timezone (see below) */
 			.max_attachment = 10 * 1024 * 1024,
 			.api_key = getenv("BUGZILLA_API_KEY"),
 			.retry_wait_ms = 1000,
@@ -227,6 +227,14 @@ static int import_bugzilla_main(int argc, char **argv)
 	if ((o.db != NULL) + (o.xml != NULL) + (o.rest != NULL) != 1) {
 		fputs("nfsite import bugzilla: give exactly one of --db, --xml, --rest\n", stderr);
 		return bugzilla_usage();
+	}
+	/* Bugzilla's database holds its server's wall-clock time and nothing says which
+	 * zone (not its params either); XML and REST carry their offsets. */
+	if (!o.bz.timezone) {
+		o.bz.timezone = "UTC";
+		if (o.db)
+			warn_at(o.db, 0, "its times are read as UTC; if the Bugzilla server ran in another time zone, "
+			        "give it with --timezone (like Europe/Berlin)");
 	}
 	if (!valid_tz(o.bz.timezone)) {
 		fprintf(stderr, "nfsite import bugzilla: unknown time zone '%s'\n", o.bz.timezone);

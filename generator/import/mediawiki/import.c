@@ -155,7 +155,7 @@ int import_mediawiki(const struct import_mediawiki_opts *opt)
 	struct mw_wiki *w = NULL;
 	struct mw_nsset sel = {NULL, 0, false};
 	struct mw_counts c = {0};
-	char *url_prefix = NULL, *redirects = NULL;
+	char *url_prefix = NULL, *redirects = NULL, *old_prefix = NULL;
 	int rc = IMPORT_FAILED;
 
 	url_prefix = opt->url_prefix ? xstrdup(opt->url_prefix) : derive_url_prefix(o.out);
@@ -182,6 +182,22 @@ int import_mediawiki(const struct import_mediawiki_opts *opt)
 	/* 1. Read everything; nothing is written when this fails. */
 	if (read_source(w, opt->kind, opt->src, &opt->api))
 		goto out;
+	/* The old wiki's address (where index.php lives), when not given: an export names
+	 * its main page (<base>…/index.php/Main_Page), api.php sits beside index.php. A
+	 * database does not know it. */
+	if (!o.old_prefix) {
+		const char *from = !strcmp(opt->kind, "api") ? opt->src : w->site_base;
+		const char *cut = !from ? NULL : !strcmp(opt->kind, "api") ? strrchr(from, '/') : strstr(from, "/index.php");
+		if (!cut || !strstr(from, "://")) {
+			error_at(opt->src, 0, "the old wiki's address is not known%s: give --old-url-prefix URL, where its "
+			         "index.php lives (like https://wiki.example.org/w)",
+			         !strcmp(opt->kind, "db") ? " from a database" : " from this export (no <siteinfo><base> "
+			         "naming index.php)");
+			rc = IMPORT_BAD_OPTION;
+			goto out;
+		}
+		o.old_prefix = old_prefix = xstrndup(from, (size_t)(cut - from));
+	}
 	/* a source of the wrong kind must not leave empty redirect maps behind */
 	if (!w->pages_read && !opt->allow_empty) {
 		error_at(opt->src, 0, "no page read: nothing to import (--allow-empty imports an empty wiki)");
@@ -228,6 +244,7 @@ out:
 	free(sel.ids);
 	free(url_prefix);
 	free(redirects);
+	free(old_prefix);
 	mw_wiki_free(w);
 	return rc;
 }

@@ -19,7 +19,8 @@ struct import_mediawiki_opts {
 	const char *src;          /* path or api.php URL */
 	const char *out;          /* folder of the pages */
 	const char *url_prefix;   /* NULL: derived from out */
-	const char *old_prefix;   /* the old wiki's URL */
+	const char *old_prefix;   /* the old wiki's URL (where index.php lives); NULL: from
+	                           * the export's <siteinfo><base> or the --api URL */
 	const char *namespaces;   /* NULL: the default selection */
 	const char *report;       /* NULL: no report */
 	const char *redirects;    /* base of the redirect maps; NULL: derived from out */
@@ -28,8 +29,7 @@ struct import_mediawiki_opts {
 	bool force, allow_empty;
 	struct mediawiki_api_opts api;
 };
-#define IMPORT_MEDIAWIKI_OPTS_INIT {NULL, NULL, "content/wiki", NULL, \
-	"https://wiki.nftables.org/wiki-nftables", NULL, NULL, NULL, NULL, NULL, false, false, \
+#define IMPORT_MEDIAWIKI_OPTS_INIT {NULL, NULL, "content/wiki", NULL, NULL, NULL, NULL, NULL, NULL, NULL, false, false, \
 	MEDIAWIKI_API_OPTS_INIT}
 
 /* import_mediawiki's result besides 0: the options were wrong (--namespaces names a

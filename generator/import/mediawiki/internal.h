@@ -42,6 +42,7 @@ struct mw_wiki {
 	long long ord;
 	size_t pages_read, revisions_read;
 	char *url_prefix; /* "/wiki": where converted pages live */
+	char *site_base;  /* mw_wiki_set_base's URL, or NULL */
 	bool tty;
 	size_t progress_last;
 	locale_t loc;

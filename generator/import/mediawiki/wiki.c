@@ -122,11 +122,18 @@ void mw_wiki_free(struct mw_wiki *w)
 	free(w->ns);
 	free(w->source);
 	free(w->url_prefix);
+	free(w->site_base);
 	if (w->loc)
 		freelocale(w->loc);
 	mw_tmap_free(w->tmap);
 	free(w);
 }
+void mw_wiki_set_base(struct mw_wiki *w, const char *url)
+{
+	free(w->site_base);
+	w->site_base = xstrdup(url);
+}
+
 void mw_wiki_set_namespace(struct mw_wiki *w, int ns, const char *name)
 {
 	if (ns == 4)

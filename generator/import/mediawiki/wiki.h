@@ -46,6 +46,9 @@ int mw_wiki_new(const char *source, struct mw_wiki **out);
 void mw_wiki_free(struct mw_wiki *w);
 /* Names namespace ns (the XML siteinfo, the API); standard names are preset. */
 void mw_wiki_set_namespace(struct mw_wiki *w, int ns, const char *name);
+/* The source's own URL of its main page (an XML export's <siteinfo><base>), from which
+ * the old wiki's address is known when --old-url-prefix is not given. */
+void mw_wiki_set_base(struct mw_wiki *w, const char *url);
 /* True when the source named namespace 4 (else it is guessed or --project-name). */
 bool mw_wiki_has_project_name(const struct mw_wiki *w);
 /* Adds a page. A title that is invalid or already taken is recorded as a skipped page

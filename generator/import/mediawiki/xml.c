@@ -34,7 +34,7 @@ struct xr {
 	bool err_at_end;   /* the first error came with every byte read: a cut file */
 };
 
-enum field { F_NONE, F_NS, F_TITLE, F_PAGE_NS, F_TIMESTAMP, F_USER, F_MODEL, F_TEXT };
+enum field { F_NONE, F_NS, F_BASE, F_TITLE, F_PAGE_NS, F_TIMESTAMP, F_USER, F_MODEL, F_TEXT };
 
 struct page_state {
 	struct buf title, ns_text, latest_text, latest_ts, latest_user, latest_model, redirect;
@@ -170,6 +170,8 @@ int mediawiki_xml_read(struct mw_wiki *w, const char *path)
 				ns_key = k ? atoi((const char *)k) : 0;
 				xmlFree(k);
 				field = F_NS;
+			} else if (in_siteinfo && name_is(name, "base")) {
+				field = F_BASE;
 			} else if (name_is(name, "page") && depth == 1) {
 				in_page = !empty;
 				page_reset(&pg);
@@ -233,6 +235,9 @@ int mediawiki_xml_read(struct mw_wiki *w, const char *path)
 			switch (field) {
 			case F_NS:
 				mw_wiki_set_namespace(w, ns_key, cap.data);
+				break;
+			case F_BASE:
+				mw_wiki_set_base(w, cap.data);
 				break;
 			case F_TITLE:
 				swap_buf(&pg.title, &cap);
