@@ -77,6 +77,23 @@ return {
       order = 20,
       match = function(page) return page.params.original_url ~= nil and page.params.banner == nil end,
     },
+    {
+      -- The build puts the nft translation beside each such block (docs/CONFIG.md).
+      id = "wiki-nft-translations",
+      level = "info",
+      message = "The iptables, ebtables and ipset examples on this page are shown with their nftables "
+        .. "translation, made by `iptables-translate` and `ipset-translate` when the site was built.",
+      link = "/faq/translate-single-rule/",
+      link_text = "How the translation tools work",
+      dismissible = true,
+      order = 21,
+      match = {
+        all = {
+          function(page) return page.params.original_url ~= nil end,
+          { source = "^([$%#] )?(sudo )?(ip6?tables|ebtables|arptables)(-nft|-legacy)? +-|^([$%#] )?(sudo )?ipset +[a-z-]|^```(ip6?tables|ebtables|arptables)(-save)?$|^```ipset$|^\\*(filter|nat|mangle|raw)$" },
+        },
+      },
+    },
   },
 
   -- Served by the web server beside the site (release tarballs): `nfsite check` skips them.

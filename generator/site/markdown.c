@@ -20,11 +20,13 @@
  * parsing holds parse_lock. Rendering HTML touches no global state and runs unlocked. */
 #include "site/markdown.h"
 
+#include "base/hash.h"
 #include "base/highlight.h"
 #include "base/log.h"
 #include "base/slug.h"
 #include "base/strmap.h"
 #include "base/url.h"
+#include "site/translate.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -387,29 +389,69 @@ static void rewrite_headings(struct render *r, struct strmap *ids)
 	buf_release(&tag);
 }
 
+static void code_html(const char *lang, const char *lit, struct buf *html)
+{
+	buf_puts(html, "<pre><code");
+	if (*lang) {
+		buf_puts(html, " class=\"language-");
+		buf_puts_html(html, lang);
+		buf_putc(html, '"');
+	}
+	buf_putc(html, '>');
+	highlight_code(lang, lit, strlen(lit), html);
+	buf_puts(html, "</code></pre>");
+}
+
+/* A block and its nft translation as CSS-only tabs: three radio buttons (both side by
+ * side, the original, nft) choose what shows, so no script is needed. The group's name
+ * comes from the file and line, unique on the /faq/ page that holds many answers. */
+static void translated_html(const struct render *r, cmark_node *code, const char *lang, const char *lit,
+                            const struct buf *nft, struct buf *html)
+{
+	const char *file = r->opts->file ? r->opts->file : "";
+	int line = node_line(r, code);
+	uint64_t h = hash_bytes(hash_bytes(HASH_SEED, file, strlen(file) + 1), &line, sizeof line);
+	char id[32];
+	snprintf(id, sizeof id, "xl-%012llx", (unsigned long long)(h & 0xffffffffffffULL));
+	const char *src = translate_source_name(lang, lit, strlen(lit));
+	static const char *const tabs[][2] = {{"b", "Side by side"}, {"s", NULL}, {"n", "nft"}};
+	buf_puts(html, "<div class=\"xlate\">");
+	for (int i = 0; i < 3; i++) {
+		buf_printf(html, "<input type=\"radio\" class=\"xlate-%s\" name=\"%s\" id=\"%s-%s\"%s>", tabs[i][0], id, id,
+		           tabs[i][0], i ? "" : " checked");
+		buf_printf(html, "<label for=\"%s-%s\">", id, tabs[i][0]);
+		buf_puts_html(html, tabs[i][1] ? tabs[i][1] : src);
+		buf_puts(html, "</label>");
+	}
+	buf_puts(html, "<div class=\"xlate-panes\"><div class=\"xlate-pane xlate-pane-s\">");
+	code_html(lang, lit, html);
+	buf_puts(html, "</div><div class=\"xlate-pane xlate-pane-n\" aria-label=\"nftables translation\">");
+	code_html("nft", nft->data, html);
+	buf_puts(html, "</div></div></div>");
+}
+
 /* Replaces every code block with a custom block holding its highlighted HTML. */
 static void rewrite_code(struct render *r)
 {
-	struct buf html = BUF_INIT, lang = BUF_INIT;
+	struct buf html = BUF_INIT, lang = BUF_INIT, nft = BUF_INIT;
 	for (size_t i = 0; i < r->ncodes; i++) {
 		cmark_node *code = r->codes[i];
 		const char *info = cmark_node_get_fence_info(code);
 		buf_reset(&html);
 		buf_reset(&lang);
+		buf_reset(&nft);
 		if (info)
 			buf_add(&lang, info, strcspn(info, " \t\r\n"));
 		if (!strcmp(lang.data, "nft-invalid"))
 			buf_truncate(&lang, 3); /* marked for the checker only */
-		buf_puts(&html, "<pre><code");
-		if (lang.len) {
-			buf_puts(&html, " class=\"language-");
-			buf_puts_html(&html, lang.data);
-			buf_putc(&html, '"');
-		}
-		buf_putc(&html, '>');
 		const char *lit = cmark_node_get_literal(code);
-		highlight_code(lang.data, lit ? lit : "", lit ? strlen(lit) : 0, &html);
-		buf_puts(&html, "</code></pre>");
+		if (!lit)
+			lit = "";
+		if (r->opts->translate && translate_wanted(lang.data, lit, strlen(lit)) &&
+		    translate_block(r->opts->translate, lang.data, lit, strlen(lit), &nft) == 0)
+			translated_html(r, code, lang.data, lit, &nft, &html);
+		else
+			code_html(lang.data, lit, &html);
 		cmark_node *block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
 		cmark_node_set_on_enter(block, html.data);
 		cmark_node_replace(code, block);
@@ -417,6 +459,7 @@ static void rewrite_code(struct render *r)
 	}
 	buf_release(&html);
 	buf_release(&lang);
+	buf_release(&nft);
 }
 
 /* Collects every id="…" (and name="…") attribute value in html into the set and

@@ -4,7 +4,8 @@
  * Extensions: table, strikethrough, autolink, tasklist, tagfilter, footnotes.
  * Smart punctuation is off unless asked. Raw HTML passes (site content is trusted;
  * tagfilter still neuters script-like tags). Fenced code keeps its language as
- * class="language-X" and is highlighted at build time by the highlight module. */
+ * class="language-X" and is highlighted at build time by the highlight module; with a
+ * translator, an iptables-family block shows its nft translation in tabs beside it. */
 #ifndef NFSITE_MARKDOWN_H
 #define NFSITE_MARKDOWN_H
 
@@ -12,6 +13,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+struct translator;
 
 /* cmark-gfm parses a table row in time that grows with the square of its cells (20 rows
  * of 20,000 cells take 20 s, and parsing is serialised): markdown_render refuses a table
@@ -52,6 +55,8 @@ struct md_opts {
 	void *arg;             /* passed to resolve, last (house style) */
 	bool smart;            /* smart punctuation */
 	bool untrusted;        /* imported text: raw HTML is omitted instead of passed */
+	struct translator *translate; /* iptables-family blocks get their nft translation
+	                               * beside them (translate.h); NULL: none */
 };
 
 struct md_doc {

@@ -15,6 +15,7 @@
 #include "site/site.h"
 #include "site/bugpages.h"
 #include "site/banner.h"
+#include "site/translate.h"
 #include "site/cache.h"
 #include "base/buf.h"
 #include "base/date.h"
@@ -50,6 +51,7 @@ struct build {
 	struct banners *banners;
 	struct output *out;
 	struct cache *cache;
+	struct translator *tr; /* nft translations of iptables blocks (translate.h) */
 	uint64_t key;          /* the site key (see site_key) */
 	time_t now;
 	char build_date[DATE_RFC3339_SIZE];
@@ -305,6 +307,8 @@ static uint64_t site_key(struct build *b)
 	h = hash_bytes(h, &b->opts->drafts, sizeof b->opts->drafts);
 	h = hash_str(h, b->cfg.base_url);
 	h = hash_str(h, b->opts->inject_html);
+	uint64_t tk = translator_key(b->tr); /* a translator installed or upgraded */
+	h = hash_bytes(h, &tk, sizeof tk);
 	struct buf f = BUF_INIT;
 	if (b->cfg.file && fs_read_file(b->cfg.file, &f) == 0)
 		h = hash_bytes(h, f.data, f.len);
@@ -411,7 +415,8 @@ static void keep_results(struct page *p, struct md_doc *doc)
 static int render_markdown(struct build *b, struct page *p, struct md_doc *doc)
 {
 	struct link_ctx ctx = {b, p};
-	struct md_opts opts = {.file = p->file, .first_line = p->body_line, .resolve = resolve_link, .arg = &ctx};
+	struct md_opts opts = {.file = p->file, .first_line = p->body_line, .resolve = resolve_link, .arg = &ctx,
+	                       .translate = b->tr};
 	return markdown_render(p->body ? p->body : "", p->body_len, &opts, doc);
 }
 
@@ -922,6 +927,7 @@ static int generate(struct build *b)
 
 static void build_release(struct build *b)
 {
+	translator_free(b->tr); /* its one warning, when translators were missing */
 	banners_free(b->banners);
 	content_free(&b->model);
 	config_release(&b->cfg);
@@ -984,7 +990,8 @@ static int snapshot_entry(const char *rel, const struct stat *st, void *arg)
 }
 
 /* What the sources look like without reading them: every file's name, size, time and
- * inode under the site's folders, site.lua, the options, the theme and the day. Equal to
+ * inode under the site's folders, site.lua, the options, the theme, the day and the
+ * translators on PATH. Equal to
  * the last build's snapshot means that build's output is still exactly right. */
 static uint64_t source_snapshot(const struct build_opts *opts, time_t now)
 {
@@ -1009,7 +1016,11 @@ static uint64_t source_snapshot(const struct build_opts *opts, time_t now)
 	if (lstat(lua, &st) == 0)
 		snapshot_entry("site.lua", &st, &h);
 	free(lua);
-	return h;
+	/* A translator installed, upgraded or gone changes pages too (translate.h). */
+	struct translator *tr = translator_new();
+	uint64_t tk = translator_key(tr);
+	translator_free(tr);
+	return h ? hash_bytes(h, &tk, sizeof tk) : 0; /* 0: no snapshot */
 }
 
 static int build_site(const struct build_opts *opts, struct build_stats *stats, struct site_state *state,
@@ -1094,6 +1105,7 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 	/* The preview server's output folder is its own: its manifest can be trusted. */
 	if (!(b.out = output_begin(opts->dest, lock, state != NULL)))
 		goto out;
+	b.tr = translator_new();
 	uint64_t key = b.key = site_key(&b);
 	/* A kept cache and kept workers are only good for the same site key. */
 	if (state && state->cache && cache_site_key(state->cache) == key) {
@@ -1110,6 +1122,7 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 		state_clear(state);
 	if (!b.cache)
 		b.cache = cache_open(opts->dest, key);
+	translator_set_cache(b.tr, b.cache);
 	if (!ws.w)
 		workers_init(&b, &ws);
 
