@@ -32,10 +32,14 @@ static const struct command commands[] = {
 	 "\n"
 	 "The previous output stays untouched when the build fails.\n"},
 	{"new", cmd_new, "create a page with its front matter filled in",
-	 "usage: nfsite new [--source DIR] PATH.md\n"
+	 "usage: nfsite new [--source DIR] [--title T] PATH.md\n"
 	 "\n"
 	 "Creates PATH.md (relative to the content folder unless it starts with content/)\n"
-	 "with title, date and draft: true. Refuses to overwrite an existing file.\n"},
+	 "with title, date and draft: true. Refuses to overwrite an existing file. A draft\n"
+	 "is left out of builds until draft: false (--drafts builds it now).\n"
+	 "\n"
+	 "  --source DIR    site folder (default .)\n"
+	 "  --title T       the page's title (default: from the file name)\n"},
 	{"serve", cmd_serve, "preview the site locally with live reload",
 	 "usage: nfsite serve [--source DIR] [--bind ADDR] [--port N] [--drafts] [--open]\n"
 	 "\n"
