@@ -82,6 +82,19 @@ test_expect_success 'every SVG is well-formed, titled, scaled by viewBox and scr
 	done <svgs
 '
 
+# The theme shows a diagram at most 46rem (736 px) wide; a label drawn at font-size F in a
+# viewBox W wide is then F * 736 / W px tall, and must be at least 12 px to be readable.
+test_expect_success 'every diagram label is at least 12 px at the rendered width' '
+	find "$C/docs" -name "*.svg" >svgs
+	[ -s svgs ] || exit 1
+	while read -r s; do
+		w=$(sed -n "s/.*viewBox=\"[0-9.]* [0-9.]* \([0-9.]*\) .*/\1/p" "$s" | head -n 1)
+		[ -n "$w" ] || { echo "$s: no viewBox width"; exit 1; }
+		grep -o "font-size=\"[0-9.]*\"" "$s" | tr -dc "0-9.\n" >sizes || exit 1
+		awk -v w="$w" -v s="$s" "\$1 * 736 / w < 12 { printf \"%s: font-size %s renders at %.1f px\\n\", s, \$1, \$1 * 736 / w; bad = 1 } END { exit bad }" sizes || exit 1
+	done <svgs
+'
+
 test_expect_success 'each pipapo diagram is used by the page beside it' '
 	for s in $(cd "$C/docs/pipapo" && find . -name "*.svg"); do
 		dir=$(dirname "$s"); base=$(basename "$s")
