@@ -173,13 +173,21 @@ void wt_fmt_number(double v, struct buf *out);
 
 enum { NS_MEDIA = -2, NS_SPECIAL = -1, NS_MAIN = 0, NS_FILE = 6, NS_TEMPLATE = 10, NS_CATEGORY = 14 };
 
+/* Whether a[0..n) is the name b, ignoring case, '_' and ' ' alike. */
 bool wt_ns_eq(const char *a, size_t n, const char *b);
+/* The namespace of "Ns:Rest" (*rest: the offset after the colon), or NS_MAIN. */
 int wt_title_ns(struct ctx *c, const char *t, size_t n, size_t *rest);
+/* The canonical name of namespace ns (the site's name for 4), or NULL. */
 const char *wt_ns_name(struct ctx *c, int ns);
+/* Upper-cases the letter at b->data[at] (ASCII and Latin-1; others stay). */
 void wt_ucfirst(struct buf *b, size_t at);
+/* Appends MediaWiki's normal form of the title t[0..n); false for an invalid title. */
 bool wt_norm_title(struct ctx *c, const char *t, size_t n, struct buf *out);
+/* Appends s as MediaWiki's wfUrlencode writes a DB key (' ' as '_'). */
 void wt_wf_urlencode(const char *s, size_t n, struct buf *out);
+/* Appends the URL of a page through the article path (no link_target involved). */
 void wt_article_url(struct ctx *c, const char *title, struct buf *out);
+/* Appends the id the Markdown renderer gives a heading with text s ("section" if none). */
 void wt_slug(const char *s, size_t n, struct buf *out);
 
 /* ---- block.c ---- */
@@ -187,11 +195,12 @@ void wt_slug(const char *s, size_t n, struct buf *out);
 /* Renders wikitext s as blocks (Markdown or HTML by mode) into out. */
 void wt_blocks(struct ctx *c, const char *s, size_t n, enum mode mode, struct buf *out,
                int depth);
-/* Renders a block-level strip (pre, source, gallery, references) into out. */
+/* Renders the strip sp as a block (pre, source, gallery, references; others inline). */
 void wt_render_strip_block(struct ctx *c, struct strip *sp, enum mode mode, struct buf *out,
                            int depth);
 /* Appends the footnotes of group (NULL: all) not yet written, in Markdown mode. */
 void wt_emit_notes(struct ctx *c, const char *group, enum mode mode, struct buf *out);
+/* The level of a "== heading ==" line l[0..n) with its text at [*t0, *t1), or 0. */
 int wt_heading_at(const char *l, size_t n, size_t *t0, size_t *t1);
 
 /* ---- inline.c ---- */
@@ -205,17 +214,24 @@ void wt_inline_render(struct ctx *c, const char *s, size_t n, enum mode mode, in
 /* Appends the body of a redirect page: a link to target ("Title#fragment"). */
 void wt_render_redirect(struct ctx *c, const char *target, size_t len, struct buf *out);
 void wt_tags_release(struct tagstack *t);
+/* Appends a footnote's label: "group-N", or "N" in the default group. */
 void wt_note_label(struct note *nt, struct buf *out);
+/* The length of the URL protocol s starts with ("https://"; "//" when relative), or 0. */
 size_t wt_protocol_at(const char *s, size_t n, bool relative);
 
 /* ---- sanitize.c ---- */
 
+/* The length of a character reference MediaWiki accepts at s (s[0] == '&'), with its
+ * code point in *cp, or 0. */
 size_t wt_entity_at(const char *s, size_t n, unsigned *cp);
+/* Appends s with those references decoded to UTF-8. */
 void wt_decode_entities(const char *s, size_t n, struct buf *out);
 /* Whether the element name s[0..n) may be written as HTML; whether it is block-level. */
 bool wt_tag_allowed(const char *s, size_t n);
 bool wt_tag_is_block(const char *s, size_t n);
+/* Appends the attributes s[0..n) that element el may keep, as ` name="value"`. */
 void wt_sanitize_attrs(const char *el, const char *s, size_t n, struct buf *out);
+/* Appends the decoded, trimmed value of attribute want; false when it is absent. */
 bool wt_attr_get(const char *s, size_t n, const char *want, struct buf *out);
 
 /* ---- small helpers every phase uses ---- */
