@@ -8,7 +8,8 @@
 #   cmd      anything                  main.c    cmd, base
 # Inside import/X the readers (db, xml, api, rest) include only their folder's staging
 # model and base, and import/X/import.h (the command's driver) is included only by cmd/.
-# Only cmd/ and main.c end the process (exit) or print usage.
+# A folder's internal.h is private to that folder. Only cmd/ and main.c end the process
+# (exit) or print usage.
 root=${1:-generator}
 [ -d "$root" ] || { echo "check-layers: no folder $root" >&2; exit 2; }
 cd "$root" || exit 2
@@ -44,6 +45,9 @@ function file_header(file) { sub(/\.c$/, ".h", file); return file }
 	file = $1; line = $2; rest = $0; sub(/^[^:]*:[^:]*:/, "", rest)
 	inc = rest; sub(/^[^"]*"/, "", inc); sub(/".*$/, "", inc)
 	if (inc !~ /\//) { printf "%s/%s:%s: error: include \"%s\" must name its folder\n", root, file, line, inc; bad = 1; next }
+	if (inc ~ /\/internal\.h$/ && substr(file, 1, length(inc) - length("internal.h")) != substr(inc, 1, length(inc) - length("internal.h"))) {
+		printf "%s/%s:%s: error: %s is private to its folder\n", root, file, line, inc; bad = 1; next
+	}
 	if (!allowed(layer(file), layer(inc), file, inc)) {
 		printf "%s/%s:%s: error: %s may not include %s (a %s header)\n", root, file, line, layer(file), inc, layer(inc); bad = 1
 	}

@@ -31,6 +31,9 @@ test_expect_success 'a reader including its command driver, or anyone but cmd th
 	forbid import/mediawiki/xml.c "#include \"import/mediawiki/import.h\"" "import/mediawiki may not include import/mediawiki/import.h" &&
 	forbid site/site.c "#include \"import/bugzilla/import.h\"" "site may not include"
 '
+test_expect_success 'a folder'"'"'s internal.h is private to it, even to a layer that may use the folder' '
+	forbid import/mediawiki/pages.c "#include \"wikitext/internal.h\"" "wikitext/internal.h is private to its folder"
+'
 test_expect_success 'an include without its folder is refused' '
 	forbid site/feeds.c "#include \"buf.h\"" "include \"buf.h\" must name its folder"
 '
