@@ -59,9 +59,12 @@ test_expect_success 'a build with the translators shows each iptables-family blo
 	grep -q "class=\"language-nft\"><span class=\"hl-k\">add</span>" out/index.html
 '
 
-test_expect_success 'a shell block that runs anything else is not translated' '
+test_expect_success 'a shell block that runs anything else, or that nothing translates, shows alone' '
 	grep -q "modprobe" out/index.html &&
-	! grep -q "untranslated: modprobe" out/index.html
+	! grep -q "untranslated: modprobe" out/index.html &&
+	grep -q "<pre><code class=\"language-sh\"><span class=\"hl-k\">iptables</span> <span class=\"hl-o\">-V</span>" out/index.html &&
+	! grep -q "untranslated: iptables -[VS]" nft.txt &&
+	! grep -q "iptables-translate v" nft.txt
 '
 
 test_expect_success 'untranslatable lines keep the translator comment, none is dropped' '

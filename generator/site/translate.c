@@ -460,6 +460,13 @@ out:
 
 /* --- translating ---------------------------------------------------------------------- */
 
+/* How a block's translation went. */
+struct outcome {
+	bool lasting; /* false when a translator could not run to its end (timeout, signal):
+	               * the result is shown but not cached */
+	size_t made;  /* lines of nft the translators gave */
+};
+
 /* The first line of a translator's complaint, for a comment. */
 static void first_line(const struct buf *err, struct buf *out)
 {
@@ -487,8 +494,10 @@ static void add_untranslated(struct buf *out, const char *line, const struct buf
  * `add rule …`, and the date stamps of iptables-restore-translate go (the page must not
  * change from one build to the next). "add table" lines already given are not repeated
  * (each ipset group starts with one). */
-static void add_output_lines(struct buf *out, const char *res, size_t len, const char *comment, struct buf *tables)
+static size_t add_output_lines(struct buf *out, const char *res, size_t len, bool prefixed, const char *comment,
+                               struct buf *tables)
 {
+	size_t made = 0;
 	for (size_t i = 0; i < len;) {
 		const char *nl = memchr(res + i, '\n', len - i);
 		size_t e = nl ? (size_t)(nl - res) : len;
@@ -498,6 +507,8 @@ static void add_output_lines(struct buf *out, const char *res, size_t len, const
 		if (n >= 4 && !memcmp(s, "nft ", 4)) {
 			s += 4;
 			n -= 4;
+		} else if (prefixed) {
+			continue; /* not a translation: `iptables-translate -V` prints its version */
 		}
 		while (n && (s[n - 1] == ' ' || s[n - 1] == '\r'))
 			n--;
@@ -530,7 +541,9 @@ static void add_output_lines(struct buf *out, const char *res, size_t len, const
 			buf_puts(out, comment);
 		}
 		buf_putc(out, '\n');
+		made++;
 	}
+	return made;
 }
 
 /* The "line N" a restore-style translator names in its error (1-based), or 0. */
@@ -552,7 +565,7 @@ static size_t error_line(const struct buf *err)
  * taken out and the rest tried again, so one bad line costs only itself; rejected
  * lines follow the translation as comments, as written (shown[i]). */
 static void run_restore(const struct translator *t, enum tool tool, char **lines, char **shown, size_t n,
-                        struct buf *out, struct buf *tables, bool *lasting)
+                        struct buf *out, struct buf *tables, struct outcome *o)
 {
 	char *argv_save[] = {(char *)tool_names[tool], "-f", "/dev/stdin", NULL};
 	char *argv_ipset[] = {(char *)tool_names[tool], "restore", NULL};
@@ -576,9 +589,9 @@ static void run_restore(const struct translator *t, enum tool tool, char **lines
 			break;
 		int st = run(t->path[tool], argv, in.data, in.len, &res, &err);
 		if (st < 0)
-			*lasting = false;
+			o->lasting = false;
 		if (st == 0) {
-			add_output_lines(out, res.data, res.len, NULL, tables);
+			o->made += add_output_lines(out, res.data, res.len, false, NULL, tables);
 			break;
 		}
 		size_t at = st > 0 ? error_line(&err) : 0;
@@ -603,7 +616,7 @@ static void run_restore(const struct translator *t, enum tool tool, char **lines
 
 /* One command line through its per-command translator. */
 static void run_command(const struct translator *t, const struct line *l, struct buf *out, struct buf *tables,
-                        bool *lasting)
+                        struct outcome *o)
 {
 	char **args;
 	size_t argc;
@@ -625,12 +638,13 @@ static void run_command(const struct translator *t, const struct line *l, struct
 	memcpy(argv + 1, args, argc * sizeof *args);
 	int st = run(t->path[l->tool], argv, "", 0, &res, &err);
 	if (st < 0)
-		*lasting = false;
+		o->lasting = false;
 	free(argv);
-	size_t before = out->len;
+	size_t before = out->len, made = 0;
 	if (st == 0)
-		add_output_lines(out, res.data, res.len, comment, tables);
-	if (st != 0 || out->len == before) {
+		made = add_output_lines(out, res.data, res.len, true, comment, tables);
+	o->made += made;
+	if (!made) {
 		buf_truncate(out, before);
 		add_untranslated(out, l->text, &err);
 	}
@@ -640,10 +654,9 @@ out:
 	buf_release(&err);
 }
 
-/* *lasting goes false when a translator could not run to its end (timeout, signal): such
- * a result is shown but not cached. */
+/* Returns -1 when a translator is missing, else 0 (o says how it went). */
 static int translate_now(struct translator *t, const char *lang, const char *code, size_t len, struct buf *out,
-                         bool *lasting)
+                         struct outcome *o)
 {
 	struct buf tables = BUF_INIT;
 	enum tool save = save_tool(lang, code, len);
@@ -671,7 +684,7 @@ static int translate_now(struct translator *t, const char *lang, const char *cod
 		char **lines = xcalloc(n + 1, sizeof *lines);
 		for (size_t i = 0; i < n; i++)
 			lines[i] = l[i].text;
-		run_restore(t, save, lines, lines, n, out, &tables, lasting);
+		run_restore(t, save, lines, lines, n, out, &tables, o);
 		free(lines);
 	} else {
 		for (size_t i = 0; i < n;) {
@@ -687,12 +700,12 @@ static int translate_now(struct translator *t, const char *lang, const char *cod
 					lines[j - i] = (char *)l[j].args;
 					shown[j - i] = l[j].text;
 				}
-				run_restore(t, T_IPSET, lines, shown, j - i, out, &tables, lasting);
+				run_restore(t, T_IPSET, lines, shown, j - i, out, &tables, o);
 				free(lines);
 				free(shown);
 				i = j;
 			} else if (l[i].tool != T_NONE) {
-				run_command(t, &l[i], out, &tables, lasting);
+				run_command(t, &l[i], out, &tables, o);
 				i++;
 			} else {
 				struct buf none = BUF_INIT;
@@ -715,15 +728,20 @@ int translate_block(struct translator *t, const char *lang, const char *code, si
 	key = hash_bytes(hash_bytes(key, lang, strlen(lang) + 1), code, len);
 	char *hit = t->cache ? cache_translation(t->cache, key) : NULL;
 	if (hit) {
+		int rc = *hit ? 0 : -1;
 		buf_puts(out, hit);
 		free(hit);
-		return 0;
+		return rc;
 	}
 	size_t before = out->len;
-	bool lasting = true;
-	if (translate_now(t, lang, code, len, out, &lasting) < 0)
+	struct outcome o = {.lasting = true};
+	if (translate_now(t, lang, code, len, out, &o) < 0)
 		return -1;
-	if (t->cache && lasting)
-		cache_store_translation(t->cache, key, out->data + before);
-	return 0;
+	/* Nothing translated (`iptables -V`, `iptables -S`): the block shows alone. Cached
+	 * as "" like any result. */
+	if (!o.made)
+		buf_truncate(out, before);
+	if (t->cache && o.lasting)
+		cache_store_translation(t->cache, key, out->data ? out->data + before : "");
+	return o.made ? 0 : -1;
 }

@@ -36,8 +36,8 @@ bool translate_wanted(const char *lang, const char *code, size_t len);
 /* The name of the source tab for lang's block ("iptables", "ipset", …). */
 const char *translate_source_name(const char *lang, const char *code, size_t len);
 /* Appends the nft translation of a wanted block to out (plain text) and returns 0, or
- * returns -1 when a translator it needs is not installed (noted for translator_free's
- * warning). Thread-safe. */
+ * returns -1 when there is none to show: a translator it needs is not installed (noted
+ * for translator_free's warning), or no line translated (`iptables -V`). Thread-safe. */
 int translate_block(struct translator *t, const char *lang, const char *code, size_t len, struct buf *out);
 /* Warns once when blocks went untranslated for want of a translator, and frees t. */
 void translator_free(struct translator *t);
