@@ -6,6 +6,10 @@
 # translations. The browser part checks the CSS-only tabs.
 . "$(dirname "$0")/lib.sh"
 
+test_expect_success 'unit: which blocks get a translation' '
+	"$UNIT/translate_test" wanted
+'
+
 need="iptables-translate ip6tables-translate iptables-restore-translate ebtables-translate ipset-translate"
 missing=
 for t in $need; do
@@ -29,6 +33,10 @@ WPATH=$TRASH/wrap:$PATH
 cp -R "$FIX/translate-site" src
 cp "$ROOT/site.lua" src/
 
+test_expect_success 'unit: what the translators make of a few lines' '
+	PATH=$WPATH "$UNIT/translate_test"
+'
+
 # panes FILE: the text of each nft pane of FILE, tags stripped, blocks separated by "----".
 panes() {
 	python3 -c '
@@ -43,7 +51,7 @@ for m in re.finditer(r"<div class=\"xlate-pane xlate-pane-n\"[^>]*>(.*?)</div>",
 test_expect_success 'a build with the translators shows each iptables-family block beside its nft' '
 	PATH=$WPATH nfsite build --source src --dest out 2>err &&
 	! grep -i "warning" err &&
-	test "$(grep -o "class=\"xlate\"" out/index.html | wc -l)" = 6 &&
+	test "$(grep -o "class=\"xlate\" role=\"group\"" out/index.html | wc -l)" = 6 &&
 	grep -q "<label for=\"xl-[0-9a-f]*-n\">nft</label>" out/index.html &&
 	grep -q "<label for=\"xl-[0-9a-f]*-s\">ipset</label>" out/index.html &&
 	grep -q "<label for=\"xl-[0-9a-f]*-s\">iptables-save</label>" out/index.html &&

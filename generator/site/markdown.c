@@ -415,7 +415,9 @@ static void translated_html(const struct render *r, cmark_node *code, const char
 	snprintf(id, sizeof id, "xl-%012llx", (unsigned long long)(h & 0xffffffffffffULL));
 	const char *src = translate_source_name(lang, lit, strlen(lit));
 	static const char *const tabs[][2] = {{"b", "Side by side"}, {"s", NULL}, {"n", "nft"}};
-	buf_puts(html, "<div class=\"xlate\">");
+	buf_puts(html, "<div class=\"xlate\" role=\"group\" aria-label=\"");
+	buf_puts_html(html, src);
+	buf_puts(html, " and its nftables translation\">");
 	for (int i = 0; i < 3; i++) {
 		buf_printf(html, "<input type=\"radio\" class=\"xlate-%s\" name=\"%s\" id=\"%s-%s\"%s>", tabs[i][0], id, id,
 		           tabs[i][0], i ? "" : " checked");
