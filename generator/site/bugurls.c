@@ -4,8 +4,8 @@
  * bugzilla-redirects.apache.conf for server-side redirects and attachment headers. */
 #include "site/bugpages.h"
 #include "base/buf.h"
+#include "base/json.h"
 #include "base/log.h"
-#include "base/utf8.h"
 #include "base/webconf.h"
 #include "site/bugrefs.h"
 
@@ -13,33 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A JavaScript string literal with only safe ASCII inside (\uXXXX for the rest). */
-static void js_str(struct buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		unsigned c = p[i];
-		if (isalnum(c) || c == ' ' || c == '_' || c == '.' || c == '-' || c == '/' || c == '+') {
-			buf_putc(b, (int)c);
-			i++;
-			continue;
-		}
-		int32_t d;
-		size_t len = utf8_decode(s + i, n - i, &d);
-		unsigned cp = len ? (unsigned)d : 0xFFFD;
-		i += len ? len : 1;
-		if (cp > 0xFFFF) {
-			cp -= 0x10000;
-			buf_printf(b, "\\u%04x\\u%04x", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
-		} else {
-			buf_printf(b, "\\u%04x", cp);
-		}
-	}
-	buf_putc(b, '"');
-}
 
 static const char forward_head[] =
 	"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -52,6 +25,8 @@ static const char forward_tail[] =
  * (aliases, attachments, products) or a numeric id, never from the query string. */
 int bugurls_forwarders(struct bug_archive *r)
 {
+	/* script-safe: a name holding "</script>" cannot end the element early */
+	struct json *js = json_new(true);
 	struct buf b = BUF_INIT;
 	int rc;
 	buf_puts(&b, forward_head);
@@ -63,7 +38,7 @@ int bugurls_forwarders(struct bug_archive *r)
 		char *copy = xstrdup(r->bugs[i].alias), *save = NULL;
 		for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
 			buf_puts(&b, n++ ? ",\n" : "\n");
-			js_str(&b, tok);
+			json_cstring(js, &b, tok);
 			buf_printf(&b, ": %ld", r->bugs[i].id);
 		}
 		free(copy);
@@ -87,7 +62,7 @@ int bugurls_forwarders(struct bug_archive *r)
 		else
 			buf_printf(&u, "/bugs/%ld/#a%ld", r->atts[i].bug_id, r->atts[i].id);
 		buf_printf(&b, "%s\"%ld\": ", n++ ? ",\n" : "\n", r->atts[i].id);
-		js_str(&b, u.data);
+		json_cstring(js, &b, u.data);
 		buf_release(&u);
 	}
 	buf_puts(&b, "};\nvar id = new URLSearchParams(location.search).get(\"id\") || \"\";\n"
@@ -102,9 +77,9 @@ int bugurls_forwarders(struct bug_archive *r)
 	buf_puts(&b, "(function () {\nvar products = {");
 	for (size_t i = 0; i < r->nproducts; i++) {
 		buf_puts(&b, i ? ",\n" : "\n");
-		js_str(&b, r->products[i].name);
+		json_cstring(js, &b, r->products[i].name);
 		buf_puts(&b, ": ");
-		js_str(&b, r->products[i].slug);
+		json_cstring(js, &b, r->products[i].slug);
 	}
 	buf_puts(&b, "};\nvar p = new URLSearchParams(location.search).get(\"product\") || \"\";\n"
 		     "location.replace(Object.prototype.hasOwnProperty.call(products, p) ?"
@@ -113,6 +88,7 @@ int bugurls_forwarders(struct bug_archive *r)
 	if (rc == 0)
 		rc = r->sink->add_file(r->sink->arg, "buglist.cgi", b.data, b.len);
 	buf_release(&b);
+	json_free(js);
 	return rc;
 }
 
