@@ -92,22 +92,6 @@ int bugurls_forwarders(struct bug_archive *r)
 	return rc;
 }
 
-/* An nginx map key: percent-encoded as $arg_ holds it ('~' too, which would start a
- * regex), and the map's own keywords escaped with a backslash. */
-static void nginx_word(struct buf *b, const char *s)
-{
-	static const char *const special[] = {"default", "hostnames", "include", "volatile", NULL};
-	for (int i = 0; special[i]; i++)
-		if (!strcmp(s, special[i]))
-			buf_putc(b, '\\');
-	for (const char *p = s; *p; p++) {
-		if (*p == '~')
-			buf_puts(b, "%7E");
-		else
-			buf_add_urlenc(b, p, 1);
-	}
-}
-
 /* Apache: a query parameter's value as a regex literal, escaping all but [A-Za-z0-9];
  * a space matches "%20" and the "+" that forms send. */
 static void apache_query_cond(struct buf *ap, const char *param, const char *enc)
@@ -190,7 +174,7 @@ int bugurls_redirect_maps(struct bug_archive *r)
 		char *copy = xstrdup(r->bugs[i].alias), *save = NULL;
 		for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
 			buf_reset(&enc);
-			nginx_word(&enc, tok);
+			webconf_nginx_arg_key(&enc, tok);
 			if (!webconf_key_fits(enc.data))
 				continue;
 			buf_printf(&ng, "\t%s /bugs/%ld/;\n", enc.data, r->bugs[i].id);
@@ -216,7 +200,7 @@ int bugurls_redirect_maps(struct bug_archive *r)
 	buf_puts(&ap, "RewriteRule ^/?attachment\\.cgi$ /bugs/? [R=301,L]\n");
 	for (size_t i = 0; i < r->nproducts; i++) {
 		buf_reset(&enc);
-		nginx_word(&enc, r->products[i].name);
+		webconf_nginx_arg_key(&enc, r->products[i].name);
 		if (!webconf_key_fits(enc.data))
 			continue;
 		buf_printf(&ng, "\t%s /bugs/product/%s/;\n", enc.data, r->products[i].slug);
