@@ -33,6 +33,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static pthread_once_t extensions_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -192,14 +193,68 @@ static void visit_link(struct render *r, cmark_node *node)
 			buf_puts(&url, hash);
 		cmark_node_set_url(node, url.data);
 		free(written);
-	} else if (res == -2) {
-		r->rc = error_at(opts->file, line,
-		                 "links to a draft ('%s'): set draft: false in it to publish it, or build with --drafts", dest);
 	} else if (res < 0) {
-		r->rc = error_at(opts->file, line, "broken link '%s'", dest);
+		struct buf msg = BUF_INIT;
+		if (res == -2)
+			buf_printf(&msg, "links to a draft ('%s'): set draft: false in it to publish it, or build with --drafts",
+			           dest);
+		else
+			buf_printf(&msg, "broken link '%s'", dest);
+		if (opts->warn_pages) {
+			warn_at(opts->file, line, "%s", msg.data);
+			r->doc->broken_pages++;
+		} else {
+			r->rc = error_at(opts->file, line, "%s", msg.data);
+		}
+		buf_release(&msg);
 	}
 	buf_release(&url);
 	free(path);
+}
+
+/* Root-relative href="/…" and src="/…" in raw HTML (imported pages are full of them) go
+ * through the resolver Markdown links use, so they get the base path of a site under a
+ * sub-path. A target it does not know is left as written: nfsite check reports it. */
+static void visit_raw_html(struct render *r, cmark_node *node)
+{
+	const char *html = cmark_node_get_literal(node);
+	if (!r->opts->resolve || !html)
+		return;
+	struct buf out = BUF_INIT, url = BUF_INIT;
+	const char *p = html, *done = html;
+	/* As collect_ids: find the '=' and look behind it for the attribute's name. */
+	while ((p = strchr(p, '='))) {
+		size_t k = p - html >= 5 && !strncasecmp(p - 4, "href", 4) ? 4
+		         : p - html >= 4 && !strncasecmp(p - 3, "src", 3) ? 3 : 0;
+		const char *before = p - k - 1;
+		p++;
+		if (!k || !(*before == ' ' || *before == '\t' || *before == '\n'))
+			continue;
+		char q = *p;
+		if ((q != '"' && q != '\'') || p[1] != '/' || p[2] == '/')
+			continue;
+		const char *v = ++p;
+		const char *e = strchr(v, q);
+		if (!e)
+			break;
+		size_t n = strcspn(v, q == '"' ? "?#\"" : "?#'");
+		char *path = xstrndup(v, n);
+		buf_reset(&url);
+		if (r->opts->resolve(r->opts->arg, path, &url) == 0) {
+			buf_add(&out, done, (size_t)(v - done));
+			buf_add(&url, v + n, (size_t)(e - v - n)); /* ?query#fragment */
+			buf_add(&out, url.data, url.len);
+			done = e;
+		}
+		free(path);
+		p = e + 1;
+	}
+	if (done != html) {
+		buf_puts(&out, done);
+		cmark_node_set_literal(node, out.data);
+	}
+	buf_release(&out);
+	buf_release(&url);
 }
 
 /* Appends the plain text of node's subtree to out (softbreaks as spaces). */
@@ -296,8 +351,12 @@ static void walk(struct render *r, cmark_node *root)
 				push_node(&r->nested, &r->nnested, &r->cap_nested, n);
 			break;
 		case CMARK_NODE_HTML_INLINE:
+			visit_raw_html(r, n);
 			if (r->link_depth && anchor_tag(cmark_node_get_literal(n)))
 				push_node(&r->nested, &r->nnested, &r->cap_nested, n);
+			break;
+		case CMARK_NODE_HTML_BLOCK:
+			visit_raw_html(r, n);
 			break;
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
@@ -389,7 +448,8 @@ static void rewrite_headings(struct render *r, struct strmap *ids)
 	buf_release(&tag);
 }
 
-static void code_html(const char *lang, const char *lit, struct buf *html)
+/* lang names the class; hl the highlighting (the same, or "sh" for iptables commands) */
+static void code_html(const char *lang, const char *hl, const char *lit, struct buf *html)
 {
 	buf_puts(html, "<pre><code");
 	if (*lang) {
@@ -398,12 +458,12 @@ static void code_html(const char *lang, const char *lit, struct buf *html)
 		buf_putc(html, '"');
 	}
 	buf_putc(html, '>');
-	highlight_code(lang, lit, strlen(lit), html);
+	highlight_code(hl, lit, strlen(lit), html);
 	buf_puts(html, "</code></pre>");
 }
 
-/* A block and its nft translation as CSS-only tabs: three radio buttons (both side by
- * side, the original, nft) choose what shows, so no script is needed. The group's name
+/* A block and its nft translation as CSS-only tabs: three radio buttons (both, the
+ * original, nft) choose what shows, so no script is needed. The group's name
  * comes from the file and line, unique on the /faq/ page that holds many answers. */
 static void translated_html(const struct render *r, cmark_node *code, const char *lang, const char *lit,
                             const struct buf *nft, struct buf *html)
@@ -414,7 +474,7 @@ static void translated_html(const struct render *r, cmark_node *code, const char
 	char id[32];
 	snprintf(id, sizeof id, "xl-%012llx", (unsigned long long)(h & 0xffffffffffffULL));
 	const char *src = translate_source_name(lang, lit, strlen(lit));
-	static const char *const tabs[][2] = {{"b", "Side by side"}, {"s", NULL}, {"n", "nft"}};
+	static const char *const tabs[][2] = {{"b", "Both"}, {"s", NULL}, {"n", "nft"}};
 	buf_puts(html, "<div class=\"xlate\" role=\"group\" aria-label=\"");
 	buf_puts_html(html, src);
 	buf_puts(html, " and its nftables translation\">");
@@ -425,10 +485,13 @@ static void translated_html(const struct render *r, cmark_node *code, const char
 		buf_puts_html(html, tabs[i][1] ? tabs[i][1] : src);
 		buf_puts(html, "</label>");
 	}
-	buf_puts(html, "<div class=\"xlate-panes\"><div class=\"xlate-pane xlate-pane-s\">");
-	code_html(lang, lit, html);
-	buf_puts(html, "</div><div class=\"xlate-pane xlate-pane-n\" aria-label=\"nftables translation\">");
-	code_html("nft", nft->data, html);
+	buf_puts(html, "<div class=\"xlate-panes\"><div class=\"xlate-pane xlate-pane-s\" data-label=\"");
+	buf_puts_html(html, src);
+	buf_puts(html, "\">");
+	/* iptables, ipset and save output read well enough highlighted as shell */
+	code_html(lang, highlight_supported(lang) ? lang : "sh", lit, html);
+	buf_puts(html, "</div><div class=\"xlate-pane xlate-pane-n\" data-label=\"nft\" aria-label=\"nftables translation\">");
+	code_html("nft", "nft", nft->data, html);
 	buf_puts(html, "</div></div></div>");
 }
 
@@ -453,7 +516,7 @@ static void rewrite_code(struct render *r)
 		    translate_block(r->opts->translate, lang.data, lit, strlen(lit), &nft) == 0)
 			translated_html(r, code, lang.data, lit, &nft, &html);
 		else
-			code_html(lang.data, lit, &html);
+			code_html(lang.data, lang.data, lit, &html);
 		cmark_node *block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
 		cmark_node_set_on_enter(block, html.data);
 		cmark_node_replace(code, block);
@@ -676,8 +739,14 @@ int markdown_render(const char *src, size_t len, const struct md_opts *opts, str
 			const struct md_link *l = &doc->links[i];
 			if (*l->url || !l->fragment)
 				continue;
-			if (!strmap_get(&anchors, l->fragment, strlen(l->fragment)))
+			if (strmap_get(&anchors, l->fragment, strlen(l->fragment)))
+				continue;
+			if (opts->warn_anchors) {
+				warn_at(opts->file, l->line, "broken link '%s'", l->written);
+				doc->broken_anchors++;
+			} else {
 				r.rc = error_at(opts->file, l->line, "broken link '%s'", l->written);
+			}
 		}
 	}
 	strmap_release(&ids);
