@@ -22,7 +22,8 @@ run(async (browser, base, args) => {
 			const res = await page.goto(base + p, { waitUntil: 'load' });
 			check(res && res.ok(), `${p}: HTTP ${res && res.status()}`);
 			const file = `${outdir}/${name(p)}${s.suffix}.png`;
-			await page.screenshot({ path: file, fullPage: s.full });
+			// A full page of the long FAQ takes a while on a loaded 2-core machine.
+			await page.screenshot({ path: file, fullPage: s.full, timeout: 120000 });
 			console.log(file);
 		}
 		await context.close();
