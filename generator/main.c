@@ -21,12 +21,16 @@ static const struct command commands[] = {
 	 "content/docs/getting-started.md and a .gitignore for the output and caches.\n"
 	 "Refuses to overwrite any file; `nfsite build` in DIR then builds it.\n"},
 	{"build", cmd_build, "render the site into the output folder",
-	 "usage: nfsite build [--source DIR] [--dest DIR] [--drafts] [--base-url URL] [-j N] [-q]\n"
+	 "usage: nfsite build [--source DIR] [--dest DIR] [--drafts] [--base-url URL] [--broken-links error|warn]\n"
+	 "                   [-j N] [-q]\n"
 	 "\n"
 	 "  --source DIR    site folder holding content/, site.lua, templates/ (default .)\n"
 	 "  --dest DIR      output folder (default SOURCE/public)\n"
 	 "  --drafts        include pages with draft: true\n"
 	 "  --base-url URL  override base_url from site.lua\n"
+	 "  --broken-links error|warn\n"
+	 "                  links to missing pages and #anchors fail the build (error), or are\n"
+	 "                  warnings and the build goes on (warn); overrides site.lua's links\n"
 	 "  -j N            worker threads (default: number of cores)\n"
 	 "  -q              print errors only\n"
 	 "\n"

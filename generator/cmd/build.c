@@ -18,7 +18,7 @@ int cmd_build(int argc, char **argv)
 		{"source", required_argument, NULL, 's'}, {"dest", required_argument, NULL, 'd'},
 		{"drafts", no_argument, NULL, 'D'},       {"base-url", required_argument, NULL, 'b'},
 		{"jobs", required_argument, NULL, 'j'},   {"quiet", no_argument, NULL, 'q'},
-		{NULL, 0, NULL, 0},
+		{"broken-links", required_argument, NULL, 'L'}, {NULL, 0, NULL, 0},
 	};
 	struct build_opts opts = {.source = "."};
 	char *dest = NULL;
@@ -50,8 +50,16 @@ int cmd_build(int argc, char **argv)
 			break;
 		}
 		case 'q': log_quiet = true; break;
+		case 'L':
+			if (!(opts.broken_links = config_link_policy(optarg))) {
+				fprintf(stderr, "nfsite build: --broken-links wants error or warn, not '%s'\n", optarg);
+				free(dest);
+				return EXIT_USAGE;
+			}
+			break;
 		default:
-			fputs("usage: nfsite build [--source DIR] [--dest DIR] [--drafts] [--base-url URL] [-j N] [-q]\n", stderr);
+			fputs("usage: nfsite build [--source DIR] [--dest DIR] [--drafts] [--base-url URL] [--broken-links error|warn]\n"
+			      "                   [-j N] [-q]\n", stderr);
 			free(dest);
 			return EXIT_USAGE;
 		}

@@ -121,6 +121,39 @@ static int check_hooks(lua_State *L, const struct config *cfg)
 	return rc;
 }
 
+enum link_policy config_link_policy(const char *s)
+{
+	return !strcmp(s, "error") ? LINKS_ERROR : !strcmp(s, "warn") ? LINKS_WARN : LINKS_UNSET;
+}
+
+/* links = { pages = "error"|"warn", anchors = "error"|"warn" }, on top of the stack. */
+static int get_links(lua_State *L, struct config *cfg)
+{
+	int rc = 0;
+	cfg->links_pages = cfg->links_anchors = LINKS_ERROR;
+	if (lua_isnil(L, -1))
+		return 0;
+	if (!lua_istable(L, -1))
+		return error_at(cfg->file, config_key_line(cfg, "links"),
+		                "'links' must be a table like { pages = \"error\", anchors = \"warn\" }, not a %s",
+		                luaL_typename(L, -1));
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		enum link_policy *to = !key ? NULL : !strcmp(key, "pages") ? &cfg->links_pages
+		                                   : !strcmp(key, "anchors") ? &cfg->links_anchors : NULL;
+		const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+		if (!to)
+			rc = error_at(cfg->file, config_key_line(cfg, "links"), "unknown key '%s' in links (it takes pages and anchors)",
+			              key ? key : luaL_typename(L, -2));
+		else if (!v || !(*to = config_link_policy(v)))
+			rc = error_at(cfg->file, config_key_line(cfg, key), "links.%s must be \"error\" or \"warn\", not %s%s%s", key,
+			              v ? "'" : "a ", v ? v : luaL_typename(L, -1), v ? "'" : "");
+		lua_pop(L, 1);
+	}
+	return rc;
+}
+
 bool config_base_url_valid(const char *url)
 {
 	size_t n = !strncasecmp(url, "https://", 8) ? 8 : !strncasecmp(url, "http://", 7) ? 7 : 0;
@@ -182,6 +215,9 @@ int config_load(const char *source, const char *base_url_override, struct config
 	} else if (!lua_isnil(L, -1)) {
 		rc = error_at(cfg->file, config_key_line(cfg, "check"), "'check' must be a table like { skip = { \"/pub/\" } }");
 	}
+	lua_pop(L, 1);
+	lua_getfield(L, -1, "links");
+	rc |= get_links(L, cfg);
 	lua_pop(L, 1);
 	const char *menus[] = {"menus", "params", "banners", "hooks"};
 	for (size_t i = 0; i < sizeof menus / sizeof menus[0]; i++) {

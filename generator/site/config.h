@@ -9,6 +9,13 @@
 #include <lua.h>
 #include <stdbool.h>
 
+/* What a broken internal link does to the build (site.lua's links, --broken-links). */
+enum link_policy {
+	LINKS_UNSET, /* as site.lua says (build_opts only) */
+	LINKS_ERROR, /* the build fails: the default */
+	LINKS_WARN,  /* reported as a warning and counted; the build goes on */
+};
+
 struct config {
 	char *source;      /* site folder */
 	char *file;        /* path of site.lua, or NULL when the site has none */
@@ -22,7 +29,12 @@ struct config {
 	char *time_zone;   /* for date display; dates are kept as written */
 	char **check_skip; /* check.skip: URL prefixes served by the host, not by the site
 	                    * (e.g. "/pub/" for release tarballs); NULL-terminated */
+	enum link_policy links_pages;   /* links.pages: a link to a missing page or a draft */
+	enum link_policy links_anchors; /* links.anchors: a link to a missing #anchor */
 };
+
+/* "error" → LINKS_ERROR, "warn" → LINKS_WARN, anything else → LINKS_UNSET. */
+enum link_policy config_link_policy(const char *s);
 
 /* True when url is an absolute http(s) URL with a host and nothing in it to quote: what
  * base_url and --base-url must be. */

@@ -57,6 +57,9 @@ struct md_opts {
 	bool untrusted;        /* imported text: raw HTML is omitted instead of passed */
 	struct translator *translate; /* iptables-family blocks get their nft translation
 	                               * beside them (translate.h); NULL: none */
+	bool warn_pages;   /* a link to a missing page or a draft is a warning, counted in
+	                    * doc->broken_pages, instead of an error (links.pages = "warn") */
+	bool warn_anchors; /* likewise a missing same-page #anchor, in doc->broken_anchors */
 };
 
 struct md_doc {
@@ -71,15 +74,17 @@ struct md_doc {
 	                       * ids, footnotes (fn-x, fnref-x) and raw HTML ids; for
 	                       * checking links from other pages */
 	size_t nanchors;
+	size_t broken_pages, broken_anchors; /* warned about (md_opts.warn_pages, warn_anchors) */
 };
 
 /* Renders src into doc (which the caller initialises with MD_DOC_INIT and releases with
- * md_doc_release). Returns 0, or -1 after reporting each broken link as file:line (or a
+ * md_doc_release). Returns 0, or -1 after reporting each broken link as file:line (a
+ * warning instead, and 0, under md_opts.warn_pages/warn_anchors) (or a
  * table row wider than MD_MAX_TABLE_COLUMNS or tables of more than MD_MAX_TABLE_CELLS
  * cells, and then nothing is rendered). */
 int markdown_render(const char *src, size_t len, const struct md_opts *opts, struct md_doc *doc);
 void md_doc_release(struct md_doc *doc);
-#define MD_DOC_INIT {BUF_INIT, BUF_INIT, NULL, 0, NULL, 0, BUF_INIT, NULL, 0}
+#define MD_DOC_INIT {BUF_INIT, BUF_INIT, NULL, 0, NULL, 0, BUF_INIT, NULL, 0, 0, 0}
 
 /* Inline Markdown (a banner message, a title) to HTML without the wrapping <p>. */
 void markdown_inline(const char *src, size_t len, struct buf *out);

@@ -63,6 +63,7 @@ struct build {
 		size_t len;
 	} *generated_files;
 	size_t ngenerated, cap_generated;
+	size_t broken_pages, broken_anchors; /* warned about under links = "warn" */
 };
 
 /* --- known files (static, assets, generated) ------------------------------------------ */
@@ -390,6 +391,7 @@ struct worker {
 	size_t nqueue;
 	bool answers_only; /* phase A: FAQ answers into page->html, no template */
 	struct json *json; /* this worker's, for search index entries */
+	size_t broken_pages, broken_anchors; /* warnings of the pages it rendered */
 	int rc;
 };
 
@@ -416,7 +418,8 @@ static int render_markdown(struct build *b, struct page *p, struct md_doc *doc)
 {
 	struct link_ctx ctx = {b, p};
 	struct md_opts opts = {.file = p->file, .first_line = p->body_line, .resolve = resolve_link, .arg = &ctx,
-	                       .translate = b->tr};
+	                       .translate = b->tr, .warn_pages = b->cfg.links_pages == LINKS_WARN,
+	                       .warn_anchors = b->cfg.links_anchors == LINKS_WARN};
 	return markdown_render(p->body ? p->body : "", p->body_len, &opts, doc);
 }
 
@@ -476,13 +479,18 @@ static int render_page(struct worker *w, struct page *p)
 		if (render_markdown(b, p, &doc) < 0)
 			goto out;
 		keep_results(p, &doc);
+		/* A page with warnings is not cached, so every build reports them again. */
+		bool warned = doc.broken_pages || doc.broken_anchors;
+		w->broken_pages += doc.broken_pages;
+		w->broken_anchors += doc.broken_anchors;
 		if (w->answers_only) {
 			p->html = buf_detach(&doc.html, NULL);
-			cache_store(b->cache, p, key);
+			if (!warned)
+				cache_store(b->cache, p, key);
 			rc = 0;
 			goto out;
 		}
-		if (p->kind != PAGE_QUESTION)
+		if (p->kind != PAGE_QUESTION && !warned)
 			cache_store(b->cache, p, key);
 		content = doc.html.data;
 	}
@@ -575,6 +583,7 @@ static int render_all(struct workers *ws, struct page **queue, size_t n, bool an
 		w->queue = queue;
 		w->nqueue = n;
 		w->answers_only = answers_only;
+		w->broken_pages = w->broken_anchors = 0;
 		w->rc = 0;
 	}
 	/* Worker 0 is this thread; if a thread cannot start, the others take its share. */
@@ -584,9 +593,12 @@ static int render_all(struct workers *ws, struct page **queue, size_t n, bool an
 	for (int i = 1; i < jobs; i++)
 		if (started[i])
 			pthread_join(th[i], NULL);
-	for (int i = 0; i < jobs; i++)
+	for (int i = 0; i < jobs; i++) {
 		if (ws->w[i].rc < 0)
 			rc = -1;
+		ws->w[i].b->broken_pages += ws->w[i].broken_pages;
+		ws->w[i].b->broken_anchors += ws->w[i].broken_anchors;
+	}
 	free(th);
 	free(started);
 	return rc;
@@ -649,7 +661,12 @@ static int check_anchors(struct build *b)
 			const struct page *t = content_find(&b->model, u);
 			if (!t)
 				continue; /* a file, not a page: no anchors to check */
-			if (!page_has_id(t, l->fragment)) {
+			if (page_has_id(t, l->fragment))
+				continue;
+			if (b->cfg.links_anchors == LINKS_WARN) {
+				warn_at(p->file, l->line, "broken link '%s': %s has no anchor '#%s'", l->written, t->url, l->fragment);
+				b->broken_anchors++;
+			} else {
 				rc = error_at(p->file, l->line, "broken link '%s': %s has no anchor '#%s'", l->written, t->url,
 				              l->fragment);
 			}
@@ -1084,6 +1101,8 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 	}
 	if (config_load(opts->source, opts->base_url, &b.cfg) < 0)                /* 1 */
 		goto out;
+	if (opts->broken_links)
+		b.cfg.links_pages = b.cfg.links_anchors = opts->broken_links;
 	if (banners_load(&b.cfg, &b.banners) < 0)
 		goto out;
 	int scanned = 1;                                                                             /* 2 */
@@ -1140,6 +1159,9 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 		goto out;
 	if (check_anchors(&b) < 0)                                                 /* 6 */
 		goto out;
+	if (b.broken_pages || b.broken_anchors)
+		warn_at(NULL, 0, "%zu broken link%s, %zu broken anchor%s (warnings)", b.broken_pages,
+		        b.broken_pages == 1 ? "" : "s", b.broken_anchors, b.broken_anchors == 1 ? "" : "s");
 	if (write_extras(&b) < 0)                                                  /* 7 */
 		goto out;
 	if (log_error_count() > 0)
@@ -1148,7 +1170,8 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 		goto out;
 	if (!state) {
 		/* The cache describes the new tree, so it travels with it. */
-		cache_set_snapshot(b.cache, snapshot, b.model.ndrafts);
+		/* Warnings are reported by every build: none is "up to date" after one. */
+		cache_set_snapshot(b.cache, b.broken_pages || b.broken_anchors ? 0 : snapshot, b.model.ndrafts);
 		cache_save(b.cache, output_tree(b.out));
 		b.cache = NULL;
 	}

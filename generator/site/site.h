@@ -4,6 +4,8 @@
 #ifndef NFSITE_SITE_H
 #define NFSITE_SITE_H
 
+#include "site/config.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -12,6 +14,8 @@ struct build_opts {
 	const char *dest;        /* output folder */
 	const char *base_url;    /* overrides site.lua's base_url when not NULL */
 	bool drafts;             /* include draft pages */
+	enum link_policy broken_links; /* --broken-links: over site.lua's links (both kinds);
+	                                * LINKS_UNSET: as site.lua says */
 	int jobs;                /* worker threads; 0 = number of cores */
 	const char *inject_html; /* inserted before </body> of every HTML page (serve's live
 	                          * reload script), NULL for none */
