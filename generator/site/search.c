@@ -26,21 +26,23 @@ static size_t cut(const char *s, size_t n, size_t max)
 	return i;
 }
 
-static void entry(struct json *j, const struct page *p, struct buf *out)
+static void entry(struct json *j, const struct page *p, const char *base_path, struct buf *out)
 {
 	buf_puts(out, "{\"t\":");
 	json_cstring(j, out, p->title);
 	buf_puts(out, ",\"u\":");
-	/* Questions are found on /faq/ at their anchor. */
+	/* The URL as links have it, base path included: search.js uses it as is. Questions
+	 * are found on /faq/ at their anchor. */
+	char *u;
 	if (p->kind == PAGE_QUESTION && p->section) {
 		char *anchor = faq_anchor(p);
-		char *u = xasprintf("%s#%s", p->section->url, anchor);
-		json_cstring(j, out, u);
-		free(u);
+		u = xasprintf("%s%s#%s", base_path, p->section->url, anchor);
 		free(anchor);
 	} else {
-		json_cstring(j, out, p->url);
+		u = xasprintf("%s%s", base_path, p->url);
 	}
+	json_cstring(j, out, u);
+	free(u);
 	buf_puts(out, ",\"k\":");
 	json_cstring(j, out, p->kind_name);
 	buf_puts(out, ",\"h\":[");
@@ -55,16 +57,16 @@ static void entry(struct json *j, const struct page *p, struct buf *out)
 	buf_putc(out, '}');
 }
 
-void search_entry(struct json *j, struct page *p)
+void search_entry(struct json *j, struct page *p, const char *base_path)
 {
 	if (p->search_json || p->unlisted)
 		return;
 	struct buf e = BUF_INIT;
-	entry(j, p, &e);
+	entry(j, p, base_path, &e);
 	p->search_json = buf_detach(&e, NULL);
 }
 
-void search_index(struct content *m, struct buf *out)
+void search_index(struct content *m, const char *base_path, struct buf *out)
 {
 	struct json *j = NULL;
 	buf_puts(out, "{\"pages\":[");
@@ -76,7 +78,7 @@ void search_index(struct content *m, struct buf *out)
 		if (!p->search_json) {
 			if (!j)
 				j = json_new(false);
-			search_entry(j, p);
+			search_entry(j, p, base_path);
 		}
 		buf_puts(out, first ? "\n" : ",\n");
 		first = false;
