@@ -14,7 +14,7 @@ unit_case() {
 	'
 }
 
-unit_case date "date: accepted forms, garbage, leap years, offsets, RFC 3339 and strftime back"
+unit_case date "date: accepted forms, garbage, leap years, offsets, importers' stamps and zones, RFC 3339 and strftime back"
 unit_case buf "buf: basics, checked size arithmetic, ALLOC_GROW, overflow aborts"
 unit_case strmap "strmap: put, get, keys with their length, growth keeps entries"
 unit_case url "url: percent-decoding, dot segments (RFC 3986), joining"

@@ -2,7 +2,9 @@
  * calendar arithmetic is done here, not by timegm/gmtime: it is exact for every year
  * 0000-9999, never normalises "02-30" into March and needs no time zone database. */
 #include "base/date.h"
+#include "base/buf.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -105,6 +107,111 @@ const char *date_parse(const char *s, struct date *out)
 		.offset = offset,
 		.has_time = has_time,
 	};
+	return NULL;
+}
+
+/* Consumes c at *s; true with nothing to consume when c is 0. */
+static bool punct(const char **s, char c)
+{
+	if (c && **s != c)
+		return false;
+	*s += c != 0;
+	return true;
+}
+
+/* "YYYY-MM-DD HH:MM:SS" ('T' for the space too) at *s, or with compact "YYYYMMDDHHMMSS",
+ * into *t as if it were UTC, advancing *s. */
+static const char *wall_fields(const char **s, bool compact, int64_t *t)
+{
+	int y, mo, d, h, mi, sec;
+	char dash = compact ? 0 : '-', colon = compact ? 0 : ':';
+	const char *p = *s;
+	if (!digits(&p, 4, &y) || !punct(&p, dash) || !digits(&p, 2, &mo) || !punct(&p, dash) ||
+	    !digits(&p, 2, &d))
+		return compact ? "the stamp must be written YYYYMMDDHHMMSS" : "the day must be written YYYY-MM-DD";
+	if (!compact && !punct(&p, ' ') && !punct(&p, 'T'))
+		return "a time like 10:00:00 must follow the day";
+	if (!digits(&p, 2, &h) || !punct(&p, colon) || !digits(&p, 2, &mi) || !punct(&p, colon) ||
+	    !digits(&p, 2, &sec))
+		return compact ? "the stamp must be written YYYYMMDDHHMMSS" : "the time must be written HH:MM:SS";
+	if (mo < 1 || mo > 12)
+		return "there is no such month";
+	if (d < 1 || d > days_in_month(y, mo))
+		return "there is no such day";
+	if (h > 23 || mi > 59 || sec > 59)
+		return "there is no such time of day";
+	*s = p;
+	*t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	return NULL;
+}
+
+const char *date_parse_stamp(const char *s, struct date *out)
+{
+	int64_t t;
+	int oh = 0, om = 0, sign = 1;
+	const char *why = wall_fields(&s, false, &t);
+	if (why)
+		return why;
+	while (*s == ' ')
+		s++;
+	if (*s == 'Z') {
+		s++;
+	} else if (*s == '+' || *s == '-') {
+		sign = *s++ == '-' ? -1 : 1;
+		if (!digits(&s, 2, &oh) || !digits(&s, 2, &om) || oh > 23 || om > 59)
+			return "the offset must be Z or +HHMM or -HHMM";
+	}
+	if (*s)
+		return "only Z or an offset like +0200 may follow the time";
+	int32_t offset = sign * (oh * 3600 + om * 60);
+	*out = (struct date){.t = t - offset, .offset = offset, .has_time = true};
+	return NULL;
+}
+
+const char *date_parse_digits(const char *s, struct date *out)
+{
+	int64_t t;
+	const char *why = wall_fields(&s, true, &t);
+	if (why)
+		return why;
+	if (*s)
+		return "the stamp must be written YYYYMMDDHHMMSS";
+	*out = date_utc(t);
+	return NULL;
+}
+
+/* The one use of the process's time zone: C has no call that converts a wall clock in a
+ * named zone, only mktime(3) in the zone TZ names, and reading the tz database ourselves
+ * would be a second copy of glibc's. TZ is process-wide, so the lock; it is left set to
+ * the last zone (tzset rereads the zone file whenever TZ changes, and a database import
+ * converts every row in the same zone). Nothing else here reads the process's zone. */
+const char *date_parse_in_zone(const char *s, const char *tz, struct date *out)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static char *cur_tz;
+	int64_t wall;
+	const char *why = wall_fields(&s, false, &wall);
+	if (why)
+		return why;
+	if (*s)
+		return "nothing may follow the time";
+	int y, mo, d;
+	int64_t days = wall >= 0 ? wall / 86400 : -((-wall + 86399) / 86400), secs = wall - days * 86400;
+	civil_from_days(days, &y, &mo, &d);
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = (int)(secs / 3600),
+	                .tm_min = (int)(secs / 60 % 60), .tm_sec = (int)(secs % 60), .tm_isdst = -1};
+	pthread_mutex_lock(&lock);
+	if (!cur_tz || strcmp(cur_tz, tz)) {
+		free(cur_tz);
+		cur_tz = xstrdup(tz);
+		setenv("TZ", tz, 1);
+		tzset();
+	}
+	time_t t = mktime(&tm);
+	pthread_mutex_unlock(&lock);
+	if (t == (time_t)-1)
+		return "the time zone cannot convert it";
+	*out = (struct date){.t = t, .offset = (int32_t)tm.tm_gmtoff, .has_time = true};
 	return NULL;
 }
 

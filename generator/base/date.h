@@ -30,6 +30,19 @@ struct date {
 /* Parses the whole of s into *out. Returns NULL, or what is wrong with s ("no such
  * day", …: a phrase to follow the caller's own message) and leaves *out alone. */
 const char *date_parse(const char *s, struct date *out);
+/* The stamp forms importers read, as strict about the calendar as date_parse, each with
+ * a time to the second:
+ *   date_parse_stamp:   "YYYY-MM-DD HH:MM:SS" ('T' for the space too), then after any
+ *                       spaces "Z", an offset "+HHMM"/"-HHMM" (RFC 5322's form, as
+ *                       Bugzilla's XML writes it) or nothing for UTC;
+ *   date_parse_in_zone: "YYYY-MM-DD HH:MM:SS" as a wall clock in the time zone tz (a
+ *                       tz database name like "Europe/Berlin", as Bugzilla's database
+ *                       stores times);
+ *   date_parse_digits:  "YYYYMMDDHHMMSS" in UTC (MediaWiki's database timestamps).
+ * Return and *out as date_parse. */
+const char *date_parse_stamp(const char *s, struct date *out);
+const char *date_parse_in_zone(const char *s, const char *tz, struct date *out);
+const char *date_parse_digits(const char *s, struct date *out);
 /* The instant t in UTC, as a date with a time. */
 struct date date_utc(int64_t t);
 /* The build's clock: SOURCE_DATE_EPOCH when set (reproducible builds), else now. */

@@ -147,6 +147,38 @@ int main(void)
 	CHECK_STR(s, "Tue 060");
 	CHECK(date_strftime(&d, "%Y-%m-%d", s, 4) == 0);
 
+	/* Importers' stamps: Bugzilla's XML and REST, MediaWiki's database, a named zone. */
+	CHECK(!date_parse_stamp("2024-05-01 02:00:00 +0200", &d) && d.t == 1714521600 && d.offset == 7200);
+	CHECK(!date_parse_stamp("2024-04-30 19:00:00 -0500", &d) && d.t == 1714521600);
+	CHECK(!date_parse_stamp("2024-05-01T00:00:00Z", &d) && d.t == 1714521600 && d.has_time);
+	CHECK(!date_parse_stamp("2024-05-01 00:00:00", &d) && d.t == 1714521600 && d.offset == 0);
+	CHECK(!date_parse_stamp("2024-02-29 00:00:00  ", &d));
+	CHECK(date_parse_stamp("2023-02-29 00:00:00", &d)); /* no month-blind day 31 */
+	CHECK(date_parse_stamp("2024-04-31 00:00:00 +0000", &d));
+	CHECK(date_parse_stamp("2024-05-01 00:00 +0000", &d)); /* seconds required */
+	CHECK(date_parse_stamp("2024-05-01 24:00:00", &d));
+	CHECK(date_parse_stamp("2024-05-01 00:00:60", &d));
+	CHECK(date_parse_stamp("2024-05-01 00:00:00 +02:00", &d));
+	CHECK(date_parse_stamp("2024-05-01 00:00:00 +2400", &d));
+	CHECK(date_parse_stamp("2024-05-01 00:00:00 +0200x", &d));
+	CHECK(date_parse_stamp("2024-5-1 0:0:0", &d));
+	CHECK(date_parse_stamp(" 2024-05-01 00:00:00", &d));
+	CHECK(!date_parse_digits("20240501020304", &d));
+	date_rfc3339(&d, out);
+	CHECK_STR(out, "2024-05-01T02:03:04Z");
+	CHECK(date_parse_digits("2024050102030", &d));
+	CHECK(date_parse_digits("202405010203045", &d));
+	CHECK(date_parse_digits("20240230000000", &d));
+	CHECK(date_parse_digits("2024-05-01T02:03:04Z", &d));
+	CHECK(!date_parse_in_zone("2024-05-01 02:00:00", "UTC", &d) && d.t == 1714528800 && d.offset == 0);
+	CHECK(!date_parse_in_zone("2024-05-01 02:00:00", "Europe/Berlin", &d) && d.t == 1714521600 &&
+	      d.offset == 7200);
+	CHECK(!date_parse_in_zone("2024-01-15 12:00:00", "America/New_York", &d) && d.offset == -5 * 3600);
+	date_rfc3339(&d, out);
+	CHECK_STR(out, "2024-01-15T12:00:00-05:00");
+	CHECK(date_parse_in_zone("2024-02-30 12:00:00", "UTC", &d));
+	CHECK(date_parse_in_zone("2024-05-01 02:00:00 +0000", "UTC", &d));
+
 	/* The build clock follows SOURCE_DATE_EPOCH. */
 	setenv("SOURCE_DATE_EPOCH", "1714521600", 1);
 	CHECK(date_now() == 1714521600);

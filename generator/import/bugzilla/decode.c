@@ -3,13 +3,13 @@
  * and incremental base64. */
 #include "import/bugzilla/stage.h"
 #include "base/buf.h"
+#include "base/date.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 bool bz_parse_id(const char *s, long *out)
 {
@@ -30,78 +30,28 @@ bool bz_parse_id(const char *s, long *out)
 	return true;
 }
 
-static void put_utc(time_t t, struct buf *out)
+/* d in UTC, "YYYY-MM-DDTHH:MM:SSZ", as the archive stores times; -1 when why is set. */
+static int put_utc(const char *why, const struct date *d, struct buf *out)
 {
-	struct tm tm;
-	char s[32];
-	gmtime_r(&t, &tm);
-	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (why)
+		return -1;
+	struct date utc = date_utc(d->t);
+	char s[DATE_RFC3339_SIZE];
+	date_rfc3339(&utc, s);
 	buf_puts(out, s);
-}
-
-static bool parse_fields(const char *s, struct tm *tm, const char **rest)
-{
-	int n = 0;
-	memset(tm, 0, sizeof *tm);
-	if (sscanf(s, "%4d-%2d-%2d%*1[ T]%2d:%2d:%2d%n", &tm->tm_year, &tm->tm_mon, &tm->tm_mday,
-		   &tm->tm_hour, &tm->tm_min, &tm->tm_sec, &n) != 6 || n == 0)
-		return false;
-	if (tm->tm_mon < 1 || tm->tm_mon > 12 || tm->tm_mday < 1 || tm->tm_mday > 31 ||
-	    tm->tm_hour > 23 || tm->tm_min > 59 || tm->tm_sec > 60)
-		return false;
-	tm->tm_year -= 1900;
-	tm->tm_mon -= 1;
-	*rest = s + n;
-	return true;
+	return 0;
 }
 
 int bz_time_local(const char *s, const char *tz, struct buf *out)
 {
-	static char *cur_tz;
-	struct tm tm;
-	const char *rest;
-	if (!s || !parse_fields(s, &tm, &rest) || *rest)
-		return -1;
-	if (!cur_tz || strcmp(cur_tz, tz)) {
-		free(cur_tz);
-		cur_tz = xstrdup(tz);
-		setenv("TZ", tz, 1);
-		tzset();
-	}
-	tm.tm_isdst = -1;
-	time_t t = mktime(&tm);
-	if (t == (time_t)-1)
-		return -1;
-	put_utc(t, out);
-	return 0;
+	struct date d;
+	return s ? put_utc(date_parse_in_zone(s, tz, &d), &d, out) : -1;
 }
 
 int bz_time_offset(const char *s, struct buf *out)
 {
-	struct tm tm;
-	const char *rest;
-	if (!s || !parse_fields(s, &tm, &rest))
-		return -1;
-	long off = 0;
-	while (*rest == ' ')
-		rest++;
-	if (*rest == 'Z' && !rest[1]) {
-		off = 0;
-	} else if ((*rest == '+' || *rest == '-') && strlen(rest) == 5) {
-		for (int i = 1; i < 5; i++)
-			if (!isdigit((unsigned char)rest[i]))
-				return -1;
-		int hh = (rest[1] - '0') * 10 + rest[2] - '0';
-		int mm = (rest[3] - '0') * 10 + rest[4] - '0';
-		off = (hh * 60L + mm) * 60L * (*rest == '-' ? -1 : 1);
-	} else if (*rest) {
-		return -1;
-	}
-	time_t t = timegm(&tm);
-	if (t == (time_t)-1)
-		return -1;
-	put_utc(t - off, out);
-	return 0;
+	struct date d;
+	return s ? put_utc(date_parse_stamp(s, &d), &d, out) : -1;
 }
 
 static bool starts(const char *p, size_t len, const char *pre)

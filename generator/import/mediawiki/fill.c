@@ -2,6 +2,7 @@
  * title or text is recorded with its reason, never an error. */
 #include "import/mediawiki/internal.h"
 #include "base/buf.h"
+#include "base/date.h"
 #include "base/utf8.h"
 
 #include <stdio.h>
@@ -120,13 +121,9 @@ int mw_wiki_add_revision(struct mw_wiki *w, long long page_id, const char *user,
 
 void mw_timestamp_iso(const char *ts, char out[32])
 {
-	size_t n = ts ? strlen(ts) : 0;
-	bool digits = n == 14;
-	for (size_t i = 0; digits && i < 14; i++)
-		digits = ts[i] >= '0' && ts[i] <= '9';
-	if (digits)
-		snprintf(out, 32, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", ts, ts + 4, ts + 6, ts + 8,
-		         ts + 10, ts + 12);
+	struct date d;
+	if (ts && !date_parse_digits(ts, &d))
+		date_rfc3339(&d, out);
 	else
 		snprintf(out, 32, "%s", ts ? ts : "");
 }

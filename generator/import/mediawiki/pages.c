@@ -2,6 +2,7 @@
  * (libyaml), unless the file on disk was edited by hand since the last import. */
 #include "import/mediawiki/internal.h"
 #include "base/buf.h"
+#include "base/date.h"
 #include "base/fs.h"
 #include "base/hash.h"
 #include "base/log.h"
@@ -90,8 +91,10 @@ static int front_matter(const struct fm *f, struct buf *out)
 	if (f->last_edited && *f->last_edited) {
 		y_plain(&e, "last_edited");
 		y_str(&e, f->last_edited);
-		if (strlen(f->last_edited) >= 10) {
-			snprintf(num, sizeof(num), "%.10s", f->last_edited);
+		struct date d;
+		if (!date_parse(f->last_edited, &d)) {
+			/* the day it was written on, in its own offset: the site reads updated: */
+			date_day(&d, num);
 			y_plain(&e, "updated");
 			y_str(&e, num);
 		}
