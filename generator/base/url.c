@@ -40,6 +40,24 @@ bool url_decode(const char *p, size_t n, struct buf *out, bool strict)
 	return true;
 }
 
+void url_encode_title(struct buf *out, const char *s, size_t n, bool spaces_as_underscores)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == ' ' && spaces_as_underscores)
+			c = '_';
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    (c && strchr("-_.~;@$!*(),/:", c))) {
+			buf_putc(out, (char)c);
+		} else {
+			buf_putc(out, '%');
+			buf_putc(out, hex[c >> 4]);
+			buf_putc(out, hex[c & 15]);
+		}
+	}
+}
+
 bool url_normalise(struct buf *path, bool merge_slashes)
 {
 	/* out holds "/seg" for each kept segment, whatever the input's first byte. */

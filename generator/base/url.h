@@ -1,7 +1,7 @@
 /* url: the URL pieces links and requests share: percent-decoding, normalising a path's
  * "." and ".." segments, and resolving a relative reference. Percent-encoding is
- * buf_add_urlenc (buf.h). Paths only: a whole URL with scheme and host goes through
- * libcurl's parser (check/links.c). */
+ * buf_add_urlenc (buf.h); MediaWiki's form of it for titles is url_encode_title. Paths
+ * only: a whole URL with scheme and host goes through libcurl's parser (check/links.c). */
 #ifndef NFSITE_URL_H
 #define NFSITE_URL_H
 
@@ -18,6 +18,11 @@ int url_hex_byte(const char *p);
  * digits or at "%00" (out then holds part of it). Otherwise such a '%' and "%00" are
  * kept as written, so out stays a C string. */
 bool url_decode(const char *p, size_t n, struct buf *out, bool strict);
+
+/* Appends s[0..n) to out percent-encoded as MediaWiki's wfUrlencode does a title: ASCII
+ * letters, digits and -_.~;@$!*(),/: kept, every other byte %XX (upper case).
+ * spaces_as_underscores: ' ' is written '_' (a DB key, as in article URLs), else %20. */
+void url_encode_title(struct buf *out, const char *s, size_t n, bool spaces_as_underscores);
 
 /* RFC 3986's remove_dot_segments on a path, absolute or relative, in place: "a/./b/../c"
  * is "a/c"; a path ending in "." or ".." ends in '/'. merge_slashes drops empty

@@ -4,6 +4,7 @@
  * link_target for #ifexist) and the only one with a work budget: what comes out is plain
  * text the block and inline phases read without recursion into templates. */
 #include "wikitext/internal.h"
+#include "base/url.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -225,7 +226,7 @@ static void title_parts(struct ctx *c, struct buf *ns, struct buf *page)
 
 static void put_encoded(const char *s, struct buf *out)
 {
-	wt_wf_urlencode(s, strlen(s), out);
+	url_encode_title(out, s, strlen(s), true);
 }
 
 /* Magic variables ({{PAGENAME}} …). Returns true when nm is one. */

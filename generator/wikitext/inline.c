@@ -4,6 +4,7 @@
  * open emphasis, open inline tags) lives for one run of lines, while block.c decides
  * which runs there are and in which mode they are written. */
 #include "wikitext/internal.h"
+#include "base/url.h"
 #include "base/utf8.h"
 
 #include <stdint.h>
@@ -868,7 +869,7 @@ static void render_link(struct inl *st, const char *s, struct tok *tk)
 				const char *r = col + 1;
 				size_t rl = tl - k - 1;
 				trim(&r, &rl);
-				wt_wf_urlencode(r, rl, &url);
+				url_encode_title(&url, r, rl, true);
 				buf_puts(&url, d + 2);
 				if (tk->b0 != SIZE_MAX && tk->b1 > tk->b0)
 					sub_render(st, s + tk->b0, tk->b1 - tk->b0, IF_LINK, &label);

@@ -183,8 +183,6 @@ const char *wt_ns_name(struct ctx *c, int ns);
 void wt_ucfirst(struct buf *b, size_t at);
 /* Appends MediaWiki's normal form of the title t[0..n); false for an invalid title. */
 bool wt_norm_title(struct ctx *c, const char *t, size_t n, struct buf *out);
-/* Appends s as MediaWiki's wfUrlencode writes a DB key (' ' as '_'). */
-void wt_wf_urlencode(const char *s, size_t n, struct buf *out);
 /* Appends the URL of a page through the article path (no link_target involved). */
 void wt_article_url(struct ctx *c, const char *title, struct buf *out);
 /* Appends the id the Markdown renderer gives a heading with text s ("section" if none). */

@@ -4,6 +4,7 @@
  * for links, block for galleries) and must get the same answers. */
 #include "wikitext/internal.h"
 #include "base/slug.h"
+#include "base/url.h"
 
 #include <stdio.h>
 
@@ -142,32 +143,17 @@ out:
 	return ok;
 }
 
-/* MediaWiki's wfUrlencode of a DB key (spaces already '_'). */
-void wt_wf_urlencode(const char *s, size_t n, struct buf *out)
-{
-	static const char keep[] = "-_.~;@$!*(),/:";
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch == ' ')
-			ch = '_';
-		if (isalnum(ch) || (ch < 0x80 && strchr(keep, ch) && ch))
-			buf_putc(out, ch);
-		else
-			buf_printf(out, "%%%02X", ch);
-	}
-}
-
 void wt_article_url(struct ctx *c, const char *title, struct buf *out)
 {
 	const char *ap = c->article_path;
 	const char *d = strstr(ap, "$1");
 	if (!d) {
 		buf_puts(out, ap);
-		wt_wf_urlencode(title, strlen(title), out);
+		url_encode_title(out, title, strlen(title), true);
 		return;
 	}
 	buf_add(out, ap, (size_t)(d - ap));
-	wt_wf_urlencode(title, strlen(title), out);
+	url_encode_title(out, title, strlen(title), true);
 	buf_puts(out, d + 2);
 }
 

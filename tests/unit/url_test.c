@@ -1,5 +1,6 @@
 /* url_test: percent-decoding (strict and lenient), dot-segment removal as RFC 3986
- * section 5.2.4 gives it, with and without merged slashes, and joining. */
+ * section 5.2.4 gives it, with and without merged slashes, joining, and MediaWiki's
+ * encoding of titles. */
 #include "base/buf.h"
 #include "base/url.h"
 #include "unit.h"
@@ -70,6 +71,18 @@ int main(void)
 	CHECK_STR(join("/docs/a.html", ""), "/docs/a.html");
 	CHECK_STR(join("content/a.md", "b.md"), "content/b.md");
 	CHECK_STR(join("index.html", "b"), "b");
+
+	/* MediaWiki's wfUrlencode: its readable characters kept, spaces by the flag. */
+	const char t[] = "Foo bar/\xc3\x9c:-_.~;@$!*(),?&=#%+\"'<>[]";
+	buf_reset(&b);
+	url_encode_title(&b, t, strlen(t), true);
+	CHECK_STR(b.data, "Foo_bar/%C3%9C:-_.~;@$!*(),%3F%26%3D%23%25%2B%22%27%3C%3E%5B%5D");
+	buf_reset(&b);
+	url_encode_title(&b, t, 8, false);
+	CHECK_STR(b.data, "Foo%20bar/");
+	buf_reset(&b);
+	url_encode_title(&b, "a\0b", 3, false);
+	CHECK_STR(b.data, "a%00b");
 	buf_release(&b);
 	return unit_done();
 }

@@ -71,8 +71,6 @@ int mw_title_parse(const struct mw_wiki *w, const char *in, int default_ns, int 
 void mw_full_title(const struct mw_wiki *w, int ns, const char *key, struct buf *out);
 /* A title as MediaWiki's URLs spell it: underscores for spaces, into out (reset). */
 void mw_title_dbkey(const char *title, struct buf *out);
-/* Appends s encoded the way MediaWiki's wfUrlencode leaves it readable. */
-void mw_url_encode(struct buf *out, const char *s);
 
 /* prepare.c: resolving titles, redirects, the namespace selection and slugs. */
 struct mw_nsset {

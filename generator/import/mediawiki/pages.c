@@ -6,6 +6,7 @@
 #include "base/fs.h"
 #include "base/hash.h"
 #include "base/log.h"
+#include "base/url.h"
 #include "base/utf8.h"
 #include "wikitext/wikitext.h"
 
@@ -215,7 +216,7 @@ static void original_url(const struct mw_out *o, const char *title, struct buf *
 	while (out->len && out->data[out->len - 1] == '/')
 		buf_truncate(out, out->len - 1);
 	buf_puts(out, "/index.php/");
-	mw_url_encode(out, k.data);
+	url_encode_title(out, k.data, k.len, false);
 	buf_release(&k);
 }
 

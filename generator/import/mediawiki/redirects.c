@@ -4,6 +4,7 @@
 #include "base/buf.h"
 #include "base/fs.h"
 #include "base/log.h"
+#include "base/url.h"
 #include "base/webconf.h"
 
 #include <errno.h>
@@ -19,7 +20,7 @@ static void query_forms(const char *title, char ***l, size_t *n)
 {
 	struct buf k = BUF_INIT, v = BUF_INIT;
 	mw_title_dbkey(title, &k);
-	mw_url_encode(&v, k.data);
+	url_encode_title(&v, k.data, k.len, false);
 	mw_list_add(l, n, v.data);
 	buf_reset(&v);
 	buf_add_urlenc(&v, k.data, k.len);
@@ -29,11 +30,11 @@ static void query_forms(const char *title, char ***l, size_t *n)
 		if (*p == ' ')
 			buf_putc(&v, '+');
 		else
-			mw_url_encode(&v, (char[2]){*p, 0});
+			url_encode_title(&v, p, 1, false);
 	}
 	mw_list_add(l, n, v.data);
 	buf_reset(&v);
-	mw_url_encode(&v, title); /* spaces as %20 */
+	url_encode_title(&v, title, strlen(title), false); /* spaces as %20 */
 	mw_list_add(l, n, v.data);
 	buf_release(&k);
 	buf_release(&v);

@@ -112,13 +112,3 @@ void mw_title_dbkey(const char *title, struct buf *out)
 		buf_putc(out, *p == ' ' ? '_' : *p);
 }
 
-void mw_url_encode(struct buf *out, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (isalnum(*p) || strchr("-_.~:/!$()*,;@", *p))
-			buf_putc(out, *p);
-		else
-			buf_printf(out, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
-	}
-}
