@@ -1,38 +1,25 @@
 /* highlight_test: unit tests of the highlight module, and a driver for golden files.
  *
- *   highlight_test                  runs the unit tests; exit 1 on any failure
+ *   highlight_test                  runs the unit tests (unit.h); exit 1 on any failure
  *   highlight_test render LANG FILE prints FILE highlighted as LANG */
 #include "base/buf.h"
 #include "base/highlight.h"
+#include "unit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
-
-#define CHECK(cond) check((cond), __FILE__, __LINE__, #cond)
 #define HL_HAS(lang, code, needle) hl_has((lang), (code), (needle), true, __LINE__)
 #define HL_HAS_NOT(lang, code, needle) hl_has((lang), (code), (needle), false, __LINE__)
 #define HL_IS(lang, code, want) hl_is((lang), (code), (want), __LINE__)
-
-static void check(bool ok, const char *file, int line, const char *what)
-{
-	if (!ok) {
-		fprintf(stderr, "%s:%d: check failed: %s\n", file, line, what);
-		failures++;
-	}
-}
 
 static void hl_has(const char *lang, const char *code, const char *needle, bool want, int line)
 {
 	struct buf out = BUF_INIT;
 	highlight_code(lang, code, strlen(code), &out);
-	if ((strstr(out.data, needle) != NULL) != want) {
-		fprintf(stderr, "%s:%d: %s '%s' in\n«%s»\n", __FILE__, line,
-		        want ? "missing" : "unexpected", needle, out.data);
-		failures++;
-	}
+	unit_check_at((strstr(out.data, needle) != NULL) == want, __FILE__, line, "%s '%s' in\n«%s»",
+	              want ? "missing" : "unexpected", needle, out.data);
 	buf_release(&out);
 }
 
@@ -40,10 +27,7 @@ static void hl_is(const char *lang, const char *code, const char *want, int line
 {
 	struct buf out = BUF_INIT;
 	highlight_code(lang, code, strlen(code), &out);
-	if (strcmp(out.data, want)) {
-		fprintf(stderr, "%s:%d: got\n«%s»\nwant\n«%s»\n", __FILE__, line, out.data, want);
-		failures++;
-	}
+	unit_check_at(!strcmp(out.data, want), __FILE__, line, "got\n«%s»\nwant\n«%s»", out.data, want);
 	buf_release(&out);
 }
 
@@ -253,10 +237,5 @@ int main(int argc, char **argv)
 	test_console();
 	test_diff();
 	test_fuzz();
-	if (failures) {
-		fprintf(stderr, "highlight_test: %d failure(s)\n", failures);
-		return 1;
-	}
-	printf("highlight_test: all passed\n");
-	return 0;
+	return unit_done();
 }

@@ -1,22 +1,15 @@
 /* http_test: where redirects may lead (http_redirect_ok): never from https to http, and
  * a request with credentials never to another scheme, host or port. */
 #include "base/http.h"
-
-#include <stdio.h>
-#include <string.h>
-
-static int failures;
+#include "unit.h"
 
 static void expect(bool want, const char *url, const char *from, const char *to, bool cred,
 		   const char *why_has, int line)
 {
 	char why[CURL_ERROR_SIZE] = "";
 	bool got = http_redirect_ok(url, from, to, cred, why);
-	if (got != want || (!got && !strstr(why, why_has))) {
-		fprintf(stderr, "%s:%d: %s -> %s (credentials %d): got %s '%s'\n", __FILE__, line, from, to,
-			cred, got ? "followed" : "refused", why);
-		failures++;
-	}
+	unit_check_at(got == want && (got || strstr(why, why_has)), __FILE__, line,
+		      "%s -> %s (credentials %d): got %s '%s'", from, to, cred, got ? "followed" : "refused", why);
 }
 #define FOLLOWED(url, from, to, cred) expect(true, url, from, to, cred, "", __LINE__)
 #define REFUSED(url, from, to, cred, why) expect(false, url, from, to, cred, why, __LINE__)
@@ -43,7 +36,5 @@ int main(void)
 	FOLLOWED("http://u:p@wiki.example/api.php", "http://u:p@wiki.example/api.php", "http://wiki.example/w/api.php",
 		 false);
 	REFUSED(bz, bz, "not a url at all", false, "cannot parse");
-	if (failures)
-		fprintf(stderr, "http_test: %d failure%s\n", failures, failures > 1 ? "s" : "");
-	return failures ? 1 : 0;
+	return unit_done();
 }

@@ -1,6 +1,6 @@
 /* markdown_test: unit tests of the markdown module, and a driver for golden files.
  *
- *   markdown_test                       runs the unit tests; exit 1 on any failure
+ *   markdown_test                       runs the unit tests (unit.h); exit 1 on any failure
  *   markdown_test render FILE [LINE]    renders FILE (body starting at line LINE) with the
  *                                       test resolver and prints HTML, TOC, headings,
  *                                       links and text; exit 1 when render fails
@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "base/slug.h"
 #include "site/markdown.h"
+#include "unit.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -20,36 +21,19 @@
 #include <string.h>
 #include <strings.h>
 
-static int failures;
-
-#define CHECK(cond) check((cond), __FILE__, __LINE__, #cond)
 #define STR_EQ(got, want) str_eq((got), (want), __FILE__, __LINE__)
 #define HAS(hay, needle) has((hay), (needle), true, __FILE__, __LINE__)
 #define HAS_NOT(hay, needle) has((hay), (needle), false, __FILE__, __LINE__)
 
-static void check(bool ok, const char *file, int line, const char *what)
-{
-	if (!ok) {
-		fprintf(stderr, "%s:%d: check failed: %s\n", file, line, what);
-		failures++;
-	}
-}
-
 static void str_eq(const char *got, const char *want, const char *file, int line)
 {
-	if (strcmp(got, want)) {
-		fprintf(stderr, "%s:%d: got\n«%s»\nwant\n«%s»\n", file, line, got, want);
-		failures++;
-	}
+	unit_check_at(!strcmp(got, want), file, line, "got\n«%s»\nwant\n«%s»", got, want);
 }
 
 static void has(const char *hay, const char *needle, bool want, const char *file, int line)
 {
-	if ((strstr(hay, needle) != NULL) != want) {
-		fprintf(stderr, "%s:%d: %s '%s' in\n«%s»\n", file, line,
-		        want ? "missing" : "unexpected", needle, hay);
-		failures++;
-	}
+	unit_check_at((strstr(hay, needle) != NULL) == want, file, line, "%s '%s' in\n«%s»",
+	              want ? "missing" : "unexpected", needle, hay);
 }
 
 static int test_resolve(void *arg, const char *dest, struct buf *url)
@@ -556,10 +540,5 @@ int main(int argc, char **argv)
 	test_inline();
 	test_threads();
 	test_fuzz();
-	if (failures) {
-		fprintf(stderr, "markdown_test: %d failure(s)\n", failures);
-		return 1;
-	}
-	printf("markdown_test: all passed\n");
-	return 0;
+	return unit_done();
 }

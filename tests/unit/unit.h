@@ -4,6 +4,8 @@
 #ifndef NFSITE_UNIT_H
 #define NFSITE_UNIT_H
 
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,6 +31,27 @@ static int unit_failures, unit_checks;
 			unit_failures++;                                                         \
 		}                                                                                \
 	} while (0)
+
+/* Records a check made at file:line (a helper passes its caller's line); on failure
+ * prints "file:line: " and the message in printf's form. Returns ok. */
+__attribute__((format(printf, 4, 5))) static inline bool unit_check_at(bool ok, const char *file, int line,
+                                                                      const char *fmt, ...)
+{
+	unit_checks++;
+	if (!ok) {
+		va_list ap;
+		va_start(ap, fmt);
+		fprintf(stderr, "%s:%d: ", file, line);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+		va_end(ap);
+		unit_failures++;
+	}
+	return ok;
+}
+
+/* CHECK with a message in printf's form that shows the inputs. */
+#define CHECKF(cond, ...) unit_check_at((cond), __FILE__, __LINE__, __VA_ARGS__)
 
 /* Fails when no check ran (a test that checked nothing passed nothing). */
 static inline int unit_done(void)

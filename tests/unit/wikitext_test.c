@@ -1,23 +1,14 @@
 /* wikitext_test: the converter through its C API, with in-memory templates and pages,
  * on cases a shell golden file cannot express: callbacks, results, hostile sizes.
  *
- *   wikitext_test      runs every check; exit status 0 when all pass */
+ *   wikitext_test      runs every check (unit.h); exit status 0 when all pass */
 #include "base/buf.h"
 #include "wikitext/wikitext.h"
+#include "unit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-			failures++;                                                        \
-		}                                                                          \
-	} while (0)
 
 /* ---- a tiny wiki: templates and existing pages ---- */
 
@@ -100,16 +91,15 @@ static bool listed(char *const *v, size_t n, const char *s)
 }
 
 /* Converts and checks the Markdown contains want (want NULL: just no crash). */
-static void expect(const char *src, const char *want)
+static void expect_at(const char *src, const char *want, int line)
 {
 	struct wikitext_result r;
 	convert(src, strlen(src), &r);
-	if (want && !has(&r, want)) {
-		fprintf(stderr, "convert(%s)\n  = %s  want it to contain %s\n", src, r.markdown.data, want);
-		failures++;
-	}
+	unit_check_at(!want || has(&r, want), __FILE__, line, "convert(%s)\n  = %s  want it to contain %s", src,
+	              r.markdown.data, want);
 	wikitext_result_release(&r);
 }
+#define expect(src, want) expect_at((src), (want), __LINE__)
 
 /* True when needle occurs not escaped by a backslash (Markdown's "\<" is text). */
 static bool raw_has(const char *s, const char *needle)
@@ -272,7 +262,5 @@ int main(void)
 		wikitext_result_release(&r2);
 	}
 
-	if (failures)
-		fprintf(stderr, "wikitext_test: %d failure(s)\n", failures);
-	return failures ? 1 : 0;
+	return unit_done();
 }
