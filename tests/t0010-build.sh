@@ -160,9 +160,20 @@ aliases: [/old/place/, /legacy/page.html]" "Here now." &&
 	nfsite build -q --source site --dest out &&
 	grep_q "url=/docs/moved/" out/old/place/index.html &&
 	grep_q "rel=\"canonical\" href=\"/docs/moved/\"" out/legacy/page.html &&
-	grep_q "\"/old/place/\" \"/docs/moved/\";" out/redirects.nginx.conf &&
-	grep_q "map_hash_bucket_size" out/redirects.nginx.conf &&
-	grep_q "RewriteRule \"^/?legacy/page\\.html\$\" \"/docs/moved/\" [R=301,L,NE]" out/redirects.apache.conf
+	grep_q "\"/old/place/\" \"/docs/moved/\";" out/_nfsite/redirects/aliases.nginx.conf &&
+	grep_q "map_hash_bucket_size" out/_nfsite/redirects/aliases.nginx.conf &&
+	grep_q "RewriteRule \"^/?legacy/page\\.html\$\" \"/docs/moved/\" [R=301,L,NE]" \
+		out/_nfsite/redirects/aliases.apache.conf &&
+	grep -qx "/old/place/ /docs/moved/ 301" out/_redirects &&
+	grep -qx "/legacy/page.html /docs/moved/ 301" out/_redirects
+'
+test_expect_success 'under a base path the alias files and _redirects carry the prefix' '
+	nfsite build -q --base-url https://example.org/nf/ --source site --dest out &&
+	grep_q "url=/nf/docs/moved/" out/old/place/index.html &&
+	grep_q "\"/nf/old/place/\" \"/nf/docs/moved/\";" out/_nfsite/redirects/aliases.nginx.conf &&
+	grep_q "RewriteRule \"^/?nf/legacy/page\\.html\$\" \"/nf/docs/moved/\" [R=301,L,NE]" \
+		out/_nfsite/redirects/aliases.apache.conf &&
+	grep -qx "/nf/old/place/ /nf/docs/moved/ 301" out/_redirects
 '
 test_expect_success 'base URL with a path prefixes every internal link' '
 	make_site && nfsite build -q --base-url https://example.org/nf/ --source site --dest out &&

@@ -36,7 +36,8 @@ test_expect_success 'the only scripts are our own' '
 	grep -r -a -h -o --exclude=page.meta "<script[^>]*>" out | sort -u >got &&
 	printf "%s\n" "<script src=\"/bugs.js\" defer>" "<script>" >want && sort want >want.s &&
 	test_cmp want.s got && grep -l -r --exclude=page.meta "<script>" out | sort >got &&
-	printf "out/attachment.cgi\nout/buglist.cgi\nout/show_bug.cgi\n" >want && test_cmp want got
+	printf "out/attachment.cgi/index.html\nout/buglist.cgi/index.html\nout/show_bug.cgi/index.html\n" >want &&
+	test_cmp want got
 '
 test_expect_success 'bug 9 page matches the golden file' '
 	test_cmp "$ROOT/tests/golden/bugzilla/bug-9.html" out/bugs/9/index.html
@@ -116,21 +117,24 @@ test_expect_success 'the filter form is hidden until bugs.js runs (works without
 	test -f "$ROOT/theme/static/bugs.js"
 '
 test_expect_success 'old URLs: static forwarders' '
-	grep -q -F "\"nft-roundtrip\": 4" out/show_bug.cgi &&
-	grep -q -F "<noscript>" out/show_bug.cgi &&
-	grep -q -F "\"6\": \"/bugs/attachments/6/perf-report_txt.gz\"" out/attachment.cgi &&
-	grep -q -F "\"libnetfilter_queue\": \"libnetfilter_queue\"" out/buglist.cgi &&
-	grep_not -q -F "\"7\":" out/attachment.cgi
+	grep -q -F "\"nft-roundtrip\": 4" out/show_bug.cgi/index.html &&
+	grep -q -F "<noscript>" out/show_bug.cgi/index.html &&
+	grep -q -F "\"6\": \"bugs/attachments/6/perf-report_txt.gz\"" out/attachment.cgi/index.html &&
+	grep -q -F "\"libnetfilter_queue\": \"libnetfilter_queue\"" out/buglist.cgi/index.html &&
+	grep_not -q -F "\"7\":" out/attachment.cgi/index.html
 '
 test_expect_success 'old URLs: nginx maps and Apache rules' '
-	grep -q -F "	4 /bugs/4/;" out/bugzilla-redirects.nginx.conf &&
-	grep -q -F "	nft-roundtrip /bugs/4/;" out/bugzilla-redirects.nginx.conf &&
-	grep -q -F "	6 /bugs/attachments/6/perf-report_txt.gz;" out/bugzilla-redirects.nginx.conf &&
-	grep -q -F "	nftables /bugs/product/nftables/;" out/bugzilla-redirects.nginx.conf &&
-	grep_not -q -F "	11 /bugs/11/;" out/bugzilla-redirects.nginx.conf &&
-	grep -q -F "RewriteRule ^/?show_bug\.cgi$ /bugs/%1/? [R=301,L]" out/bugzilla-redirects.apache.conf &&
-	grep -q -F "RewriteRule ^/?attachment\.cgi$ /bugs/attachments/1/0001-restore-skip-indented-comments.patch? [R=301,L]" out/bugzilla-redirects.apache.conf &&
-	grep -q -F "location = /show_bug.cgi { return 301 \$nfsite_bug_url; }" out/bugzilla-server.nginx.conf
+	grep -q -F "	4 /bugs/4/;" out/_nfsite/redirects/bugs.nginx.conf &&
+	grep -q -F "	nft-roundtrip /bugs/4/;" out/_nfsite/redirects/bugs.nginx.conf &&
+	grep -q -F "	6 /bugs/attachments/6/perf-report_txt.gz;" out/_nfsite/redirects/bugs.nginx.conf &&
+	grep -q -F "	nftables /bugs/product/nftables/;" out/_nfsite/redirects/bugs.nginx.conf &&
+	grep_not -q -F "	11 /bugs/11/;" out/_nfsite/redirects/bugs.nginx.conf &&
+	grep -q -F "RewriteRule ^/?show_bug\.cgi/?$ /bugs/%1/? [R=301,L]" out/_nfsite/redirects/bugs.apache.conf &&
+	grep -q -F "RewriteRule ^/?attachment\.cgi/?$ /bugs/attachments/1/0001-restore-skip-indented-comments.patch? [R=301,L]" out/_nfsite/redirects/bugs.apache.conf &&
+	grep -q -F "location = /show_bug.cgi { return 301 \$nfsite_bug_url; }" out/_nfsite/redirects/bugs-server.nginx.conf &&
+	grep -q -F "/show_bug.cgi id=nft-roundtrip /bugs/4/" out/_redirects &&
+	grep -q -F "/attachment.cgi id=6 /bugs/attachments/6/perf-report_txt.gz" out/_redirects &&
+	grep -q -F "/buglist.cgi product=nftables /bugs/product/nftables/" out/_redirects
 '
 test_expect_success 'the XML import renders the same pages except history' '
 	cp "$BZ/bugs.xml" bugs.xml && nfsite import bugzilla -q --xml bugs.xml --out x.sqlite &&

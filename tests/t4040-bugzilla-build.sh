@@ -38,9 +38,11 @@ test_expect_success 'nothing private and no markup from reporters anywhere in th
 test_expect_success 'attachments and old-URL files are in the output' '
 	test -f public/bugs/attachments/3/nfq-gso-first-packet.pcap &&
 	test "$(wc -c <public/bugs/attachments/3/nfq-gso-first-packet.pcap)" = 136 &&
-	test -f public/show_bug.cgi && test -f public/attachment.cgi && test -f public/buglist.cgi &&
-	test -f public/bugzilla-redirects.nginx.conf && test -f public/bugzilla-redirects.apache.conf &&
-	test -f public/bugzilla-server.nginx.conf &&
+	test -f public/show_bug.cgi/index.html && test -f public/attachment.cgi/index.html &&
+	test -f public/buglist.cgi/index.html && test -f public/_nfsite/redirects/bugs.nginx.conf &&
+	test -f public/_nfsite/redirects/bugs.apache.conf &&
+	test -f public/_nfsite/redirects/bugs-server.nginx.conf &&
+	grep -q "^/show_bug.cgi id=4 /bugs/4/ 301\$" public/_redirects &&
 	test -f public/bugs.js
 '
 test_expect_success 'bug pages are in the sitemap' '

@@ -110,8 +110,9 @@ test_expect_success 'import the fixture wiki and bug tracker, then build' '
 		--old-url-prefix http://127.0.0.1/wiki --report report.json 2>../import.err &&
 	 nfsite import bugzilla -q --db ../bz.sqlite --timezone America/New_York) &&
 	nfsite build --source site --dest site/public 2>build.err &&
-	test -f site/public/redirects.nginx.conf && test -f site/public/redirects.apache.conf &&
-	test -f site/public/bugzilla-server.nginx.conf && test -f site/wiki-redirects.apache.conf
+	test -f site/public/_nfsite/redirects/aliases.nginx.conf &&
+	test -f site/public/_nfsite/redirects/aliases.apache.conf &&
+	test -f site/public/_nfsite/redirects/bugs-server.nginx.conf && test -f site/wiki-redirects.apache.conf
 '
 test_expect_success 'attachments off the allow list are stored as .bin' '
 	for d in site/public/bugs/attachments/1[0-9][0-9]; do ls $d; done >names &&
@@ -147,6 +148,33 @@ test_expect_success 'the list of old URLs covers every form' '
 	wc -l <urls
 '
 
+# Netlify and Cloudflare Pages: _redirects holds every old URL of the aliases and the bug
+# archive (each once, whatever spelling a client uses) with its page.
+test_expect_success '_redirects holds every alias and bug redirect' '
+	python3 - <<-\PY
+	from urllib.parse import unquote
+	have = {}
+	for line in open("site/public/_redirects", encoding="utf-8"):
+	    if line.startswith("#"):
+	        continue
+	    f = line.split()
+	    assert f[-1] == "301", line
+	    key = (unquote(f[0]), unquote(f[1]) if len(f) == 4 else "")
+	    assert key not in have, line
+	    have[key] = unquote(f[-2])
+	n = 0
+	for line in open("urls", encoding="utf-8"):
+	    req, want = line.rstrip("\n").split("\t")
+	    if req.startswith("/wiki/index.php") or "#" in req:
+	        continue
+	    path, _, query = req.partition("?")
+	    key = (unquote(path), unquote(query.replace("+", " ")))
+	    assert have.get(key) == want, (req, have.get(key), want)
+	    n += 1
+	print("%d old URLs in _redirects" % n)
+	PY
+'
+
 # check_server NAME BASE: every URL gets exactly one redirect (no -L) to the expected
 # page, the page answers 200; the hostile attachments come as nosniff downloads.
 check_server() {
@@ -176,6 +204,8 @@ check_server() {
 	PY
 	curl -s -g -K "$1.pages" -w "%{http_code} %{url_effective}\n" >"$1.pages.got" &&
 	grep_not -v "^200 " "$1.pages.got" &&
+	code=$(curl -s -o /dev/null -w "%{http_code}" "$2/_nfsite/redirects/aliases.nginx.conf") &&
+	case $code in 403|404) ;; *) echo "_nfsite/ served: $code"; false ;; esac &&
 	for d in site/public/bugs/attachments/1[0-9][0-9]; do
 		f=$(ls $d) &&
 		curl -s -D "$1.h" -o "$1.body" "$2/bugs/attachments/${d##*/}/$f" &&
@@ -268,11 +298,11 @@ test_expect_success 'a generated 10,000-page wiki imports and builds' '
 '
 # No bug archive there: the docs say to leave out its lines.
 test_expect_success 'nginx -t and apachectl configtest pass on the 10,000-page wiki' '
-	nginx_conf "$TRASH/big" "$NPORT" | grep -v bugzilla >big-nginx.conf &&
+	nginx_conf "$TRASH/big" "$NPORT" | grep -v redirects/bugs >big-nginx.conf &&
 	nginx -t -c "$TRASH/big-nginx.conf" -p "$TRASH" -e "$TRASH/nginx-error.log" 2>big-nginx-t.out ||
 		{ cat big-nginx-t.out; exit 1; }
 	grep_not -i "warn" big-nginx-t.out &&
-	apache_conf "$TRASH/big" "$APORT" | grep -v bugzilla >big-apache2.conf &&
+	apache_conf "$TRASH/big" "$APORT" | grep -v redirects/bugs >big-apache2.conf &&
 	APACHE_ARGUMENTS="-f $TRASH/big-apache2.conf" apache2ctl configtest
 '
 test_done

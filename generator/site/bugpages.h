@@ -19,11 +19,18 @@ struct bugpage {
 	const char *const *anchors; /* ids present in html (c0, c1, …), NULL-terminated; may be NULL */
 };
 
+/* The output folder of every server's redirect files (CONFIG.md, "Deploying"). */
+#define REDIRECTS_DIR "_nfsite/redirects/"
+
 struct bugpages_sink {
 	/* Both return 0, or -1 after reporting; copies what they need. */
 	int (*add_page)(void *arg, const struct bugpage *page);
 	int (*add_file)(void *arg, const char *relpath, const char *data, size_t len);
+	/* One old URL for the host-neutral redirect list (_redirects): path ("/show_bug.cgi"),
+	 * query ("id=4", percent-encoded) or NULL, target path; none has the base path. */
+	void (*add_redirect)(void *arg, const char *path, const char *query, const char *target);
 	void *arg;
+	const char *base_path; /* the base URL's path without its final '/', "" at the root */
 };
 
 /* Renders every archived bug from db_path through sink. Returns 0, or -1 after reporting
