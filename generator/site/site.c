@@ -512,7 +512,7 @@ static int render_page(struct worker *w, struct page *p)
 	rc = output_write(b->out, p->out, html.data, html.len, p->file);
 	if (!w->json)
 		w->json = json_new(false);
-	search_entry(w->json, p);
+	search_entry(w->json, p, b->cfg.base_path);
 out:
 	banner_out_free(banners, nbanners);
 	md_doc_release(&doc);
@@ -871,7 +871,7 @@ static int make_atom(struct build *b, struct buf *out)
 
 static int make_search(struct build *b, struct buf *out)
 {
-	search_index(&b->model, out);
+	search_index(&b->model, b->cfg.base_path, out);
 	return 0;
 }
 
@@ -906,7 +906,8 @@ static int write_extras(struct build *b)
 		rc = -1;
 	char *robots = xasprintf("%s/static/robots.txt", b->opts->source);
 	if (!fs_exists(robots)) {
-		buf_printf(&x, "User-agent: *\nAllow: /\n\nSitemap: %ssitemap.xml\n", b->cfg.base_url);
+		/* Crawlers read only the host's /robots.txt: under a sub-path, one to copy there. */
+		buf_printf(&x, "User-agent: *\nAllow: %s/\n\nSitemap: %ssitemap.xml\n", b->cfg.base_path, b->cfg.base_url);
 		if (write_buf(b, "robots.txt", &x, "robots.txt") < 0)
 			rc = -1;
 	}

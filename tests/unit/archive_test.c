@@ -1,7 +1,7 @@
 /* archive_test: renders a bug archive through a sink that writes into a folder, so shell
  * tests can check the pages without the site build.
  *
- *   archive_test                 built-in checks (e-mail hiding), exit status 0/1
+ *   archive_test                 built-in checks (e-mail hiding), unit.h's summary
  *   archive_test DB OUTDIR       OUTDIR/<url>index.html holds each page's body, with
  *                                OUTDIR/<url>page.meta (title, kind, description, date,
  *                                anchors); files land at OUTDIR/<relpath>, the
@@ -11,28 +11,16 @@
 #include "base/buf.h"
 #include "base/fs.h"
 #include "base/log.h"
+#include "unit.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static int failures;
-
-#define CHECK(cond)                                                             \
-	do {                                                                    \
-		if (!(cond)) {                                                  \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-			failures++;                                             \
-		}                                                               \
-	} while (0)
 
 static void hide(const char *in, const char *want)
 {
 	struct buf b = BUF_INIT;
 	archive_hide_emails(in, strlen(in), &b);
-	if (strcmp(b.data, want)) {
-		fprintf(stderr, "hide_emails(%s) = %s, want %s\n", in, b.data, want);
-		failures++;
-	}
+	CHECKF(!strcmp(b.data, want), "hide_emails(%s) = %s, want %s", in, b.data, want);
 	buf_release(&b);
 }
 
@@ -102,7 +90,5 @@ int main(int argc, char **argv)
 	hide("no at sign", "no at sign");
 	hide("trailing@", "trailing@");
 	CHECK(archive_schema_sql[0] != 0);
-	if (failures)
-		fprintf(stderr, "%d failures\n", failures);
-	return failures ? 1 : 0;
+	return unit_done();
 }
