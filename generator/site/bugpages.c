@@ -379,7 +379,7 @@ static void bug_link(struct buf *b, const struct bug_archive *r, long id, const 
 		html(b, label);
 		return;
 	}
-	buf_printf(b, "<a class=\"bug-link%s\" href=\"/bugs/%ld/%s\" title=\"", is_open(t) ? "" : " bug-closed",
+	buf_printf(b, "<a class=\"bug-link%s\" href=\"%s/bugs/%ld/%s\" title=\"", is_open(t) ? "" : " bug-closed", r->sink->base_path,
 		   id, fragment ? fragment : "");
 	status_text(b, t);
 	buf_puts(b, " – ");
@@ -502,7 +502,7 @@ static void linkify(const struct bug_archive *r, long bug_id, const char *p, siz
 		} else if (word_at(p, n, i, "attachment") && (end = number_after(p, n, i + 10, &num))) {
 			const struct att_ref *a = find_att(r, num);
 			if (a && a->present) {
-				buf_puts(&link, "<a class=\"attachment-link\" href=\"");
+				buf_printf(&link, "<a class=\"attachment-link\" href=\"%s", r->sink->base_path);
 				bugrefs_attachment_url(&link, a);
 				buf_puts(&link, "\" title=\"");
 				html(&link, a->description);
@@ -510,7 +510,8 @@ static void linkify(const struct bug_archive *r, long bug_id, const char *p, siz
 				buf_add_html(&link, p + i, end - i);
 				buf_puts(&link, "</a>");
 			} else if (a) {
-				buf_printf(&link, "<a class=\"attachment-link\" href=\"/bugs/%ld/#a%ld\">", a->bug_id, a->id);
+				buf_printf(&link, "<a class=\"attachment-link\" href=\"%s/bugs/%ld/#a%ld\">", r->sink->base_path, a->bug_id,
+				           a->id);
 				buf_add_html(&link, p + i, end - i);
 				buf_puts(&link, "</a>");
 			} else {
@@ -660,12 +661,13 @@ static int render_bug(struct bug_archive *r, const struct bug_ref *ref, sqlite3_
 	buf_puts(&b, "</p>\n<dl class=\"bug-fields\">\n");
 	buf_reset(&tmp);
 	if (prod) {
-		buf_printf(&tmp, "<a href=\"/bugs/product/%s/\">", prod->slug);
+		buf_printf(&tmp, "<a href=\"%s/bugs/product/%s/\">", r->sink->base_path, prod->slug);
 		html(&tmp, ref->product);
 		buf_puts(&tmp, "</a>");
 		field(&b, "Product", tmp.data);
 		buf_reset(&tmp);
-		buf_printf(&tmp, "<a href=\"/bugs/product/%s/%s/\">", prod->slug, comp_slug ? comp_slug : "x");
+		buf_printf(&tmp, "<a href=\"%s/bugs/product/%s/%s/\">", r->sink->base_path, prod->slug,
+		           comp_slug ? comp_slug : "x");
 		html(&tmp, ref->component);
 		buf_puts(&tmp, "</a>");
 		field(&b, "Component", tmp.data);
@@ -776,7 +778,7 @@ static int render_bug(struct bug_archive *r, const struct bug_ref *ref, sqlite3_
 		anchor(&an, "a%ld", aid);
 		buf_printf(&b, "<tr id=\"a%ld\"%s><td>", aid, obsolete ? " class=\"obsolete\"" : "");
 		if (ar && ar->present) {
-			buf_puts(&b, "<a href=\"");
+			buf_printf(&b, "<a href=\"%s", r->sink->base_path);
 			bugrefs_attachment_url(&b, ar);
 			buf_puts(&b, "\" type=\"");
 			html(&b, col(a, 3));
@@ -996,8 +998,8 @@ static void bug_table(struct buf *b, const struct bug_archive *r, const char *pr
 		html(b, g->status);
 		buf_puts(b, "\" data-resolution=\"");
 		html(b, g->resolution);
-		buf_printf(b, "\" data-open=\"%d\"><td><a href=\"/bugs/%ld/\">%ld</a></td><td><bdi>", is_open(g),
-			   g->id, g->id);
+		buf_printf(b, "\" data-open=\"%d\"><td><a href=\"%s/bugs/%ld/\">%ld</a></td><td><bdi>", is_open(g),
+			   r->sink->base_path, g->id, g->id);
 		text_html(b, g->summary, strlen(g->summary));
 		buf_puts(b, "</bdi></td><td>");
 		html(b, g->product);
@@ -1075,7 +1077,7 @@ static int render_indexes(struct bug_archive *r)
 		size_t n = 0;
 		for (size_t j = 0; j < r->nbugs; j++)
 			n += !strcmp(r->bugs[j].product, r->products[i].name);
-		buf_printf(&b, "<li><a href=\"/bugs/product/%s/\">", r->products[i].slug);
+		buf_printf(&b, "<li><a href=\"%s/bugs/product/%s/\">", r->sink->base_path, r->products[i].slug);
 		html(&b, r->products[i].name);
 		buf_printf(&b, "</a> (%zu)</li>\n", n);
 	}
@@ -1092,7 +1094,7 @@ static int render_indexes(struct bug_archive *r)
 		     "<option value=\"1\">open</option><option value=\"0\">closed</option></select></label>\n"
 		     "<output name=\"count\"></output>\n</form>\n");
 	bug_table(&b, r, NULL, NULL);
-	buf_puts(&b, "<script src=\"/bugs.js\" defer></script>\n");
+	buf_printf(&b, "<script src=\"%s/bugs.js\" defer></script>\n", r->sink->base_path);
 	buf_printf(&desc, "%zu bugs from the former Bugzilla, kept as a read-only archive.", r->nbugs);
 	rc = add_index(r, "/bugs/", "Bug archive", "bug-index", desc.data, &b);
 	for (size_t i = 0; rc == 0 && i < r->nproducts; i++) {
@@ -1101,7 +1103,7 @@ static int render_indexes(struct bug_archive *r)
 		status_counts(&b, r, p->name, NULL);
 		buf_puts(&b, "<h2>Components</h2>\n<ul class=\"bug-components\">\n");
 		for (size_t j = 0; j < p->ncomponents; j++) {
-			buf_printf(&b, "<li><a href=\"/bugs/product/%s/%s/\">", p->slug, p->comp_slugs[j]);
+			buf_printf(&b, "<li><a href=\"%s/bugs/product/%s/%s/\">", r->sink->base_path, p->slug, p->comp_slugs[j]);
 			html(&b, p->components[j]);
 			buf_puts(&b, "</a></li>\n");
 		}
@@ -1116,7 +1118,7 @@ static int render_indexes(struct bug_archive *r)
 		rc = add_index(r, url.data, title.data, "bug-product", desc.data, &b);
 		for (size_t j = 0; rc == 0 && j < p->ncomponents; j++) {
 			buf_reset(&b);
-			buf_printf(&b, "<p>Product: <a href=\"/bugs/product/%s/\">", p->slug);
+			buf_printf(&b, "<p>Product: <a href=\"%s/bugs/product/%s/\">", r->sink->base_path, p->slug);
 			html(&b, p->name);
 			buf_puts(&b, "</a></p>\n");
 			status_counts(&b, r, p->name, p->components[j]);

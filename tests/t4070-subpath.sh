@@ -1,0 +1,188 @@
+#!/bin/sh
+# A site under a sub-path (GitHub/GitLab Pages project sites): the bundled site, and a
+# site holding the imported fixture wiki and the bug archive, built for
+# https://example.org/sub/ and served from /sub/ by a real nginx on 127.0.0.1. No link
+# leaves /sub/, nfsite check finds none broken, every link answers through the server,
+# and a search result clicked in chromium lands on its page.
+. "$(dirname "$0")/lib.sh"
+
+missing=""
+for tool in nginx python3; do
+	command -v $tool >/dev/null 2>&1 || missing="$missing $tool"
+done
+if [ -n "$missing" ]; then
+	test_skip 'a site under a sub-path' "missing:$missing (scripts/install-deps.sh test)"
+	test_done
+	exit
+fi
+BASE=https://example.org/sub/
+# Workers drop root for www-data, which must reach the files.
+chmod 755 "$TRASH"
+if [ "$(id -u)" = 0 ]; then NGINX_USER="user www-data;"; else NGINX_USER=""; fi
+
+test_expect_success 'the bundled site builds under /sub/' '
+	nfsite build --source "$ROOT" --dest bundled --base-url "$BASE" -q &&
+	test -f bundled/index.html && test -f bundled/search-index.json
+'
+test_expect_success 'a site with the imported wiki and the bug archive builds under /sub/' '
+	cp "$FIX/mediawiki/db/nfwiki.sqlite" "$FIX/bugzilla/bugzilla.sqlite" . &&
+	mkdir -p wb && cd wb &&
+	nfsite import mediawiki --old-url-prefix https://wiki.example.org/w --db ../nfwiki.sqlite 2>../import.err &&
+	nfsite import bugzilla -q --db ../bugzilla.sqlite --timezone America/New_York &&
+	nfsite build --base-url "$BASE" -q &&
+	test -f public/wiki/conntrack-tools/index.html && test -f public/bugs/12/index.html
+'
+test_expect_success 'raw HTML links go through link resolution: prefixed, query and fragment kept' '
+	mkdir -p raw/content/docs &&
+	site_page raw/content/_index.md "title: Home" "<p><a href='\''/docs/?v=1#top'\''>docs</a> <img src=\"/docs/\" alt=\"\"> <a href=\"/pub/x.tar.gz\">pub</a> <a href=\"//cdn.example.org/\">cdn</a></p>" &&
+	site_page raw/content/docs/_index.md "title: Docs" "# Top" &&
+	nfsite build --source raw --dest raw-out --base-url "$BASE" -q &&
+	grep_q "<a href='\''/sub/docs/?v=1#top'\''>" raw-out/index.html &&
+	grep_q "<img src=\"/sub/docs/\"" raw-out/index.html &&
+	grep_q "href=\"/pub/x.tar.gz\"" raw-out/index.html &&
+	grep_q "href=\"//cdn.example.org/\"" raw-out/index.html
+'
+
+# Every href/src/action/data-index (and, escaped, in feeds) that starts with one '/'.
+root_links() {
+	grep -r -a -h -o -E "(href|src|action|data-index)=(\"|'|&quot;)/[^\"'&]*" --include='*.html' --include='*.xml' "$1" |
+		grep -v -E "=(\"|'|&quot;)//"
+}
+for d in bundled wb/public; do
+	test_expect_success "$d: every root-relative link starts with /sub/" '
+		root_links '"$d"' >links &&
+		test -s links && grep_not -v -E "=(\"|'\''|&quot;)/sub/" links
+	'
+	test_expect_success "$d: the search index, sitemap, robots.txt and 404 page carry /sub/" '
+		python3 -c "import json, sys
+urls = [p[\"u\"] for p in json.load(open(sys.argv[1]))[\"pages\"]]
+bad = [u for u in urls if not u.startswith(\"/sub/\")]
+assert urls and not bad, bad[:5]" '"$d"'/search-index.json &&
+		grep "<loc>" '"$d"'/sitemap.xml >locs && test -s locs &&
+		grep_not -v "<loc>https://example.org/sub/" locs &&
+		grep_q "Sitemap: https://example.org/sub/sitemap.xml" '"$d"'/robots.txt &&
+		grep_q "Allow: /sub/" '"$d"'/robots.txt &&
+		grep_q "href=\"/sub/style.css\"" '"$d"'/404.html
+	'
+	test_expect_success "$d: nfsite check finds no broken link" '
+		nfsite check --dest '"$d"' >check.out 2>check.err || { cat check.out check.err; false; } &&
+		grep_q ": 0 broken" check.out
+	'
+done
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+P1=$(free_port)
+P2=$(free_port)
+mkdir -p nginx-tmp
+cat >nginx.conf <<EOF
+$NGINX_USER
+pid $TRASH/nginx.pid; error_log $TRASH/nginx-error.log; worker_processes 1;
+events { worker_connections 64; }
+http {
+	include /etc/nginx/mime.types;
+	access_log $TRASH/nginx-access.log;
+	client_body_temp_path $TRASH/nginx-tmp/body; proxy_temp_path $TRASH/nginx-tmp/proxy;
+	fastcgi_temp_path $TRASH/nginx-tmp/fastcgi; uwsgi_temp_path $TRASH/nginx-tmp/uwsgi;
+	scgi_temp_path $TRASH/nginx-tmp/scgi;
+	server {
+		listen 127.0.0.1:$P1;
+		location /sub/ { alias $TRASH/bundled/; error_page 404 /sub/404.html; }
+	}
+	server {
+		listen 127.0.0.1:$P2;
+		location /sub/ { alias $TRASH/wb/public/; error_page 404 /sub/404.html; }
+	}
+}
+EOF
+stop_nginx() { [ -s "$TRASH/nginx.pid" ] && kill "$(cat "$TRASH/nginx.pid")" 2>/dev/null; }
+trap stop_nginx EXIT
+
+test_expect_success 'nginx serves both sites from /sub/' '
+	nginx -c "$TRASH/nginx.conf" -p "$TRASH" -e "$TRASH/nginx-error.log" &&
+	poll 50 "test -s nginx.pid" &&
+	poll 50 "python3 -c \"import urllib.request; urllib.request.urlopen(\\\"http://127.0.0.1:$P2/sub/\\\")\" 2>/dev/null"
+'
+
+# crawl PORT DIR: every page of DIR fetched from /sub/ on PORT, and every link and asset
+# its HTML names on this host fetched too: all must answer 200 (redirects followed).
+crawl() {
+	python3 - "$@" <<-'EOF'
+	import os, sys, urllib.parse, urllib.request
+	from html.parser import HTMLParser
+	port, root = sys.argv[1], sys.argv[2]
+	origin = "http://127.0.0.1:%s" % port
+	class Links(HTMLParser):
+	    def __init__(self):
+	        super().__init__()
+	        self.urls = []
+	    def handle_starttag(self, tag, attrs):
+	        for k, v in attrs:
+	            if k in ("href", "src", "action", "data-index") and v:
+	                self.urls.append(v)
+	seen, bad = set(), []
+	def fetch(url):
+	    try:
+	        with urllib.request.urlopen(url) as r:
+	            return r.status, r.read()
+	    except urllib.error.HTTPError as e:
+	        return e.code, b""
+	pages = []
+	for d, _, files in os.walk(root):
+	    for f in files:
+	        if f.endswith(".html") and f != "404.html":
+	            rel = os.path.relpath(os.path.join(d, f), root)
+	            pages.append("/sub/" + (rel[:-10] if rel.endswith("index.html") else rel))
+	for page in pages:
+	    status, body = fetch(origin + urllib.parse.quote(page))
+	    if status != 200:
+	        bad.append("%s: HTTP %d" % (page, status))
+	        continue
+	    p = Links()
+	    p.feed(body.decode("utf-8", "replace"))
+	    for u in p.urls:
+	        full = urllib.parse.urljoin(origin + page, u)
+	        s = urllib.parse.urlsplit(full)
+	        if s.scheme != "http" or s.netloc != "127.0.0.1:" + port:
+	            continue
+	        if not s.path.startswith("/sub/"):
+	            bad.append("%s: %s leaves /sub/" % (page, u))
+	            continue
+	        if s.path in seen:
+	            continue
+	        seen.add(s.path)
+	        status, _ = fetch(origin + urllib.parse.quote(s.path, safe="/%:@!$&'()*+,;=~"))
+	        if status != 200:
+	            bad.append("%s: %s HTTP %d" % (page, u, status))
+	print("%d pages, %d links" % (len(pages), len(seen)))
+	for b in bad[:20]:
+	    print(b)
+	sys.exit(1 if bad or not seen else 0)
+	EOF
+}
+test_expect_success 'nginx: every page and every link of the bundled site answers 200 under /sub/' '
+	crawl $P1 bundled
+'
+test_expect_success 'nginx: every page and every link of the wiki and the bug archive answers 200 under /sub/' '
+	crawl $P2 wb/public
+'
+
+if ! command -v node >/dev/null 2>&1 || [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ] ||
+   [ ! -d "$ROOT/tests/node_modules/playwright-core" ]; then
+	test_skip 'search under a sub-path in chromium' 'needs node, /usr/bin/chromium and tests/node_modules (scripts/install-deps.sh test)'
+else
+	browser() { (cd "$ROOT/tests" && node "$ROOT/tests/browser/subpath.mjs" "$@"); }
+	test_expect_success 'chromium: a search result of the bundled site lands on its page under /sub/' '
+		browser "http://127.0.0.1:$P1/sub" "deadline for moving" /sub/faq/
+	'
+	test_expect_success 'chromium: a search result for a bug lands on the archived bug under /sub/' '
+		browser "http://127.0.0.1:$P2/sub" "ipset rename segfaults" /sub/bugs/12/
+	'
+	test_expect_success 'chromium: a search result for a wiki page lands on it under /sub/' '
+		browser "http://127.0.0.1:$P2/sub" "conntrack-tools" /sub/wiki/conntrack-tools/
+	'
+fi
+
+stop_nginx
+test_done
