@@ -64,4 +64,49 @@ test_expect_success 'a site whose only page is a draft builds, saying so, and co
 test_expect_success 'help does not name one site' '
 	nfsite help >out && ! grep -i netfilter out && grep_q "nfsite init" out
 '
+test_expect_success 'help help works and help lists it' '
+	nfsite help help >out && grep_q "usage: nfsite help" out &&
+	nfsite --help | grep -q "^  help "
+'
+test_expect_success 'help import describes every option of both importers' '
+	nfsite help import >out &&
+	for o in --db --xml --api --rest --out --old-url-prefix --timezone --ids --api-key --retry-wait --quiet; do
+		grep -q -- "^  \(-., \)\?$o [^ ].*  [a-zA-Z(]" out || grep -q -- "^  \(-., \)\?$o  *[a-zA-Z(]" out ||
+			{ echo "$o undescribed"; exit 1; }
+	done
+'
+# Every option a command'"'"'s help lists is one its parser accepts: given with a value,
+# then an unknown option, the error names the unknown one (or a bad value), never it.
+test_expect_success 'the parsers accept every option their help lists' '
+	for c in init build new serve check "import mediawiki" "import bugzilla" wikitext; do
+		nfsite help ${c%% *} >help &&
+		case $c in "import "*) sed -n "/^${c#import }:/,/^\$/p" help >h && mv h help;; esac &&
+		sed -n "s/^  \(-., \)\{0,1\}\(--[a-z-]*\)\( [^ ]*\)\{0,1\}\( .*\)\{0,1\}\$/\2\3/p" help >opts &&
+		test $(wc -l <opts) = $(grep -c "^  -" help) &&
+		while read o arg; do
+			set -- $c "$o" ${arg:+1} --no-such-opt &&
+			expect_exit 2 "$NFSITE" "$@" &&
+			! grep -q "unknown option .$o." err &&
+			! grep -q "needs a value" err || { echo "$c: $o"; cat err; exit 1; }
+		done <opts &&
+		{ test "$c" = init || test -s opts; } || exit 1
+	done
+'
+test_expect_success 'a mistyped command or option gets a suggestion' '
+	expect_exit 2 "$NFSITE" biuld && grep_q "unknown command '"'"'biuld'"'"' (did you mean '"'"'build'"'"'?)" err &&
+	expect_exit 2 "$NFSITE" help serv && grep_q "did you mean '"'"'serve'"'"'" err &&
+	expect_exit 2 "$NFSITE" build --dset x && grep_q "unknown option '"'"'--dset'"'"' (did you mean '"'"'--dest'"'"'?)" err &&
+	expect_exit 2 "$NFSITE" import mediawki && grep_q "did you mean '"'"'mediawiki'"'"'" err &&
+	expect_exit 2 "$NFSITE" check --extrenal && grep_q "did you mean '"'"'--external'"'"'" err
+'
+test_expect_success 'import bugzilla --bogus is an unknown option, not a missing value' '
+	expect_exit 2 "$NFSITE" import bugzilla --bogus &&
+	grep_q "unknown option '"'"'--bogus'"'"'" err && ! grep -q "missing value" err &&
+	expect_exit 2 "$NFSITE" import bugzilla --rest && grep_q "needs a value" err
+'
+test_expect_success '--name=value works like --name value' '
+	mkdir -p s/content && printf -- "---\ntitle: A\n---\nx\n" >s/content/a.md &&
+	nfsite build -q --source=s --dest=p && test -f p/a/index.html &&
+	expect_exit 2 "$NFSITE" build --drafts=yes && grep_q "takes no value" err
+'
 test_done

@@ -22,4 +22,5 @@ unit_case utf8 "utf8: decode, encode, validation with and without NUL, repair, f
 unit_case slug "slug: heading ids (İstanbul, Ǆ, Ⴀ), content paths, bug archive names, wiki titles"
 unit_case fs "fs: relative paths that cannot leave their base, joins, overlap by path, link and folder"
 unit_case output "output: nothing public before the commit, abort changes nothing, keep, prune, foreign files moved or kept aside"
+unit_case suggest "suggest: Damerau-Levenshtein distance, which names are near enough for did you mean"
 test_done

@@ -42,4 +42,24 @@ test_expect_success 'nfsite check finds no broken link in or to the wiki pages' 
 	cd site && { nfsite check >../check.out 2>../check.err || { cat ../check.out ../check.err; false; }; } &&
 	grep_q ": 0 broken" ../check.out
 '
+test_expect_success 'a link to a missing section or page becomes text and a report entry; the default build passes' '
+	mkdir sect && cat >sect.xml <<-\EOF &&
+	<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11">
+	<siteinfo><sitename>t</sitename><base>https://wiki.example.org/w/index.php/Main_Page</base></siteinfo>
+	<page><title>Sections</title><ns>0</ns><id>1</id><revision><id>1</id><timestamp>2020-01-01T00:00:00Z</timestamp><text xml:space="preserve">See [[#Intro]], [[#Missing section]], [[#Gone|the gone part]] and [[Nowhere]].
+
+	== Intro ==
+	Text.</text></revision></page>
+	</mediawiki>
+	EOF
+	(cd sect && nfsite import mediawiki --xml ../sect.xml --report ../sect.json 2>../sect.err) &&
+	grep_q "3 links to missing pages or sections" sect.err &&
+	sqlite3 :memory: "SELECT group_concat(json_extract(value, \"\$.target\"), \",\") FROM json_each(readfile(\"sect.json\"), \"\$.missing_links\")" >targets &&
+	echo "#Missing section,#Gone,Nowhere" | test_cmp - targets &&
+	(cd sect && nfsite build 2>../sect-build.err) &&
+	grep_not -q "broken link" sect-build.err &&
+	h=sect/public/wiki/sections/index.html &&
+	grep_q "href=\"#intro\"" $h && grep_q "#Missing section" $h && grep_q "the gone part" $h &&
+	grep_not -q "missing-section" $h
+'
 test_done

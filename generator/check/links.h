@@ -24,7 +24,7 @@ struct linkcheck_opts {
 	double timeout;       /* seconds per external request */
 	int jobs;             /* parallel external requests (at most 2 per host) */
 	long max_age;         /* seconds a cached external result stays valid */
-	char **skip;          /* links starting with one of these (as written, or as a site
+	const char **skip;         /* links starting with one of these (as written, or as a site
 	                       * path like "/pub/") are not checked; borrowed */
 	size_t nskip;
 };

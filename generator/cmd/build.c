@@ -2,47 +2,63 @@
 #include "base/buf.h"
 #include "base/date.h"
 #include "cmd/cmd.h"
+#include "cmd/opts.h"
 #include "site/config.h"
 #include "base/fs.h"
 #include "base/log.h"
 #include "site/site.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+static const struct opt build_options[] = {
+	{"--source", NULL, "DIR", "site folder holding content/, site.lua, templates/ (default .)", 's'},
+	{"--dest", NULL, "DIR", "output folder (default SOURCE/public)", 'd'},
+	{"--drafts", NULL, NULL, "include pages with draft: true", 'D'},
+	{"--base-url", NULL, "URL", "override base_url from site.lua", 'b'},
+	{"--broken-links", NULL, "error|warn",
+	 "links to missing pages and #anchors fail the build (error), or are\n"
+	 "warnings and the build goes on (warn); overrides site.lua's links", 'L'},
+	{"--jobs", "-j", "N", "worker threads (default: number of cores)", 'j'},
+	{"--quiet", "-q", NULL, "print errors only", 'q'},
+	{NULL, NULL, NULL, NULL, 0},
+};
+
+const struct opts_spec build_spec = {
+	"build",
+	"usage: nfsite build [--source DIR] [--dest DIR] [--drafts] [--base-url URL] [--broken-links error|warn]\n"
+	"                   [-j N] [-q]\n",
+	NULL,
+	build_options,
+	"The previous output stays untouched when the build fails.\n",
+};
+
 int cmd_build(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"source", required_argument, NULL, 's'}, {"dest", required_argument, NULL, 'd'},
-		{"drafts", no_argument, NULL, 'D'},       {"base-url", required_argument, NULL, 'b'},
-		{"jobs", required_argument, NULL, 'j'},   {"quiet", no_argument, NULL, 'q'},
-		{"broken-links", required_argument, NULL, 'L'}, {NULL, 0, NULL, 0},
-	};
 	struct build_opts opts = {.source = "."};
 	char *dest = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:d:Db:j:q", longopts, NULL)) != -1) {
+	const char *v;
+	int c, i = 1;
+	while ((c = opts_next(&build_spec, argc, argv, &i, &v)) != OPTS_END) {
 		switch (c) {
-		case 's': opts.source = optarg; break;
-		case 'd': dest = xstrdup(optarg); break;
+		case 's': opts.source = v; break;
+		case 'd': free(dest); dest = xstrdup(v); break;
 		case 'D': opts.drafts = true; break;
 		case 'b':
-			if (!config_base_url_valid(optarg)) {
+			if (!config_base_url_valid(v)) {
 				fprintf(stderr, "nfsite build: --base-url wants an absolute http(s) URL with a host, like "
-				                "https://example.org/, not '%s'\n", optarg);
+				                "https://example.org/, not '%s'\n", v);
 				free(dest);
 				return EXIT_USAGE;
 			}
-			opts.base_url = optarg;
+			opts.base_url = v;
 			break;
 		case 'j': {
 			char *end;
-			long j = strtol(optarg, &end, 10);
-			if (*end || j < 1 || j > 256) {
-				fprintf(stderr, "nfsite build: -j wants a number of threads from 1 to 256, not '%s'\n", optarg);
+			long j = strtol(v, &end, 10);
+			if (!*v || *end || j < 1 || j > 256) {
+				fprintf(stderr, "nfsite build: -j wants a number of threads from 1 to 256, not '%s'\n", v);
 				free(dest);
 				return EXIT_USAGE;
 			}
@@ -51,23 +67,20 @@ int cmd_build(int argc, char **argv)
 		}
 		case 'q': log_quiet = true; break;
 		case 'L':
-			if (!(opts.broken_links = config_link_policy(optarg))) {
-				fprintf(stderr, "nfsite build: --broken-links wants error or warn, not '%s'\n", optarg);
+			if (!(opts.broken_links = config_link_policy(v))) {
+				fprintf(stderr, "nfsite build: --broken-links wants error or warn, not '%s'\n", v);
 				free(dest);
 				return EXIT_USAGE;
 			}
 			break;
-		default:
-			fputs("usage: nfsite build [--source DIR] [--dest DIR] [--drafts] [--base-url URL] [--broken-links error|warn]\n"
-			      "                   [-j N] [-q]\n", stderr);
+		case OPTS_ARG:
+			fprintf(stderr, "nfsite build: unexpected argument '%s'\n", v);
 			free(dest);
 			return EXIT_USAGE;
+		default:
+			free(dest);
+			return opts_usage(&build_spec);
 		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "nfsite build: unexpected argument '%s'\n", argv[optind]);
-		free(dest);
-		return EXIT_USAGE;
 	}
 	if (!dest)
 		dest = xasprintf("%s/public", opts.source);
@@ -89,28 +102,42 @@ int cmd_build(int argc, char **argv)
 	return rc == 0 ? 0 : EXIT_CONTENT;
 }
 
+static const struct opt new_options[] = {
+	{"--source", NULL, "DIR", "site folder (default .)", 's'},
+	{"--title", NULL, "T", "the page's title (default: from the file name)", 't'},
+	{NULL, NULL, NULL, NULL, 0},
+};
+
+const struct opts_spec new_spec = {
+	"new",
+	"usage: nfsite new [--source DIR] [--title T] PATH.md\n",
+	"Creates PATH.md (relative to the content folder unless it starts with content/)\n"
+	"with title, date and draft: true. Refuses to overwrite an existing file. A draft\n"
+	"is left out of builds until draft: false (--drafts builds it now).\n",
+	new_options,
+	NULL,
+};
+
 int cmd_new(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"source", required_argument, NULL, 's'}, {"title", required_argument, NULL, 't'}, {NULL, 0, NULL, 0},
-	};
-	const char *source = ".", *title = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:t:", longopts, NULL)) != -1) {
+	const char *source = ".", *title = NULL, *rel = NULL, *v;
+	int c, i = 1;
+	while ((c = opts_next(&new_spec, argc, argv, &i, &v)) != OPTS_END) {
 		switch (c) {
-		case 's': source = optarg; break;
-		case 't': title = optarg; break;
+		case 's': source = v; break;
+		case 't': title = v; break;
+		case OPTS_ARG:
+			if (!rel) {
+				rel = v;
+				break;
+			}
+			/* fall through */
 		default:
-			fputs("usage: nfsite new [--source DIR] [--title T] PATH.md\n", stderr);
-			return EXIT_USAGE;
+			return opts_usage(&new_spec);
 		}
 	}
-	if (optind != argc - 1) {
-		fputs("usage: nfsite new [--source DIR] [--title T] PATH.md\n", stderr);
-		return EXIT_USAGE;
-	}
-	const char *rel = argv[optind];
+	if (!rel)
+		return opts_usage(&new_spec);
 	size_t n = strlen(rel);
 	if (n < 4 || strcmp(rel + n - 3, ".md") || !fs_rel_is_safe(rel, n)) {
 		fprintf(stderr, "nfsite new: '%s' must be a relative path ending in .md, inside the site\n", rel);

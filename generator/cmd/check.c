@@ -3,6 +3,7 @@
  * 1 when some are (or the build failed), 2 on usage errors. */
 #include "base/buf.h"
 #include "cmd/cmd.h"
+#include "cmd/opts.h"
 #include "site/config.h"
 #include "base/fs.h"
 #include "check/links.h"
@@ -14,13 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int check_usage(void)
-{
-	fputs("usage: nfsite check [--source DIR] [--dest DIR] [--external] [--cache FILE] [--timeout S]\n"
-	      "                    [--jobs N] [--max-age AGE] [--base-url URL] [--skip PREFIX]... [--drafts]\n", stderr);
-	return EXIT_USAGE;
-}
 
 /* "90", "90s", "30m", "24h", "7d" → seconds; -1 when malformed. */
 static long parse_age(const char *s)
@@ -34,6 +28,29 @@ static long parse_age(const char *s)
 	return mul < 0 ? -1 : v * mul;
 }
 
+static const struct opt check_options[] = {
+	{"--source", NULL, "DIR", "site folder (default .); with no --dest it is built into a temporary folder", 's'},
+	{"--dest", NULL, "DIR", "check an already built folder instead", 'd'},
+	{"--external", NULL, NULL, "also check external links (libcurl, at most 2 connections per host)", 'e'},
+	{"--cache", NULL, "FILE", "external results cache (default SOURCE/.nfsite-cache/links.sqlite)", 'c'},
+	{"--max-age", NULL, "AGE", "reuse cached results younger than AGE (e.g. 30m, 24h, 7d; default 24h)", 'a'},
+	{"--timeout", NULL, "S", "seconds per external request (default 10)", 't'},
+	{"--jobs", NULL, "N", "parallel external requests (default 8)", 'j'},
+	{"--base-url", NULL, "URL", "absolute links under URL count as internal (default: from sitemap.xml)", 'b'},
+	{"--skip", NULL, "PREFIX", "links under PREFIX are served by the host, not the site\n(also site.lua check.skip); may be repeated", 'k'},
+	{"--drafts", NULL, NULL, "build drafts too", 'D'},
+	{NULL, NULL, NULL, NULL, 0},
+};
+
+const struct opts_spec check_spec = {
+	"check",
+	"usage: nfsite check [--source DIR] [--dest DIR] [--external] [--cache FILE] [--timeout S] [--jobs N]\n"
+	"                    [--max-age AGE] [--base-url URL] [--skip PREFIX]... [--drafts]\n",
+	NULL,
+	check_options,
+	NULL,
+};
+
 int cmd_check(int argc, char **argv)
 {
 	struct linkcheck_opts o = {.timeout = 10, .jobs = 8, .max_age = 86400};
@@ -42,70 +59,70 @@ int cmd_check(int argc, char **argv)
 	bool drafts = false;
 	char *tmpdir = NULL, *root = NULL, *cache = NULL;
 	int status = EXIT_CONTENT;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+	struct config cfg = {0};
+	bool have_cfg = false;
+	const char *v;
+	int c, i = 1;
+	while ((c = opts_next(&check_spec, argc, argv, &i, &v)) != OPTS_END) {
 		char *end = NULL;
-		if (!strcmp(a, "--external")) {
-			o.external = true;
-		} else if (!strcmp(a, "--drafts")) {
-			drafts = true;
-		} else if (!v) {
-			fprintf(stderr, "nfsite check: unknown or incomplete option '%s'\n", a);
-			return check_usage();
-		} else if (!strcmp(a, "--source")) {
-			source = argv[++i];
-		} else if (!strcmp(a, "--dest")) {
-			dest = argv[++i];
-		} else if (!strcmp(a, "--cache")) {
-			o.cache = argv[++i];
-		} else if (!strcmp(a, "--skip")) {
+		switch (c) {
+		case 'e': o.external = true; break;
+		case 'D': drafts = true; break;
+		case 's': source = v; break;
+		case 'd': dest = v; break;
+		case 'c': o.cache = v; break;
+		case 'k':
 			/* links under PREFIX (a URL, or a site path such as /pub/) live outside
 			 * the generated site */
 			ALLOC_GROW(o.skip, o.nskip + 1, skip_cap);
-			o.skip[o.nskip++] = argv[++i];
-		} else if (!strcmp(a, "--base-url")) {
+			o.skip[o.nskip++] = v;
+			break;
+		case 'b':
 			if (!config_base_url_valid(v)) {
 				fprintf(stderr, "nfsite check: --base-url wants an absolute http(s) URL with a host, like "
 				                "https://example.org/, not '%s'\n", v);
-				return EXIT_USAGE;
+				goto usage;
 			}
-			o.base_url = argv[++i];
-		} else if (!strcmp(a, "--timeout")) {
+			o.base_url = v;
+			break;
+		case 't':
 			o.timeout = strtod(v, &end);
 			if (*end || !(o.timeout > 0 && o.timeout <= 3600)) {
 				fprintf(stderr, "nfsite check: --timeout wants seconds (0 < S <= 3600), not '%s'\n", v);
-				return EXIT_USAGE;
+				goto usage;
 			}
-			i++;
-		} else if (!strcmp(a, "--jobs")) {
+			break;
+		case 'j': {
 			long n = strtol(v, &end, 10);
-			if (*end || n < 1 || n > 64) {
+			if (!*v || *end || n < 1 || n > 64) {
 				fprintf(stderr, "nfsite check: --jobs wants 1..64, not '%s'\n", v);
-				return EXIT_USAGE;
+				goto usage;
 			}
 			o.jobs = (int)n;
-			i++;
-		} else if (!strcmp(a, "--max-age")) {
+			break;
+		}
+		case 'a':
 			o.max_age = parse_age(v);
 			if (o.max_age < 0) {
 				fprintf(stderr, "nfsite check: --max-age wants seconds or 30m, 24h, 7d; not '%s'\n", v);
-				return EXIT_USAGE;
+				goto usage;
 			}
-			i++;
-		} else {
-			fprintf(stderr, "nfsite check: unknown option '%s'\n", a);
-			return check_usage();
+			break;
+		case OPTS_ARG:
+			fprintf(stderr, "nfsite check: unexpected argument '%s'\n", v);
+			/* fall through */
+		default:
+			opts_usage(&check_spec);
+			goto usage;
 		}
 	}
 	if (dest && drafts) {
 		fputs("nfsite check: --drafts only applies when check builds the site (no --dest)\n", stderr);
-		return EXIT_USAGE;
+		goto usage;
 	}
 	if (o.external && !o.cache)
 		o.cache = cache = xasprintf("%s/.nfsite-cache/links.sqlite", source);
 	/* site.lua's check.skip adds to --skip: paths the host serves beside the site. */
-	struct config cfg = {0};
-	bool have_cfg = false;
 	if (fs_is_dir(source)) {
 		if (config_load(source, NULL, &cfg) < 0)
 			goto out;
@@ -152,6 +169,9 @@ int cmd_check(int argc, char **argv)
 		printf(", %ld redirected, %ld rate limited", st.redirected, st.limited);
 	putchar('\n');
 	status = st.broken ? EXIT_CONTENT : 0;
+	goto out;
+usage:
+	status = EXIT_USAGE;
 out:
 	if (have_cfg)
 		config_release(&cfg);

@@ -14,4 +14,9 @@ int cmd_check(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_wikitext(int argc, char **argv);
 
+/* Each command's option table and help (cmd/opts.h), defined beside its parser. */
+struct opts_spec;
+extern const struct opts_spec init_spec, build_spec, new_spec, serve_spec, check_spec,
+	import_mediawiki_spec, import_bugzilla_spec, wikitext_spec;
+
 #endif

@@ -1,10 +1,12 @@
 /* cmd_import: `nfsite import mediawiki|bugzilla …`: parses the importer's options, runs
  * its driver and turns the result into an exit status. */
 #include "cmd/cmd.h"
+#include "cmd/opts.h"
 #include "import/bugzilla/import.h"
 #include "import/mediawiki/import.h"
 #include "base/fs.h"
 #include "base/log.h"
+#include "base/suggest.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,75 +15,113 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void mediawiki_usage(void)
+static const struct opt mediawiki_options[] = {
+	{"--db", NULL, "FILE", "MediaWiki's SQLite database", 'd'},
+	{"--xml", NULL, "FILE[.gz]", "an XML export (Special:Export or dumpBackup.php)", 'x'},
+	{"--api", NULL, "URL", "a live wiki's api.php, read politely", 'a'},
+	{"--out", NULL, "DIR", "folder for the pages (default content/wiki); an existing\n"
+	 "one must be empty or hold pages an import wrote", 'o'},
+	{"--url-prefix", NULL, "PATH", "the pages' URL on the new site (default: from --out, else /wiki)", 'u'},
+	{"--old-url-prefix", NULL, "URL", "the old wiki's address (where index.php lives), for redirects\n"
+	 "and banners; required with --db (default: from the export's\n"
+	 "<siteinfo><base>, or the folder of the --api URL)", 'U'},
+	{"--namespaces", NULL, "LIST", "namespaces to import, by name or number, or all\n"
+	 "(default: pages, talk, user, project, help, category)", 'n'},
+	{"--project-name", NULL, "NAME", "name of the project namespace (default: guessed)", 'p'},
+	{"--redirects", NULL, "BASE", "redirect maps written as BASE.* (default: beside the site)", 'r'},
+	{"--site", NULL, "FILE", "site.lua whose wiki_templates map templates (default ./site.lua)", 's'},
+	{"--force", NULL, NULL, "overwrite pages edited by hand since the last import", 'f'},
+	{"--allow-empty", NULL, NULL, "import even when the source holds no page", 'e'},
+	{"--report", NULL, "FILE", "JSON report: pages read, written, skipped and why", 'R'},
+	{"--delay", NULL, "MS", "API: pause between requests (default 500)", 'D'},
+	{"--retries", NULL, "N", "API: retries per request (default 5)", 'N'},
+	{"--backoff", NULL, "MS", "API: first retry wait, doubling (default 1000)", 'B'},
+	{"--batch", NULL, "N", "API: pages per revisions request, 1-50 (default 50)", 'b'},
+	{"--timeout", NULL, "S", "API: seconds per request (default 60)", 't'},
+	{"--no-history", NULL, NULL, "API: skip each page's history (contributor counts)", 'H'},
+	{NULL, NULL, NULL, NULL, 0},
+};
+
+const struct opts_spec import_mediawiki_spec = {
+	"import mediawiki",
+	"usage: nfsite import mediawiki (--db FILE | --xml FILE[.gz] | --api URL) [OPTIONS]\n",
+	"mediawiki: the wiki's pages become Markdown pages, plus redirect maps for old URLs\n",
+	mediawiki_options,
+	NULL,
+};
+
+/* Stores a number from lo to hi, or says which option got a bad one. */
+static int number(const char *name, const char *v, long lo, long hi, long *out)
 {
-	fputs("usage: nfsite import mediawiki (--db wiki.sqlite | --xml dump.xml[.gz] | --api URL)\n"
-	      "         [--out content/wiki] [--url-prefix /wiki] [--old-url-prefix URL (required with --db)]\n"
-	      "         [--namespaces LIST] [--project-name NAME] [--force] [--report FILE]\n"
-	      "         [--redirects BASE] [--site site.lua] [--allow-empty]\n"
-	      "         [--delay MS] [--retries N] [--backoff MS] [--batch N] [--timeout S] [--no-history]\n",
-	      stderr);
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || n < lo || n > hi) {
+		fprintf(stderr, "nfsite %s: bad number '%s' (%ld..%ld)\n", name, v, lo, hi);
+		return -1;
+	}
+	*out = n;
+	return 0;
 }
 
 static int mediawiki_args(int argc, char **argv, struct import_mediawiki_opts *o)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		char *end;
-#define VALUE() do { if (!v) { fprintf(stderr, "nfsite import mediawiki: %s needs a value\n", a); return -1; } i++; } while (0)
-#define NUMBER(dst, lo, hi) do { VALUE(); long n_ = strtol(v, &end, 10); \
-		if (*end || n_ < (lo) || n_ > (hi)) { fprintf(stderr, "nfsite import mediawiki: bad %s '%s'\n", a, v); return -1; } \
-		dst = n_; } while (0)
-		if (!strcmp(a, "--db") || !strcmp(a, "--xml") || !strcmp(a, "--api")) {
-			VALUE();
+	const char *v, *me = import_mediawiki_spec.name;
+	long n = 0;
+	int c, i = 1;
+	while ((c = opts_next(&import_mediawiki_spec, argc, argv, &i, &v)) != OPTS_END) {
+		switch (c) {
+		case 'd':
+		case 'x':
+		case 'a':
 			if (o->kind) {
 				fputs("nfsite import mediawiki: give one of --db, --xml, --api\n", stderr);
 				return -1;
 			}
-			o->kind = a + 2;
+			o->kind = c == 'd' ? "db" : c == 'x' ? "xml" : "api";
 			o->src = v;
-		} else if (!strcmp(a, "--out")) {
-			VALUE(); o->out = v;
-		} else if (!strcmp(a, "--url-prefix")) {
-			VALUE(); o->url_prefix = v;
-		} else if (!strcmp(a, "--old-url-prefix")) {
-			VALUE(); o->old_prefix = v;
-		} else if (!strcmp(a, "--namespaces")) {
-			VALUE(); o->namespaces = v;
-		} else if (!strcmp(a, "--project-name")) {
-			VALUE(); o->project_name = v;
-		} else if (!strcmp(a, "--report")) {
-			VALUE(); o->report = v;
-		} else if (!strcmp(a, "--redirects")) {
-			VALUE(); o->redirects = v;
-		} else if (!strcmp(a, "--site")) {
-			VALUE(); o->site = v;
-		} else if (!strcmp(a, "--force")) {
-			o->force = true;
-		} else if (!strcmp(a, "--allow-empty")) {
-			o->allow_empty = true;
-		} else if (!strcmp(a, "--no-history")) {
-			o->api.history = false;
-		} else if (!strcmp(a, "--delay")) {
-			NUMBER(o->api.delay_ms, 0, 600000);
-		} else if (!strcmp(a, "--backoff")) {
-			NUMBER(o->api.backoff_ms, 0, 600000);
-		} else if (!strcmp(a, "--retries")) {
-			NUMBER(o->api.retries, 0, 20);
-		} else if (!strcmp(a, "--batch")) {
-			NUMBER(o->api.batch, 1, 50);
-		} else if (!strcmp(a, "--timeout")) {
-			NUMBER(o->api.timeout_s, 1, 3600);
-		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			mediawiki_usage();
-			return 1;
-		} else {
-			fprintf(stderr, "nfsite import mediawiki: unknown option '%s'\n", a);
+			break;
+		case 'o': o->out = v; break;
+		case 'u': o->url_prefix = v; break;
+		case 'U': o->old_prefix = v; break;
+		case 'n': o->namespaces = v; break;
+		case 'p': o->project_name = v; break;
+		case 'R': o->report = v; break;
+		case 'r': o->redirects = v; break;
+		case 's': o->site = v; break;
+		case 'f': o->force = true; break;
+		case 'e': o->allow_empty = true; break;
+		case 'H': o->api.history = false; break;
+		case 'D':
+			if (number(me, v, 0, 600000, &n) < 0)
+				return -1;
+			o->api.delay_ms = n;
+			break;
+		case 'B':
+			if (number(me, v, 0, 600000, &n) < 0)
+				return -1;
+			o->api.backoff_ms = n;
+			break;
+		case 'N':
+			if (number(me, v, 0, 20, &n) < 0)
+				return -1;
+			o->api.retries = n;
+			break;
+		case 'b':
+			if (number(me, v, 1, 50, &n) < 0)
+				return -1;
+			o->api.batch = n;
+			break;
+		case 't':
+			if (number(me, v, 1, 3600, &n) < 0)
+				return -1;
+			o->api.timeout_s = n;
+			break;
+		case OPTS_ARG:
+			fprintf(stderr, "nfsite import mediawiki: unexpected argument '%s'\n", v);
+			return -1;
+		default:
 			return -1;
 		}
-#undef VALUE
-#undef NUMBER
 	}
 	if (!o->kind) {
 		fputs("nfsite import mediawiki: one of --db, --xml or --api is required\n", stderr);
@@ -93,9 +133,8 @@ static int mediawiki_args(int argc, char **argv, struct import_mediawiki_opts *o
 static int import_mediawiki_main(int argc, char **argv)
 {
 	struct import_mediawiki_opts o = IMPORT_MEDIAWIKI_OPTS_INIT;
-	int pr = mediawiki_args(argc, argv, &o);
-	if (pr)
-		return pr > 0 ? 0 : (mediawiki_usage(), EXIT_USAGE);
+	if (mediawiki_args(argc, argv, &o) < 0)
+		return opts_usage(&import_mediawiki_spec);
 	switch (import_mediawiki(&o)) {
 	case 0:
 		return 0;
@@ -106,21 +145,31 @@ static int import_mediawiki_main(int argc, char **argv)
 	}
 }
 
-static int bugzilla_usage(void)
-{
-	fputs("usage: nfsite import bugzilla (--db FILE | --xml FILE | --rest URL)\n"
-	      "         [--out FILE] [--report FILE] [--timezone TZ] [--max-attachment BYTES]\n"
-	      "         [--ids LIST] [--api-key KEY] [--retries N] [--retry-wait MS] [--allow-empty]\n"
-	      "         [--quiet]\n"
-	      "  --out             archive database (default data/bugzilla.sqlite); an existing file\n"
-	      "                    is replaced only when it is an archive nfsite wrote\n"
-	      "  --allow-empty     write the archive even when the source holds no bug\n"
-	      "  --timezone        zone of the database's times (default UTC)\n"
-	      "  --max-attachment  larger attachments are stored as placeholders (default 10M)\n"
-	      "  --ids             REST: bug ids (1-25,30); default: page through all bugs\n",
-	      stderr);
-	return EXIT_USAGE;
-}
+static const struct opt bugzilla_options[] = {
+	{"--db", NULL, "FILE", "Bugzilla's SQLite database", 'd'},
+	{"--xml", NULL, "FILE", "show_bug.cgi?ctype=xml output", 'x'},
+	{"--rest", NULL, "URL", "a live Bugzilla's REST API (rest.cgi)", 'r'},
+	{"--out", NULL, "FILE", "archive database (default data/bugzilla.sqlite); an\n"
+	 "existing file is replaced only when nfsite wrote it", 'o'},
+	{"--report", NULL, "FILE", "JSON report: bugs, comments, attachments read and skipped", 'R'},
+	{"--timezone", NULL, "TZ", "zone of the database's times (default UTC)", 'z'},
+	{"--max-attachment", NULL, "BYTES", "larger attachments are stored as placeholders (default 10M)", 'm'},
+	{"--ids", NULL, "LIST", "REST: bug ids such as 1-25,30 (default: all bugs)", 'i'},
+	{"--api-key", NULL, "KEY", "REST: API key (default: $BUGZILLA_API_KEY)", 'k'},
+	{"--retries", NULL, "N", "REST: retries per request (default 5)", 'N'},
+	{"--retry-wait", NULL, "MS", "REST: first retry wait (default 1000)", 'W'},
+	{"--allow-empty", NULL, NULL, "write the archive even when the source holds no bug", 'e'},
+	{"--quiet", "-q", NULL, "print errors only", 'q'},
+	{NULL, NULL, NULL, NULL, 0},
+};
+
+const struct opts_spec import_bugzilla_spec = {
+	"import bugzilla",
+	"usage: nfsite import bugzilla (--db FILE | --xml FILE | --rest URL) [OPTIONS]\n",
+	"bugzilla: the bugs become an archive database that the build renders under /bugs/\n",
+	bugzilla_options,
+	NULL,
+};
 
 static bool parse_size(const char *s, size_t *out)
 {
@@ -168,65 +217,47 @@ static int import_bugzilla_main(int argc, char **argv)
 			.retries = 5,
 		},
 	};
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-			log_quiet = true;
-			continue;
-		}
-		if (!strcmp(a, "--allow-empty")) {
-			o.allow_empty = true;
-			continue;
-		}
-		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
-			return bugzilla_usage(), 0;
-		if (!v || strncmp(a, "--", 2)) {
-			fprintf(stderr, "nfsite import bugzilla: %s '%s'\n",
-				strncmp(a, "--", 2) ? "unexpected argument" : "missing value for", a);
-			return bugzilla_usage();
-		}
-		i++;
-		if (!strcmp(a, "--db"))
-			o.db = v;
-		else if (!strcmp(a, "--xml"))
-			o.xml = v;
-		else if (!strcmp(a, "--rest"))
-			o.rest = v;
-		else if (!strcmp(a, "--out"))
-			o.out = v;
-		else if (!strcmp(a, "--report"))
-			o.report = v;
-		else if (!strcmp(a, "--timezone"))
-			o.bz.timezone = v;
-		else if (!strcmp(a, "--ids"))
-			o.bz.ids = v;
-		else if (!strcmp(a, "--api-key"))
-			o.bz.api_key = v;
-		else if (!strcmp(a, "--max-attachment")) {
+	const char *v, *me = import_bugzilla_spec.name;
+	long n;
+	int c, i = 1;
+	while ((c = opts_next(&import_bugzilla_spec, argc, argv, &i, &v)) != OPTS_END) {
+		switch (c) {
+		case 'q': log_quiet = true; break;
+		case 'e': o.allow_empty = true; break;
+		case 'd': o.db = v; break;
+		case 'x': o.xml = v; break;
+		case 'r': o.rest = v; break;
+		case 'o': o.out = v; break;
+		case 'R': o.report = v; break;
+		case 'z': o.bz.timezone = v; break;
+		case 'i': o.bz.ids = v; break;
+		case 'k': o.bz.api_key = v; break;
+		case 'm':
 			if (!parse_size(v, &o.bz.max_attachment)) {
 				fprintf(stderr, "nfsite import bugzilla: bad size '%s'\n", v);
-				return bugzilla_usage();
+				return opts_usage(&import_bugzilla_spec);
 			}
-		} else if (!strcmp(a, "--retries") || !strcmp(a, "--retry-wait")) {
-			char *end;
-			long n = strtol(v, &end, 10);
-			if (*end || n < 0 || n > 100000) {
-				fprintf(stderr, "nfsite import bugzilla: bad number '%s'\n", v);
-				return bugzilla_usage();
-			}
-			if (a[8] == 's')
-				o.bz.retries = (int)n;
-			else
-				o.bz.retry_wait_ms = n;
-		} else {
-			fprintf(stderr, "nfsite import bugzilla: unknown option '%s'\n", a);
-			return bugzilla_usage();
+			break;
+		case 'N':
+			if (number(me, v, 0, 100000, &n) < 0)
+				return opts_usage(&import_bugzilla_spec);
+			o.bz.retries = (int)n;
+			break;
+		case 'W':
+			if (number(me, v, 0, 100000, &n) < 0)
+				return opts_usage(&import_bugzilla_spec);
+			o.bz.retry_wait_ms = n;
+			break;
+		case OPTS_ARG:
+			fprintf(stderr, "nfsite import bugzilla: unexpected argument '%s'\n", v);
+			/* fall through */
+		default:
+			return opts_usage(&import_bugzilla_spec);
 		}
 	}
 	if ((o.db != NULL) + (o.xml != NULL) + (o.rest != NULL) != 1) {
 		fputs("nfsite import bugzilla: give exactly one of --db, --xml, --rest\n", stderr);
-		return bugzilla_usage();
+		return opts_usage(&import_bugzilla_spec);
 	}
 	/* Bugzilla's database holds its server's wall-clock time and nothing says which
 	 * zone (not its params either); XML and REST carry their offsets. */
@@ -257,6 +288,12 @@ int cmd_import(int argc, char **argv)
 		return import_mediawiki_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "bugzilla"))
 		return import_bugzilla_main(argc - 1, argv + 1);
-	fprintf(stderr, "nfsite import: unknown source '%s' (mediawiki or bugzilla)\n", argv[1]);
+	struct suggest sg = SUGGEST_INIT(argv[1]);
+	suggest_try(&sg, "mediawiki");
+	suggest_try(&sg, "bugzilla");
+	if (sg.best)
+		fprintf(stderr, "nfsite import: unknown source '%s' (did you mean '%s'?)\n", argv[1], sg.best);
+	else
+		fprintf(stderr, "nfsite import: unknown source '%s' (mediawiki or bugzilla)\n", argv[1]);
 	return EXIT_USAGE;
 }

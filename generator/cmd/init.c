@@ -3,8 +3,8 @@
 #include "base/fs.h"
 #include "base/log.h"
 #include "cmd/cmd.h"
+#include "cmd/opts.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,15 +110,30 @@ static const struct {
 
 #define NFILES (sizeof files / sizeof files[0])
 
+static const struct opt init_options[] = {{NULL, NULL, NULL, NULL, 0}};
+
+const struct opts_spec init_spec = {
+	"init",
+	"usage: nfsite init [DIR]\n",
+	"Writes a minimal site into DIR (default .; made when missing): a commented\n"
+	"site.lua listing every setting at its default, content/_index.md,\n"
+	"content/docs/getting-started.md and a .gitignore for the output and caches.\n"
+	"Refuses to overwrite any file; `nfsite build` in DIR then builds it.\n",
+	init_options,
+	NULL,
+};
+
 int cmd_init(int argc, char **argv)
 {
-	static const struct option longopts[] = {{NULL, 0, NULL, 0}};
-	optind = 1;
-	if (getopt_long(argc, argv, "", longopts, NULL) != -1 || argc - optind > 1) {
-		fputs("usage: nfsite init [DIR]\n", stderr);
-		return EXIT_USAGE;
+	const char *dir = NULL, *v;
+	int c, i = 1;
+	while ((c = opts_next(&init_spec, argc, argv, &i, &v)) != OPTS_END) {
+		if (c != OPTS_ARG || dir)
+			return opts_usage(&init_spec);
+		dir = v;
 	}
-	const char *dir = optind < argc ? argv[optind] : ".";
+	if (!dir)
+		dir = ".";
 	if (fs_exists(dir) && !fs_is_dir(dir)) {
 		error_at(dir, 0, "exists and is not a folder");
 		return EXIT_CONTENT;

@@ -1,16 +1,11 @@
 /* cmd_serve: options of `nfsite serve`, then serve_run(). */
 #include "cmd/cmd.h"
+#include "cmd/opts.h"
 #include "serve/serve.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int serve_usage(void)
-{
-	fputs("usage: nfsite serve [--source DIR] [--bind ADDR] [--port N] [--drafts] [--open]\n", stderr);
-	return EXIT_USAGE;
-}
 
 static int parse_int(const char *s, int lo, int hi, int *out)
 {
@@ -22,41 +17,55 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 	return 0;
 }
 
+static const struct opt serve_options[] = {
+	{"--source", NULL, "DIR", "site folder (default .)", 's'},
+	{"--bind", NULL, "ADDR", "address to listen on (default 127.0.0.1)", 'b'},
+	{"--port", NULL, "N", "port (default 1313); when it is busy the next free one of a few", 'p'},
+	{"--drafts", NULL, NULL, "include drafts", 'D'},
+	{"--open", NULL, NULL, "open the site in a browser", 'o'},
+	{"--threads", NULL, "N", "request threads, 1-256 (default: number of cores)", 't'},
+	{"--dir", NULL, "DIR", "serve an already built folder: no build, no watch", 'd'},
+	{NULL, NULL, NULL, NULL, 0},
+};
+
+const struct opts_spec serve_spec = {
+	"serve",
+	"usage: nfsite serve [--source DIR] [--bind ADDR] [--port N] [--drafts] [--open]\n"
+	"                    [--threads N] [--dir DIR]\n",
+	NULL,
+	serve_options,
+	NULL,
+};
+
 int cmd_serve(int argc, char **argv)
 {
 	struct serve_opts o = {.port = 1313};
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--drafts")) {
-			o.drafts = true;
-		} else if (!strcmp(a, "--open")) {
-			o.open = true;
-		} else if (!strcmp(a, "--source") && v) {
-			o.source = v;
-			i++;
-		} else if (!strcmp(a, "--dir") && v) {
-			/* hidden: serve an already built folder, no build, no watch */
-			o.dir = v;
-			i++;
-		} else if (!strcmp(a, "--bind") && v) {
-			o.bind = v;
-			i++;
-		} else if (!strcmp(a, "--port") && v) {
+	const char *v;
+	int c, i = 1;
+	while ((c = opts_next(&serve_spec, argc, argv, &i, &v)) != OPTS_END) {
+		switch (c) {
+		case 'D': o.drafts = true; break;
+		case 'o': o.open = true; break;
+		case 's': o.source = v; break;
+		case 'd': o.dir = v; break;
+		case 'b': o.bind = v; break;
+		case 'p':
 			if (parse_int(v, 0, 65535, &o.port) < 0) {
 				fprintf(stderr, "nfsite serve: --port wants 0..65535, not '%s'\n", v);
 				return EXIT_USAGE;
 			}
-			i++;
-		} else if (!strcmp(a, "--threads") && v) {
+			break;
+		case 't':
 			if (parse_int(v, 1, 256, &o.threads) < 0) {
 				fprintf(stderr, "nfsite serve: --threads wants 1..256, not '%s'\n", v);
 				return EXIT_USAGE;
 			}
-			i++;
-		} else {
-			fprintf(stderr, "nfsite serve: unknown or incomplete option '%s'\n", a);
-			return serve_usage();
+			break;
+		case OPTS_ARG:
+			fprintf(stderr, "nfsite serve: unexpected argument '%s'\n", v);
+			return opts_usage(&serve_spec);
+		default:
+			return opts_usage(&serve_spec);
 		}
 	}
 	if (o.dir && (o.source || o.drafts)) {

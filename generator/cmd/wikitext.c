@@ -6,6 +6,7 @@
  * read or the wiki cannot be opened. */
 #include "base/buf.h"
 #include "cmd/cmd.h"
+#include "cmd/opts.h"
 #include "import/mediawiki/import.h"
 #include "base/log.h"
 #include "site/markdown.h"
@@ -15,8 +16,22 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] =
-	"usage: nfsite wikitext [--to markdown|html] [--db FILE | --xml FILE] [--title T] < in > out\n";
+static const struct opt wikitext_options[] = {
+	{"--to", NULL, "FORMAT", "markdown (default) or html (rendered as a page body)", 't'},
+	{"--db", NULL, "FILE", "a MediaWiki SQLite database: templates and link targets", 'd'},
+	{"--xml", NULL, "FILE", "a MediaWiki XML export: templates and link targets", 'x'},
+	{"--title", NULL, "T", "the page's title, for magic words and the pipe trick", 'T'},
+	{"--site-name", NULL, "NAME", "the wiki's name ({{SITENAME}}, the project namespace)", 'n'},
+	{NULL, NULL, NULL, NULL, 0},
+};
+
+const struct opts_spec wikitext_spec = {
+	"wikitext",
+	"usage: nfsite wikitext [--to markdown|html] [--db FILE | --xml FILE] [--title T] [--site-name NAME] < in > out\n",
+	NULL,
+	wikitext_options,
+	NULL,
+};
 
 static int read_all(FILE *f, struct buf *out)
 {
@@ -38,27 +53,31 @@ int cmd_wikitext(int argc, char **argv)
 	struct mw_wiki *wiki = NULL;
 	int rc = EXIT_USAGE;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char **slot = !strcmp(a, "--to") ? &to : !strcmp(a, "--db") ? &db
-		                  : !strcmp(a, "--xml") ? &xml : !strcmp(a, "--title") ? &title
-		                  : !strcmp(a, "--site-name") ? &site : NULL;
-		if (!slot) {
-			fprintf(stderr, "nfsite wikitext: unknown option '%s'\n%s", a, usage);
+	const char *v;
+	int c, i = 1;
+	while ((c = opts_next(&wikitext_spec, argc, argv, &i, &v)) != OPTS_END) {
+		switch (c) {
+		case 't': to = v; break;
+		case 'd': db = v; break;
+		case 'x': xml = v; break;
+		case 'T': title = v; break;
+		case 'n': site = v; break;
+		case OPTS_ARG:
+			fprintf(stderr, "nfsite wikitext: unexpected argument '%s'\n", v);
+			/* fall through */
+		default:
+			opts_usage(&wikitext_spec);
 			goto out;
 		}
-		if (i + 1 >= argc) {
-			fprintf(stderr, "nfsite wikitext: %s needs a value\n%s", a, usage);
-			goto out;
-		}
-		*slot = argv[++i];
 	}
 	if (strcmp(to, "markdown") && strcmp(to, "html")) {
-		fprintf(stderr, "nfsite wikitext: --to takes markdown or html, not '%s'\n%s", to, usage);
+		fprintf(stderr, "nfsite wikitext: --to takes markdown or html, not '%s'\n", to);
+		opts_usage(&wikitext_spec);
 		goto out;
 	}
 	if (db && xml) {
-		fprintf(stderr, "nfsite wikitext: --db and --xml exclude each other\n%s", usage);
+		fputs("nfsite wikitext: --db and --xml exclude each other\n", stderr);
+		opts_usage(&wikitext_spec);
 		goto out;
 	}
 	rc = EXIT_CONTENT;
@@ -80,7 +99,8 @@ int cmd_wikitext(int argc, char **argv)
 	for (size_t i = 0; i < res.nunconverted; i++)
 		warn_at("<stdin>", 0, "not converted: %s", res.unconverted[i]);
 	for (size_t i = 0; i < res.nmissing; i++)
-		warn_at("<stdin>", 0, "link to a missing page: %s", res.missing_links[i]);
+		warn_at("<stdin>", 0, "link to a missing %s: %s", res.missing_links[i][0] == '#' ? "section" : "page",
+		        res.missing_links[i]);
 
 	if (!strcmp(to, "html")) {
 		struct md_opts mo = {0};

@@ -666,9 +666,10 @@ static bool has_id(const struct ctx *c, const char *name)
 	return false;
 }
 
-/* The id a same-page fragment resolves to (MediaWiki's form mapped to the Markdown
- * renderer's), or its slug. */
-static void fragment_id(struct ctx *c, const char *f, size_t n, bool same_page, struct buf *out)
+/* The id a fragment resolves to: on the same page MediaWiki's form mapped to the Markdown
+ * renderer's (false when the page has no such heading or id: the site would fail on a
+ * broken anchor), else its slug. */
+static bool fragment_id(struct ctx *c, const char *f, size_t n, bool same_page, struct buf *out)
 {
 	struct buf d = BUF_INIT;
 	wt_decode_entities(f, n, &d);
@@ -680,20 +681,21 @@ static void fragment_id(struct ctx *c, const char *f, size_t n, bool same_page, 
 			if (!strcmp(c->anchors[i].mw, d.data)) {
 				buf_puts(out, c->anchors[i].md);
 				buf_release(&d);
-				return;
+				return true;
 			}
 		/* Not a heading but an explicit id= in the page: that keeps its MediaWiki form. */
-		if (has_id(c, d.data)) {
+		bool found = has_id(c, d.data);
+		if (found)
 			buf_add_urlenc(out, d.data, d.len);
-			buf_release(&d);
-			return;
-		}
+		buf_release(&d);
+		return found;
 	}
 	for (size_t i = 0; i < d.len; i++)
 		if (d.data[i] == '_')
 			d.data[i] = ' ';
 	wt_slug(d.data, d.len, out);
 	buf_release(&d);
+	return true;
 }
 
 /* URL of a wiki page; returns false for a red link (recorded). */
@@ -879,9 +881,13 @@ static void render_link(struct inl *st, const char *s, struct tok *tk)
 				goto trail;
 			}
 	}
+	bool missing_section = false;
 	if (pl == 0 && hash) {
 		buf_putc(&url, '#');
-		fragment_id(c, frag, flen, true, &url);
+		/* [[#Missing section]]: a red link, reported as "#Missing section" */
+		missing_section = !fragment_id(c, frag, flen, true, &url);
+		if (missing_section && c->r->nmissing < LIST_MAX)
+			wt_strlist_add(&c->r->missing_links, &c->r->nmissing, hash, flen + 1, true);
 	} else if (!wt_norm_title(c, t, pl, &title)) {
 		/* not a title: the text as written */
 		struct buf w = BUF_INIT;
@@ -938,7 +944,7 @@ static void render_link(struct inl *st, const char *s, struct tok *tk)
 	}
 	if (tk->t1 > tk->t0)
 		buf_add(&label, s + tk->t0, tk->t1 - tk->t0);
-	if (title.len && !page_url(c, title.data, frag, flen, &url)) {
+	if (missing_section || (title.len && !page_url(c, title.data, frag, flen, &url))) {
 		buf_add(&st->line, label.data, label.len); /* red link: the text stays */
 		goto out;
 	}

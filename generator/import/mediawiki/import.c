@@ -234,7 +234,7 @@ int import_mediawiki(const struct import_mediawiki_opts *opt)
 		goto out;
 	info("%s: read %zu pages (%zu revisions, %lld redirects); written %zu (%zu new, %zu changed,"
 	     " %zu unchanged, %zu kept because edited by hand), redirected %zu, skipped %zu;"
-	     " %zu links to missing pages, %zu constructs not converted",
+	     " %zu links to missing pages or sections, %zu constructs not converted",
 	     opt->src, w->pages_read, w->revisions_read,
 	     mw_count_where(w, "SELECT count(*) FROM page WHERE is_redirect"), c.written, c.created,
 	     c.changed, c.unchanged, c.kept, c.redirected, c.skipped, c.missing, c.unconverted);
