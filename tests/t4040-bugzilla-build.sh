@@ -22,6 +22,12 @@ test_expect_success 'a page per public bug, none for the restricted ones' '
 	done &&
 	! test -e public/bugs/11 && ! test -e public/bugs/17
 '
+test_expect_success 'previous and next go by bug number (9, 10, 12, not 1, 10, 12, …, 2)' '
+	nav() { grep -o "class=\"pagenav-$2\" href=\"[^\"]*\"" public/bugs/$1/index.html | sed "s/.*href=\"//; s/\"//"; }
+	test "$(nav 1 prev)" = "" && test "$(nav 1 next)" = /bugs/2/ &&
+	test "$(nav 9 next)" = /bugs/10/ && test "$(nav 10 next)" = /bugs/12/ &&
+	test "$(nav 12 prev)" = /bugs/10/ && test "$(nav 25 next)" = ""
+'
 test_expect_success 'bug pages use the bug template with the escaped title' '
 	grep -q "class=\"kind-bug\"" public/bugs/9/index.html &&
 	grep -q -F "<h1>Bug 9 – Wiki example &lt;script&gt;alert(&quot;nft&quot;)&lt;/script&gt; &amp;" public/bugs/9/index.html &&

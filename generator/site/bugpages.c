@@ -914,7 +914,7 @@ static int render_bug(struct bug_archive *r, const struct bug_ref *ref, sqlite3_
 	struct bugpage page = {
 		.url = urlbuf, .title = title.data, .kind = "bug", .description = desc.data,
 		.date = *ref->changed ? ref->changed : NULL, .html = b.data,
-		.anchors = (const char *const *)an.v,
+		.anchors = (const char *const *)an.v, .weight = ref->id,
 	};
 	rc = r->sink->add_page(r->sink->arg, &page);
 out:

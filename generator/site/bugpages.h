@@ -17,6 +17,8 @@ struct bugpage {
 	const char *date;        /* last change, RFC 3339 UTC, may be NULL */
 	const char *html;        /* body HTML, already safe */
 	const char *const *anchors; /* ids present in html (c0, c1, …), NULL-terminated; may be NULL */
+	long weight;             /* order among the section's pages: the bug number, so previous
+	                          * and next go 1, 2, …, 10 (by title they went 1, 10, 2); 0: none */
 };
 
 /* The output folder of every server's redirect files (CONFIG.md, "Deploying"). */

@@ -668,7 +668,7 @@ out:
 
 int content_add_generated(struct content *m, const char *src, const char *url, const char *title,
                           const char *kind, const char *description, const char *date, const char *html,
-                          const char *const *anchors)
+                          const char *const *anchors, long weight)
 {
 	size_t n = strlen(url);
 	char *inner = n > 1 ? xstrndup(url + 1, n - 2) : NULL;
@@ -690,6 +690,7 @@ int content_add_generated(struct content *m, const char *src, const char *url, c
 	p->fm = xcalloc(1, sizeof *p->fm);
 	p->fm->type = FM_MAP;
 	p->title = p->title_owned = xstrdup(title);
+	p->weight = weight;
 	if (description) {
 		p->summary = xstrdup(description);
 		p->description = p->summary;

@@ -111,11 +111,12 @@ bool content_is_draft(const struct content *model, const char *key);
 /* Frees a page's render results (ids, links, search text, headings, a question's
  * answer HTML) before it is rendered again. */
 void content_page_forget(struct page *p);
-/* Adds a page made by a generator (e.g. the bug archive); copies every string.
+/* Adds a page made by a generator (e.g. the bug archive); copies every string. weight
+ * orders it among its section's pages as front matter's weight does (0: none).
  * Returns -1 after reporting when its URL is unsafe or taken. */
 int content_add_generated(struct content *model, const char *src, const char *url,
                           const char *title, const char *kind, const char *description,
-                          const char *date, const char *html, const char *const *anchors);
+                          const char *date, const char *html, const char *const *anchors, long weight);
 /* Links sections, sorts children (weight, then title; the news section by the instant of
  * its dates, newest first, undated last), sets prev/next and summaries, checks that no
  * two pages share a URL. Call once after every page is added. */

@@ -941,7 +941,7 @@ static int sink_page(void *arg, const struct bugpage *ap)
 {
 	struct build *b = arg;
 	return content_add_generated(&b->model, b->cfg.bug_db, ap->url, ap->title, ap->kind, ap->description, ap->date,
-	                             ap->html, ap->anchors);
+	                             ap->html, ap->anchors, ap->weight);
 }
 
 static int sink_file(void *arg, const char *rel, const char *data, size_t len)
@@ -976,10 +976,10 @@ static int generate(struct build *b)
 	 * variables; a site may write content/search.md itself. */
 	if (rc == 0 && !content_find(&b->model, "/404.html"))
 		rc = content_add_generated(&b->model, "404", "/404/", "Page not found", "404",
-		                           "The page you asked for does not exist.", NULL, "", NULL);
+		                           "The page you asked for does not exist.", NULL, "", NULL, 0);
 	if (rc == 0 && !content_find(&b->model, "/search/") && tmpl_exists(&b->cfg, "search.html"))
 		rc = content_add_generated(&b->model, "search", "/search/", "Search", "search",
-		                           "Search this site, or browse every page.", NULL, "", NULL);
+		                           "Search this site, or browse every page.", NULL, "", NULL, 0);
 	return rc;
 }
 
