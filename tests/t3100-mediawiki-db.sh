@@ -124,11 +124,11 @@ test_expect_success 'redirect maps match the golden files' '
 	test_cmp "$ROOT/tests/golden/mediawiki/wiki-redirects.apache.conf" site/wiki-redirects.apache.conf
 '
 if command -v nginx >/dev/null 2>&1; then
-	# after the build's redirects.nginx.conf, as docs/CONFIG.md says: it sizes the maps
+	# after the build's aliases.nginx.conf, as docs/CONFIG.md says: it sizes the maps
 	test_expect_success 'nginx accepts the map' '
 		nfsite build -q --source site --dest public &&
 		printf "events {}\nhttp {\n include %s;\n include %s;\n server { listen 127.0.0.1:1; }\n}\n" \
-			"$TRASH/public/redirects.nginx.conf" "$TRASH/site/wiki-redirects.nginx.conf" >ng.conf &&
+			"$TRASH/public/_nfsite/redirects/aliases.nginx.conf" "$TRASH/site/wiki-redirects.nginx.conf" >ng.conf &&
 		nginx -t -c "$TRASH/ng.conf" -p "$TRASH" -e "$TRASH/ng.log"
 	'
 else

@@ -11,9 +11,9 @@ struct buf;
 
 /* nginx reads map_hash_bucket_size and map_hash_max_size once per http {} block, at its
  * first map, and its defaults (64, 2048) fail on a key longer than about 46 bytes or on
- * a few thousand keys. redirects.nginx.conf opens with these lines (see CONFIG.md):
- * buckets for any key up to WEBCONF_KEY_MAX, and room for millions of keys. A longer key
- * is left out of every map (webconf_key_fits). */
+ * a few thousand keys. _nfsite/redirects/aliases.nginx.conf opens with these lines (see
+ * CONFIG.md): buckets for any key up to WEBCONF_KEY_MAX, and room for millions of keys. A
+ * longer key is left out of every map (webconf_key_fits). */
 #define WEBCONF_KEY_MAX 1000
 extern const char webconf_nginx_map_settings[];
 

@@ -145,7 +145,8 @@ int mw_write_redirect_maps(struct mw_wiki *w, const struct mw_out *o, const char
 
 	old_path_prefix(o->old_prefix, &prefix);
 	buf_printf(ng, "# Old wiki URLs → new pages. Written by nfsite import mediawiki.\n"
-	                "# Include inside http { }, after the site's redirects.nginx.conf (it sizes the maps),\n"
+	                "# Include inside http { }, after _nfsite/redirects/aliases.nginx.conf"
+	                " (it sizes the maps),\n"
 	                "# then in the server { }:\n"
 	                "#   location ^~ %s/index.php/ { if ($nfsite_wiki_path) { return 301 $nfsite_wiki_path; } return 404; }\n"
 	                "#   location = %s/index.php { if ($nfsite_wiki_title) { return 301 $nfsite_wiki_title; } return 301 %s/; }\n"
