@@ -55,14 +55,25 @@ test_expect_success '--drafts serves draft pages' '
 	test "$(code /draft/)" = 200 &&
 	grep_q "Draft text." page.html
 '
-test_expect_success 'a busy port is an error (exit 1) and leaves nothing behind' '
+FIRST=$PID
+start --source site --port "$PORT" || exit 1
+test_expect_success 'a busy port moves to the next free one and says so' '
+	cat serve.err &&
+	grep -q "warning: port $PORT is in use; serving on port $((PORT + 1)) instead" serve.err &&
+	test "$URL" = "http://127.0.0.1:$((PORT + 1))" &&
+	test "$(code /)" = 200 && grep_q "Home text." page.html
+'
+kill -TERM $PID
+wait $PID
+PID=$FIRST
+test_expect_success 'an address that cannot be bound is still an error (exit 1) that leaves nothing behind' '
 	set +e
-	TMPDIR=$TRASH/tmp "$NFSITE" serve --source site --port "$PORT" >busy.out 2>busy.err
+	TMPDIR=$TRASH/tmp "$NFSITE" serve --source site --bind 192.0.2.1 --port "$PORT" >busy.out 2>busy.err
 	rc=$?
 	set -e
 	cat busy.err &&
 	test $rc = 1 &&
-	grep -q "error: cannot listen on 127.0.0.1 port $PORT" busy.err &&
+	grep -q "error: cannot listen on 192.0.2.1 port $PORT" busy.err &&
 	test "$(ls tmp | wc -l)" = 1
 '
 kill -TERM $PID

@@ -62,6 +62,7 @@
 #define SERVE_QUIET_MS 100    /* a burst of saves ends after this much silence */
 #define SERVE_MAX_WAIT_MS 1000 /* but a build starts at most this long after the first */
 #define SERVE_PING_MS 20000   /* SSE keep-alive, also finds clients that went away */
+#define SERVE_PORT_TRIES 10   /* a busy --port moves up this many ports at most */
 #define SERVE_LIVE_TAG "<script src=\"/__nfsite/live.js\"></script>"
 
 extern char **environ;
@@ -1021,21 +1022,36 @@ int serve_run(const struct serve_opts *opts)
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = cpus < 2 ? 2 : cpus > 16 ? 16 : (int)cpus;
 	}
-	srv.mhd = MHD_start_daemon(MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME |
-					   (v6 ? MHD_USE_IPv6 : 0),
-				   0, NULL, NULL, handle, &srv,
-				   MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-				   MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
-				   MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
-				   MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-				   MHD_OPTION_END);
-	if (!srv.mhd) {
-		error_at(NULL, 0, "cannot listen on %s port %d: %s", bind, opts->port,
-			 errno ? strerror(errno) : "libmicrohttpd failed to start");
-		goto out;
+	/* A busy port (another preview still running) moves to the next free one of a few,
+	 * as Hugo does; the URL printed below names the one in use. */
+	int want = opts->port;
+	for (int try = 0;; try++) {
+		errno = 0;
+		srv.mhd = MHD_start_daemon(MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+						   (v6 ? MHD_USE_IPv6 : 0),
+					   0, NULL, NULL, handle, &srv,
+					   MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+					   MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
+					   MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
+					   MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+					   MHD_OPTION_END);
+		if (srv.mhd)
+			break;
+		int err = errno;
+		if (err != EADDRINUSE || !want || try + 1 == SERVE_PORT_TRIES || want + try + 1 > 65535) {
+			const char *why = err ? strerror(err) : "libmicrohttpd failed to start";
+			if (try)
+				error_at(NULL, 0, "cannot listen on %s ports %d to %d: %s", bind, want, want + try, why);
+			else
+				error_at(NULL, 0, "cannot listen on %s port %d: %s", bind, want, why);
+			goto out;
+		}
+		make_addr(bind, want + try + 1, &ss, &v6);
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv.mhd, MHD_DAEMON_INFO_BIND_PORT);
 	int port = di ? di->port : opts->port;
+	if (want && port != want)
+		warn_at(NULL, 0, "port %d is in use; serving on port %d instead", want, port);
 	const char *host = bind;
 	make_addr(bind, port, &srv.addr, &v6); /* what host_allowed compares with */
 	srv.any_addr = v6 ? IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)&srv.addr)->sin6_addr)
