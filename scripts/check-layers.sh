@@ -8,7 +8,8 @@
 #   cmd      anything                  main.c    cmd, base
 # Inside import/X the readers (db, xml, api, rest) include only their folder's staging
 # model and base, and import/X/import.h (the command's driver) is included only by cmd/.
-# A folder's internal.h is private to that folder. Only cmd/ and main.c end the process
+# A folder's internal.h is private to that folder. No two modules include each other,
+# directly or around a loop. Only cmd/ and main.c end the process
 # (exit) or print usage.
 root=${1:-generator}
 [ -d "$root" ] || { echo "check-layers: no folder $root" >&2; exit 2; }
@@ -55,6 +56,16 @@ function file_header(file) { sub(/\.c$/, ".h", file); return file }
 END { exit bad }
 '
 rc=$?
+# No cycle between modules (a module is NAME.c with NAME.h; a folder's internal.h is the
+# folder's private header, not a module): tsort names the files of any loop.
+loop=$(find . -name '*.[ch]' ! -name internal.h | sed 's|^\./||' | sort | while read -r f; do
+	grep -o '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[^"]*"' "$f" | sed 's/.*"\(.*\)"/\1/' |
+		grep -v 'internal\.h$' | sed "s|\.h\$||; s|^|${f%.*} |"
+done | awk '$1 != $2' | tsort 2>&1 >/dev/null | sed -n 's/^tsort: //p' | grep -v 'input contains a loop')
+if [ -n "$loop" ]; then
+	echo "$root: error: modules include each other in a loop:" $loop
+	rc=1
+fi
 # Ending the process or printing usage is the commands' business.
 if grep -rn --include='*.c' -E '(^|[^_a-z])(exit|_exit|quick_exit)[[:space:]]*\(' . | grep -v '^\./cmd/\|^\./main\.c:' |
 	awk -F: -v root="$root" '{ f = $1; sub(/^\.\//, "", f); printf "%s/%s:%s: error: only cmd/ and main.c may end the process\n", root, f, $2 }' | grep .; then

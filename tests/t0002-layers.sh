@@ -34,6 +34,10 @@ test_expect_success 'a reader including its command driver, or anyone but cmd th
 test_expect_success 'a folder'"'"'s internal.h is private to it, even to a layer that may use the folder' '
 	forbid import/mediawiki/pages.c "#include \"wikitext/internal.h\"" "wikitext/internal.h is private to its folder"
 '
+test_expect_success 'two modules that include each other (around a loop) are refused' '
+	rm -rf g && cp -r "$ROOT/generator" g && printf "#include \"site/site.h\"\n" >>g/site/output.c &&
+	{ ! check g >out 2>&1; } && cat out && grep -q "^g: error: modules include each other in a loop: .*site/output" out
+'
 test_expect_success 'an include without its folder is refused' '
 	forbid site/feeds.c "#include \"buf.h\"" "include \"buf.h\" must name its folder"
 '

@@ -5,7 +5,6 @@
 #include "base/fs.h"
 #include "base/hash.h"
 #include "base/log.h"
-#include "site/site.h"
 #include "base/utf8.h"
 
 #include <dirent.h>
@@ -778,7 +777,7 @@ static int check_names(const struct output *o)
 	return rc;
 }
 
-int output_prepare(struct output *o, struct build_stats *stats)
+int output_prepare(struct output *o, struct output_stats *stats)
 {
 	int rc = 0;
 	/* Pages arrive mostly in URL order; sort only when they did not. */

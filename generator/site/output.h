@@ -34,7 +34,12 @@
 #include <stddef.h>
 
 struct output;
-struct build_stats;
+
+/* What a prepared build changed: files that differ from the live site's, files left as
+ * they were, files of the live site the new one does not have. */
+struct output_stats {
+	size_t written, unchanged, removed;
+};
 
 /* Takes the lock of dest for this process (creating PARENT/.DEST.nfsite); returns its fd,
  * or -1 after reporting, at once, that another build holds it. */
@@ -68,7 +73,7 @@ int output_copy(struct output *o, const char *rel, const char *path);
 /* Completes the new site in the spare and writes its manifest; fills stats (written:
  * files that differ from the live site's). Returns -1 after reporting; then call
  * output_abort. */
-int output_prepare(struct output *o, struct build_stats *stats);
+int output_prepare(struct output *o, struct output_stats *stats);
 /* The folder of the new site, for bookkeeping files that must travel with it (the
  * build cache). Valid until output_commit or output_abort. */
 const char *output_tree(const struct output *o);

@@ -1126,6 +1126,17 @@ int site_rebuild(const struct build_opts *opts, struct build_stats *stats, struc
 	return rc;
 }
 
+/* The build cache as translate's store. */
+static char *translation_get(void *cache, uint64_t key)
+{
+	return cache_translation(cache, key);
+}
+
+static void translation_put(void *cache, uint64_t key, const char *nft)
+{
+	cache_store_translation(cache, key, nft);
+}
+
 /* The build itself, under lock (output_lock's); snapshot (0 for none) is recorded in
  * the cache for site_build. */
 static int build_site(const struct build_opts *opts, struct build_stats *stats, struct site_state *state,
@@ -1185,7 +1196,7 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 		state_clear(state);
 	if (!b.cache)
 		b.cache = cache_open(opts->dest, key);
-	translator_set_cache(b.tr, b.cache);
+	translator_set_store(b.tr, &(struct translate_store){translation_get, translation_put, b.cache});
 	if (!ws.w)
 		workers_init(&b, &ws);
 
@@ -1210,8 +1221,14 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 		goto out;
 	if (log_error_count() > 0)
 		goto out;
-	if (output_prepare(b.out, stats) < 0)                                      /* 8 */
+	struct output_stats os;
+	if (output_prepare(b.out, &os) < 0)                                        /* 8 */
 		goto out;
+	if (stats) {
+		stats->written = os.written;
+		stats->unchanged = os.unchanged;
+		stats->removed = os.removed;
+	}
 	if (!state) {
 		/* The cache describes the new tree, so it travels with it. */
 		/* Warnings are reported by every build: none is "up to date" after one. */

@@ -4,7 +4,6 @@
 #include "base/buf.h"
 #include "base/hash.h"
 #include "base/log.h"
-#include "site/cache.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,7 +34,7 @@ static const char *const tool_names[NTOOLS] = {
 struct translator {
 	char *path[NTOOLS]; /* NULL when not on PATH */
 	uint64_t key;
-	struct cache *cache;
+	struct translate_store store; /* .get NULL: none */
 	atomic_uint missing; /* bit per tool a block needed and did not find */
 };
 
@@ -72,9 +71,9 @@ struct translator *translator_new(void)
 	return t;
 }
 
-void translator_set_cache(struct translator *t, struct cache *c)
+void translator_set_store(struct translator *t, const struct translate_store *store)
 {
-	t->cache = c;
+	t->store = store ? *store : (struct translate_store){0};
 }
 
 uint64_t translator_key(const struct translator *t)
@@ -726,7 +725,7 @@ int translate_block(struct translator *t, const char *lang, const char *code, si
 {
 	uint64_t key = hash_bytes(HASH_SEED, &t->key, sizeof t->key);
 	key = hash_bytes(hash_bytes(key, lang, strlen(lang) + 1), code, len);
-	char *hit = t->cache ? cache_translation(t->cache, key) : NULL;
+	char *hit = t->store.get ? t->store.get(t->store.arg, key) : NULL;
 	if (hit) {
 		int rc = *hit ? 0 : -1;
 		buf_puts(out, hit);
@@ -741,7 +740,7 @@ int translate_block(struct translator *t, const char *lang, const char *code, si
 	 * as "" like any result. */
 	if (!o.made)
 		buf_truncate(out, before);
-	if (t->cache && o.lasting)
-		cache_store_translation(t->cache, key, out->data ? out->data + before : "");
+	if (t->store.put && o.lasting)
+		t->store.put(t->store.arg, key, out->data ? out->data + before : "");
 	return o.made ? 0 : -1;
 }

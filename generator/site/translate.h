@@ -10,7 +10,7 @@
  * comment naming it and the translator's message; a translator's own `# …` comment for
  * what it cannot express is kept: nothing is dropped.
  *
- * Results are cached in the build cache (cache.h) by block text and the identity of the
+ * Results are kept in a translate_store (the build cache) by block text and the identity of the
  * translator binaries (path, size, mtime, inode: a package upgrade changes it), so a
  * rebuild runs no translator for a block it saw before. */
 #ifndef NFSITE_TRANSLATE_H
@@ -21,13 +21,21 @@
 #include <stdint.h>
 
 struct buf;
-struct cache;
 struct translator;
+
+/* Where translations are kept between builds (site.c hands in the build cache's table,
+ * so this module needs no cache of its own). get returns a string the caller frees, or
+ * NULL when key is unknown. */
+struct translate_store {
+	char *(*get)(void *arg, uint64_t key);
+	void (*put)(void *arg, uint64_t key, const char *nft);
+	void *arg;
+};
 
 /* Looks the translators up on PATH (no subprocess yet). */
 struct translator *translator_new(void);
 /* Where translations are kept between builds; NULL for none. */
-void translator_set_cache(struct translator *t, struct cache *c);
+void translator_set_store(struct translator *t, const struct translate_store *store);
 /* Which translators this build has, for the site key (installing one renders again). */
 uint64_t translator_key(const struct translator *t);
 /* True when a block of fence language lang (first word of the info string, "" for none)

@@ -4,7 +4,6 @@
 #include "base/buf.h"
 #include "base/fs.h"
 #include "site/output.h"
-#include "site/site.h"
 #include "unit.h"
 
 #include <stdlib.h>
@@ -42,7 +41,7 @@ int main(void)
 	char dir[] = "/tmp/output_test.XXXXXX";
 	CHECK(mkdtemp(dir) != NULL);
 	dest = xasprintf("%s/public", dir);
-	struct build_stats st;
+	struct output_stats st;
 
 	/* First build: into a folder that does not exist yet. */
 	int lock = output_lock(dest);
