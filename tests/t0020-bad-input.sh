@@ -231,4 +231,27 @@ test_expect_success 'many bad files among 300 (read on several threads): one err
 	printf "%s\n" site/content/docs/p007.md site/content/docs/p150.md site/content/docs/p299.md >want &&
 	test_cmp want got && diff -r snap out
 '
+test_expect_success 'a near miss of a front matter key warns with a suggestion; other keys pass' '
+	rm -rf typo && mkdir -p typo/content &&
+	printf -- "---\ntitle: T\nwieght: 2\nauthor: me\n---\nx\n" >typo/content/a.md &&
+	nfsite build --source typo --dest typo/out 2>err &&
+	grep_q "typo/content/a.md:3: warning: unknown key '"'"'wieght'"'"' (did you mean '"'"'weight'"'"'?)" err &&
+	! grep -q author err
+'
+test_expect_success 'a near miss of a site.lua key warns with a suggestion' '
+	printf "return {\n  titel = \"x\",\n  basurl = \"https://example.org/\",\n  my_own = 1,\n}\n" >typo/site.lua &&
+	nfsite build --source typo --dest typo/out 2>err &&
+	grep_q "typo/site.lua:2: warning: unknown key '"'"'titel'"'"' (did you mean '"'"'title'"'"'?)" err &&
+	grep_q "typo/site.lua:3: warning: unknown key '"'"'basurl'"'"' (did you mean '"'"'base_url'"'"'?)" err &&
+	! grep -q my_own err
+'
+test_expect_success 'every front matter error of a build is reported in one run' '
+	rm -rf many && mkdir -p many/content &&
+	printf -- "---\ntitle: [a\n---\nx\n" >many/content/a.md &&
+	printf -- "---\nweight: abc\n---\nx\n" >many/content/b.md &&
+	printf -- "---\ndate: someday\n---\nx\n" >many/content/c.md &&
+	printf -- "---\ndraft: maybe\n---\nx\n" >many/content/d.md &&
+	expect_exit 1 "$NFSITE" build --source many --dest many/out &&
+	for f in a b c d; do grep -q "^many/content/$f.md:[0-9]*: error:" err || { echo "no error for $f"; exit 1; }; done
+'
 test_done

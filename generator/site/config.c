@@ -3,6 +3,7 @@
 #include "base/buf.h"
 #include "base/fs.h"
 #include "base/log.h"
+#include "base/suggest.h"
 #include "base/lua.h"
 
 #include <ctype.h>
@@ -154,6 +155,32 @@ static int get_links(lua_State *L, struct config *cfg)
 	return rc;
 }
 
+/* A key of site.lua's table that nfsite does not read and that is within SUGGEST_MAX
+ * edits of one it does is a typo (docs/CONFIG.md): "titel", "basurl". Others may be the
+ * site's own (templates see the whole table), so they pass. */
+static void warn_unknown_keys(lua_State *L, const struct config *cfg)
+{
+	static const char *const keys[] = {
+		"title", "base_url", "language", "description", "news_section", "bug_archive", "time_zone",
+		"menus", "params", "banners", "hooks", "check", "links", "wiki_templates",
+	};
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) != LUA_TSTRING)
+			continue;
+		const char *k = lua_tostring(L, -1);
+		struct suggest sg = SUGGEST_INIT(k);
+		bool known = false;
+		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+			known |= !strcmp(k, keys[i]);
+			suggest_try(&sg, keys[i]);
+		}
+		if (!known && sg.best)
+			warn_at(cfg->file, config_key_line(cfg, k), "unknown key '%s' (did you mean '%s'?)", k, sg.best);
+	}
+}
+
 bool config_base_url_valid(const char *url)
 {
 	size_t n = !strncasecmp(url, "https://", 8) ? 8 : !strncasecmp(url, "http://", 7) ? 7 : 0;
@@ -188,6 +215,7 @@ int config_load(const char *source, const char *base_url_override, struct config
 	config_push_table(L);
 	int rc = 0;
 	char *base = NULL;
+	warn_unknown_keys(L, cfg);
 	rc |= get_string(L, cfg, "title", "Untitled site", &cfg->title);
 	rc |= get_string(L, cfg, "base_url", NULL, &base);
 	if (base && !base_url_override && !config_base_url_valid(base))

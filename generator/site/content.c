@@ -2,6 +2,7 @@
 #include "site/content.h"
 #include "base/fs.h"
 #include "base/log.h"
+#include "base/suggest.h"
 #include "base/slug.h"
 #include "base/utf8.h"
 
@@ -202,6 +203,23 @@ static int typed_fields(struct page *p, const char *file)
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
 		if (want(file, fm_get(fm, types[i].key), types[i].type, types[i].key) < 0)
 			rc = -1;
+	/* Any other key is the page's own (page.params in templates), so only one within
+	 * SUGGEST_MAX edits of a key nfsite reads is taken for a typo (docs/CONFIG.md). */
+	static const char *const more[] = {"tags", "aliases", "categories", "related"};
+	for (size_t k = 0; fm->type == FM_MAP && k < fm->n; k++) {
+		struct suggest sg = SUGGEST_INIT(fm->keys[k]);
+		bool known = false;
+		for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+			known |= !strcmp(fm->keys[k], types[i].key);
+			suggest_try(&sg, types[i].key);
+		}
+		for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) {
+			known |= !strcmp(fm->keys[k], more[i]);
+			suggest_try(&sg, more[i]);
+		}
+		if (!known && sg.best)
+			warn_at(file, fm->items[k].line, "unknown key '%s' (did you mean '%s'?)", fm->keys[k], sg.best);
+	}
 	if (rc < 0)
 		return rc;
 	p->title = str_of(fm_get(fm, "title"));
