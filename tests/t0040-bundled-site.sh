@@ -18,4 +18,10 @@ test_expect_success 'a wrongly typed check.skip is an error naming site.lua' '
 	expect_exit 1 "$NFSITE" check --source . &&
 	grep -Eq "site.lua:[0-9]+: error: check.skip must list URL prefixes" err
 '
+test_expect_success 'iptables examples in the FAQ and the docs show their nft translation' '
+	cp "$ROOT/site.lua" . && rm -rf pub && nfsite build -q --source . --dest pub 2>err && test ! -s err &&
+	f=pub/faq/translate-single-rule/index.html &&
+	grep -q "class=\"xlate\"" $f && grep -q "add</span> rule <span class=\"hl-f\">ip</span> <span class=\"hl-t\">nat</span> POSTROUTING" $f &&
+	grep -lq "class=\"xlate\"" pub/docs/ipset-to-nftables/*/index.html pub/docs/iptables-to-nftables/*/index.html
+'
 test_done
