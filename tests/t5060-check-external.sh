@@ -112,5 +112,28 @@ test_expect_success 'default cache lives in SOURCE/.nfsite-cache/links.sqlite' '
 	test -f src/.nfsite-cache/links.sqlite
 '
 
+# No network: simulated by hosts that cannot answer (a name under .invalid, which never
+# resolves, and a local port with nothing listening), so nothing leaves 127.0.0.1.
+CLOSED=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p offline
+cat >offline/index.html <<HTML
+<html><body>
+<a href="http://nfsite-test.invalid/a">a</a>
+<a href="http://127.0.0.1:$CLOSED/b">b</a>
+<a href="http://127.0.0.1:$CLOSED/c">c</a>
+</body></html>
+HTML
+test_expect_success 'no host reachable at all is "no network", not each link broken' '
+	expect_exit 1 "$NFSITE" check --dest offline --external --cache offline.sqlite --timeout 5 &&
+	grep_q "error: no network: no external host could be reached" err &&
+	grep_q "3 external links not checked" err &&
+	! grep -q "broken link" err
+'
+test_expect_success 'one dead host among live ones is a broken link' '
+	sed "s|</body>|<a href=\"$H/ok\">live</a></body>|" offline/index.html >offline/index.tmp &&
+	mv offline/index.tmp offline/index.html &&
+	expect_exit 1 "$NFSITE" check --dest offline --external --cache offline.sqlite --timeout 5 &&
+	! grep -q "no network" err && grep_q "broken link '"'"'http://127.0.0.1:$CLOSED/b'"'"'" err
+'
 kill $FIXTURE_PID
 test_done

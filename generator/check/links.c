@@ -55,6 +55,7 @@ struct external {
 	long npages, last_page;
 	/* result */
 	bool done, running, use_get, cached, got_body;
+	bool unreachable; /* its host did not resolve or refused the connection */
 	long status;     /* final HTTP status; 0 when the request failed */
 	long first;      /* status of the first answer (the redirect's own, e.g. 301) */
 	char *final_url; /* after redirects; NULL when none */
@@ -779,6 +780,8 @@ static bool finish_request(struct checker *ck, struct external *x, CURL *e, CURL
 	    rc != CURLE_TOO_MANY_REDIRECTS && rc != CURLE_UNSUPPORTED_PROTOCOL && rc != CURLE_OK)
 		return true;
 	x->status = 0;
+	x->unreachable = rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY ||
+	                 rc == CURLE_COULDNT_CONNECT;
 	free(x->error);
 	if (rc == CURLE_OPERATION_TIMEDOUT)
 		x->error = xasprintf("timed out after %g s", ck->opts->timeout);
@@ -897,6 +900,28 @@ static void report_external(struct checker *ck)
 	}
 }
 
+/* True when no host was reached at all: every fetched URL, on two hosts or more, failed
+ * to resolve or connect. That is this machine without a network, not a site full of
+ * broken links, so check_external says so once instead. */
+static bool no_network(const struct checker *ck, const char **why)
+{
+	struct strmap hosts = STRMAP_INIT;
+	bool all = true;
+	*why = NULL;
+	for (size_t i = 0; i < ck->next && all; i++) {
+		const struct external *x = &ck->ext[i];
+		if (x->cached)
+			continue;
+		all = x->unreachable;
+		strmap_put(&hosts, x->host, strlen(x->host), NULL);
+		if (!*why)
+			*why = x->error;
+	}
+	bool none = all && hosts.n >= 2;
+	strmap_release(&hosts);
+	return none;
+}
+
 static int check_external(struct checker *ck)
 {
 	sqlite3 *db = NULL;
@@ -912,6 +937,10 @@ static int check_external(struct checker *ck)
 		cache_store(ck, db);
 		sqlite3_close(db);
 	}
+	const char *why;
+	if (no_network(ck, &why))
+		return error_at(NULL, 0, "no network: no external host could be reached (%s, …); %zu external "
+		                "link%s not checked", why, ck->next, ck->next == 1 ? "" : "s");
 	report_external(ck);
 	return 0;
 }
