@@ -78,6 +78,16 @@ test_expect_success 'bad values are clear errors with file:line' '
 	expect_exit 2 "$NFSITE" build --broken-links=warning --source site --dest out &&
 	grep_q "nfsite build: --broken-links wants error or warn, not '\''warning'\''" err
 '
+test_expect_success 'serve takes --broken-links too: warn serves the site, with the count' '
+	make_site &&
+	start_serve 300 --source site --broken-links=warn &&
+	poll 300 "grep -q \"broken anchors (warnings)\" serve.err" &&
+	curl -s -o home.html "$URL/"; kill $SERVE_PID; wait $SERVE_PID;
+	grep_q "href=\"#nowhere\"" home.html &&
+	grep_q "warning: 1 broken link, 2 broken anchors (warnings)" serve.err &&
+	expect_exit 2 "$NFSITE" serve --broken-links=maybe --source site &&
+	grep_q "nfsite serve: --broken-links wants error or warn, not '\''maybe'\''" err
+'
 test_expect_success '10,000 pages with thousands of broken anchors build with --broken-links=warn' '
 	mkdir -p big/content && printf -- "---\ntitle: Home\n---\n" >big/content/_index.md &&
 	for s in 0 1 2 3 4 5 6 7 8 9; do mkdir big/content/s$s; done &&

@@ -22,6 +22,7 @@ static const struct opt serve_options[] = {
 	{"--bind", NULL, "ADDR", "address to listen on (default 127.0.0.1)", 'b'},
 	{"--port", NULL, "N", "port (default 1313); when it is busy the next free one of a few", 'p'},
 	{"--drafts", NULL, NULL, "include drafts", 'D'},
+	{"--broken-links", NULL, "error|warn", "broken links and #anchors fail each build, or are warnings (as for build)", 'L'},
 	{"--open", NULL, NULL, "open the site in a browser", 'o'},
 	{"--threads", NULL, "N", "request threads, 1-256 (default: number of cores)", 't'},
 	{"--dir", NULL, "DIR", "serve an already built folder: no build, no watch", 'd'},
@@ -31,7 +32,7 @@ static const struct opt serve_options[] = {
 const struct opts_spec serve_spec = {
 	"serve",
 	"usage: nfsite serve [--source DIR] [--bind ADDR] [--port N] [--drafts] [--open]\n"
-	"                    [--threads N] [--dir DIR]\n",
+	"                    [--broken-links error|warn] [--threads N] [--dir DIR]\n",
 	NULL,
 	serve_options,
 	NULL,
@@ -45,6 +46,12 @@ int cmd_serve(int argc, char **argv)
 	while ((c = opts_next(&serve_spec, argc, argv, &i, &v)) != OPTS_END) {
 		switch (c) {
 		case 'D': o.drafts = true; break;
+		case 'L':
+			if (!(o.broken_links = config_link_policy(v))) {
+				fprintf(stderr, "nfsite serve: --broken-links wants error or warn, not '%s'\n", v);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'o': o.open = true; break;
 		case 's': o.source = v; break;
 		case 'd': o.dir = v; break;
@@ -68,8 +75,8 @@ int cmd_serve(int argc, char **argv)
 			return opts_usage(&serve_spec);
 		}
 	}
-	if (o.dir && (o.source || o.drafts)) {
-		fputs("nfsite serve: --dir serves a built folder; it takes no --source or --drafts\n", stderr);
+	if (o.dir && (o.source || o.drafts || o.broken_links)) {
+		fputs("nfsite serve: --dir serves a built folder; it takes no --source, --drafts or --broken-links\n", stderr);
 		return EXIT_USAGE;
 	}
 	return serve_run(&o) < 0 ? EXIT_CONTENT : 0;

@@ -836,6 +836,7 @@ static void serve_build(struct server *srv, bool css_only, const struct changes 
 		.dest = srv->root,
 		.base_url = srv->base_url,
 		.drafts = srv->opts->drafts,
+		.broken_links = srv->opts->broken_links,
 		.jobs = 0,
 		.inject_html = SERVE_LIVE_TAG,
 		.changed = what && !what->unknown ? (const char *const *)what->paths : NULL,

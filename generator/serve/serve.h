@@ -4,6 +4,8 @@
 #ifndef NFSITE_SERVE_H
 #define NFSITE_SERVE_H
 
+#include "site/config.h"
+
 #include <stdbool.h>
 
 struct serve_opts {
@@ -13,6 +15,7 @@ struct serve_opts {
 	const char *bind;   /* listen address; NULL means 127.0.0.1 */
 	int port;           /* 0 picks a free port (the printed URL tells which) */
 	bool drafts;        /* build drafts too */
+	enum link_policy broken_links; /* --broken-links, as for build; LINKS_UNSET: site.lua's */
 	bool open;          /* run xdg-open on the URL once the site is built */
 	int threads;        /* HTTP worker threads; 0 = number of cores, at least 2 */
 };
