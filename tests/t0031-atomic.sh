@@ -120,6 +120,27 @@ test_expect_success 'a file the site now writes itself: what was there is kept a
 	nfsite build --source hs --dest hout 2>err && cat err && test "$(cat hout/extra.txt)" = site &&
 	test "$(cat .hout.nfsite/rescued/extra.txt)" = mine && grep -q "writes .extra.txt. itself" err
 '
+test_expect_success 'a folder nfsite did not build: killed right after the first swap, nothing of it is lost' '
+	rm -rf pub .pub.nfsite new .new.nfsite && during_build "" &&
+	mkdir -p pub/.git && echo ref >pub/.git/HEAD && echo example.org >pub/CNAME &&
+	nfsite build -q --source hs --dest new && mkdir -p .pub.nfsite && mv pub .pub.nfsite/spare && mv new pub &&
+	nfsite build --source hs --dest pub 2>err && cat err &&
+	test "$(cat pub/.git/HEAD)" = ref && test "$(cat pub/CNAME)" = example.org &&
+	echo "<p>v2</p>" >>hs/content/doc.md && nfsite build -q --source hs --dest pub &&
+	echo "<p>v3</p>" >>hs/content/doc.md && nfsite build -q --source hs --dest pub &&
+	test "$(cat pub/.git/HEAD)" = ref && test "$(cat pub/CNAME)" = example.org && grep -q v3 pub/doc/index.html
+'
+test_expect_success 'a file written by hand where nfsite once wrote one of that name stays' '
+	rm -rf hout .hout.nfsite && during_build "" && mkdir -p hs/static && echo site >hs/static/CNAME &&
+	nfsite build -q --source hs --dest hout && rm hs/static/CNAME && echo mine >hout/CNAME.new && mv hout/CNAME.new hout/CNAME &&
+	nfsite build -q --source hs --dest hout && test "$(cat hout/CNAME)" = mine &&
+	echo "<p>v2</p>" >>hs/content/doc.md && nfsite build -q --source hs --dest hout && test "$(cat hout/CNAME)" = mine
+'
+test_expect_success 'the output folder keeps its mode and group' '
+	rm -rf hout .hout.nfsite && mkdir hout && chmod 2750 hout && during_build "" &&
+	nfsite build -q --source hs --dest hout && test "$(stat -c %a hout)" = 2750 &&
+	echo "<p>v2</p>" >>hs/content/doc.md && nfsite build -q --source hs --dest hout && test "$(stat -c %a hout)" = 2750
+'
 test_expect_success 'the lock file removed during a build: that build does not swap, the old site stays' '
 	rm -rf hout .hout.nfsite && during_build "" && nfsite build -q --source hs --dest hout && cp -r hout before &&
 	during_build "os.remove(\".hout.nfsite/lock\")" && echo "<p>v2</p>" >>hs/content/doc.md &&

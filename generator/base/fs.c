@@ -195,11 +195,15 @@ int fs_copy_fd(int in, int out, size_t len, const char *name)
 	return 0;
 }
 
-int fs_remove_tree(const char *path)
+/* dev: the file system the removal started on; a folder on another one (a mount point)
+ * is refused, never emptied. */
+static int remove_tree(const char *path, dev_t dev)
 {
 	struct stat st;
 	if (lstat(path, &st) < 0)
 		return errno == ENOENT ? 0 : error_at(path, 0, "cannot remove: %s", strerror(errno));
+	if (S_ISDIR(st.st_mode) && st.st_dev != dev)
+		return error_at(path, 0, "not removed: a mount point (another file system) is mounted here");
 	if (S_ISDIR(st.st_mode)) {
 		DIR *d = opendir(path);
 		if (!d)
@@ -210,7 +214,7 @@ int fs_remove_tree(const char *path)
 			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 				continue;
 			char *sub = xasprintf("%s/%s", path, e->d_name);
-			rc |= fs_remove_tree(sub);
+			rc |= remove_tree(sub, dev);
 			free(sub);
 		}
 		closedir(d);
@@ -221,6 +225,14 @@ int fs_remove_tree(const char *path)
 	if (unlink(path) < 0)
 		return error_at(path, 0, "cannot remove: %s", strerror(errno));
 	return 0;
+}
+
+int fs_remove_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : error_at(path, 0, "cannot remove: %s", strerror(errno));
+	return remove_tree(path, st.st_dev);
 }
 
 bool fs_exists(const char *path)

@@ -28,7 +28,8 @@ int fs_mkdirs(const char *path);
 /* Copies len bytes from in to out at their file offsets, streaming (copy_file_range,
  * else a 64 KiB buffer), so a file of any size costs no memory; name is for messages. */
 int fs_copy_fd(int in, int out, size_t len, const char *name);
-/* Removes a file or a whole tree; a missing path is not an error. */
+/* Removes a file or a whole tree; a missing path is not an error. A folder of another
+ * file system inside (a mount point) is an error, and its contents stay. */
 int fs_remove_tree(const char *path);
 bool fs_exists(const char *path);
 bool fs_is_dir(const char *path);

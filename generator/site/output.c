@@ -21,6 +21,10 @@
 #define MANIFEST ".nfsite-manifest"
 #define STAGING ".nfsite-staging"
 #define CACHE ".nfsite-cache.sqlite"
+/* In a spare being filled: set before its manifest goes, removed once the new one is
+ * written. A spare with neither is a folder nfsite did not build (DEST before the first
+ * build), all of whose entries are someone else's. */
+#define PREPARING ".nfsite-preparing"
 
 /* What a manifest records of a file besides its hash: while lstat still gives these, the
  * file holds the bytes the hash names. */
@@ -281,16 +285,16 @@ static bool lists_top(const struct manifest *m, const char *name)
  * it belongs. Moving, not copying, keeps one copy of it at every moment, so nothing
  * decides later which of two is the one to keep. When the live site holds that name
  * already, the entry goes to PARENT/.DEST.nfsite/rescued/ with a warning: nothing is
- * deleted. A move that fails is a warning: the entry stays in the spare, and the next
- * build tries again. */
-static void move_foreign(const struct output *o, const char *name)
+ * deleted. Returns false after warning when the entry could not be moved: it stays. */
+static bool move_foreign(const struct output *o, const char *name)
 {
 	char *from = xasprintf("%s/%s", o->spare, name), *to = xasprintf("%s/%s", o->root, name);
 	int rc = 0;
 	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) < 0) {
 		if (errno != EEXIST) {
-			warn_at(from, 0, "cannot move '%s' (not written by nfsite) into the output folder: %s; it stays here "
-			        "and the next build tries again", name, strerror(errno));
+			warn_at(from, 0, "cannot move '%s' (not written by nfsite) into the output folder: %s; it stays here",
+			        name, strerror(errno));
+			rc = -1;
 		} else {
 			char *dir = side_path(o->root, "rescued"), *aside = NULL;
 			rc = fs_mkdirs(dir);
@@ -300,8 +304,7 @@ static void move_foreign(const struct output *o, const char *name)
 				if (renameat2(AT_FDCWD, from, AT_FDCWD, aside, RENAME_NOREPLACE) == 0)
 					break;
 				if (errno != EEXIST) {
-					warn_at(from, 0, "cannot move aside: %s; it stays here and the next build tries again",
-					        strerror(errno));
+					warn_at(from, 0, "cannot move aside: %s; it stays here", strerror(errno));
 					rc = -1;
 				}
 			}
@@ -314,6 +317,43 @@ static void move_foreign(const struct output *o, const char *name)
 	}
 	free(from);
 	free(to);
+	return rc == 0;
+}
+
+/* True when name, at the top of the tree in dir, is what m says nfsite wrote there: a
+ * folder it lists files under, or a file still as recorded (one replaced by hand is
+ * someone else's now). */
+static bool ours(const struct manifest *m, const char *dir, const char *name)
+{
+	const struct entry *e = find(m, name);
+	return e ? on_disk(dir, e) : lists_top(m, name);
+}
+
+enum spare_state { SPARE_SITE, SPARE_PREPARING, SPARE_FOREIGN };
+
+static enum spare_state spare_state(const char *spare)
+{
+	char *m = xasprintf("%s/" MANIFEST, spare), *p = xasprintf("%s/" PREPARING, spare);
+	enum spare_state s = fs_exists(m) ? SPARE_SITE : fs_exists(p) ? SPARE_PREPARING : SPARE_FOREIGN;
+	free(m);
+	free(p);
+	return s;
+}
+
+/* Moves every top-level entry of the spare that is not nfsite's (m NULL: none is) into
+ * the live site. Returns false when one could not be moved (it stays, warned about). */
+static bool move_all_foreign(const struct output *o, const struct manifest *m)
+{
+	bool all = true;
+	DIR *d = opendir(o->spare);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		const char *n = e->d_name;
+		if (strcmp(n, ".") && strcmp(n, "..") && strncmp(n, ".nfsite-", 8) && !(m && ours(m, o->spare, n)))
+			all &= move_foreign(o, n);
+	}
+	if (d)
+		closedir(d);
+	return all;
 }
 
 /* Clears the top of the spare of what its manifest does not list: what a killed build
@@ -328,10 +368,12 @@ static int tidy_spare(const struct output *o)
 	int rc = 0;
 	for (struct dirent *e; rc == 0 && (e = readdir(d));) {
 		const char *n = e->d_name;
-		if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, MANIFEST) || lists_top(&o->prev, n))
+		if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, MANIFEST) || ours(&o->prev, o->spare, n))
 			continue;
+		/* What cannot go back must not stay in a spare this build is about to change. */
 		if (strncmp(n, ".nfsite-", 8)) {
-			move_foreign(o, n);
+			if (!move_foreign(o, n))
+				rc = error_at(o->dest, 0, "cannot go on while '%s' (not written by nfsite) is in %s", n, o->spare);
 			continue;
 		}
 		char *p = xasprintf("%s/%s", o->spare, n);
@@ -348,22 +390,18 @@ void output_recover(const char *dest)
 	if (!o.root)
 		return;
 	o.spare = side_path(o.root, "spare");
+	enum spare_state s = spare_state(o.spare);
 	manifest_load(&o.prev, o.spare);
-	DIR *d = o.prev.n ? opendir(o.spare) : NULL;
-	for (struct dirent *e; d && (e = readdir(d));) {
-		const char *n = e->d_name;
-		if (strcmp(n, ".") && strcmp(n, "..") && strncmp(n, ".nfsite-", 8) && !lists_top(&o.prev, n))
-			move_foreign(&o, n);
-	}
-	if (d)
-		closedir(d);
+	if (s != SPARE_PREPARING)
+		move_all_foreign(&o, s == SPARE_SITE ? &o.prev : NULL);
 	free_entries(o.prev.e, o.prev.n);
 	free(o.spare);
 	free(o.root);
 }
 
 /* A hard link where the file system allows one, else a copy: the kernel refuses links
- * to another user's file (fs.protected_hardlinks) and across file systems. */
+ * to another user's file (fs.protected_hardlinks) and across file systems. Returns 0
+ * for a link, 1 for a copy (a new file, with its own stamp), -1 after reporting. */
 static int link_or_copy(const char *from, const char *to)
 {
 	if (link(from, to) == 0)
@@ -382,7 +420,7 @@ static int link_or_copy(const char *from, const char *to)
 	else if (rc < 0)
 		close(out);
 	close(in);
-	return rc;
+	return rc < 0 ? -1 : 1;
 }
 
 /* Creates the folders above rel inside the (private) staging folder: the parent first,
@@ -404,6 +442,8 @@ static int stage_parents(const char *staging, const char *rel)
 	free(dir);
 	return rc;
 }
+
+static int write_new(const char *path, const char *data, size_t len, const char *what, bool taken_ok);
 
 struct output *output_begin(const char *dest, int lock, bool trust_manifest)
 {
@@ -432,11 +472,19 @@ struct output *output_begin(const char *dest, int lock, bool trust_manifest)
 	}
 	manifest_load(&o->live, o->root);
 	o->spare = side_path(o->root, "spare");
+	enum spare_state state = spare_state(o->spare);
 	manifest_load(&o->prev, o->spare);
-	if (!o->prev.n) {
-		/* A spare without a manifest is a build killed while preparing it: its files are
-		 * anyone's guess. Into the emptied spare every file goes at its own path. */
-		if (fs_remove_tree(o->spare) < 0 || fs_mkdirs(o->spare) < 0)
+	if (state == SPARE_FOREIGN && !move_all_foreign(o, NULL)) {
+		error_at(dest, 0, "cannot go on while %s holds what nfsite did not write", o->spare);
+		goto fail;
+	}
+	if (state != SPARE_SITE) {
+		/* A spare being prepared when a build was killed: its files are anyone's guess.
+		 * Into the emptied spare every file goes at its own path. */
+		char *mark = xasprintf("%s/" PREPARING, o->spare);
+		int rc = fs_remove_tree(o->spare) < 0 || fs_mkdirs(o->spare) < 0 ? -1 : write_new(mark, "", 0, mark, false);
+		free(mark);
+		if (rc < 0)
 			goto fail;
 		o->fresh = true;
 	} else {
@@ -467,10 +515,14 @@ void output_abort(struct output *o)
 {
 	if (!o)
 		return;
-	/* A fresh spare held nothing worth keeping; a prepared one is reset by the next build. */
-	if (o->fresh && o->spare)
+	/* A fresh spare held nothing worth keeping; a prepared one is reset by the next build.
+	 * A lock that is no longer ours may mean the spare is another build's now. */
+	char *lock = o->spare ? side_path(o->root, "lock") : NULL;
+	bool held = lock && lock_current(o->lock_fd, lock);
+	free(lock);
+	if (held && o->fresh)
 		fs_remove_tree(o->spare);
-	else if (o->staging && !o->prepared)
+	else if (held && o->staging && !o->prepared)
 		fs_remove_tree(o->staging);
 	output_free(o);
 }
@@ -513,7 +565,7 @@ static int place(struct output *o, const char *rel, uint64_t h, const char *src,
                  const struct entry *prev, char **tmp)
 {
 	pthread_mutex_lock(&o->lock);
-	size_t seq = o->seq++;
+	size_t seq = o->seq++, idx = o->n;
 	ALLOC_GROW(o->entries, o->n + 1, o->cap);
 	o->entries[o->n++] = (struct entry){
 		.rel = xstrdup(rel), .hash = h, .st = prev ? prev->st : live ? live->st : (struct stamp){0},
@@ -542,6 +594,12 @@ static int place(struct output *o, const char *rel, uint64_t h, const char *src,
 	int rc = 0;
 	if (!(o->fresh && fs_exists(path)))
 		rc = link_or_copy(from, path);
+	if (rc == 1) {
+		pthread_mutex_lock(&o->lock);
+		o->entries[idx].written = true; /* its stamp is read back, not the live file's */
+		pthread_mutex_unlock(&o->lock);
+		rc = 0;
+	}
 	free(from);
 	free(path);
 	return rc;
@@ -797,7 +855,10 @@ int output_prepare(struct output *o, struct output_stats *stats)
 	 * for a reset, and comes back last. */
 	o->prepared = true;
 	char *manifest = xasprintf("%s/" MANIFEST, o->spare), *cache = xasprintf("%s/" CACHE, o->spare);
-	if ((unlink(manifest) < 0 && errno != ENOENT) || (unlink(cache) < 0 && errno != ENOENT))
+	char *mark = xasprintf("%s/" PREPARING, o->spare);
+	if (!o->fresh && write_new(mark, "", 0, mark, true) < 0)
+		rc = -1;
+	else if ((unlink(manifest) < 0 && errno != ENOENT) || (unlink(cache) < 0 && errno != ENOENT))
 		rc = error_at(manifest, 0, "cannot remove: %s", strerror(errno));
 	/* Files of the spare's site that the new one does not have. */
 	for (size_t i = 0; i < o->prev.n && rc == 0; i++) {
@@ -850,7 +911,10 @@ int output_prepare(struct output *o, struct output_stats *stats)
 		}
 		rc = fs_write_atomic(manifest, m.data, m.len);
 		buf_release(&m);
+		if (rc == 0 && unlink(mark) < 0)
+			rc = error_at(mark, 0, "cannot remove: %s", strerror(errno));
 	}
+	free(mark);
 	free(manifest);
 	free(cache);
 	if (stats) {
@@ -883,6 +947,9 @@ int output_commit(struct output *o)
 	}
 	struct stat st;
 	bool existed = lstat(o->root, &st) == 0;
+	/* The folder keeps what its owner gave it (a setgid group, a mode for the server). */
+	if (existed && (chmod(o->spare, st.st_mode & 07777) < 0 || (chown(o->spare, (uid_t)-1, st.st_gid) < 0 && errno != EPERM)))
+		warn_at(o->dest, 0, "cannot give the new site the folder's mode and group: %s", strerror(errno));
 	int rc = existed ? renameat2(AT_FDCWD, o->spare, AT_FDCWD, o->root, RENAME_EXCHANGE) : rename(o->spare, o->root);
 	if (rc < 0)
 		rc = error_at(o->dest, 0, "cannot swap the new site in: %s (the output folder must be on a file system "
@@ -893,8 +960,8 @@ int output_commit(struct output *o)
 	DIR *d = rc == 0 && existed ? opendir(o->spare) : NULL;
 	for (struct dirent *e; d && (e = readdir(d));) {
 		const char *n = e->d_name;
-		if (strcmp(n, ".") && strcmp(n, "..") && strncmp(n, ".nfsite-", 8) && !lists_top(&o->live, n))
-			move_foreign(o, n);
+		if (strcmp(n, ".") && strcmp(n, "..") && strncmp(n, ".nfsite-", 8) && !ours(&o->live, o->spare, n))
+			move_foreign(o, n); /* else it stays, and the next build's tidy_spare says so */
 	}
 	if (d)
 		closedir(d);
