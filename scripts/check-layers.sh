@@ -15,8 +15,8 @@ root=${1:-generator}
 [ -d "$root" ] || { echo "check-layers: no folder $root" >&2; exit 2; }
 cd "$root" || exit 2
 find . -name '*.[ch]' | sed 's|^\./||' | sort | while read -r f; do
-	grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$f" | sed "s|^|$f:|"
-done | awk -F: -v root="$root" '
+	grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]' "$f" | sed "s|^|$f:|"
+done | awk -F: -v root="$root" -v folders=" $(find . -mindepth 1 -maxdepth 1 -type d | sed 's|^\./||' | tr '\n' ' ')" '
 function layer(p,   n, a) {
 	n = split(p, a, "/")
 	if (n == 1) return p == "main.c" ? "main" : "top"
@@ -24,16 +24,14 @@ function layer(p,   n, a) {
 	return a[1]
 }
 function allowed(from, to, file, inc,   base) {
+	if (from ~ /^import\// && file ~ /\/(db|xml|api|rest)\.c$/) {
+		base = inc; sub(/.*\//, "", base)
+		return to == "base" || (from == to && (base == "wiki.h" || base == "stage.h" || inc == file_header(file)))
+	}
 	if (from == "cmd") return 1
 	if (to == "base") return 1
 	if (from == "main") return to == "cmd"
-	if (from == to) {
-		if (from ~ /^import\// && file ~ /\/(db|xml|api|rest)\.c$/) {
-			base = inc; sub(/.*\//, "", base)
-			return base == "wiki.h" || base == "stage.h" || inc == file_header(file)
-		}
-		return 1
-	}
+	if (from == to) return 1
 	if (to ~ /^import\// && inc ~ /\/import\.h$/) return 0
 	if (from == "site") return to == "archive"
 	if (from == "serve") return to == "site"
@@ -44,7 +42,12 @@ function allowed(from, to, file, inc,   base) {
 function file_header(file) { sub(/\.c$/, ".h", file); return file }
 {
 	file = $1; line = $2; rest = $0; sub(/^[^:]*:[^:]*:/, "", rest)
-	inc = rest; sub(/^[^"]*"/, "", inc); sub(/".*$/, "", inc)
+	inc = rest; sub(/^[^"<]*["<]/, "", inc); sub(/[">].*$/, "", inc)
+	angled = rest ~ /^[^"<]*</
+	first = inc; sub(/\/.*/, "", first)
+	if (angled && index(folders, " " first " ") == 0) next   # a system header
+	if (angled) { printf "%s/%s:%s: error: include \"%s\" with quotes, not <>\n", root, file, line, inc; bad = 1; next }
+	if (inc ~ /(^|\/)\.\.?(\/|$)/) { printf "%s/%s:%s: error: include \"%s\" must not use . or ..\n", root, file, line, inc; bad = 1; next }
 	if (inc !~ /\//) { printf "%s/%s:%s: error: include \"%s\" must name its folder\n", root, file, line, inc; bad = 1; next }
 	if (inc ~ /\/internal\.h$/ && substr(file, 1, length(inc) - length("internal.h")) != substr(inc, 1, length(inc) - length("internal.h"))) {
 		printf "%s/%s:%s: error: %s is private to its folder\n", root, file, line, inc; bad = 1; next
@@ -67,7 +70,7 @@ if [ -n "$loop" ]; then
 	rc=1
 fi
 # Ending the process or printing usage is the commands' business.
-if grep -rn --include='*.c' -E '(^|[^_a-z])(exit|_exit|quick_exit)[[:space:]]*\(' . | grep -v '^\./cmd/\|^\./main\.c:' |
+if grep -rn --include='*.[ch]' -E '(^|[^_a-zA-Z])(exit|_exit|_Exit|quick_exit|err|errx|verr|verrx)[[:space:]]*\(' . | grep -v '^\./cmd/\|^\./main\.c:' |
 	awk -F: -v root="$root" '{ f = $1; sub(/^\.\//, "", f); printf "%s/%s:%s: error: only cmd/ and main.c may end the process\n", root, f, $2 }' | grep .; then
 	rc=1
 fi

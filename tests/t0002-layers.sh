@@ -38,6 +38,13 @@ test_expect_success 'two modules that include each other (around a loop) are ref
 	rm -rf g && cp -r "$ROOT/generator" g && printf "#include \"site/site.h\"\n" >>g/site/output.c &&
 	{ ! check g >out 2>&1; } && cat out && grep -q "^g: error: modules include each other in a loop: .*site/output" out
 '
+test_expect_success 'ways around the rules are refused: <>, .., a reader including another layer, _Exit and errx' '
+	forbid site/output.c "#include <import/mediawiki/wiki.h>" "include \"import/mediawiki/wiki.h\" with quotes" &&
+	forbid base/fs.c "#include \"base/../site/site.h\"" "include \"base/../site/site.h\" must not use . or .." &&
+	forbid import/mediawiki/xml.c "#include \"wikitext/wikitext.h\"" "import/mediawiki may not include wikitext/wikitext.h" &&
+	rm -rf g && cp -r "$ROOT/generator" g && printf "void f(void) { _Exit(3); }\nvoid g(void) { errx(1, \"x\"); }\n" >>g/base/log.c &&
+	{ ! check g >out 2>&1; } && test "$(grep -c "only cmd/ and main.c may end the process" out)" = 2
+'
 test_expect_success 'an include without its folder is refused' '
 	forbid site/feeds.c "#include \"buf.h\"" "include \"buf.h\" must name its folder"
 '
