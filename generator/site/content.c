@@ -664,7 +664,8 @@ int content_scan(const char *source, bool drafts, struct content *model, struct 
 		error_at(content_dir, 0, "no pages: the content folder holds no .md files");
 		goto out;
 	}
-	qsort(model->pages, model->npages, sizeof *model->pages, cmp_url);
+	if (model->npages) /* qsort's array may not be NULL, even for no elements */
+		qsort(model->pages, model->npages, sizeof *model->pages, cmp_url);
 	if (model->nassets)
 		qsort(model->assets, model->nassets, sizeof *model->assets, cmp_asset);
 	rc = 0;
