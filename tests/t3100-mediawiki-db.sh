@@ -55,13 +55,44 @@ test_expect_success 'front matter: titles, original URL, last edit, revisions, c
 	grep_q "last_editor: \"Ctdaemon\"" $f &&
 	grep_q "revisions: 7" $f &&
 	grep_q "- \"2001:DB8:42:0:0:0:0:1\"" $f &&
-	grep_q "- \"imported>Legacyeditor\"" $f &&
+	grep_q "- \"Legacyeditor\"" $f && grep_not -q "imported>" $f &&
+	grep_q "history_page: \"/wiki/conntrack-tools/history/\"" $f &&
 	grep_q "import_hash: \"fnv1a64:" $f
 '
-test_expect_success 'front matter: the migrated banner links the original page' '
+CT="(SELECT page_id FROM page WHERE page_namespace = 0 AND page_title = 'Conntrack-tools')"
+test_expect_success 'contributors by display name, most edits first (as counted in the database)' '
+	sqlite3 -readonly wiki.sqlite "SELECT replace(a.actor_name, '\''imported>'\'', '\'''\'')
+		FROM revision r JOIN actor a ON a.actor_id = r.rev_actor WHERE r.rev_page = $CT
+		GROUP BY a.actor_name ORDER BY count(*) DESC, min(r.rev_timestamp)" | sed "s/.*/- \"&\"/" >want &&
+	sed -n "/^contributors:/,/^[a-z]/p" site/content/wiki/conntrack-tools.md | grep "^- " >got &&
+	test_cmp want got && test "$(head -1 got)" = "- \"Ctdaemon\""
+'
+test_expect_success 'each page has SLUG/history.md: every revision, newest first, with its summary' '
+	h=site/content/wiki/conntrack-tools/history.md &&
+	sqlite3 -readonly wiki.sqlite "SELECT count(*) FROM revision WHERE rev_page = $CT" >n &&
+	test "$(cat n)" = 7 && test "$(grep -c "^- date: " $h)" = 7 &&
+	grep "^- date: " $h >dates && sort -r dates | test_cmp dates - &&
+	grep_q "template: \"wiki_history.html\"" $h && grep_q "history_of: \"/wiki/conntrack-tools/\"" $h &&
+	grep_q "  summary: \"/* nfct */ mention ct timeout objects\"" $h && grep_q "  minor: true" $h &&
+	for f in site/content/wiki/*.md; do
+		n=$(sed -n "s/^revisions: //p" $f) && test "$n" -ge 1 &&
+		test "$(grep -c "^- date: " "${f%.md}/history.md")" = "$n" || { echo "history of $f"; exit 1; }
+	done
+'
+test_expect_success 'front matter: the migrated banner links the page history (the old URL redirects back here)' '
 	f=site/content/wiki/main-page.md &&
 	grep_q "  id: \"wiki-migrated\"" $f && grep_q "  level: \"info\"" $f &&
-	grep_q "  link: \"http://127.0.0.1/wiki/index.php/Main_Page\"" $f
+	grep_q "  link: \"/wiki/main-page/history/\"" $f && grep_q "  link_text: \"Page history\"" $f
+'
+test_expect_success 'what the wiki hid (rev_deleted: user 4, comment 2) stays hidden' '
+	cp wiki.sqlite hidden.sqlite && chmod u+w hidden.sqlite &&
+	sqlite3 hidden.sqlite "UPDATE revision SET rev_deleted = 6 WHERE rev_page = $CT AND rev_actor =
+		(SELECT actor_id FROM actor WHERE actor_name = '\''Queuehacker'\'')" &&
+	mkdir hidden && (cd hidden && nfsite import mediawiki --db ../hidden.sqlite --old-url-prefix http://127.0.0.1/wiki 2>err) &&
+	f=hidden/content/wiki/conntrack-tools.md h=hidden/content/wiki/conntrack-tools/history.md &&
+	grep_not -q "Queuehacker" $f && grep_not -q "user: \"Queuehacker\"" $h && grep_not -q "new section" $h &&
+	grep_q "revisions: 7" $f && test "$(grep -c "^- date: " $h)" = 7 &&
+	test "$(grep -c "^  user: " $h)" = 6 && test "$(grep -c "^  summary: " $h)" = 6
 '
 test_expect_success 'redirects become aliases on their final target (double redirect resolved)' '
 	f=site/content/wiki/libnetfilter-queue.md &&

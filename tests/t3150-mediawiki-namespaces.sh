@@ -8,7 +8,7 @@ sums() { sqlite3 :memory: "SELECT json_extract(j, '\$.written') || ' ' || json_e
 
 test_expect_success 'main only: 21 pages, 6 redirects, 17 skipped' '
 	mkdir a && cd a && nfsite import mediawiki --xml ../dump-full.xml --namespaces main --report r.json 2>err &&
-	test "$(sums r.json)" = "21 6 17" && test "$(ls content/wiki | wc -l)" = 21 &&
+	test "$(sums r.json)" = "21 6 17" && test "$(ls content/wiki/*.md | wc -l)" = 21 &&
 	! test -e content/wiki/talk-conntrack-tools.md
 '
 test_expect_success 'numbers and names mix: 0,Talk,project' '

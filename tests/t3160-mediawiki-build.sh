@@ -1,6 +1,7 @@
 #!/bin/sh
 # The imported wiki is an ordinary part of a site: `nfsite build` renders it with no
-# broken links, the redirects become alias pages, every page shows the migrated banner.
+# broken links, the redirects become alias pages, every page shows the migrated banner
+# and its attribution (contributors, last edit, a history page of every revision).
 . "$(dirname "$0")/lib.sh"
 
 MW=$FIX/mediawiki
@@ -26,9 +27,66 @@ test_expect_success 'redirects are alias pages pointing at their target' '
 	grep_q "/wiki/libnetfilter-queue/" site/public/wiki/netfilter-queue/index.html &&
 	grep_q "/wiki/transparent-proxy-tproxy/" site/public/wiki/tproxy/index.html
 '
-test_expect_success 'pages carry the migrated banner with the original URL' '
-	grep_q "wiki-migrated" site/public/wiki/conntrack-tools/index.html &&
-	grep_q "index.php/Conntrack-tools" site/public/wiki/conntrack-tools/index.html
+test_expect_success 'the migrated banner links the page history, not the old URL (which redirects back here)' '
+	h=site/public/wiki/conntrack-tools/index.html &&
+	grep_q "wiki-migrated" $h &&
+	grep_q "class=\"banner-link\" href=\"/wiki/conntrack-tools/history/\">Page history</a>" $h &&
+	grep_not -q "index.php/Conntrack-tools" $h
+'
+# The fixture dump's revisions of Conntrack-tools: how many, and the authors by edits.
+python3 - "$MW/dump-full.xml" >dump-counts <<-\PY
+import sys, xml.etree.ElementTree as ET
+NS = "{http://www.mediawiki.org/xml/export-0.11/}"
+for p in ET.parse(sys.argv[1]).getroot().iter(NS + "page"):
+    if p.findtext(NS + "title") != "Conntrack-tools":
+        continue
+    revs = p.findall(NS + "revision")
+    n, first = {}, {}
+    for r in revs:
+        c = r.find(NS + "contributor")
+        u = (c.findtext(NS + "username") or c.findtext(NS + "ip")).split(">")[-1]
+        n[u] = n.get(u, 0) + 1
+        first[u] = min(first.get(u, "~"), r.findtext(NS + "timestamp"))
+    print(len(revs))
+    print(", ".join(sorted(n, key=lambda u: (-n[u], first[u]))))
+PY
+test_expect_success 'pages show contributors (most edits first), the last edit and the revision count' '
+	h=site/public/wiki/conntrack-tools/index.html &&
+	grep_q "<aside class=\"wiki-attribution\"" $h &&
+	grep_q "Last edited <time datetime=\"2023-10-04T11:30:00Z\">4 October 2023</time> by <span class=\"wiki-user\">Ctdaemon</span>" $h &&
+	grep_q "<a class=\"wiki-history-link\" href=\"/wiki/conntrack-tools/history/\">$(head -1 dump-counts) revisions</a>" $h &&
+	grep "class=\"wiki-contributors\"" $h | sed "s/<[^>]*>//g; s/^Contributors, most edits first: //; s/\.\$//" >got &&
+	sed -n 2p dump-counts | test_cmp - got
+'
+test_expect_success 'the history page lists every revision of the dump: date, author, summary, newest first' '
+	h=site/public/wiki/conntrack-tools/history/index.html &&
+	test "$(grep -c "^<td><time datetime=" $h)" = "$(head -1 dump-counts)" &&
+	sed -n "s/^<td><time datetime=\"\\([^\"]*\\)\".*/\\1/p" $h >dates && sort -r dates | test_cmp dates - &&
+	grep_q "<td>→conntrackd: new section</td>" $h &&
+	grep_q "<a href=\"/wiki/conntrack-tools/\">Back to the page</a>" $h &&
+	for f in site/content/wiki/*.md; do
+		s=${f##*/}; s=${s%.md}
+		test -f "site/public/wiki/$s/history/index.html" || { echo "no history for $s"; exit 1; }
+	done
+'
+test_expect_success 'hostile names and summaries are escaped; what the wiki hid says so' '
+	mkdir hostile && cat >hostile.xml <<-\EOF &&
+	<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11">
+	<siteinfo><sitename>t</sitename><base>https://wiki.example.org/w/index.php/Main_Page</base></siteinfo>
+	<page><title>Hostile</title><ns>0</ns><id>1</id>
+	<revision><id>1</id><timestamp>2020-01-01T00:00:00Z</timestamp><contributor><username>&lt;img src=x onerror=alert(1)&gt;</username></contributor><comment>&lt;script&gt;alert("summary")&lt;/script&gt;</comment><text xml:space="preserve">one</text></revision>
+	<revision><id>2</id><timestamp>2020-01-02T00:00:00Z</timestamp><contributor deleted="deleted" /><comment deleted="deleted" /><text xml:space="preserve">two</text></revision>
+	<revision><id>3</id><timestamp>2020-01-03T00:00:00Z</timestamp><contributor><username>Bob</username></contributor><minor/><comment>/* Intro */ &amp; more</comment><text xml:space="preserve">three</text></revision>
+	</page>
+	</mediawiki>
+	EOF
+	(cd hostile && nfsite import mediawiki --xml ../hostile.xml 2>../hostile.err && nfsite build 2>../hostile-build.err) &&
+	h=hostile/public/wiki/hostile/history/index.html p=hostile/public/wiki/hostile/index.html &&
+	grep_q "&lt;script&gt;alert(&quot;summary&quot;)&lt;/script&gt;" $h && grep_not -q "<script>alert" $h &&
+	grep_not -q "<img src=x" $h && grep_not -q "<img src=x" $p && grep_q "&lt;img src=x onerror=alert(1)&gt;" $p &&
+	grep_q "(username removed)" $h && grep_q "(edit summary removed)" $h &&
+	grep_q "→Intro: &amp; more" $h && grep_q "title=\"minor edit\">m</abbr>" $h &&
+	grep_q ">3 revisions</a>" $p
 '
 test_expect_success 'hostile markup of the sanitizer page reaches the HTML only as text' '
 	h=site/public/wiki/netfilter-wiki-sanitizer-test/index.html &&

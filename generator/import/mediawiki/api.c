@@ -3,7 +3,7 @@
  *   meta=siteinfo (namespaces)
  *     └► list=allpages, every namespace ≥ 0, following `continue`      → todo list
  *          └► prop=info|revisions (content of the latest, batch of ids)  → pages
- *               └► prop=revisions rvprop=user|timestamp per page       → history
+ *               └► prop=revisions rvprop=user|timestamp|comment|flags  → history
  *
  * One request at a time, `delay_ms` between requests, retries with exponential
  * back-off (or the server's Retry-After) on 5xx, 429 and network errors. Answers are
@@ -241,27 +241,35 @@ out:
 	return rc;
 }
 
-/* The history of one page: every revision's author and time. */
+/* The history of one page: every revision's author, time, summary and minor flag;
+ * userhidden and commenthidden (revision deletion) leave them unknown. */
 static int read_history(struct api *a, long long id)
 {
 	struct buf q = BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
-	buf_printf(&q, "action=query&prop=revisions&pageids=%lld&rvprop=user%%7Ctimestamp"
-	               "&rvlimit=max&rvdir=newer", id);
+	buf_printf(&q, "action=query&prop=revisions&pageids=%lld"
+	               "&rvprop=user%%7Ctimestamp%%7Ccomment%%7Cflags&rvlimit=max&rvdir=newer", id);
 	size_t base = q.len; /* the query without continuation parameters */
 	for (;;) {
 		if (api_get(a, q.data))
 			goto out;
 		if (js_query(a, &st, "SELECT json_extract(value, '$.user'), json_extract(value, '$.timestamp'),"
-		                     " json_extract(value, '$.userhidden')"
+		                     " json_extract(value, '$.userhidden'),"
+		                     " coalesce(json_extract(value, '$.comment'), ''),"
+		                     " json_extract(value, '$.commenthidden'), json_extract(value, '$.minor')"
 		                     " FROM json_each(?1, '$.query.pages[0].revisions')"))
 			goto out;
 		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *user = (const char *)sqlite3_column_text(st, 0);
+			struct mw_rev_rec rev = {id, (const char *)sqlite3_column_text(st, 1),
+			                         (const char *)sqlite3_column_text(st, 0),
+			                         (const char *)sqlite3_column_text(st, 3),
+			                         sqlite3_column_int(st, 5) != 0};
 			if (sqlite3_column_int(st, 2))
-				user = NULL;
-			if (mw_wiki_add_revision(a->w, id, user, (const char *)sqlite3_column_text(st, 1)))
+				rev.user = NULL;
+			if (sqlite3_column_int(st, 4))
+				rev.comment = NULL;
+			if (mw_wiki_add_revision(a->w, &rev))
 				goto out;
 		}
 		sqlite3_finalize(st);
@@ -287,7 +295,9 @@ static const char page_sql[] =
 	" coalesce(json_extract(value, '$.revisions[0].slots.main.texthidden'),"
 	"          json_extract(value, '$.revisions[0].texthidden')),"
 	" json_extract(value, '$.revisions[0].slots.main.contentmissing'),"
-	" json_type(value, '$.revisions')"
+	" json_type(value, '$.revisions'),"
+	" coalesce(json_extract(value, '$.revisions[0].comment'), ''),"
+	" json_extract(value, '$.revisions[0].commenthidden')"
 	" FROM json_each(?1, '$.query.pages')";
 
 /* Latest revisions of a batch of ids, following `continue` (big texts come over several
@@ -335,8 +345,11 @@ static int read_batch(struct api *a, const long long *ids, size_t n)
 				continue;
 			if (mw_wiki_add_page(a->w, &p))
 				goto out;
-			if (!a->o->history &&
-			    mw_wiki_add_revision(a->w, p.id, p.user, p.timestamp))
+			struct mw_rev_rec rev = {p.id, p.timestamp, p.user,
+			                         sqlite3_column_int(st, 14) ? NULL
+			                                                    : (const char *)sqlite3_column_text(st, 13),
+			                         false};
+			if (!a->o->history && mw_wiki_add_revision(a->w, &rev))
 				goto out;
 			sqlite3_reset(mark);
 			sqlite3_bind_int64(mark, 1, p.id);

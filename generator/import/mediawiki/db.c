@@ -26,6 +26,7 @@
 
 #define MW_MAX_TEXT (256u << 20) /* a decompressed text larger than this is refused */
 #define REV_DELETED_TEXT 1
+#define REV_DELETED_COMMENT 2
 #define REV_DELETED_USER 4
 
 struct dbr {
@@ -293,6 +294,21 @@ out:
 	return rc;
 }
 
+/* The edit summary's column: MediaWiki 1.31-1.39 reach the comment table through
+ * revision_comment_temp, 1.40 on through rev_comment_id; before 1.31 it is rev_comment. */
+static const char *comment_expr(struct dbr *r, bool *temp)
+{
+	bool table = has_table(r, "comment");
+	*temp = table && has_table(r, "revision_comment_temp");
+	if (table && has_column(r, "revision", "rev_comment_id"))
+		return *temp ? "(SELECT comment_text FROM comment WHERE comment_id ="
+		               " coalesce(nullif(r.rev_comment_id, 0), rct.revcomment_comment_id))"
+		             : "(SELECT comment_text FROM comment WHERE comment_id = r.rev_comment_id)";
+	if (*temp)
+		return "(SELECT comment_text FROM comment WHERE comment_id = rct.revcomment_comment_id)";
+	return has_column(r, "revision", "rev_comment") ? "r.rev_comment" : "''";
+}
+
 static int read_history(struct dbr *r, struct mw_wiki *w, bool actor)
 {
 	sqlite3_stmt *st = NULL;
@@ -300,24 +316,33 @@ static int read_history(struct dbr *r, struct mw_wiki *w, bool actor)
 	int rc = -1, s;
 	bool olduser = !actor && has_column(r, "revision", "rev_user_text");
 	bool deleted = has_column(r, "revision", "rev_deleted");
-	buf_printf(&sql, "SELECT r.rev_page, %s, r.rev_timestamp, %s FROM revision r"
-	                 " JOIN page p ON p.page_id = r.rev_page %s"
+	bool minor = has_column(r, "revision", "rev_minor_edit");
+	bool temp;
+	const char *comment = comment_expr(r, &temp);
+	buf_printf(&sql, "SELECT r.rev_page, %s, r.rev_timestamp, %s, %s, %s FROM revision r"
+	                 " JOIN page p ON p.page_id = r.rev_page %s %s"
 	                 " ORDER BY r.rev_page, r.rev_timestamp, r.rev_id",
 	           actor ? "a.actor_name" : olduser ? "r.rev_user_text" : "NULL",
-	           deleted ? "r.rev_deleted" : "0",
-	           actor ? "LEFT JOIN actor a ON a.actor_id = r.rev_actor" : "");
+	           deleted ? "r.rev_deleted" : "0", comment, minor ? "r.rev_minor_edit" : "0",
+	           actor ? "LEFT JOIN actor a ON a.actor_id = r.rev_actor" : "",
+	           temp ? "LEFT JOIN revision_comment_temp rct ON rct.revcomment_rev = r.rev_id" : "");
 	if (sqlite3_prepare_v2(r->db, sql.data, -1, &st, NULL) != SQLITE_OK) {
 		error_at(r->path, 0, "cannot read revisions: %s", sqlite3_errmsg(r->db));
 		goto out;
 	}
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		char ts[32];
-		char *user = col_str(st, 1), *rawts = col_str(st, 2);
+		char *user = col_str(st, 1), *rawts = col_str(st, 2), *text = col_str(st, 4);
+		int del = sqlite3_column_int(st, 3);
 		mw_timestamp_iso(rawts, ts);
-		int arc = mw_wiki_add_revision(w, sqlite3_column_int64(st, 0),
-		                               (sqlite3_column_int(st, 3) & REV_DELETED_USER) ? NULL : user, ts);
+		struct mw_rev_rec rev = {sqlite3_column_int64(st, 0), ts,
+		                         (del & REV_DELETED_USER) ? NULL : user,
+		                         (del & REV_DELETED_COMMENT) ? NULL : text ? text : "",
+		                         sqlite3_column_int(st, 5) != 0};
+		int arc = mw_wiki_add_revision(w, &rev);
 		free(user);
 		free(rawts);
+		free(text);
 		if (arc)
 			goto out;
 	}

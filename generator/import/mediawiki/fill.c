@@ -5,6 +5,7 @@
 #include "base/date.h"
 #include "base/utf8.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,21 @@ static int add_skipped(struct mw_wiki *w, const char *title, size_t len, const c
 	w->pages_read++;
 	buf_release(&t);
 	return rc;
+}
+
+/* A user's name as pages show it: "imported>Name" (an author named in an imported dump
+ * without a local account; prefixes may nest) is Name. A name holding '>' otherwise is
+ * no MediaWiki name and stays as it is (escaped when shown). */
+static const char *display_name(const char *user)
+{
+	const char *name = user;
+	for (const char *p = user; p && *p; p++) {
+		if (*p == '>' && p > name && p[1])
+			name = p + 1;
+		else if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+			break;
+	}
+	return name;
 }
 
 int mw_wiki_add_page(struct mw_wiki *w, const struct mw_page_rec *p)
@@ -69,8 +85,9 @@ int mw_wiki_add_page(struct mw_wiki *w, const struct mw_page_rec *p)
 	sqlite3_bind_text(st, 5, p->model ? p->model : "wikitext", -1, SQLITE_TRANSIENT);
 	if (p->timestamp)
 		sqlite3_bind_text(st, 6, p->timestamp, -1, SQLITE_TRANSIENT);
-	if (p->user && utf8_valid(p->user, strlen(p->user), true, NULL))
-		sqlite3_bind_text(st, 7, p->user, -1, SQLITE_TRANSIENT);
+	const char *user = display_name(p->user);
+	if (user && utf8_valid(user, strlen(user), true, NULL))
+		sqlite3_bind_text(st, 7, user, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 8, p->is_redirect);
 	if (p->redirect_target && utf8_valid(p->redirect_target, strlen(p->redirect_target), true, NULL))
 		sqlite3_bind_text(st, 9, p->redirect_target, -1, SQLITE_TRANSIENT);
@@ -102,21 +119,34 @@ out:
 	return rc;
 }
 
-int mw_wiki_add_revision(struct mw_wiki *w, long long page_id, const char *user,
-                         const char *timestamp)
+/* A text the source may hold in any bytes, bound as valid UTF-8 (NULL stays NULL). */
+static void bind_text_sane(sqlite3_stmt *st, int col, const char *s, struct buf *tmp)
+{
+	if (!s)
+		return;
+	buf_reset(tmp);
+	utf8_sanitize(s, strlen(s), tmp);
+	sqlite3_bind_text(st, col, tmp->data ? tmp->data : "", (int)tmp->len, SQLITE_TRANSIENT);
+}
+
+int mw_wiki_add_revision(struct mw_wiki *w, const struct mw_rev_rec *r)
 {
 	sqlite3_stmt *st = w->st_add_rev;
+	struct buf tmp = BUF_INIT;
+	int rc = 0;
 	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, page_id);
-	if (user && utf8_valid(user, strlen(user), true, NULL))
-		sqlite3_bind_text(st, 2, user, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_text(st, 2, "", 0, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, timestamp ? timestamp : "", -1, SQLITE_TRANSIENT);
+	sqlite3_clear_bindings(st);
+	sqlite3_bind_int64(st, 1, r->page_id);
+	sqlite3_bind_text(st, 2, r->timestamp ? r->timestamp : "", -1, SQLITE_TRANSIENT);
+	bind_text_sane(st, 3, display_name(r->user), &tmp);
+	bind_text_sane(st, 4, r->comment, &tmp);
+	sqlite3_bind_int(st, 5, r->minor);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		return mw_db_fail(w, "counting a revision");
-	w->revisions_read++;
-	return 0;
+		rc = mw_db_fail(w, "recording a revision");
+	else
+		w->revisions_read++;
+	buf_release(&tmp);
+	return rc;
 }
 
 void mw_timestamp_iso(const char *ts, char out[32])

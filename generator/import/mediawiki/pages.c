@@ -1,5 +1,7 @@
 /* pages: each page converted (wikitext/) and written as Markdown with front matter
- * (libyaml), unless the file on disk was edited by hand since the last import. */
+ * (libyaml), unless the file on disk was edited by hand since the last import; beside
+ * it, SLUG/history.md holds the page's revisions as front matter for the theme's
+ * wiki_history.html (the attribution the wiki's licence asks for). */
 #include "import/mediawiki/internal.h"
 #include "base/buf.h"
 #include "base/date.h"
@@ -57,8 +59,45 @@ static void y_map(yaml_emitter_t *e, bool start)
 	yaml_emitter_emit(e, &ev);
 }
 
+/* Starts a front matter document ("---", a block mapping) into out. */
+static int y_begin(yaml_emitter_t *e, struct buf *out)
+{
+	yaml_event_t ev;
+	if (!yaml_emitter_initialize(e))
+		return error_at(NULL, 0, "libyaml: cannot initialise the emitter");
+	yaml_emitter_set_output(e, yaml_out, out);
+	yaml_emitter_set_unicode(e, 1);
+	yaml_emitter_set_width(e, -1);
+	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+	yaml_emitter_emit(e, &ev);
+	yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 0);
+	yaml_emitter_emit(e, &ev);
+	y_map(e, true);
+	return 0;
+}
+
+/* Ends y_begin's document with the closing "---" and frees the emitter. */
+static int y_end(yaml_emitter_t *e, struct buf *out)
+{
+	yaml_event_t ev;
+	int rc = 0;
+	y_map(e, false);
+	yaml_document_end_event_initialize(&ev, 1);
+	yaml_emitter_emit(e, &ev);
+	yaml_stream_end_event_initialize(&ev);
+	if (!yaml_emitter_emit(e, &ev) || e->error) {
+		rc = error_at(NULL, 0, "libyaml: %s", e->problem ? e->problem : "emitter error");
+	} else {
+		yaml_emitter_flush(e);
+		buf_puts(out, "---\n");
+	}
+	yaml_emitter_delete(e);
+	return rc;
+}
+
 struct fm {
 	const char *title, *original_title, *original_url, *last_edited, *last_editor;
+	const char *history_page; /* URL of SLUG/history.md */
 	long long revisions;
 	char **contributors, **tags, **aliases;
 	size_t ncontributors, ntags, naliases;
@@ -70,19 +109,9 @@ struct fm {
 static int front_matter(const struct fm *f, struct buf *out)
 {
 	yaml_emitter_t e;
-	yaml_event_t ev;
 	char num[32];
-	int rc = -1;
-	if (!yaml_emitter_initialize(&e))
-		return error_at(NULL, 0, "libyaml: cannot initialise the emitter");
-	yaml_emitter_set_output(&e, yaml_out, out);
-	yaml_emitter_set_unicode(&e, 1);
-	yaml_emitter_set_width(&e, -1);
-	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-	yaml_emitter_emit(&e, &ev);
-	yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 0);
-	yaml_emitter_emit(&e, &ev);
-	y_map(&e, true);
+	if (y_begin(&e, out))
+		return -1;
 	y_plain(&e, "title");
 	y_str(&e, f->title);
 	y_plain(&e, "original_title");
@@ -112,6 +141,8 @@ static int front_matter(const struct fm *f, struct buf *out)
 	for (size_t i = 0; i < f->ncontributors; i++)
 		y_str(&e, f->contributors[i]);
 	y_seq(&e, false);
+	y_plain(&e, "history_page");
+	y_str(&e, f->history_page);
 	y_plain(&e, "tags");
 	y_seq(&e, true);
 	for (size_t i = 0; i < f->ntags; i++)
@@ -133,34 +164,87 @@ static int front_matter(const struct fm *f, struct buf *out)
 	y_plain(&e, "level");
 	y_str(&e, "info");
 	y_plain(&e, "message");
-	y_str(&e, "Migrated from the legacy wiki. The original page and its history are linked here.");
+	y_str(&e, "Migrated from the legacy wiki, with the history of its edits and contributors.");
+	/* Not original_url: the redirect map sends that straight back here. */
 	y_plain(&e, "link");
-	y_str(&e, f->original_url);
+	y_str(&e, f->history_page);
+	y_plain(&e, "link_text");
+	y_str(&e, "Page history");
 	y_map(&e, false);
 	if (f->hash) {
 		y_plain(&e, "import_hash");
 		y_str(&e, f->hash);
 	}
-	y_map(&e, false);
-	yaml_document_end_event_initialize(&ev, 1);
-	yaml_emitter_emit(&e, &ev);
-	yaml_stream_end_event_initialize(&ev);
-	if (!yaml_emitter_emit(&e, &ev) || e.error) {
-		error_at(NULL, 0, "libyaml: %s", e.problem ? e.problem : "emitter error");
-		goto out;
-	}
-	yaml_emitter_flush(&e);
-	buf_puts(out, "---\n");
-	rc = 0;
-out:
-	yaml_emitter_delete(&e);
-	return rc;
+	return y_end(&e, out);
 }
 
 /* The hash covers the whole file but its own line, so any hand edit shows. */
 static void hash_text(const char *p, size_t n, char out[40])
 {
 	snprintf(out, 40, "fnv1a64:%016llx", (unsigned long long)hash_fnv1a(p, n));
+}
+
+/* SLUG/history.md of page id into out: its revisions newest first, one front matter
+ * list read by the theme's wiki_history.html (no body), a hidden author or summary left
+ * out (the template says it was removed). import_hash comes last as on pages. */
+static int history_file(struct mw_wiki *w, long long id, const char *title, const char *page_url,
+                        long long revisions, struct buf *out)
+{
+	yaml_emitter_t e;
+	sqlite3_stmt *q = NULL;
+	struct buf t = BUF_INIT;
+	char num[40];
+	int rc;
+	if (mw_stmt(w, &q, "SELECT ts, user, comment, minor FROM rev WHERE page = ?"
+	                   " ORDER BY ts DESC, rowid DESC"))
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	buf_reset(out);
+	if (y_begin(&e, out)) {
+		sqlite3_finalize(q);
+		return -1;
+	}
+	buf_printf(&t, "%s: revision history", title);
+	y_plain(&e, "title");
+	y_str(&e, t.data);
+	y_plain(&e, "template");
+	y_str(&e, "wiki_history.html");
+	y_plain(&e, "history_of");
+	y_str(&e, page_url);
+	y_plain(&e, "revisions");
+	snprintf(num, sizeof(num), "%lld", revisions);
+	y_plain(&e, num);
+	y_plain(&e, "history");
+	y_seq(&e, true);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		y_map(&e, true);
+		y_plain(&e, "date");
+		y_str(&e, (const char *)sqlite3_column_text(q, 0));
+		if (sqlite3_column_type(q, 1) != SQLITE_NULL) {
+			y_plain(&e, "user");
+			y_str(&e, (const char *)sqlite3_column_text(q, 1));
+		}
+		if (sqlite3_column_type(q, 2) != SQLITE_NULL) {
+			y_plain(&e, "summary");
+			y_str(&e, (const char *)sqlite3_column_text(q, 2));
+		}
+		if (sqlite3_column_int(q, 3)) {
+			y_plain(&e, "minor");
+			y_plain(&e, "true");
+		}
+		y_map(&e, false);
+	}
+	y_seq(&e, false);
+	sqlite3_finalize(q);
+	buf_release(&t);
+	if ((rc = y_end(&e, out)))
+		return rc;
+	/* The hash of the file without its own line, that line added before the closing
+	 * "---": what mw_existing_hash reads back. */
+	hash_text(out->data, out->len, num);
+	buf_truncate(out, out->len - 4);
+	buf_printf(out, "import_hash: \"%s\"\n---\n", num);
+	return 0;
 }
 
 /* Finds "import_hash: …" in the front matter of an existing file: the recorded value
@@ -275,6 +359,30 @@ static int set_outcome(struct mw_wiki *w, long long page, const char *outcome)
 	return rc;
 }
 
+/* Writes file to path unless it is there already or was edited by hand since the last
+ * import (its import_hash no longer matches; --force overwrites). *outcome: created,
+ * unchanged, kept-edited or changed. */
+static int write_file(const struct mw_out *o, const char *path, const struct buf *file,
+                      struct buf *old, const char **outcome)
+{
+	char rec[40], now[40];
+	buf_reset(old);
+	if (!fs_exists(path))
+		*outcome = "created";
+	else if (fs_read_file(path, old))
+		return -1;
+	else if (old->len == file->len && !memcmp(old->data, file->data, file->len))
+		*outcome = "unchanged";
+	else if (!o->force && (!mw_existing_hash(old, rec, now) || strcmp(rec, now)))
+		*outcome = "kept-edited";
+	else
+		*outcome = "changed";
+	if ((!strcmp(*outcome, "created") || !strcmp(*outcome, "changed")) &&
+	    fs_write_atomic(path, file->data, file->len))
+		return -1;
+	return 0;
+}
+
 /* Converts one page's wikitext, with this wiki's lookups and template map. */
 static int convert(struct mw_wiki *w, const char *title, const char *text, size_t len,
                    struct wikitext_result *res)
@@ -292,7 +400,7 @@ int mw_write_pages(struct mw_wiki *w, const struct mw_out *o, struct mw_counts *
 {
 	sqlite3_stmt *st = NULL, *q = NULL;
 	struct buf path = BUF_INIT, file = BUF_INIT, old = BUF_INIT, body = BUF_INIT;
-	struct buf url = BUF_INIT, title = BUF_INIT, tmp = BUF_INIT;
+	struct buf url = BUF_INIT, title = BUF_INIT, tmp = BUF_INIT, hurl = BUF_INIT;
 	size_t total = 0, done = 0;
 	int rc = -1;
 
@@ -318,7 +426,7 @@ int mw_write_pages(struct mw_wiki *w, const struct mw_out *o, struct mw_counts *
 		const char *slug = (const char *)sqlite3_column_text(st, 8);
 		struct wikitext_result res = WIKITEXT_RESULT_INIT;
 		struct fm f = {0};
-		char hash[40], rec[40], now[40];
+		char hash[40];
 
 		mw_wiki_progress(w, "converting", ++done, total);
 		if (convert(w, ftitle, text ? text : "", text ? tlen : 0, &res) < 0)
@@ -347,16 +455,23 @@ int mw_write_pages(struct mw_wiki *w, const struct mw_out *o, struct mw_counts *
 		for (size_t i = 0; i < res.ncategories; i++)
 			if (utf8_valid(res.categories[i], strlen(res.categories[i]), true, NULL))
 				mw_list_add(&f.tags, &f.ntags, res.categories[i]);
-		if (mw_stmt(w, &q, "SELECT name, n FROM contrib WHERE page = ? ORDER BY first, name"))
+		/* Contributors by display name, most edits first (then the earliest). */
+		if (mw_stmt(w, &q, "SELECT user, count(*), min(ts) AS first FROM rev WHERE page = ?1"
+		                        " GROUP BY user ORDER BY user IS NULL OR user = '', count(*) DESC,"
+		                        " first, user"))
 			goto out;
 		sqlite3_bind_int64(q, 1, id);
 		while (sqlite3_step(q) == SQLITE_ROW) {
 			f.revisions += sqlite3_column_int64(q, 1);
-			if (*(const char *)sqlite3_column_text(q, 0))
+			if (sqlite3_column_text(q, 0) && *(const char *)sqlite3_column_text(q, 0))
 				mw_list_add(&f.contributors, &f.ncontributors,
 				         (const char *)sqlite3_column_text(q, 0));
 		}
 		sqlite3_finalize(q);
+		buf_reset(&hurl);
+		mw_page_url(w, slug, false, &hurl);
+		buf_puts(&hurl, "history/");
+		f.history_page = hurl.data;
 		if (mw_stmt(w, &q, "SELECT slug FROM page WHERE final = ? AND status = 'redirect'"
 		                        " ORDER BY ns, key"))
 			goto out;
@@ -397,24 +512,22 @@ int mw_write_pages(struct mw_wiki *w, const struct mw_out *o, struct mw_counts *
 			error_at(o->out, 0, "unsafe output path for '%s'", ftitle);
 			goto page_fail;
 		}
-		const char *outcome;
-		buf_reset(&old);
-		if (!fs_exists(path.data)) {
-			outcome = "created";
-		} else if (fs_read_file(path.data, &old)) {
+		const char *outcome, *houtcome;
+		if (write_file(o, path.data, &file, &old, &outcome) || set_outcome(w, id, outcome))
 			goto page_fail;
-		} else if (old.len == file.len && !memcmp(old.data, file.data, file.len)) {
-			outcome = "unchanged";
-		} else if (!o->force && (!mw_existing_hash(&old, rec, now) || strcmp(rec, now))) {
-			outcome = "kept-edited";
-		} else {
-			outcome = "changed";
+		buf_reset(&tmp);
+		buf_printf(&tmp, "%s/history.md", slug);
+		if (fs_join_safe(&path, o->out, tmp.data)) {
+			error_at(o->out, 0, "unsafe output path for the history of '%s'", ftitle);
+			goto page_fail;
 		}
-		if ((!strcmp(outcome, "created") || !strcmp(outcome, "changed")) &&
-		    fs_write_atomic(path.data, file.data, file.len))
+		buf_reset(&tmp);
+		mw_page_url(w, slug, false, &tmp);
+		if (history_file(w, id, title.data, tmp.data, f.revisions, &file) ||
+		    write_file(o, path.data, &file, &old, &houtcome))
 			goto page_fail;
-		if (set_outcome(w, id, outcome))
-			goto page_fail;
+		if (!strcmp(houtcome, "kept-edited"))
+			info("  kept %s: edited by hand since the import (--force overwrites)", path.data);
 		c->written++;
 		if (!strcmp(outcome, "created"))
 			c->created++;
@@ -447,5 +560,6 @@ out:
 	buf_release(&url);
 	buf_release(&title);
 	buf_release(&tmp);
+	buf_release(&hurl);
 	return rc;
 }

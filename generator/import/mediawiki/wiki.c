@@ -35,8 +35,11 @@ static const char schema[] =
 	"CREATE UNIQUE INDEX page_title ON page(ns, key);"
 	"CREATE UNIQUE INDEX page_slug ON page(slug);"
 	"CREATE INDEX page_final ON page(final);"
-	"CREATE TABLE contrib(page INTEGER, name TEXT, first TEXT, n INTEGER,"
-	" PRIMARY KEY(page, name));"
+	/* Every revision of every page (user and comment NULL where the wiki hid them): the
+	 * contributors, counts and history pages are queries over it. */
+	"CREATE TABLE rev(page INTEGER NOT NULL, ts TEXT NOT NULL, user TEXT, comment TEXT,"
+	" minor INTEGER NOT NULL);"
+	"CREATE INDEX rev_page ON rev(page);"
 	"CREATE TABLE skipped(ord INTEGER, title TEXT, reason TEXT);"
 	"CREATE TABLE note(page INTEGER, kind TEXT, text TEXT);";
 
@@ -88,9 +91,7 @@ int mw_wiki_new(const char *source, struct mw_wiki **out)
 	                 " rd_raw, rd_ns, rd_fragment, displaytitle, unreadable, ord)"
 	                 " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
 	    mw_stmt(w, &w->st_add_rev,
-	                 "INSERT INTO contrib(page, name, first, n) VALUES(?1, ?2, ?3, 1)"
-	                 " ON CONFLICT(page, name) DO UPDATE SET n = n + 1,"
-	                 " first = min(first, excluded.first)") ||
+	                 "INSERT INTO rev(page, ts, user, comment, minor) VALUES(?,?,?,?,?)") ||
 	    mw_stmt(w, &w->st_skip, "INSERT INTO skipped(ord, title, reason) VALUES(?,?,?)") ||
 	    mw_stmt(w, &w->st_get,
 	                 "SELECT is_redirect, final, status, slug, rd_to FROM page WHERE id = ?") ||

@@ -54,14 +54,40 @@ bool mw_wiki_has_project_name(const struct mw_wiki *w);
 /* Adds a page. A title that is invalid or already taken is recorded as a skipped page
  * with its reason (0 is returned); -1 only for a staging failure (reported). */
 int mw_wiki_add_page(struct mw_wiki *w, const struct mw_page_rec *p);
-/* Counts one revision of page_id by user (NULL = hidden) at an ISO timestamp. */
-int mw_wiki_add_revision(struct mw_wiki *w, long long page_id, const char *user,
-                         const char *timestamp);
+/* One revision of a page's history as read. Strings are borrowed for the call only;
+ * what the wiki hid (MediaWiki's revision deletion) is NULL and never stored. */
+struct mw_rev_rec {
+	long long page_id;
+	const char *timestamp; /* ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" */
+	const char *user;      /* author as the source names it; NULL when hidden */
+	const char *comment;   /* edit summary, "" for none; NULL when hidden */
+	bool minor;
+};
+
+/* Adds one revision to page_id's history (contributors, counts, the history page). */
+int mw_wiki_add_revision(struct mw_wiki *w, const struct mw_rev_rec *r);
 /* Bulk loads run inside one transaction. */
 int mw_wiki_begin(struct mw_wiki *w);
 int mw_wiki_commit(struct mw_wiki *w);
 /* Draws "what: done/total" on a terminal (total 0: unknown); no-op otherwise. */
 void mw_wiki_progress(struct mw_wiki *w, const char *what, size_t done, size_t total);
+
+/* One upload of a file (the image or oldimage table, the API's imageinfo). Strings are
+ * borrowed for the call only; NULL or 0 when the source does not say. */
+struct mw_file_rec {
+	const char *name;      /* the file's title without "File:" (spaces or underscores) */
+	bool current;          /* the version pages show; else an older upload (history only) */
+	long long size;
+	int width, height;
+	const char *mime;
+	const char *sha1;      /* lower-case hex (the API's) or MediaWiki's base 36 */
+	const char *timestamp; /* ISO 8601 */
+	const char *user;
+	const char *comment;   /* the upload's summary */
+	const char *url;       /* where the original can be downloaded (API), or NULL */
+};
+/* Records one upload; a name that cannot be a title is skipped (0 is returned). */
+int mw_wiki_add_file(struct mw_wiki *w, const struct mw_file_rec *f);
 
 /* "YYYYMMDDHHMMSS" → "YYYY-MM-DDTHH:MM:SSZ" into out (21 bytes); other input copied. */
 void mw_timestamp_iso(const char *ts, char out[32]);

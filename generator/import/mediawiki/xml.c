@@ -3,7 +3,11 @@
  *   <mediawiki> <siteinfo> <namespaces> <namespace key="4">Name</namespace> …
  *               <page> <title/> <ns/> <id/> <redirect title=""/>?
  *                      <revision> <timestamp/> <contributor> <username/>|<ip/> </contributor>
- *                                 <model/> <text>…</text> </revision>*  </page>*
+ *                                 <minor/>? <comment/> <model/> <text>…</text> </revision>*
+ *               </page>*
+ *
+ * What the wiki hid carries deleted="deleted" (<contributor>, <comment>, <text>) and
+ * stays unknown here.
  *
  * The reader walks nodes one at a time (xmlTextReader), keeping only the page being
  * read: a dump of any size runs in the memory of its largest page. Every revision is
@@ -34,14 +38,16 @@ struct xr {
 	bool err_at_end;   /* the first error came with every byte read: a cut file */
 };
 
-enum field { F_NONE, F_NS, F_BASE, F_TITLE, F_PAGE_NS, F_TIMESTAMP, F_USER, F_MODEL, F_TEXT };
+enum field {
+	F_NONE, F_NS, F_BASE, F_TITLE, F_PAGE_NS, F_TIMESTAMP, F_USER, F_COMMENT, F_MODEL, F_TEXT
+};
 
 struct page_state {
 	struct buf title, ns_text, latest_text, latest_ts, latest_user, latest_model, redirect;
 	bool has_ns, has_redirect, latest_text_ok, latest_user_ok, any_rev;
 	/* the revision being read */
-	struct buf ts, user, model, text;
-	bool user_ok, text_ok;
+	struct buf ts, user, comment, model, text;
+	bool user_ok, comment_ok, text_ok, minor;
 };
 
 static int gz_read(void *ctx, char *out, int len)
@@ -95,7 +101,8 @@ static void page_reset(struct page_state *p)
 static void page_release(struct page_state *p)
 {
 	struct buf *all[] = {&p->title, &p->ns_text, &p->latest_text, &p->latest_ts, &p->latest_user,
-	                     &p->latest_model, &p->redirect, &p->ts, &p->user, &p->model, &p->text};
+	                     &p->latest_model, &p->redirect, &p->ts, &p->user, &p->comment, &p->model,
+	                     &p->text};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		buf_release(all[i]);
 }
@@ -190,10 +197,13 @@ int mediawiki_xml_read(struct mw_wiki *w, const char *path)
 				in_rev = !empty;
 				buf_reset(&pg.ts);
 				buf_reset(&pg.user);
+				buf_reset(&pg.comment);
 				buf_reset(&pg.model);
 				buf_reset(&pg.text);
 				pg.user_ok = false;
+				pg.comment_ok = true; /* no <comment>: an edit without a summary */
 				pg.text_ok = false;
+				pg.minor = false;
 			} else if (in_rev && name_is(name, "timestamp")) {
 				field = F_TIMESTAMP;
 			} else if (in_rev && name_is(name, "contributor")) {
@@ -201,6 +211,13 @@ int mediawiki_xml_read(struct mw_wiki *w, const char *path)
 			} else if (in_contrib && (name_is(name, "username") || name_is(name, "ip"))) {
 				field = F_USER;
 				pg.user_ok = true;
+			} else if (in_rev && !in_contrib && name_is(name, "minor")) {
+				pg.minor = true;
+			} else if (in_rev && !in_contrib && name_is(name, "comment")) {
+				xmlChar *del = xmlTextReaderGetAttribute(rd, (const xmlChar *)"deleted");
+				pg.comment_ok = !del;
+				xmlFree(del);
+				field = F_COMMENT;
 			} else if (in_rev && !in_contrib && name_is(name, "model")) {
 				field = F_MODEL;
 			} else if (in_rev && name_is(name, "text")) {
@@ -252,6 +269,9 @@ int mediawiki_xml_read(struct mw_wiki *w, const char *path)
 			case F_USER:
 				swap_buf(&pg.user, &cap);
 				break;
+			case F_COMMENT:
+				swap_buf(&pg.comment, &cap);
+				break;
 			case F_MODEL:
 				swap_buf(&pg.model, &cap);
 				break;
@@ -272,7 +292,10 @@ int mediawiki_xml_read(struct mw_wiki *w, const char *path)
 			in_rev = false;
 			if (!pg.any_rev)
 				next_id++;
-			if (mw_wiki_add_revision(w, next_id, pg.user_ok ? pg.user.data : NULL, pg.ts.data))
+			struct mw_rev_rec rev = {next_id, pg.ts.data, pg.user_ok ? pg.user.data : NULL,
+			                         pg.comment_ok ? (pg.comment.data ? pg.comment.data : "") : NULL,
+			                         pg.minor};
+			if (mw_wiki_add_revision(w, &rev))
 				goto out;
 			/* Latest wins: later timestamp, or the same one later in the file. */
 			if (!pg.any_rev || strcmp(pg.ts.data, pg.latest_ts.data) >= 0) {
