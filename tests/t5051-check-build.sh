@@ -22,6 +22,17 @@ test_expect_success 'a clean site passes' '
 	test -z "$(ls tmp)"
 '
 
+test_expect_success 'a broken link of a Markdown page is reported at its source line' '
+	site_page site/content/docs/raw.md "title: Raw" "Text.
+
+<p><a href=\"/nowhere-raw/\">raw HTML</a> the build leaves to check</p>" &&
+	TMPDIR=$TRASH/tmp expect_exit 1 nfsite check --source site $SKIP &&
+	cat err &&
+	grep_q "site/content/docs/raw.md:6: error: broken link '"'"'/nowhere-raw/'"'"' (no such file)" err &&
+	test "$(wc -l <err)" = 1 &&
+	rm site/content/docs/raw.md
+'
+
 test_expect_success 'a broken link coming from a template is found (exit 1)' '
 	sed "s|{% endblock %}|<a href=\"/nowhere/\">lost</a><a href=\"#no-such-anchor\">x</a>{% endblock %}|" \
 		"$ROOT/theme/templates/page.html" >site/templates/page.html &&

@@ -112,6 +112,28 @@ test_expect_success 'default cache lives in SOURCE/.nfsite-cache/links.sqlite' '
 	test -f src/.nfsite-cache/links.sqlite
 '
 
+# A page built from Markdown: its links are reported at their source file and line (the
+# build cache keeps them), not at the line of the HTML they ended up on.
+site_page md/content/_index.md 'title: Home' 'Home.'
+site_page md/content/links/index.md 'title: Links' "Intro.
+
+[gone]($H/missing) is on line 6.
+
+<p>Raw HTML: <a href=\"$H/error\">line 8</a></p>"
+test_expect_success 'a broken link is reported at its Markdown source line' '
+	expect_exit 1 nfsite check --source md --external --cache md.sqlite --timeout 5 &&
+	cat err &&
+	grep_q "md/content/links/index.md:6: error: broken link '"'"'$H/missing'"'"' (HTTP 404)" err &&
+	grep_q "md/content/links/index.md:8: error: broken link '"'"'$H/error'"'"' (HTTP 500)" err &&
+	grep_not -q "index.html:" err
+'
+test_expect_success 'so is one of a folder nfsite build made (--dest)' '
+	nfsite build -q --source md --dest md-out &&
+	expect_exit 1 nfsite check --source md --dest md-out --external --cache md.sqlite --timeout 5 &&
+	grep_q "md/content/links/index.md:6: error: broken link '"'"'$H/missing'"'"' (HTTP 404)" err &&
+	grep_not -q "index.html:" err
+'
+
 # No network: simulated by hosts that cannot answer (a name under .invalid, which never
 # resolves, and a local port with nothing listening), so nothing leaves 127.0.0.1.
 CLOSED=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -51,7 +51,9 @@ struct page {
 struct external {
 	char *url;      /* normalised, without fragment */
 	char *host;
-	long page, line; /* first place that links here */
+	long page;       /* first page that links here */
+	const char *file; /* where that link was written (see link_place) */
+	long line;
 	long npages, last_page;
 	/* result */
 	bool done, running, use_get, cached, got_body;
@@ -503,7 +505,18 @@ static bool is_scheme_char(int c)
 	return isalnum(c) || c == '+' || c == '-' || c == '.';
 }
 
-static void add_external(struct checker *ck, const char *url, long page, long line)
+/* Where to report link l of page pi: its source file and line when opts->locate knows
+ * them (a page built from Markdown), else the page and its HTML line. */
+static const char *link_place(const struct checker *ck, long pi, const struct link *l, long *line)
+{
+	const char *file;
+	*line = l->line;
+	if (ck->opts->locate && ck->opts->locate(ck->opts->locate_arg, ck->pages[pi].rel, l->url, &file, line))
+		return file;
+	return ck->pages[pi].rel;
+}
+
+static void add_external(struct checker *ck, const char *url, long page, const struct link *l)
 {
 	bool added;
 	long *idx = &strmap_put(&ck->ext_index, url, strlen(url), &added)->num;
@@ -519,7 +532,7 @@ static void add_external(struct checker *ck, const char *url, long page, long li
 	memset(x, 0, sizeof *x);
 	x->url = xstrdup(url);
 	x->page = page;
-	x->line = line;
+	x->file = link_place(ck, page, l, &x->line);
 	x->npages = 1;
 	x->last_page = page;
 	*idx = (long)ck->next++;
@@ -566,7 +579,7 @@ static void check_link(struct checker *ck, long pi, const struct link *l)
 		} else {
 			ck->stats->links++;
 			if (ck->opts->external)
-				add_external(ck, normal ? normal : abs, pi, l->line);
+				add_external(ck, normal ? normal : abs, pi, l);
 		}
 		free(abs);
 		free(host);
@@ -599,7 +612,9 @@ static void check_link(struct checker *ck, long pi, const struct link *l)
 		reason = check_internal(ck, pg, path.data, path.len, hash ? hash + 1 : NULL, &why);
 out:
 	if (reason) {
-		error_at(pg->rel, (int)l->line, "broken link '%s' (%s)", url, reason);
+		long line;
+		const char *file = link_place(ck, pi, l, &line);
+		error_at(file, (int)line, "broken link '%s' (%s)", url, reason);
 		ck->stats->broken++;
 	}
 	buf_release(&path);
@@ -875,7 +890,7 @@ static void report_external(struct checker *ck)
 	for (int pass = 0; pass < 3; pass++) {
 		for (size_t i = 0; i < ck->next; i++) {
 			struct external *x = &ck->ext[i];
-			const char *page = ck->pages[x->page].rel;
+			const char *page = x->file;
 			struct buf more = BUF_INIT;
 			if (x->npages > 1)
 				buf_printf(&more, "; also on %ld more page%s", x->npages - 1, x->npages > 2 ? "s" : "");

@@ -9,7 +9,8 @@
  * GET when HEAD is refused; results are kept in an SQLite cache with their time.
  *
  * Problems are reported through log.h as `page.html:line: error: broken link 'x' (why)`,
- * in page order (so grouped by page); redirects and rate limits are warnings. */
+ * in page order (so grouped by page), or at the link's source file and line when
+ * opts->locate knows them; redirects and rate limits are warnings. */
 #ifndef NFSITE_LINKCHECK_H
 #define NFSITE_LINKCHECK_H
 
@@ -27,6 +28,11 @@ struct linkcheck_opts {
 	const char **skip;         /* links starting with one of these (as written, or as a site
 	                       * path like "/pub/") are not checked; borrowed */
 	size_t nskip;
+	/* Where a link was written: for the link url (as the page's HTML has it) on the page
+	 * (path from root, "docs/index.html"), sets *file and *line and returns true; false
+	 * keeps the page and its HTML line. *file must live as long as the run. May be NULL. */
+	bool (*locate)(void *arg, const char *page, const char *url, const char **file, long *line);
+	void *locate_arg;
 };
 
 struct linkcheck_stats {

@@ -8,6 +8,9 @@
 #include "base/fs.h"
 #include "check/links.h"
 #include "base/log.h"
+#include "base/strmap.h"
+#include "base/url.h"
+#include "site/cache.h"
 #include "site/site.h"
 
 #include <curl/curl.h>
@@ -26,6 +29,49 @@ static long parse_age(const char *s)
 	long mul = !*end || !strcmp(end, "s") ? 1 : !strcmp(end, "m") ? 60 : !strcmp(end, "h") ? 3600
 		 : !strcmp(end, "d") ? 86400 : -1;
 	return mul < 0 ? -1 : v * mul;
+}
+
+/* Where the build says each link of a Markdown page was written (its cache keeps it):
+ * "out\x01href" → the file (a key of files, ptr) and line (num). Hrefs are compared
+ * percent-decoded: the HTML has what cmark escaped. */
+struct sources {
+	struct strmap links, files;
+};
+
+static void href_key(struct buf *key, const char *out, const char *href)
+{
+	buf_reset(key);
+	buf_puts(key, out);
+	buf_putc(key, '\x01');
+	url_decode(href, strlen(href), key, false);
+}
+
+static void add_source(void *arg, const char *out, const char *file, const char *href, int line)
+{
+	struct sources *s = arg;
+	struct buf key = BUF_INIT;
+	bool added;
+	href_key(&key, out, href);
+	struct strmap_entry *e = strmap_put(&s->links, key.data, key.len, &added);
+	if (added) { /* the first line a page links there, as the check reports */
+		e->ptr = strmap_put(&s->files, file, strlen(file), NULL)->key;
+		e->num = line;
+	}
+	buf_release(&key);
+}
+
+static bool locate(void *arg, const char *page, const char *url, const char **file, long *line)
+{
+	struct sources *s = arg;
+	struct buf key = BUF_INIT;
+	href_key(&key, page, url);
+	struct strmap_entry *e = strmap_get(&s->links, key.data, key.len);
+	if (e) {
+		*file = e->ptr;
+		*line = e->num;
+	}
+	buf_release(&key);
+	return e != NULL;
 }
 
 static const struct opt check_options[] = {
@@ -153,12 +199,18 @@ int cmd_check(int argc, char **argv)
 	}
 
 	struct linkcheck_stats st;
+	struct sources sources = {STRMAP_INIT, STRMAP_INIT};
+	cache_each_href(root, add_source, &sources);
 	o.root = root;
+	o.locate = locate;
+	o.locate_arg = &sources;
 	if (o.external)
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 	int rc = linkcheck_run(&o, &st);
 	if (o.external)
 		curl_global_cleanup();
+	strmap_release(&sources.links);
+	strmap_release(&sources.files);
 	if (rc < 0)
 		goto out;
 	printf("checked %ld page%s, %ld link%s", st.pages, st.pages == 1 ? "" : "s", st.links, st.links == 1 ? "" : "s");

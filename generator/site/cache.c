@@ -13,12 +13,13 @@
 #include <unistd.h>
 
 #define CACHE_FILE ".nfsite-cache.sqlite"
-#define CACHE_VERSION 1
+#define CACHE_VERSION 2
 
 struct entry {
 	char *url;
 	uint64_t key;
 	char *ids, *links, *text, *headings, *html; /* serialised, see pack() */
+	char *out, *file, *hrefs; /* Markdown pages: "line\thref" lines, for nfsite check */
 	bool used;
 };
 
@@ -95,8 +96,8 @@ struct cache *cache_open(const char *dest, uint64_t site_key)
 	st = NULL;
 	c->snapshot = meta_hex(db, "snapshot");
 	c->drafts = (size_t)meta_hex(db, "drafts");
-	if (sqlite3_prepare_v2(db, "SELECT url, key, ids, links, text, headings, html FROM pages ORDER BY url", -1, &st,
-	                       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT url, key, ids, links, text, headings, html, out, file, hrefs FROM pages"
+	                       " ORDER BY url", -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		ALLOC_GROW(c->e, c->n + 1, c->cap);
@@ -109,6 +110,9 @@ struct cache *cache_open(const char *dest, uint64_t site_key)
 		e->text = col(st, 4);
 		e->headings = col(st, 5);
 		e->html = col(st, 6);
+		e->out = col(st, 7);
+		e->file = col(st, 8);
+		e->hrefs = col(st, 9);
 	}
 out:
 	sqlite3_finalize(st);
@@ -210,7 +214,7 @@ static void add_clean(struct buf *b, const char *s)
 		buf_putc(b, *s == '\n' || *s == '\t' ? ' ' : *s);
 }
 
-void cache_store(struct cache *c, const struct page *p, uint64_t page_key)
+void cache_store(struct cache *c, const struct page *p, const struct md_doc *doc, uint64_t page_key)
 {
 	struct entry e = {.url = xstrdup(p->url), .key = page_key, .used = true};
 	struct buf b = BUF_INIT;
@@ -237,6 +241,16 @@ void cache_store(struct cache *c, const struct page *p, uint64_t page_key)
 	e.links = buf_detach(&b, NULL);
 	e.text = xstrdup(p->search_text ? p->search_text : "");
 	e.html = p->kind == PAGE_QUESTION && p->html ? xstrdup(p->html) : NULL;
+	if (doc) {
+		for (size_t i = 0; i < doc->nhrefs; i++) {
+			buf_printf(&b, "%d\t", doc->hrefs[i].line);
+			add_clean(&b, doc->hrefs[i].href);
+			buf_putc(&b, '\n');
+		}
+		e.hrefs = buf_detach(&b, NULL);
+		e.out = xstrdup(p->out);
+		e.file = xstrdup(p->file);
+	}
 	store_entry(c, e);
 }
 
@@ -270,6 +284,9 @@ static void entry_release(struct entry *e)
 	free(e->text);
 	free(e->headings);
 	free(e->html);
+	free(e->out);
+	free(e->file);
+	free(e->hrefs);
 }
 
 char *cache_translation(struct cache *c, uint64_t key)
@@ -336,7 +353,7 @@ void cache_save(struct cache *c, const char *dir)
 	if (exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;"
 	             "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
 	             "CREATE TABLE pages(url TEXT PRIMARY KEY, key TEXT, ids TEXT, links TEXT, text TEXT,"
-	             " headings TEXT, html TEXT);"
+	             " headings TEXT, html TEXT, out TEXT, file TEXT, hrefs TEXT);"
 	             "CREATE TABLE translations(key TEXT PRIMARY KEY, nft TEXT);") < 0)
 		goto out;
 	/* Every translation is kept, used or not: a page reused from the cache does not ask
@@ -369,7 +386,7 @@ void cache_save(struct cache *c, const char *dir)
 	         "INSERT INTO meta VALUES('drafts', '%zx')",
 	         CACHE_VERSION, (unsigned long long)c->site_key, (unsigned long long)c->snapshot, c->drafts);
 	if (exec(db, site) < 0 ||
-	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO pages VALUES(?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO pages VALUES(?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	/* Sorted, so the same site always gives the same file, whatever the thread timing. */
 	if (c->n)
@@ -381,8 +398,8 @@ void cache_save(struct cache *c, const char *dir)
 			continue;
 		char key[32];
 		snprintf(key, sizeof key, "%016llx", (unsigned long long)e->key);
-		const char *v[] = {e->url, key, e->ids, e->links, e->text, e->headings, e->html};
-		for (int k = 0; k < 7; k++)
+		const char *v[] = {e->url, key, e->ids, e->links, e->text, e->headings, e->html, e->out, e->file, e->hrefs};
+		for (int k = 0; k < 10; k++)
 			sqlite3_bind_text(st, k + 1, v[k], -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			goto out;
@@ -431,6 +448,37 @@ void cache_set_snapshot(struct cache *c, uint64_t snapshot, size_t drafts)
 		c->dirty = true;
 	c->snapshot = snapshot;
 	c->drafts = drafts;
+}
+
+void cache_each_href(const char *dest,
+                     void (*fn)(void *arg, const char *out, const char *file, const char *href, int line),
+                     void *arg)
+{
+	char *path = xasprintf("%s/" CACHE_FILE, dest);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	if (access(path, R_OK) == 0 &&
+	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT out, file, hrefs FROM pages WHERE hrefs IS NOT NULL", -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *out = (const char *)sqlite3_column_text(st, 0);
+			const char *file = (const char *)sqlite3_column_text(st, 1);
+			char *hrefs = col(st, 2);
+			size_t n;
+			char **lines = split_lines(hrefs, &n);
+			for (size_t i = 0; i < n; i++) {
+				char *tab = strchr(lines[i], '\t');
+				if (out && file && tab)
+					fn(arg, out, file, tab + 1, atoi(lines[i]));
+				free(lines[i]);
+			}
+			free(lines);
+			free(hrefs);
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(path);
 }
 
 uint64_t cache_site_key(const struct cache *c)

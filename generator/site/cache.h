@@ -17,6 +17,7 @@
 
 struct page;
 struct cache;
+struct md_doc;
 
 /* Opens the cache of dest for a build whose site-wide key is site_key. A missing or
  * unreadable cache, or one written for another site key, starts empty (never an error).
@@ -31,8 +32,10 @@ bool cache_lookup(struct cache *c, struct page *p, uint64_t page_key);
 bool cache_touch(struct cache *c, const char *name, uint64_t key);
 /* Records name under key with no render results (whole-site files). */
 void cache_store_key(struct cache *c, const char *name, uint64_t key);
-/* Records p's render results under page_key. */
-void cache_store(struct cache *c, const struct page *p, uint64_t page_key);
+/* Records p's render results under page_key; with doc, the render they came from, also
+ * its source file and links' source lines for cache_each_href. A page_key of 0 matches
+ * no page: only those are kept (a page whose warnings must come again next build). */
+void cache_store(struct cache *c, const struct page *p, const struct md_doc *doc, uint64_t page_key);
 /* Writes the cache for the next build (only what this build stored or reused) into
  * folder dir, the new tree, and frees c. Failure to write only costs speed next time:
  * reported as a warning, and dir is left with no cache rather than a stale one. */
@@ -51,6 +54,13 @@ void cache_set_snapshot(struct cache *c, uint64_t snapshot, size_t drafts);
  * whatever the site key: the key names the translators and the block. */
 char *cache_translation(struct cache *c, uint64_t key);
 void cache_store_translation(struct cache *c, uint64_t key, const char *nft);
+/* nfsite check: calls fn for each link of each page dest's cache has from a Markdown
+ * file: the page's output path ("docs/index.html"), its source file as the build named
+ * it, the link's destination as the HTML has it, and its source line. Nothing when
+ * dest has no cache. */
+void cache_each_href(const char *dest,
+                     void (*fn)(void *arg, const char *out, const char *file, const char *href, int line),
+                     void *arg);
 /* The site key c was opened for. */
 uint64_t cache_site_key(const struct cache *c);
 

@@ -123,7 +123,7 @@ struct render {
 	cmark_node **nested;     /* footnote references and raw <a> tags inside a link */
 	size_t nnested, cap_nested;
 	int link_depth;
-	size_t cap_links;
+	size_t cap_links, cap_hrefs;
 	int options;             /* cmark options for parse and render */
 	cmark_llist *extensions; /* the parser's, for rendering */
 	int rc;
@@ -163,6 +163,14 @@ static void add_link(struct render *r, int line, const char *url, const char *fr
 	l->written = xstrdup(written);
 }
 
+static void add_href(struct render *r, int line, const char *href, size_t n)
+{
+	struct md_doc *doc = r->doc;
+	ALLOC_GROW(doc->hrefs, doc->nhrefs + 1, r->cap_hrefs);
+	doc->hrefs[doc->nhrefs].line = line;
+	doc->hrefs[doc->nhrefs++].href = xstrndup(href, n);
+}
+
 /* Resolves, rewrites and records one link or image destination. */
 static void visit_link(struct render *r, cmark_node *node)
 {
@@ -179,10 +187,13 @@ static void visit_link(struct render *r, cmark_node *node)
 	if (dest[0] == '#') {
 		if (dest[1])
 			add_link(r, line, "", dest + 1, dest);
+		add_href(r, line, dest, strlen(dest));
 		return;
 	}
-	if (!opts->resolve)
+	if (!opts->resolve) {
+		add_href(r, line, dest, strlen(dest));
 		return;
+	}
 	char *path = xstrndup(dest, hash ? (size_t)(hash - dest) : strlen(dest));
 	struct buf url = BUF_INIT;
 	int res = opts->resolve(opts->arg, path, &url);
@@ -208,20 +219,24 @@ static void visit_link(struct render *r, cmark_node *node)
 		}
 		buf_release(&msg);
 	}
+	dest = cmark_node_get_url(node);
+	add_href(r, line, dest, strlen(dest));
 	buf_release(&url);
 	free(path);
 }
 
 /* Root-relative href="/…" and src="/…" in raw HTML (imported pages are full of them) go
  * through the resolver Markdown links use, so they get the base path of a site under a
- * sub-path. A target it does not know is left as written: nfsite check reports it. */
+ * sub-path. A target it does not know is left as written: nfsite check reports it.
+ * Every href= and src= is recorded with its line. */
 static void visit_raw_html(struct render *r, cmark_node *node)
 {
 	const char *html = cmark_node_get_literal(node);
 	if (!r->opts->resolve || !html)
 		return;
 	struct buf out = BUF_INIT, url = BUF_INIT;
-	const char *p = html, *done = html;
+	const char *p = html, *done = html, *counted = html;
+	int line = node_line(r, node);
 	/* As collect_ids: find the '=' and look behind it for the attribute's name. */
 	while ((p = strchr(p, '='))) {
 		size_t k = p - html >= 5 && !strncasecmp(p - 4, "href", 4) ? 4
@@ -231,12 +246,19 @@ static void visit_raw_html(struct render *r, cmark_node *node)
 		if (!k || !(*before == ' ' || *before == '\t' || *before == '\n'))
 			continue;
 		char q = *p;
-		if ((q != '"' && q != '\'') || p[1] != '/' || p[2] == '/')
+		if (q != '"' && q != '\'')
 			continue;
 		const char *v = ++p;
 		const char *e = strchr(v, q);
 		if (!e)
 			break;
+		p = e + 1;
+		for (; counted < v; counted++)
+			line += *counted == '\n';
+		if (v[0] != '/' || v[1] == '/') {
+			add_href(r, line, v, (size_t)(e - v));
+			continue;
+		}
 		size_t n = strcspn(v, q == '"' ? "?#\"" : "?#'");
 		char *path = xstrndup(v, n);
 		buf_reset(&url);
@@ -245,9 +267,11 @@ static void visit_raw_html(struct render *r, cmark_node *node)
 			buf_add(&url, v + n, (size_t)(e - v - n)); /* ?query#fragment */
 			buf_add(&out, url.data, url.len);
 			done = e;
+			add_href(r, line, url.data, url.len);
+		} else {
+			add_href(r, line, v, (size_t)(e - v));
 		}
 		free(path);
-		p = e + 1;
 	}
 	if (done != html) {
 		buf_puts(&out, done);
@@ -770,6 +794,11 @@ void md_doc_release(struct md_doc *doc)
 		free(doc->links[i].written);
 	}
 	free(doc->links);
+	for (size_t i = 0; i < doc->nhrefs; i++)
+		free(doc->hrefs[i].href);
+	free(doc->hrefs);
+	doc->hrefs = NULL;
+	doc->nhrefs = 0;
 	for (size_t i = 0; i < doc->nanchors; i++)
 		free(doc->anchors[i]);
 	free(doc->anchors);

@@ -39,6 +39,14 @@ struct md_link {
 	char *written;  /* the destination as the author wrote it (for messages) */
 };
 
+/* A link or image destination as the page's HTML carries it (rewritten, or as written
+ * for an external or broken one; raw HTML's href= and src= too), with its source line:
+ * nfsite check names that line instead of the output's (cache.h keeps them). */
+struct md_href {
+	int line;
+	char *href;
+};
+
 /* Maps a link destination as written to its URL. dest comes without its "#fragment"
  * (the pass keeps the fragment and appends it to the URL); "#x" alone never reaches the
  * resolver (same-page anchors are checked by markdown_render itself).
@@ -75,6 +83,8 @@ struct md_doc {
 	                       * checking links from other pages */
 	size_t nanchors;
 	size_t broken_pages, broken_anchors; /* warned about (md_opts.warn_pages, warn_anchors) */
+	struct md_href *hrefs; /* every destination, in document order */
+	size_t nhrefs;
 };
 
 /* Renders src into doc (which the caller initialises with MD_DOC_INIT and releases with
@@ -84,7 +94,7 @@ struct md_doc {
  * cells, and then nothing is rendered). */
 int markdown_render(const char *src, size_t len, const struct md_opts *opts, struct md_doc *doc);
 void md_doc_release(struct md_doc *doc);
-#define MD_DOC_INIT {BUF_INIT, BUF_INIT, NULL, 0, NULL, 0, BUF_INIT, NULL, 0, 0, 0}
+#define MD_DOC_INIT {BUF_INIT, BUF_INIT, NULL, 0, NULL, 0, BUF_INIT, NULL, 0, 0, 0, NULL, 0}
 
 /* Inline Markdown (a banner message, a title) to HTML without the wrapping <p>. */
 void markdown_inline(const char *src, size_t len, struct buf *out);

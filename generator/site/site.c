@@ -480,23 +480,23 @@ static int render_page(struct worker *w, struct page *p)
 		if (render_markdown(b, p, &doc) < 0)
 			goto out;
 		keep_results(p, &doc);
-		/* A page with warnings is not cached, so every build reports them again. */
-		bool warned = doc.broken_pages || doc.broken_anchors;
+		/* A page with warnings is stored under no key, so every build reports them
+		 * again (and nfsite check still finds its links' lines). */
+		uint64_t keep = doc.broken_pages || doc.broken_anchors ? 0 : key;
 		w->broken_pages += doc.broken_pages;
 		w->broken_anchors += doc.broken_anchors;
 		if (w->answers_only) {
 			p->html = buf_detach(&doc.html, NULL);
-			if (!warned)
-				cache_store(b->cache, p, key);
+			cache_store(b->cache, p, &doc, keep);
 			rc = 0;
 			goto out;
 		}
-		if (p->kind != PAGE_QUESTION && !warned)
-			cache_store(b->cache, p, key);
+		if (p->kind != PAGE_QUESTION)
+			cache_store(b->cache, p, &doc, keep);
 		content = doc.html.data;
 	}
 	if (p->kind == PAGE_GENERATED)
-		cache_store(b->cache, p, key);
+		cache_store(b->cache, p, NULL, key);
 	if (banners_for_page(b->banners, w->t, p, b->now, &banners, &nbanners) < 0)
 		goto out;
 	if (p->kind == PAGE_FAQ && faq_prepare(w->t, p, &jsonld) < 0)
