@@ -38,7 +38,7 @@ static const struct opt mediawiki_options[] = {
 	{"--backoff", NULL, "MS", "API: first retry wait, doubling (default 1000)", 'B'},
 	{"--batch", NULL, "N", "API: pages per revisions request, 1-50 (default 50)", 'b'},
 	{"--timeout", NULL, "S", "API: seconds per request (default 60)", 't'},
-	{"--no-history", NULL, NULL, "API: skip each page's history (contributor counts)", 'H'},
+	{"--no-history", NULL, NULL, "API: read only each page's latest revision, not its history", 'H'},
 	{NULL, NULL, NULL, NULL, 0},
 };
 

@@ -16,7 +16,7 @@ struct mediawiki_api_opts {
 	int retries;     /* retries per request after the first attempt */
 	int batch;       /* pages per revisions request (1..50) */
 	long timeout_s;  /* per request */
-	bool history;    /* fetch each page's history (revision and contributor counts) */
+	bool history;    /* fetch each page's history (contributors, the history page) */
 };
 #define MEDIAWIKI_API_OPTS_INIT {500, 1000, 5, 50, 60, true}
 
