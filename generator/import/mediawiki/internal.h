@@ -7,7 +7,8 @@
  *   prepare.c: full titles, redirect chains, namespace selection, unique slugs
  *        ▼
  *   pages.c: convert each page (wikitext/, lookup.c and templates.c as callbacks)
- *        ─► front matter (libyaml) + body
+ *        ─► front matter (libyaml) + body, and SLUG/history.md: every revision (staged
+ *           in the rev table) for the theme's attribution
  *        ▼
  *   compare with what is on disk (unchanged / edited by hand / write) ─► redirects.c
  *        ▼
