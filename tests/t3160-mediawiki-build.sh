@@ -120,4 +120,18 @@ test_expect_success 'a link to a missing section or page becomes text and a repo
 	grep_q "href=\"#intro\"" $h && grep_q "#Missing section" $h && grep_q "the gone part" $h &&
 	grep_not -q "missing-section" $h
 '
+test_expect_success 'code the wiki highlighted comes out highlighted: C, Python, JSON, INI; an unknown lexer stays plain' '
+	h=site/public/wiki/writing-a-queue-handler-in-c/index.html &&
+	grep_q "<code class=\"language-c\"><span class=\"hl-m\">#include</span> <span class=\"hl-s\">&lt;stdio.h&gt;</span>" $h &&
+	grep_q "<span class=\"hl-k\">static</span> <span class=\"hl-t\">int</span> cb(<span class=\"hl-k\">struct</span>" $h &&
+	h=site/public/wiki/json-api/index.html &&
+	grep_q "<code class=\"language-python\"><span class=\"hl-k\">import</span> json" $h &&
+	grep_q "<span class=\"hl-c\"># read: the ruleset as a Python structure</span>" $h &&
+	grep_q "<span class=\"hl-v\">&quot;nftables&quot;</span>: [" $h &&
+	grep_q "<code class=\"language-c\"><span class=\"hl-m\">#include</span>" $h &&
+	h=site/public/wiki/ulogd2-stacks-and-plugins/index.html &&
+	grep_q "<code class=\"language-ini\"><span class=\"hl-t\">[global]</span>" $h &&
+	grep_q "<span class=\"hl-v\">loglevel</span>=<span class=\"hl-n\">3</span>" $h &&
+	grep_q "<code class=\"language-nosuchlexer\">x = 1" site/public/wiki/netfilter-wiki-formatting-reference/index.html
+'
 test_done

@@ -1,7 +1,9 @@
-/* highlight: build-time syntax highlighting of nft, shell and diff code into classed
- * <span>s (see highlight.h for the classes).
+/* highlight: build-time syntax highlighting of nft, shell, diff, C, C++, Python, JSON,
+ * YAML, INI, XML/HTML and Lua code into classed <span>s (see highlight.h for the classes).
  *
- * Each language is a small hand-written scanner over bytes. Scanners only look at ASCII;
+ * nft, shell, console and diff have their own small scanners over bytes (their tokens
+ * depend on position: command words, prompts, whole lines); the other languages share
+ * one table-driven lexer (hl_lex). Scanners only look at ASCII;
  * every other byte (UTF-8 or not) is copied through the HTML escaper untouched, so any
  * input produces well-formed, escaped output and the scan always advances. Nothing here
  * keeps state between calls: the tables are constant, so any thread may call in. */
@@ -11,6 +13,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- token tables (each sorted in strcmp order: lookups use bsearch) ---- */
 
@@ -555,37 +558,513 @@ static void hl_diff(const char *p, size_t len, struct buf *out)
 	}
 }
 
+/* ---- one table-driven lexer for C, C++, Python, JSON, YAML, INI, XML/HTML, Lua ----
+ *
+ * Debian 12 packages no highlighting library callable from C (source-highlight's is a
+ * C++/Boost API, tree-sitter ships no grammars in bookworm), so these languages share
+ * one scanner. A struct lexdef says what a language has: comment markers, string
+ * quotes, keyword and type tables, and flags for the few constructs that are not
+ * comments, strings, numbers or words (C directives, Python decorators, JSON/YAML keys,
+ * INI sections and keys, XML tags, Lua long brackets).
+ *
+ * Every rule moves forward only: a rule that looks ahead (a JSON key's ':', a YAML or
+ * INI key on its line) at most rescans what it looked at once, so the time is linear in
+ * the input. Tokens end next to an ASCII byte or at the end of the input (bytes from
+ * 0x80 up count as word characters), so no span splits a UTF-8 sequence. */
+
+enum {
+	LX_ESC = 1 << 0,      /* a backslash escapes the next byte in strings */
+	LX_TRIPLE = 1 << 1,   /* """ and ''' strings span lines (Python) */
+	LX_PREFIX = 1 << 2,   /* r"", b'', f"", rb"" string prefixes (Python) */
+	LX_PREPROC = 1 << 3,  /* # directives at line start (C) */
+	LX_DECOR = 1 << 4,    /* @decorator at line start (Python) */
+	LX_KEYSTR = 1 << 5,   /* a string followed by ':' is a key (JSON, YAML) */
+	LX_YAML = 1 << 6,     /* plain "key:" at line start, ---, %YAML, &anchor, *alias, !tag, '' */
+	LX_INI = 1 << 7,      /* [section] and key = value lines, comments at line start */
+	LX_XML = 1 << 8,      /* tags, attributes, entities, <!-- -->, <? ?>, <!DOCTYPE> */
+	LX_LONG = 1 << 9,     /* Lua long brackets: [[ ]], [==[ ]==], --[[ ]] */
+	LX_NOCASE = 1 << 10,  /* keywords in any case (True, ON, Null) */
+	LX_HASH_WS = 1 << 11, /* '#' starts a comment only after a space (YAML) */
+};
+
+struct lexdef {
+	const char *line_comment[2];        /* markers to the end of the line, or NULL */
+	const char *block_open, *block_close;
+	const char *quotes;                 /* bytes that open a string */
+	unsigned flags;
+	const char *const *keywords;        /* hl-k, sorted */
+	size_t nkeywords;
+	const char *const *types;           /* hl-t (types, builtins), sorted */
+	size_t ntypes;
+};
+
+static const char *const c_keywords[] = {
+	"_Alignas", "_Alignof", "_Atomic", "_Generic", "_Noreturn", "_Static_assert",
+	"_Thread_local", "auto", "break", "case", "const", "continue", "default", "do",
+	"else", "enum", "extern", "for", "goto", "if", "inline", "register", "restrict",
+	"return", "sizeof", "static", "struct", "switch", "typedef", "union", "volatile",
+	"while",
+};
+
+static const char *const c_types[] = {
+	"FILE", "NULL", "_Bool", "_Complex", "bool", "char", "double", "false", "float",
+	"int", "int16_t", "int32_t", "int64_t", "int8_t", "intptr_t", "long", "off_t",
+	"ptrdiff_t", "short", "signed", "size_t", "ssize_t", "true", "uint16_t", "uint32_t",
+	"uint64_t", "uint8_t", "uintptr_t", "unsigned", "void",
+};
+
+static const char *const cpp_keywords[] = {
+	"_Alignas", "_Alignof", "_Atomic", "_Generic", "_Noreturn", "_Static_assert",
+	"_Thread_local", "alignas", "alignof", "auto", "break", "case", "catch", "class",
+	"const", "const_cast", "consteval", "constexpr", "continue", "decltype", "default",
+	"delete", "do", "dynamic_cast", "else", "enum", "explicit", "export", "extern",
+	"final", "for", "friend", "goto", "if", "inline", "mutable", "namespace", "new",
+	"noexcept", "nullptr", "operator", "override", "private", "protected", "public",
+	"register", "reinterpret_cast", "restrict", "return", "sizeof", "static",
+	"static_assert", "static_cast", "struct", "switch", "template", "this", "throw",
+	"try", "typedef", "typeid", "typename", "union", "using", "virtual", "volatile",
+	"while",
+};
+
+static const char *const py_keywords[] = {
+	"False", "None", "True", "and", "as", "assert", "async", "await", "break", "case",
+	"class", "continue", "def", "del", "elif", "else", "except", "finally", "for",
+	"from", "global", "if", "import", "in", "is", "lambda", "match", "nonlocal", "not",
+	"or", "pass", "raise", "return", "try", "while", "with", "yield",
+};
+
+static const char *const py_types[] = {
+	"Exception", "abs", "all", "any", "bool", "bytearray", "bytes", "dict",
+	"enumerate", "filter", "float", "format", "frozenset", "getattr", "hasattr", "int",
+	"isinstance", "iter", "len", "list", "map", "max", "min", "next", "object", "open",
+	"print", "range", "repr", "reversed", "self", "set", "setattr", "sorted", "str",
+	"sum", "super", "tuple", "type", "zip",
+};
+
+static const char *const json_keywords[] = {"false", "null", "true"};
+
+/* YAML 1.1 and INI booleans and nulls, matched in any case. */
+static const char *const yaml_keywords[] = {"false", "no", "null", "off", "on", "true", "yes"};
+
+static const char *const lua_keywords[] = {
+	"and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto",
+	"if", "in", "local", "nil", "not", "or", "repeat", "return", "then", "true",
+	"until", "while",
+};
+
+static const char *const lua_types[] = {
+	"assert", "coroutine", "error", "getmetatable", "io", "ipairs", "math", "next",
+	"os", "pairs", "pcall", "print", "rawequal", "rawget", "rawset", "require",
+	"select", "self", "setmetatable", "string", "table", "tonumber", "tostring", "type",
+	"utf8", "xpcall",
+};
+
+#define TABLE(a) a, NELEM(a)
+
+static const struct lexdef lex_c = {{"//", NULL}, "/*", "*/", "\"'", LX_ESC | LX_PREPROC,
+                                    TABLE(c_keywords), TABLE(c_types)};
+static const struct lexdef lex_cpp = {{"//", NULL}, "/*", "*/", "\"'", LX_ESC | LX_PREPROC,
+                                      TABLE(cpp_keywords), TABLE(c_types)};
+static const struct lexdef lex_python = {{"#", NULL}, NULL, NULL, "\"'",
+                                         LX_ESC | LX_TRIPLE | LX_PREFIX | LX_DECOR,
+                                         TABLE(py_keywords), TABLE(py_types)};
+/* JSON has no comments; some JSON files have them anyway (tsconfig, VS Code). */
+static const struct lexdef lex_json = {{"//", NULL}, "/*", "*/", "\"", LX_ESC | LX_KEYSTR,
+                                       TABLE(json_keywords), NULL, 0};
+static const struct lexdef lex_yaml = {{"#", NULL}, NULL, NULL, "\"'",
+                                       LX_ESC | LX_KEYSTR | LX_YAML | LX_NOCASE | LX_HASH_WS,
+                                       TABLE(yaml_keywords), NULL, 0};
+static const struct lexdef lex_ini = {{NULL, NULL}, NULL, NULL, "\"'", LX_INI | LX_NOCASE,
+                                      TABLE(yaml_keywords), NULL, 0};
+static const struct lexdef lex_xml = {{NULL, NULL}, NULL, NULL, "\"'", LX_XML, NULL, 0, NULL, 0};
+static const struct lexdef lex_lua = {{"--", NULL}, NULL, NULL, "\"'", LX_ESC | LX_LONG,
+                                      TABLE(lua_keywords), TABLE(lua_types)};
+
+/* Bytes of words: ASCII letters, digits, '_', and every byte of a multibyte sequence. */
+static bool is_wordbyte(int c) { return is_word(c) || c >= 0x80; }
+static bool is_blank(int c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+static bool starts(const char *p, const char *end, const char *s)
+{
+	size_t n = strlen(s);
+	return (size_t)(end - p) >= n && !memcmp(p, s, n);
+}
+
+/* Position just past the first s at or after p, or end when there is none. */
+static const char *past(const char *p, const char *end, const char *s)
+{
+	size_t n = strlen(s);
+	const char *q = memmem(p, (size_t)(end - p), s, n);
+	return q ? q + n : end;
+}
+
+static const char *line_end(const char *p, const char *end)
+{
+	const char *q = memchr(p, '\n', (size_t)(end - p));
+	return q ? q : end;
+}
+
+/* A string opened by the quote at p (after any prefix): single-line unless escaped
+ * (or triple-quoted with LX_TRIPLE); multiline lets it run over newlines (XML). */
+static size_t scan_string(const struct lexdef *d, const char *p, const char *end, bool multiline)
+{
+	char q = *p;
+	const char *s = p + 1;
+	bool triple = (d->flags & LX_TRIPLE) && end - p >= 3 && p[1] == q && p[2] == q;
+	if (triple)
+		s = p + 3;
+	while (s < end) {
+		if (*s == '\\' && (d->flags & LX_ESC)) {
+			s += s + 1 < end ? 2 : 1;
+			continue;
+		}
+		if (*s == '\'' && q == '\'' && (d->flags & LX_YAML) && s + 1 < end && s[1] == '\'') {
+			s += 2; /* YAML's 'it''s' */
+			continue;
+		}
+		if (*s == q && (!triple || (end - s >= 3 && s[1] == q && s[2] == q)))
+			return (size_t)(s + (triple ? 3 : 1) - p);
+		if (*s == '\n' && !triple && !multiline)
+			break;
+		s++;
+	}
+	return (size_t)(s - p);
+}
+
+/* A Lua long bracket at p ("[[", "[==["), with its body up to the matching close;
+ * 0 when p does not open one. */
+static size_t scan_long(const char *p, const char *end)
+{
+	const char *q = p + 1;
+	while (q < end && *q == '=')
+		q++;
+	if (q >= end || *q != '[')
+		return 0;
+	size_t level = (size_t)(q - p - 1);
+	for (q++; (q = memchr(q, ']', (size_t)(end - q))) != NULL;) {
+		const char *e = q + 1;
+		while (e < end && *e == '=')
+			e++;
+		if ((size_t)(e - q - 1) == level && e < end && *e == ']')
+			return (size_t)(e + 1 - p);
+		q = e;
+	}
+	return (size_t)(end - p);
+}
+
+/* A number: 0x hex, or digits with '.', '_' and an exponent, then suffix letters
+ * (10UL, 1.5f, 3j). */
+static size_t scan_num(const char *p, const char *end)
+{
+	const char *q = p;
+	bool hex = end - q > 2 && q[0] == '0' && (q[1] == 'x' || q[1] == 'X');
+	if (hex)
+		q += 2;
+	while (q < end) {
+		unsigned char c = (unsigned char)*q;
+		if (!hex && (c == 'e' || c == 'E') && q + 1 < end && (q[1] == '+' || q[1] == '-'))
+			q += 2;
+		else if (is_word(c) || c == '.')
+			q++;
+		else
+			break;
+	}
+	return (size_t)(q - p);
+}
+
+static size_t scan_word(const char *p, const char *end)
+{
+	const char *q = p;
+	while (q < end && is_wordbyte((unsigned char)*q))
+		q++;
+	return (size_t)(q - p);
+}
+
+static const char *word_class(const struct lexdef *d, const char *p, size_t n)
+{
+	char low[16];
+	if (d->flags & LX_NOCASE) {
+		if (n >= sizeof low)
+			return NULL;
+		for (size_t i = 0; i < n; i++)
+			low[i] = (char)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i]);
+		p = low;
+	}
+	if (d->nkeywords && in_table(d->keywords, d->nkeywords, p, n))
+		return "hl-k";
+	if (d->ntypes && in_table(d->types, d->ntypes, p, n))
+		return "hl-t";
+	return NULL;
+}
+
+/* The key of a "key: value" (YAML) or "key = value" (INI) line starting at p: its
+ * length without trailing blanks, 0 when the line has none. */
+static size_t line_key(const struct lexdef *d, const char *p, const char *end)
+{
+	const char *q = p;
+	for (; q < end && *q != '\n'; q++) {
+		if (d->flags & LX_INI) {
+			if (*q == '=' || *q == ':')
+				break;
+		} else if (*q == ':' && (q + 1 == end || is_space((unsigned char)q[1]))) {
+			break;
+		} else if (in_set(*q, "{}[],\"'") || (*q == '#' && q > p && is_blank((unsigned char)q[-1]))) {
+			return 0;
+		}
+	}
+	if (q >= end || *q == '\n')
+		return 0;
+	while (q > p && is_blank((unsigned char)q[-1]))
+		q--;
+	return (size_t)(q - p);
+}
+
+/* XML outside a tag: a token starting with '<' or '&', 0 for plain text. Sets *in_tag
+ * when a start or end tag opens (its name is the span). */
+static size_t xml_markup(const char *p, const char *end, const char **cls, bool *in_tag)
+{
+	if (*p == '&') {
+		const char *q = p + 1;
+		if (q < end && *q == '#')
+			q++;
+		while (q < end && is_alnum((unsigned char)*q))
+			q++;
+		*cls = "hl-n";
+		return q > p + 1 && q < end && *q == ';' ? (size_t)(q + 1 - p) : 0;
+	}
+	if (starts(p, end, "<!--")) {
+		*cls = "hl-c";
+		return (size_t)(past(p + 4, end, "-->") - p);
+	}
+	if (starts(p, end, "<![CDATA[")) {
+		*cls = "hl-s";
+		return (size_t)(past(p + 9, end, "]]>") - p);
+	}
+	if (starts(p, end, "<?") || starts(p, end, "<!")) {
+		*cls = "hl-m";
+		return (size_t)(past(p + 2, end, ">") - p);
+	}
+	const char *q = p + 1;
+	if (q < end && *q == '/')
+		q++;
+	if (q >= end || !(is_alpha((unsigned char)*q) || *q == '_' || (unsigned char)*q >= 0x80))
+		return 0;
+	while (q < end && (is_wordbyte((unsigned char)*q) || in_set(*q, ":.-")))
+		q++;
+	*cls = "hl-k";
+	*in_tag = true;
+	return (size_t)(q - p);
+}
+
+/* XML inside a tag: attribute names, quoted values and the closing '>' or "/>". */
+static size_t xml_in_tag(const struct lexdef *d, const char *p, const char *end, const char **cls,
+                         bool *in_tag)
+{
+	if (*p == '>' || ((*p == '/' || *p == '?') && p + 1 < end && p[1] == '>')) {
+		*cls = "hl-k";
+		*in_tag = false;
+		return *p == '>' ? 1 : 2;
+	}
+	if (*p == '"' || *p == '\'') {
+		*cls = "hl-s";
+		return scan_string(d, p, end, true);
+	}
+	if (is_wordbyte((unsigned char)*p)) {
+		const char *q = p;
+		while (q < end && (is_wordbyte((unsigned char)*q) || in_set(*q, ":.-")))
+			q++;
+		*cls = p[-1] == '=' ? "hl-s" : "hl-v"; /* an unquoted value, or a name */
+		return (size_t)(q - p);
+	}
+	return 0;
+}
+
+static void hl_lex(const struct lexdef *d, const char *p, size_t len, struct buf *out)
+{
+	const char *const start = p, *const end = p + len;
+	bool line_start = true, in_tag = false, key_tried = false;
+	while (p < end) {
+		unsigned char c = (unsigned char)*p;
+		const char *cls = NULL;
+		size_t n = 0;
+		if (c == '\n' || (line_start && is_blank(c))) {
+			buf_putc(out, (char)c);
+			if (c == '\n') {
+				line_start = true;
+				key_tried = false;
+			}
+			p++;
+			continue;
+		}
+		bool at_line = line_start;
+		line_start = false;
+		if (d->flags & LX_XML) {
+			n = in_tag ? xml_in_tag(d, p, end, &cls, &in_tag)
+			           : (c == '<' || c == '&') ? xml_markup(p, end, &cls, &in_tag) : 0;
+			if (!n) {
+				cls = NULL;
+				/* text, or a tag's spaces and '=': up to the next byte that matters */
+				const char *q = p + 1;
+				while (q < end && !in_set(*q, in_tag ? "\n>/?\"'=" : "\n<&") &&
+				       !(in_tag && is_wordbyte((unsigned char)*q)))
+					q++;
+				n = (size_t)(q - p);
+			}
+		} else if (at_line && (d->flags & LX_PREPROC) && c == '#') {
+			/* "#  include" is the directive; an #include's <file> reads as a string */
+			const char *q = p + 1;
+			while (q < end && is_blank((unsigned char)*q))
+				q++;
+			size_t w = scan_word(q, end);
+			bool inc = w == 7 && !memcmp(q, "include", 7);
+			span(out, "hl-m", p, (size_t)(q + w - p));
+			for (p = q + w; p < end && is_blank((unsigned char)*p); p++)
+				buf_putc(out, *p);
+			if (!inc || p >= end || *p != '<')
+				continue;
+			for (q = p; q < end && *q != '>' && *q != '\n';)
+				q++;
+			n = (size_t)(q - p) + (q < end && *q == '>');
+			cls = "hl-s";
+		} else if (at_line && (d->flags & LX_DECOR) && c == '@') {
+			n = 1;
+			while (p + n < end && (is_wordbyte((unsigned char)p[n]) || p[n] == '.'))
+				n++;
+			cls = "hl-m";
+		} else if (at_line && (d->flags & LX_INI) && (c == ';' || c == '#')) {
+			n = (size_t)(line_end(p, end) - p);
+			cls = "hl-c";
+		} else if (at_line && (d->flags & LX_INI) && c == '[') {
+			const char *q = line_end(p, end), *r = memchr(p, ']', (size_t)(q - p));
+			n = (size_t)((r ? r + 1 : q) - p);
+			cls = "hl-t";
+		} else if (at_line && (d->flags & LX_YAML) && (p == start || p[-1] == '\n') &&
+		           (c == '%' || ((starts(p, end, "---") || starts(p, end, "...")) &&
+		                         (p + 3 == end || is_space((unsigned char)p[3]))))) {
+			n = c == '%' ? (size_t)(line_end(p, end) - p) : 3; /* %YAML directive, document markers */
+			cls = "hl-m";
+		} else if (at_line && (d->flags & LX_YAML) && c == '-' && (p + 1 == end || is_space((unsigned char)p[1]))) {
+			/* a list item: a key may follow on the same line */
+			buf_putc(out, '-');
+			p++;
+			line_start = true;
+			continue;
+		} else if (at_line && (d->flags & (LX_YAML | LX_INI)) && !key_tried && !in_set(c, "\"'#")) {
+			key_tried = true; /* once a line, or "- - - …" would rescan it for each '-' */
+			n = line_key(d, p, end);
+			cls = n ? "hl-v" : NULL;
+		}
+		if (!n && !cls) {
+			const char *lc = NULL;
+			for (int i = 0; i < 2; i++)
+				if (d->line_comment[i] && starts(p, end, d->line_comment[i]))
+					lc = d->line_comment[i];
+			if (d->block_open && starts(p, end, d->block_open)) {
+				n = (size_t)(past(p + strlen(d->block_open), end, d->block_close) - p);
+				cls = "hl-c";
+			} else if (lc && (d->flags & LX_LONG) && p + 2 < end && p[2] == '[' &&
+			           (n = scan_long(p + 2, end)) > 0) {
+				n += 2; /* --[[ long comment ]] */
+				cls = "hl-c";
+			} else if (lc && (!(d->flags & LX_HASH_WS) || at_line || is_blank((unsigned char)p[-1]))) {
+				n = (size_t)(line_end(p, end) - p);
+				cls = "hl-c";
+			} else if ((d->flags & LX_LONG) && c == '[' && (n = scan_long(p, end)) > 0) {
+				cls = "hl-s";
+			} else if (in_set(c, d->quotes)) {
+				n = scan_string(d, p, end, false);
+				cls = "hl-s";
+				const char *q = p + n;
+				while (q < end && is_blank((unsigned char)*q))
+					q++;
+				if ((d->flags & LX_KEYSTR) && q < end && *q == ':')
+					cls = "hl-v";
+			} else if ((d->flags & LX_YAML) && in_set(c, "&*!") && p + 1 < end &&
+			           (is_wordbyte((unsigned char)p[1]) || p[1] == '!') &&
+			           (at_line || is_space((unsigned char)p[-1]) || in_set(p[-1], "[{,"))) {
+				n = 1;
+				while (p + n < end && (is_wordbyte((unsigned char)p[n]) || in_set(p[n], "-.!/:")))
+					n++;
+				cls = c == '!' ? "hl-t" : "hl-v";
+			} else if (is_digit(c) || (c == '.' && p + 1 < end && is_digit((unsigned char)p[1]))) {
+				n = scan_num(p, end);
+				cls = "hl-n";
+			} else if (is_wordbyte(c)) {
+				n = scan_word(p, end);
+				bool prefixed = false;
+				if ((d->flags & LX_PREFIX) && n <= 2 && p + n < end && in_set(p[n], d->quotes)) {
+					prefixed = true;
+					for (size_t i = 0; i < n; i++)
+						prefixed = prefixed && in_set(p[i], "rRbBuUfF");
+				}
+				if (prefixed) {
+					n += scan_string(d, p + n, end, false);
+					cls = "hl-s";
+				} else {
+					cls = word_class(d, p, n);
+				}
+			} else {
+				/* punctuation and spaces, up to the next byte that may start a token */
+				n = 1;
+				while (p + n < end && !is_wordbyte((unsigned char)p[n]) && p[n] != '\n' &&
+				       !in_set(p[n], d->quotes) && !in_set(p[n], "/#-[.&*!"))
+					n++;
+			}
+		}
+		if (cls)
+			span(out, cls, p, n);
+		else
+			buf_add_html(out, p, n);
+		p += n;
+	}
+}
+
 /* ---- dispatch ---- */
 
-enum lang { LANG_NONE, LANG_NFT, LANG_SH, LANG_CONSOLE, LANG_DIFF };
+enum lang { LANG_NONE, LANG_NFT, LANG_SH, LANG_CONSOLE, LANG_DIFF, LANG_LEX };
 
-static enum lang lang_of(const char *lang)
+/* Names as MediaWiki's SyntaxHighlight (Pygments) spells them, matched in any case. */
+static const struct lang_name {
+	const char *name;
+	enum lang lang;
+	const struct lexdef *lex; /* for LANG_LEX */
+} lang_names[] = {
+	{"bash", LANG_SH, NULL},         {"c", LANG_LEX, &lex_c},
+	{"c++", LANG_LEX, &lex_cpp},     {"cfg", LANG_LEX, &lex_ini},
+	{"console", LANG_CONSOLE, NULL}, {"cpp", LANG_LEX, &lex_cpp},
+	{"diff", LANG_DIFF, NULL},       {"dosini", LANG_LEX, &lex_ini},
+	{"html", LANG_LEX, &lex_xml},    {"ini", LANG_LEX, &lex_ini},
+	{"json", LANG_LEX, &lex_json},   {"ksh", LANG_SH, NULL},
+	{"lua", LANG_LEX, &lex_lua},     {"nft", LANG_NFT, NULL},
+	{"nft-invalid", LANG_NFT, NULL}, {"nftables", LANG_NFT, NULL},
+	{"patch", LANG_DIFF, NULL},      {"py", LANG_LEX, &lex_python},
+	{"py3", LANG_LEX, &lex_python},  {"python", LANG_LEX, &lex_python},
+	{"python3", LANG_LEX, &lex_python}, {"sh", LANG_SH, NULL},
+	{"shell", LANG_SH, NULL},        {"shell-session", LANG_CONSOLE, NULL},
+	{"udiff", LANG_DIFF, NULL},      {"xhtml", LANG_LEX, &lex_xml},
+	{"xml", LANG_LEX, &lex_xml},     {"yaml", LANG_LEX, &lex_yaml},
+	{"yml", LANG_LEX, &lex_yaml},    {"zsh", LANG_SH, NULL},
+};
+
+static const struct lang_name *lang_of(const char *lang)
 {
-	static const struct {
-		const char *name;
-		enum lang lang;
-	} names[] = {
-		{"bash", LANG_SH},           {"console", LANG_CONSOLE}, {"diff", LANG_DIFF},
-		{"nft", LANG_NFT},           {"nft-invalid", LANG_NFT}, {"nftables", LANG_NFT},
-		{"patch", LANG_DIFF},        {"sh", LANG_SH},           {"shell", LANG_SH},
-		{"shell-session", LANG_CONSOLE}, {"zsh", LANG_SH},
-	};
 	if (!lang)
-		return LANG_NONE;
-	for (size_t i = 0; i < NELEM(names); i++)
-		if (!strcmp(lang, names[i].name))
-			return names[i].lang;
-	return LANG_NONE;
+		return NULL;
+	for (size_t i = 0; i < NELEM(lang_names); i++)
+		if (!strcasecmp(lang, lang_names[i].name))
+			return &lang_names[i];
+	return NULL;
 }
 
 bool highlight_supported(const char *lang)
 {
-	return lang_of(lang) != LANG_NONE;
+	return lang_of(lang) != NULL;
 }
 
 void highlight_code(const char *lang, const char *code, size_t len, struct buf *out)
 {
-	switch (lang_of(lang)) {
+	const struct lang_name *l = lang_of(lang);
+	switch (l ? l->lang : LANG_NONE) {
 	case LANG_NFT:
 		hl_nft(code, len, out);
 		break;
@@ -597,6 +1076,9 @@ void highlight_code(const char *lang, const char *code, size_t len, struct buf *
 		break;
 	case LANG_DIFF:
 		hl_diff(code, len, out);
+		break;
+	case LANG_LEX:
+		hl_lex(l->lex, code, len, out);
 		break;
 	default:
 		buf_add_html(out, code, len);

@@ -33,15 +33,83 @@ static void hl_is(const char *lang, const char *code, const char *want, int line
 
 static void test_supported(void)
 {
-	const char *yes[] = {"nft", "nftables", "nft-invalid", "sh", "bash", "shell", "console", "diff"};
+	const char *yes[] = {"nft", "nftables", "nft-invalid", "sh", "bash", "shell", "console", "diff",
+	                     "patch", "c", "cpp", "c++", "python", "py", "json", "yaml", "yml", "ini",
+	                     "cfg", "xml", "html", "lua", "Python", "JSON"};
 	for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++)
-		CHECK(highlight_supported(yes[i]));
-	CHECK(!highlight_supported("python"));
+		CHECKF(highlight_supported(yes[i]), "%s", yes[i]);
+	CHECK(!highlight_supported("nosuchlexer"));
 	CHECK(!highlight_supported(""));
 	CHECK(!highlight_supported(NULL));
 	CHECK(!highlight_supported("NFT "));
-	HL_IS("python", "print('<a & b>')", "print(&#39;&lt;a &amp; b&gt;&#39;)");
+	HL_IS("nosuchlexer", "print('<a & b>')", "print(&#39;&lt;a &amp; b&gt;&#39;)");
 	HL_IS(NULL, "x\"y", "x&quot;y");
+}
+
+/* The table-driven lexer (C, Python, JSON, YAML, INI, XML, Lua): one or two cases of
+ * each rule; the golden files cover whole programs. */
+static void test_lex(void)
+{
+	HL_IS("c", "#include <a.h>\nint x = 0x1f; // c\n",
+	      "<span class=\"hl-m\">#include</span> <span class=\"hl-s\">&lt;a.h&gt;</span>\n"
+	      "<span class=\"hl-t\">int</span> x = <span class=\"hl-n\">0x1f</span>; <span class=\"hl-c\">// c</span>\n");
+	HL_HAS("c", "return a/*x*/ / b;", "<span class=\"hl-k\">return</span> a<span class=\"hl-c\">/*x*/</span> / b;");
+	HL_HAS("c", "s = \"a\\\"b\" + 1", "<span class=\"hl-s\">&quot;a\\&quot;b&quot;</span> + <span class=\"hl-n\">1</span>");
+	HL_HAS("c", "if (x) return; ifx returned", "ifx returned");
+	HL_HAS("cpp", "class A : public B {}", "<span class=\"hl-k\">class</span> A : <span class=\"hl-k\">public</span> B");
+	HL_HAS_NOT("c", "class A", "hl-k");
+	HL_HAS("python", "@app.route\ndef f(): pass", "<span class=\"hl-m\">@app.route</span>\n<span class=\"hl-k\">def</span>");
+	HL_HAS("python", "x = '''a\n'b'\n''' # c",
+	       "<span class=\"hl-s\">&#39;&#39;&#39;a\n&#39;b&#39;\n&#39;&#39;&#39;</span> <span class=\"hl-c\"># c</span>");
+	HL_HAS("python", "rb'\\x' if f\"{x}\" else None",
+	       "<span class=\"hl-s\">rb&#39;\\x&#39;</span> <span class=\"hl-k\">if</span> <span class=\"hl-s\">f&quot;{x}&quot;</span>");
+	HL_IS("json", "{\"k\" : \"v\", \"n\": [1.5e+3, true, null]}",
+	      "{<span class=\"hl-v\">&quot;k&quot;</span> : <span class=\"hl-s\">&quot;v&quot;</span>, <span class=\"hl-v\">&quot;n&quot;</span>: "
+	      "[<span class=\"hl-n\">1.5e+3</span>, <span class=\"hl-k\">true</span>, <span class=\"hl-k\">null</span>]}");
+	HL_IS("yaml", "---\nkey: Yes # c\n- url: http://a/#b\n  'it''s': *ref\n",
+	      "<span class=\"hl-m\">---</span>\n<span class=\"hl-v\">key</span>: <span class=\"hl-k\">Yes</span> <span class=\"hl-c\"># c</span>\n"
+	      "- <span class=\"hl-v\">url</span>: http://a/#b\n  <span class=\"hl-v\">&#39;it&#39;&#39;s&#39;</span>: <span class=\"hl-v\">*ref</span>\n");
+	HL_IS("ini", "; c\n[sec]\nkey = \"v\" ; not a comment\nn=1\n",
+	      "<span class=\"hl-c\">; c</span>\n<span class=\"hl-t\">[sec]</span>\n<span class=\"hl-v\">key</span> = "
+	      "<span class=\"hl-s\">&quot;v&quot;</span> ; not a comment\n<span class=\"hl-v\">n</span>=<span class=\"hl-n\">1</span>\n");
+	HL_IS("xml", "<a href=\"x\">&amp;<!--c--></a>",
+	      "<span class=\"hl-k\">&lt;a</span> <span class=\"hl-v\">href</span>=<span class=\"hl-s\">&quot;x&quot;</span>"
+	      "<span class=\"hl-k\">&gt;</span><span class=\"hl-n\">&amp;amp;</span><span class=\"hl-c\">&lt;!--c--&gt;</span>"
+	      "<span class=\"hl-k\">&lt;/a</span><span class=\"hl-k\">&gt;</span>");
+	HL_HAS("html", "1 < 2 & 3", "1 &lt; 2 &amp; 3");
+	HL_IS("lua", "--[==[ ]] ]==] local s = [[x]] -- c",
+	      "<span class=\"hl-c\">--[==[ ]] ]==]</span> <span class=\"hl-k\">local</span> s = "
+	      "<span class=\"hl-s\">[[x]]</span> <span class=\"hl-c\">-- c</span>");
+	/* Unterminated strings end at the line (or the input); comments at the input. */
+	HL_IS("c", "\"ab\nx /* c", "<span class=\"hl-s\">&quot;ab</span>\nx <span class=\"hl-c\">/* c</span>");
+	HL_IS("python", "'''ab\nc", "<span class=\"hl-s\">&#39;&#39;&#39;ab\nc</span>");
+	HL_IS("xml", "<a b=\"c", "<span class=\"hl-k\">&lt;a</span> <span class=\"hl-v\">b</span>=<span class=\"hl-s\">&quot;c</span>");
+	/* Words run over UTF-8 bytes: no keyword inside "ifé", no span inside "é". */
+	HL_IS("c", "if\xc3\xa9 \xc3\xa9if", "if\xc3\xa9 \xc3\xa9if");
+}
+
+/* A 1 MB line of each pattern in each language must come out; a rescan per token
+ * (quadratic time) would never finish. No timing: only that it completes. Under
+ * valgrind (50 times slower) 64 KiB, still 4e9 steps if it were quadratic. */
+static void test_long_lines(void)
+{
+	size_t size = getenv("NFSITE_VALGRIND") ? 1u << 16 : 1u << 20;
+	static const char *const units[] = {"- ", "a: ", "x=", "\"\\\"", "'", "[=", "]=", "<a ", "&", "/*", "*/",
+	                                    "--", "#", "1.", "\"\" ", "'''", "[[", "<!--", "@", "\xc3\xa9"};
+	static const char *const langs[] = {"c", "python", "json", "yaml", "ini", "xml", "lua", "nft", "sh", "console", "diff"};
+	struct buf in = BUF_INIT, out = BUF_INIT;
+	for (size_t u = 0; u < sizeof(units) / sizeof(*units); u++) {
+		buf_reset(&in);
+		while (in.len < size)
+			buf_puts(&in, units[u]);
+		for (size_t l = 0; l < sizeof(langs) / sizeof(*langs); l++) {
+			buf_reset(&out);
+			highlight_code(langs[l], in.data, in.len, &out);
+			CHECKF(out.len >= in.len, "%s: %zu bytes out of %zu of '%s'", langs[l], out.len, in.len, units[u]);
+		}
+	}
+	buf_release(&in);
+	buf_release(&out);
 }
 
 static void test_nft(void)
@@ -174,8 +242,10 @@ static size_t count(const struct buf *b, const char *s)
  * language: output must always be the escaped input plus balanced spans. */
 static void test_fuzz(void)
 {
-	static const char alphabet[] = "$#%\"'`-:./{}()|;&@\\ \n\t0123456789abcdefxnftip<>=_\x00\xff\xc3";
-	const char *langs[] = {"nft", "sh", "console", "diff", "other"};
+	static const char alphabet[] = "$#%\"'`-:./{}()|;&@\\ \n\t0123456789abcdefxnftip<>=_\x00\xff\xc3"
+	                               "[]!*?";
+	const char *langs[] = {"nft", "sh", "console", "diff", "other", "c", "python", "json",
+	                       "yaml", "ini", "xml", "lua"};
 	unsigned seed = 12345;
 	struct buf in = BUF_INIT, out = BUF_INIT, back = BUF_INIT;
 	int bad = 0;
@@ -189,7 +259,7 @@ static void test_fuzz(void)
 			char c = (r & 3) ? alphabet[(r >> 2) % (sizeof(alphabet) - 1)] : (char)(r >> 4);
 			buf_putc(&in, c);
 		}
-		for (size_t l = 0; l < 5; l++) {
+		for (size_t l = 0; l < sizeof(langs) / sizeof(*langs); l++) {
 			buf_reset(&out);
 			buf_reset(&back);
 			highlight_code(langs[l], in.data, in.len, &out);
@@ -205,6 +275,48 @@ static void test_fuzz(void)
 	buf_release(&in);
 	buf_release(&out);
 	buf_release(&back);
+}
+
+/* True when out[i] closes one of our tags: "</span>" or "<span class=\"hl-x\">". */
+static bool tag_closes_at(const struct buf *out, size_t i)
+{
+	if (out->data[i] != '>' || i < 6)
+		return false;
+	return !memcmp(out->data + i - 6, "</span", 6) || !memcmp(out->data + i - 6, "\"hl-", 4);
+}
+
+/* Valid UTF-8 text (two- and three-byte characters among the ASCII the scanners care
+ * about) in every language: no tag comes before a continuation byte, so no span splits
+ * a character. */
+static void test_fuzz_utf8(void)
+{
+	static const char *const pieces[] = {"\xc3\xa9", "\xe2\x82\xac", "\"", "'", "#", "-", "/", "*", "<", ">",
+	                                     "&", ";", ":", "=", "[", "]", " ", "\n", "a", "if", "1", "@", "!", "."};
+	const char *langs[] = {"nft", "sh", "console", "diff", "c", "python", "json", "yaml", "ini", "xml", "lua"};
+	unsigned seed = 777;
+	struct buf in = BUF_INIT, out = BUF_INIT;
+	int bad = 0;
+	for (int iter = 0; iter < 5000; iter++) {
+		buf_reset(&in);
+		seed = seed * 1103515245u + 12345u;
+		size_t len = (seed >> 16) % 40;
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf_puts(&in, pieces[(seed >> 16) % (sizeof(pieces) / sizeof(*pieces))]);
+		}
+		for (size_t l = 0; l < sizeof(langs) / sizeof(*langs); l++) {
+			buf_reset(&out);
+			highlight_code(langs[l], in.data, in.len, &out);
+			for (size_t i = 0; i + 1 < out.len; i++) {
+				unsigned char next = (unsigned char)out.data[i + 1];
+				if (next >= 0x80 && next < 0xc0 && tag_closes_at(&out, i) && bad++ < 3)
+					fprintf(stderr, "utf8: %s splits a character in «%s»\n", langs[l], out.data);
+			}
+		}
+	}
+	CHECK(bad == 0);
+	buf_release(&in);
+	buf_release(&out);
 }
 
 static int render_file(const char *lang, const char *path)
@@ -236,6 +348,9 @@ int main(int argc, char **argv)
 	test_shell();
 	test_console();
 	test_diff();
+	test_lex();
+	test_long_lines();
 	test_fuzz();
+	test_fuzz_utf8();
 	return unit_done();
 }

@@ -284,7 +284,8 @@ static void test_code(void)
 	HAS(doc.html.data, "<pre><code class=\"language-nft\"><span class=\"hl-k\">table</span> bogus\n");
 	HAS_NOT(doc.html.data, "nft-invalid");
 	HAS(doc.html.data, "<pre><code>plain &lt;b&gt;\n</code></pre>");
-	HAS(doc.html.data, "<pre><code class=\"language-python\">print(&#39;&lt;x&gt;&#39;)\n</code></pre>");
+	HAS(doc.html.data, "<pre><code class=\"language-python\"><span class=\"hl-t\">print</span>("
+	                   "<span class=\"hl-s\">&#39;&lt;x&gt;&#39;</span>)\n</code></pre>");
 	HAS(doc.html.data, "<pre><code>indented &lt;code&gt;\n</code></pre>");
 	HAS(doc.html.data, "<pre><code class=\"language-&quot;\">&lt;y&gt;\n</code></pre>");
 	HAS_NOT(doc.html.data, "onmouseover=\"");
