@@ -122,6 +122,16 @@ seed_files() {
 			tests/golden/templates/partials/*.html templates/*.html templates/partials/*.html; do
 			[ -f "$f" ] && cp "$f" "$d/$(echo "$f" | tr / _)"
 		done ;;
+	fuzz_highlight)
+		# first byte: the language's index in the table of fuzz_highlight.c
+		i=0
+		for l in nft sh console diff c cpp py json yaml ini xml html lua; do
+			for f in tests/golden/highlight/*."$l"; do
+				case "$f" in *.*.html) continue ;; esac # expected output, not a source
+				[ -f "$f" ] && { printf "\\$(printf %03o "$i")"; cat "$f"; } >"$d/$(basename "$f")"
+			done
+			i=$((i + 1))
+		done ;;
 	fuzz_wikitext)
 		for f in tests/fixtures/mediawiki/reference/*.wiki; do
 			[ -f "$f" ] && [ "$(wc -c <"$f")" -le 16384 ] && cp "$f" "$d/"

@@ -3,7 +3,8 @@
 # XML/HTML and Lua: unit tests (property tests over random bytes and over UTF-8 text,
 # 1 MB lines of pathological patterns in every language) and golden files in
 # tests/golden/highlight/: NAME.LANG is highlighted as LANG and compared with
-# NAME.LANG.html (each golden ends in an unterminated string or comment).
+# NAME.LANG.html (the goldens of the lexer's languages end in an unterminated string or
+# comment).
 . "$(dirname "$0")/lib.sh"
 
 GOLD=$ROOT/tests/golden/highlight

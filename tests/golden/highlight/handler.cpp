@@ -8,3 +8,5 @@ private:
 	int n_; // count
 };
 }
+const char *s = "unterminated
+/* and a comment never closed
