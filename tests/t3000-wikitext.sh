@@ -129,6 +129,51 @@ test_expect_success 'every fixture page converts, alone and with its wiki, to sa
 	done
 '
 
+cat >xlate.wiki <<'EOF'
+Open SSH:
+<pre>
+iptables -A INPUT -p tcp --dport 22 -j ACCEPT
+iptables -A INPUT -m nosuchmatch -j DROP
+</pre>
+<syntaxhighlight lang="bash">
+ipset create blocklist hash:ip
+ipset add blocklist 192.0.2.1
+</syntaxhighlight>
+EOF
+# text FILE: FILE's HTML as plain text, a <summary> on a line of its own.
+text() {
+	python3 -c 'import html, re, sys; print(html.unescape(re.sub(r"<[^>]+>", "", open(sys.argv[1]).read().replace("</summary>", "</summary>\n"))))' "$1"
+}
+missing=
+for t in iptables-translate ipset-translate; do
+	PATH=$PATH:/usr/sbin:/sbin command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
+done
+if [ -n "$missing" ]; then
+	test_skip 'html: iptables and ipset blocks followed by their nft translation' "missing:$missing (Debian packages iptables, ipset: scripts/install-deps.sh test)"
+else
+	test_expect_success 'html: iptables and ipset blocks followed by their nft translation, no form element' '
+		PATH=$PATH:/usr/sbin:/sbin nfsite wikitext --to html <xlate.wiki >out.html 2>err &&
+		cat err && ! grep -q warning err &&
+		test "$(grep -o "<figure class=\"xlate-open\"" out.html | wc -l)" = 2 &&
+		test "$(grep -o "<details open><summary>nftables translation</summary>" out.html | wc -l)" = 2 &&
+		text out.html >out.txt &&
+		grep -qx "add rule ip filter INPUT tcp dport 22 counter accept" out.txt &&
+		grep -q "^# untranslated: iptables -A INPUT -m nosuchmatch -j DROP (" out.txt &&
+		grep -qx "add element inet global blocklist { 192.0.2.1 }" out.txt &&
+		html_safe out.html && ! grep -q "<input" out.html &&
+		nfsite wikitext <xlate.wiki >out.md && ! grep -q "add rule" out.md
+	'
+fi
+test_expect_success 'html without translators: one warning, the blocks shown alone' '
+	mkdir -p nobin &&
+	PATH=$TRASH/nobin nfsite wikitext --to html <xlate.wiki >bare.html 2>err &&
+	cat err &&
+	test "$(grep -c warning err)" = 1 &&
+	grep_q "iptables-translate, ipset-translate not found on PATH" err &&
+	! grep -q "xlate-open" bare.html &&
+	grep_q "nosuchmatch" bare.html
+'
+
 test_expect_success 'templates and link targets come from --xml and --db' '
 	w="$MW/reference/Netfilter_wiki%3AFormatting_reference.wiki" &&
 	nfsite wikitext --title "Netfilter wiki:Formatting reference" <"$w" >plain.md 2>err1 &&

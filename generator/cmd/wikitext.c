@@ -1,6 +1,7 @@
 /* cmd_wikitext: `nfsite wikitext [--to markdown|html] [--db FILE | --xml FILE] [--title T]`.
  * The converter as a filter, like pandoc: wikitext on stdin, Markdown (or the HTML the
- * site's Markdown pipeline makes of it) on stdout. --db/--xml open a wiki only to answer
+ * site's Markdown pipeline makes of it, iptables-family blocks followed by their nft
+ * translation as a build shows them, uncached) on stdout. --db/--xml open a wiki only to answer
  * template and link lookups. Constructs kept unconverted and red links are listed on
  * stderr as warnings; the exit status is 2 for usage errors, 1 when the input cannot be
  * read or the wiki cannot be opened. */
@@ -10,6 +11,7 @@
 #include "import/mediawiki/import.h"
 #include "base/log.h"
 #include "site/markdown.h"
+#include "site/translate.h"
 #include "wikitext/wikitext.h"
 
 #include <errno.h>
@@ -17,7 +19,7 @@
 #include <string.h>
 
 static const struct opt wikitext_options[] = {
-	{"--to", NULL, "FORMAT", "markdown (default) or html (rendered as a page body)", 't'},
+	{"--to", NULL, "FORMAT", "markdown (default) or html (a page body, with nft translations)", 't'},
 	{"--db", NULL, "FILE", "a MediaWiki SQLite database: templates and link targets", 'd'},
 	{"--xml", NULL, "FILE", "a MediaWiki XML export: templates and link targets", 'x'},
 	{"--title", NULL, "T", "the page's title, for magic words and the pipe trick", 'T'},
@@ -51,6 +53,7 @@ int cmd_wikitext(int argc, char **argv)
 	struct wikitext_result res = WIKITEXT_RESULT_INIT;
 	struct md_doc doc = MD_DOC_INIT;
 	struct mw_wiki *wiki = NULL;
+	struct translator *tr = NULL;
 	int rc = EXIT_USAGE;
 
 	const char *v;
@@ -106,6 +109,8 @@ int cmd_wikitext(int argc, char **argv)
 		struct md_opts mo = {0};
 		mo.file = "<stdin>";
 		mo.first_line = 1;
+		mo.translate = tr = translator_new();
+		mo.translate_open = true;
 		if (markdown_render(res.markdown.data, res.markdown.len, &mo, &doc) < 0)
 			goto out;
 		fwrite(doc.html.data, 1, doc.html.len, stdout);
@@ -118,6 +123,7 @@ int cmd_wikitext(int argc, char **argv)
 	}
 	rc = 0;
 out:
+	translator_free(tr); /* its one warning, when translators were missing */
 	md_doc_release(&doc);
 	wikitext_result_release(&res);
 	mw_wiki_free(wiki);

@@ -519,6 +519,19 @@ static void translated_html(const struct render *r, cmark_node *code, const char
 	buf_puts(html, "</div></div></div>");
 }
 
+/* A block followed by its nft translation in an open <details>: readable without the
+ * theme's CSS and without form elements. */
+static void translated_open_html(const char *lang, const char *lit, const struct buf *nft, struct buf *html)
+{
+	buf_puts(html, "<figure class=\"xlate-open\" aria-label=\"");
+	buf_puts_html(html, translate_source_name(lang, lit, strlen(lit)));
+	buf_puts(html, " and its nftables translation\">");
+	code_html(lang, highlight_supported(lang) ? lang : "sh", lit, html);
+	buf_puts(html, "<details open><summary>nftables translation</summary>");
+	code_html("nft", "nft", nft->data, html);
+	buf_puts(html, "</details></figure>");
+}
+
 /* Replaces every code block with a custom block holding its highlighted HTML. */
 static void rewrite_code(struct render *r)
 {
@@ -537,9 +550,12 @@ static void rewrite_code(struct render *r)
 		if (!lit)
 			lit = "";
 		if (r->opts->translate && translate_wanted(lang.data, lit, strlen(lit)) &&
-		    translate_block(r->opts->translate, lang.data, lit, strlen(lit), &nft) == 0)
-			translated_html(r, code, lang.data, lit, &nft, &html);
-		else
+		    translate_block(r->opts->translate, lang.data, lit, strlen(lit), &nft) == 0) {
+			if (r->opts->translate_open)
+				translated_open_html(lang.data, lit, &nft, &html);
+			else
+				translated_html(r, code, lang.data, lit, &nft, &html);
+		} else
 			code_html(lang.data, lang.data, lit, &html);
 		cmark_node *block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
 		cmark_node_set_on_enter(block, html.data);

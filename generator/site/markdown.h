@@ -65,6 +65,9 @@ struct md_opts {
 	bool untrusted;        /* imported text: raw HTML is omitted instead of passed */
 	struct translator *translate; /* iptables-family blocks get their nft translation
 	                               * beside them (translate.h); NULL: none */
+	bool translate_open; /* the translation follows its block in an open <details>
+	                      * instead of the theme's tabs, whose radio inputs HTML meant
+	                      * for other pages may not carry (nfsite wikitext --to html) */
 	bool warn_pages;   /* a link to a missing page or a draft is a warning, counted in
 	                    * doc->broken_pages, instead of an error (links.pages = "warn") */
 	bool warn_anchors; /* likewise a missing same-page #anchor, in doc->broken_anchors */
