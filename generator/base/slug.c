@@ -152,3 +152,34 @@ void slug_wiki_title(const char *title, size_t len, struct buf *out)
 	if (out->len == start || !strcmp(out->data + start, "index"))
 		buf_puts(out, out->len > start ? "-page" : "page");
 }
+
+void slug_tag(const char *tag, size_t len, struct buf *out)
+{
+	size_t start = out->len;
+	bool dash = false;
+	for (size_t i = 0; i < len;) {
+		int32_t c;
+		size_t n = utf8_decode(tag + i, len - i, &c);
+		i += n ? n : 1;
+		if (n && (c < 0x80 ? isalnum(c) : heading_keeps(c))) {
+			if (dash && out->len > start)
+				buf_putc(out, '-');
+			dash = false;
+			utf8_encode(utf8proc_tolower(c), out);
+		} else {
+			dash = true;
+		}
+	}
+	unsigned long long h = hash_fnv1a(tag, len) & 0xffffffffULL;
+	if (out->len - start > SLUG_TAG_MAX) {
+		size_t cut = start + SLUG_TAG_MAX;
+		while (cut > start && ((unsigned char)out->data[cut] & 0xc0) == 0x80)
+			cut--;
+		buf_truncate(out, cut);
+		while (out->len > start && out->data[out->len - 1] == '-')
+			buf_truncate(out, out->len - 1);
+		buf_printf(out, "-%08llx", h);
+	} else if (out->len == start) {
+		buf_printf(out, "tag-%08llx", h);
+	}
+}

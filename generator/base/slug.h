@@ -28,5 +28,11 @@ void slug_ascii(const char *s, size_t len, struct buf *out);
  * and never "index" ("index-page"), which would stand for the folder. */
 #define SLUG_WIKI_MAX 100
 void slug_wiki_title(const char *title, size_t len, struct buf *out);
+/* A front matter tag's folder under /tags/: letters, marks and digits of every script
+ * lower-cased (libutf8proc), every other run one '-', none leading or trailing. Over
+ * SLUG_TAG_MAX bytes it is cut and gets '-' and eight hex digits of the tag's FNV-1a hash;
+ * a tag with nothing kept is "tag-" and those digits. Never empty. */
+#define SLUG_TAG_MAX 100
+void slug_tag(const char *tag, size_t len, struct buf *out);
 
 #endif

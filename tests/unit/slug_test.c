@@ -70,6 +70,16 @@ int main(void)
 	const char *l = slug(&b, slug_wiki_title, longt);
 	CHECK(strlen(l) == SLUG_WIKI_MAX + 9 && !strncmp(l, longt, SLUG_WIKI_MAX));
 	CHECK_STR(l + SLUG_WIKI_MAX, "-56618d06"); /* FNV-1a of the title: a published name */
+
+	/* tags: lower-cased letters and digits of every script, one '-' between runs */
+	CHECK_STR(slug(&b, slug_tag, "Userspace tools"), "userspace-tools");
+	CHECK_STR(slug(&b, slug_tag, "  C++ / nf_tables.v2 "), "c-nf-tables-v2");
+	CHECK_STR(slug(&b, slug_tag, "\xC3\x9C" "bersetzungen"), "\xC3\xBC" "bersetzungen"); /* Übersetzungen */
+	CHECK_STR(slug(&b, slug_tag, "\xD0\x9F\xD1\x80\xD0\xB8 \xE6\x97\xA5"), "\xD0\xBF\xD1\x80\xD0\xB8-\xE6\x97\xA5");
+	CHECK_STR(slug(&b, slug_tag, "a\xFF" "b"), "a-b");
+	CHECK_STR(slug(&b, slug_tag, "++"), "tag-b4a92e53"); /* FNV-1a of the tag */
+	const char *t = slug(&b, slug_tag, longt);
+	CHECK(strlen(t) == SLUG_TAG_MAX + 9 && !strncmp(t, longt, SLUG_TAG_MAX));
 	buf_release(&b);
 	return unit_done();
 }
