@@ -111,7 +111,7 @@ test_expect_success 'sitemap lists every page with absolute URLs' '
 import xml.etree.ElementTree as E
 ns={\"s\":\"http://www.sitemaps.org/schemas/sitemap/0.9\"}
 locs=sorted(u.find(\"s:loc\",ns).text for u in E.parse(\"out/sitemap.xml\").getroot())
-want=sorted(\"https://example.org\"+p for p in [\"/\",\"/docs/\",\"/docs/sets/\",\"/docs/maps/\",\"/docs/zeta/\",\"/docs/guide/\",\"/news/\",\"/news/old/\",\"/news/new/\"])
+want=sorted(\"https://example.org\"+p for p in [\"/\",\"/docs/\",\"/docs/sets/\",\"/docs/maps/\",\"/docs/zeta/\",\"/docs/guide/\",\"/news/\",\"/news/old/\",\"/news/new/\",\"/tags/\",\"/tags/nft/\",\"/tags/sets/\"])
 assert locs==want, locs
 "
 '

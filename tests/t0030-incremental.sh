@@ -63,6 +63,22 @@ test_expect_success 'cached and fresh builds give the same bytes' '
 	nfsite build -q --source site --dest fresh &&
 	diff -r -x .nfsite-cache.sqlite -x .nfsite-manifest out fresh
 '
+test_expect_success 'changing a tag rebuilds the tag pages: the old one goes, the new one lists the page' '
+	make_site && site_page site/content/docs/c.md "title: Page C
+tags: [old]" "Plain." && site_page site/content/docs/a.md "title: Page A
+tags: [kept]" "A." &&
+	nfsite build -q --source site --dest out && test -f out/tags/old/index.html &&
+	site_page site/content/docs/c.md "title: Page C
+tags: [new, kept]" "Plain." &&
+	nfsite build -q --source site --dest out &&
+	test ! -e out/tags/old && grep_q "href=\"/docs/c/\">Page C" out/tags/new/index.html &&
+	grep_q "href=\"/docs/c/\">Page C" out/tags/kept/index.html &&
+	grep_q "href=\"/tags/new/\">new</a> <span class=\"tag-count\">1 page" out/tags/index.html &&
+	grep_not -q "/tags/old/" out/tags/index.html out/docs/c/index.html &&
+	nfsite build -q --source site --dest fresh && diff -r -x .nfsite-cache.sqlite -x .nfsite-manifest out fresh &&
+	site_page site/content/docs/c.md "title: Page C" "Plain." && site_page site/content/docs/a.md "title: Page A" "A." &&
+	nfsite build -q --source site --dest out && test ! -e out/tags
+'
 test_expect_success 'an unchanged site is up to date without being read' '
 	make_site && nfsite build --source site --dest out 2>log &&
 	grep -q "out is up to date" log && test "$(written log)" = 0

@@ -92,6 +92,37 @@ test_expect_success 'hostile markup of the sanitizer page reaches the HTML only 
 	h=site/public/wiki/netfilter-wiki-sanitizer-test/index.html &&
 	grep_not -qi "<script>alert\|<iframe\|onerror=\"alert\|href=\"javascript:" $h
 '
+# The wiki's own categorylinks say what each category holds (pages and subcategories).
+members() { # CATEGORY TYPE: the members' titles, lower-cased (display titles differ in case)
+	sqlite3 nfwiki.sqlite "SELECT lower(replace(p.page_title, '_', ' ')) FROM categorylinks c
+		JOIN page p ON p.page_id = c.cl_from WHERE c.cl_to = '$1' AND c.cl_type = '$2' ORDER BY 1"
+}
+listed() { # FILE BLOCK-ID: the link texts of one list of a category page, lower-cased
+	sed -n "/<div id=\"$2\">/,/^<\/div>\$/p" "$1" | sed -n "s/^<li><a href=\"[^\"]*\">\(.*\)<\/a><\/li>\$/\1/p" |
+		sed "s/^category://" | tr "[:upper:]" "[:lower:]" | sort
+}
+test_expect_success 'a category page lists its member pages as MediaWiki does' '
+	grep_q "lists_tag: \"Connection tracking\"" site/content/wiki/category-connection-tracking.md &&
+	h=site/public/wiki/category-connection-tracking/index.html &&
+	grep_q "Pages about the connection tracking system" $h &&
+	grep_q "<h2>Pages in category &quot;Connection tracking&quot;</h2>" $h &&
+	grep_q "The following 6 pages are in this category, out of 6 total." $h &&
+	members Connection_tracking page >want && listed $h mw-pages >got && test_cmp want got &&
+	members Logging page >want && listed site/public/wiki/category-logging/index.html mw-pages >got && test_cmp want got
+'
+test_expect_success 'a category without a page lists its subcategories and pages on its tag page' '
+	h=site/public/tags/userspace-tools/index.html &&
+	grep_q "<h2>Subcategories</h2>" $h && grep_q "This tag has the following 2 subcategories" $h &&
+	members Userspace_tools subcat >want && listed $h mw-subcategories >got && test_cmp want got &&
+	members Userspace_tools page >want && listed $h mw-pages >got && test_cmp want got
+'
+test_expect_success 'every page links its categories: to the category page, else the tag page' '
+	h=site/public/wiki/conntrack-tools/index.html &&
+	grep_q "rel=\"tag\" href=\"/wiki/category-connection-tracking/\">Connection tracking</a>" $h &&
+	grep_q "rel=\"tag\" href=\"/tags/userspace-tools/\">Userspace tools</a>" $h &&
+	test ! -e site/public/tags/connection-tracking &&
+	grep_q "<a class=\"tag\" href=\"/wiki/category-logging/\">Logging</a> <span class=\"tag-count\">3 pages</span>" site/public/tags/index.html
+'
 test_expect_success 'links to missing pages are listed in the report, not left broken' '
 	sqlite3 :memory: "SELECT count(*) FROM json_each(readfile(\"report.json\"), \"\$.missing_links\")" >n &&
 	test "$(cat n)" -gt 0

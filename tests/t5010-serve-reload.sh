@@ -49,6 +49,16 @@ test_expect_success 'editing Markdown rebuilds: the new text is served and clien
 	poll 50 "grep -q \"^event: reload$\" events"
 '
 
+test_expect_success 'retagging a page rebuilds the tag pages: the old one goes, the new one lists it' '
+	site_page site/content/about.md "title: About
+tags: [first]" "Tagged." &&
+	poll 100 "test \"\$(page /tags/first/)\" = 200 && grep -q \"href=\\\"/about/\\\">About\" page.html" &&
+	site_page site/content/about.md "title: About
+tags: [second]" "Second version, edited live." &&
+	poll 100 "test \"\$(page /tags/second/)\" = 200 && grep -q \"href=\\\"/about/\\\">About\" page.html" &&
+	test "$(page /tags/first/)" = 404 && page /about/ >/dev/null && grep_q "href=\"/tags/second/\">second</a>" page.html
+'
+
 test_expect_success 'a stylesheet-only change sends a css event, not a reload' '
 	n=$(grep -c "^event: reload$" events) &&
 	printf "body { color: navy; }\n" >site/static/extra.css &&

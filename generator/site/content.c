@@ -64,6 +64,8 @@ static void page_free(struct page *p)
 	free(p->title_owned);
 	free(p->date_owned);
 	free(p->tags);
+	free(p->tag_pages);
+	free(p->members);
 	free(p->aliases);
 	free(p->body);
 	if (p->kind != PAGE_QUESTION)
@@ -198,7 +200,7 @@ static int typed_fields(struct page *p, const char *file)
 		{"title", FM_STRING}, {"description", FM_STRING}, {"date", FM_STRING}, {"updated", FM_STRING},
 		{"template", FM_STRING}, {"draft", FM_BOOL}, {"toc", FM_BOOL}, {"weight", FM_INT},
 		{"order", FM_INT}, {"question", FM_STRING}, {"category", FM_STRING}, {"slug", FM_STRING},
-		{"banners", FM_BOOL}, {"banner", FM_MAP},
+		{"banners", FM_BOOL}, {"banner", FM_MAP}, {"lists_tag", FM_STRING},
 	};
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
 		if (want(file, fm_get(fm, types[i].key), types[i].type, types[i].key) < 0)
@@ -369,9 +371,9 @@ static int cmp_src(const void *a, const void *b)
 	return strcmp((*(struct page *const *)a)->src, (*(struct page *const *)b)->src);
 }
 
-/* Cuts a page kept from the last build loose from that build's sections and neighbours,
- * which resolving sets again. Its render results stay: the build checks them against
- * the cache before use. */
+/* Cuts a page kept from the last build loose from that build's sections, neighbours and
+ * tag pages, which resolving and taxonomy.c set again. Its render results stay: the
+ * build checks them against the cache before use. */
 static void page_detach(struct page *p)
 {
 	free(p->pages);
@@ -380,6 +382,11 @@ static void page_detach(struct page *p)
 	p->npages = p->nsubsections = 0;
 	p->section = p->prev = p->next = NULL;
 	p->cached = false;
+	free(p->tag_pages);
+	free(p->members);
+	p->tag_pages = p->members = NULL;
+	p->nmembers = 0;
+	p->term = NULL;
 }
 
 /* The previous build's page for this file when the file did not change, detached;

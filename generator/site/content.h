@@ -45,6 +45,13 @@ struct page {
 	long long size, ino;    /* when a previous model is handed to content_scan */
 	long long weight, order;
 	const char **tags;      /* NULL-terminated, strings borrowed from fm */
+	/* Set by taxonomy.c each build (page_detach clears them). */
+	struct page **tag_pages; /* the page of each of tags[i], same order (owned array) */
+	const char *term;       /* the page of a tag (/tags/NAME/, or front matter lists_tag):
+	                         * the tag's name, borrowed from the model */
+	struct page **members;  /* a tag's page: the pages carrying it, by title; /tags/: every
+	                         * tag's page, by name (owned, NULL-terminated); NULL on others */
+	size_t nmembers;
 	const char **aliases;   /* NULL-terminated */
 	char *body;             /* Markdown source (owned); NULL for generated pages */
 	size_t body_len;
@@ -111,8 +118,9 @@ bool content_is_draft(const struct content *model, const char *key);
 /* Frees a page's render results (ids, links, search text, headings, a question's
  * answer HTML) before it is rendered again. */
 void content_page_forget(struct page *p);
-/* Adds a page made by a generator (e.g. the bug archive); copies every string. weight
- * orders it among its section's pages as front matter's weight does (0: none).
+/* Adds a page made by a generator (e.g. the bug archive) as model->pages[npages - 1];
+ * copies every string. weight orders it among its section's pages as front matter's
+ * weight does (0: none).
  * Returns -1 after reporting when its URL is unsafe or taken. */
 int content_add_generated(struct content *model, const char *src, const char *url,
                           const char *title, const char *kind, const char *description,

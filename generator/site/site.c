@@ -3,6 +3,7 @@
  *   1. config     site.lua → struct config                       (config.c)
  *   2. scan       content/, faq/ → page model                     (content.c, frontmatter.c)
  *   3. generate   data/bugzilla.sqlite → bug pages                (bugpages.c)
+ *                 front matter tags → /tags/ and a page per tag     (taxonomy.c)
  *   4. resolve    sections, order, navigation, URL clashes        (content.c)
  *   5. render     per worker: Markdown → HTML, banners, template  (markdown.c, banner.c,
  *                 FAQ answers first, since /faq/ shows them all     template.c, faq.c)
@@ -31,6 +32,7 @@
 #include "site/markdown.h"
 #include "site/output.h"
 #include "site/search.h"
+#include "site/taxonomy.h"
 #include "site/template.h"
 #include "site/theme.h"
 #include "base/version.h"
@@ -1169,7 +1171,7 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 		content_free(&state->model);
 	if (scanned < 0)
 		goto out;
-	if (generate(&b) < 0)                                                      /* 3 */
+	if (generate(&b) < 0 || taxonomy_build(&b.model) < 0)                      /* 3 */
 		goto out;
 	if (content_resolve(&b.model, b.cfg.news_url) < 0 || faq_check(&b.model) < 0) /* 4 */
 		goto out;

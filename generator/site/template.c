@@ -10,6 +10,7 @@
 #include "base/date.h"
 #include "site/config.h"
 #include "site/content.h"
+#include "site/taxonomy.h"
 #include "base/fs.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -708,6 +709,19 @@ void tmpl_push_page(struct tmpl *t, const struct page *p)
 	lua_remove(t->L, -2);
 }
 
+/* tag_links: {name, url} of each of the page's tags, url that of the tag's page. */
+static void set_tag_links(lua_State *L, const struct page *p)
+{
+	lua_newtable(L);
+	for (lua_Integer i = 0; p->tag_pages && p->tags[i]; i++) {
+		lua_createtable(L, 0, 2);
+		set_str(L, "name", p->tags[i]);
+		set_str(L, "url", p->tag_pages[i]->url);
+		lua_rawseti(L, -2, i + 1);
+	}
+	lua_setfield(L, -2, "tag_links");
+}
+
 static void set_page_ref(lua_State *L, int pages, const char *key, const struct page *p)
 {
 	if (!p)
@@ -752,6 +766,8 @@ static void build_tables(struct tmpl *t, const struct content *m, const char *bu
 		lua_pushinteger(L, (lua_Integer)p->weight);
 		lua_setfield(L, -2, "weight");
 		set_list(L, "tags", p->tags);
+		set_tag_links(L, p);
+		set_str(L, "term", p->term);
 		set_list(L, "aliases", p->aliases);
 		push_fm(L, p->fm);
 		lua_setfield(L, -2, "params");
@@ -765,6 +781,8 @@ static void build_tables(struct tmpl *t, const struct content *m, const char *bu
 		set_page_ref(L, pages, "next", p->next);
 		set_page_list(L, pages, "pages", p->pages, p->npages);
 		set_page_list(L, pages, "subsections", p->subsections, p->nsubsections);
+		if (p->members)
+			set_page_list(L, pages, "members", p->members, p->nmembers);
 		/* Breadcrumbs: home … parent section. */
 		size_t depth = 0;
 		for (const struct page *s = p->section; s; s = s->section)
@@ -825,6 +843,9 @@ static void build_tables(struct tmpl *t, const struct content *m, const char *bu
 		set_page_list(L, pages, "sections", m->home->subsections, m->home->nsubsections);
 		set_page_ref(L, pages, "home", m->home);
 	}
+	const struct page *tags = content_find(m, TAXONOMY_URL);
+	if (tags && tags->members && !tags->term)
+		set_page_list(L, pages, "tags", tags->members, tags->nmembers);
 	lua_pushvalue(L, pages);
 	lua_setfield(L, site, "pages");
 	lua_getfield(L, LUA_REGISTRYINDEX, "nfsite.env");
@@ -905,6 +926,8 @@ const char *tmpl_name_for(const struct page *p)
 	case PAGE_GENERATED:
 		if (!strcmp(p->kind_name, "search") || !strcmp(p->kind_name, "404"))
 			return !strcmp(p->kind_name, "search") ? "search.html" : "404.html";
+		if (!strcmp(p->kind_name, "tags") || !strcmp(p->kind_name, "tag"))
+			return !strcmp(p->kind_name, "tags") ? "tags.html" : "tag.html";
 		return strncmp(p->kind_name, "bug-", 4) ? "bug.html" : "bug_index.html";
 	default: return "page.html";
 	}

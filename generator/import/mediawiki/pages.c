@@ -101,6 +101,7 @@ struct fm {
 	long long revisions;
 	char **contributors, **tags, **aliases;
 	size_t ncontributors, ntags, naliases;
+	const char *lists_tag; /* a category page: its category, whose members the build lists */
 	bool notoc;
 	const char *hash; /* NULL: leave import_hash out */
 };
@@ -148,6 +149,10 @@ static int front_matter(const struct fm *f, struct buf *out)
 	for (size_t i = 0; i < f->ntags; i++)
 		y_str(&e, f->tags[i]);
 	y_seq(&e, false);
+	if (f->lists_tag) {
+		y_plain(&e, "lists_tag");
+		y_str(&e, f->lists_tag);
+	}
 	y_plain(&e, "aliases");
 	y_seq(&e, true);
 	for (size_t i = 0; i < f->naliases; i++)
@@ -455,6 +460,9 @@ int mw_write_pages(struct mw_wiki *w, const struct mw_out *o, struct mw_counts *
 		for (size_t i = 0; i < res.ncategories; i++)
 			if (utf8_valid(res.categories[i], strlen(res.categories[i]), true, NULL))
 				mw_list_add(&f.tags, &f.ntags, res.categories[i]);
+		/* Category:X stands for the tag X its members carry (namespace names hold no ':'). */
+		if (ns == 14 && strchr(ftitle, ':'))
+			f.lists_tag = strchr(ftitle, ':') + 1;
 		/* Contributors by display name, most edits first (then the earliest). */
 		if (mw_stmt(w, &q, "SELECT user, count(*), min(ts) AS first FROM rev WHERE page = ?1"
 		                        " GROUP BY user ORDER BY user IS NULL OR user = '', count(*) DESC,"

@@ -1,0 +1,164 @@
+/* taxonomy: see taxonomy.h. One pass gathers the tags, a second finds the pages that
+ * stand for them, then the missing pages are made and every list sorted. */
+#include "site/taxonomy.h"
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/slug.h"
+#include "base/strmap.h"
+#include "site/content.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct term {
+	const char *name;      /* the spelling first in byte order, borrowed from a page */
+	char *url;             /* /tags/SLUG/ */
+	struct page *page;     /* the page standing for it, once known */
+	struct page **members; /* NULL-terminated when handed to the page */
+	size_t n, cap;
+};
+
+struct terms {
+	struct strmap by_slug; /* slug → index in t (num) */
+	struct term *t;
+	size_t n, cap;
+	struct buf slug;
+};
+
+/* The term of tag s, added when new. */
+static struct term *term_of(struct terms *ts, const char *s)
+{
+	buf_reset(&ts->slug);
+	slug_tag(s, strlen(s), &ts->slug);
+	bool added;
+	struct strmap_entry *e = strmap_put(&ts->by_slug, ts->slug.data, ts->slug.len, &added);
+	if (added) {
+		ALLOC_GROW(ts->t, ts->n + 1, ts->cap);
+		ts->t[ts->n] = (struct term){.name = s, .url = xasprintf(TAXONOMY_URL "%s/", ts->slug.data)};
+		e->num = (long)ts->n++;
+	}
+	struct term *t = &ts->t[e->num];
+	if (strcmp(s, t->name) < 0)
+		t->name = s;
+	return t;
+}
+
+static int cmp_title(const void *a, const void *b)
+{
+	const struct page *x = *(struct page *const *)a, *y = *(struct page *const *)b;
+	int c = strcasecmp(x->title ? x->title : "", y->title ? y->title : "");
+	return c ? c : strcmp(x->url, y->url);
+}
+
+static int cmp_term(const void *a, const void *b)
+{
+	const struct page *x = *(struct page *const *)a, *y = *(struct page *const *)b;
+	int c = strcasecmp(x->term, y->term);
+	return c ? c : strcmp(x->term, y->term);
+}
+
+/* Hands a sorted, NULL-terminated copy of list to p. */
+static void give_members(struct page *p, struct page **list, size_t n, int (*cmp)(const void *, const void *))
+{
+	p->members = xcalloc(n + 1, sizeof *p->members);
+	if (n) {
+		memcpy(p->members, list, n * sizeof *list);
+		qsort(p->members, n, sizeof *p->members, cmp);
+	}
+	p->nmembers = n;
+}
+
+int taxonomy_build(struct content *m)
+{
+	struct terms ts = {.by_slug = STRMAP_INIT, .slug = BUF_INIT};
+	struct strmap by_url = STRMAP_INIT;
+	struct page **pages = NULL;
+	size_t npages = m->npages; /* the site's own pages: those added below carry no tags */
+	int rc = 0;
+
+	for (size_t i = 0; i < npages; i++) {
+		struct page *p = m->pages[i];
+		for (size_t k = 0; p->tags && p->tags[k]; k++) {
+			struct term *t = term_of(&ts, p->tags[k]);
+			if (!t->n || t->members[t->n - 1] != p) { /* "a" and "A" on one page: once */
+				ALLOC_GROW(t->members, t->n + 1, t->cap);
+				t->members[t->n++] = p;
+			}
+		}
+		const struct fm_value *v = fm_get(p->fm, "lists_tag");
+		if (!v || v->type != FM_STRING)
+			continue;
+		struct term *t = term_of(&ts, v->str);
+		if (t->page) {
+			rc = error_at(p->file, v->line, "tag '%s' is already listed by %s", v->str, t->page->file);
+			continue;
+		}
+		t->page = p;
+		p->term = v->str;
+	}
+	if (rc < 0 || !ts.n)
+		goto out;
+
+	/* Pages written at /tags/NAME/ stand for their tag, /tags/ is the index. */
+	for (size_t i = 0; i < ts.n; i++)
+		if (!ts.t[i].page)
+			strmap_put(&by_url, ts.t[i].url, strlen(ts.t[i].url), NULL)->ptr = &ts.t[i];
+	struct page *index = NULL;
+	for (size_t i = 0; i < npages; i++) {
+		struct page *p = m->pages[i];
+		struct strmap_entry *e = by_url.n ? strmap_get(&by_url, p->url, strlen(p->url)) : NULL;
+		if (e && !p->term) {
+			struct term *t = e->ptr;
+			t->page = p;
+			p->term = t->name;
+		} else if (!strcmp(p->url, TAXONOMY_URL) && !p->term) {
+			index = p;
+		}
+	}
+	for (size_t i = 0; i < ts.n && rc == 0; i++) {
+		struct term *t = &ts.t[i];
+		if (t->page)
+			continue;
+		rc = content_add_generated(m, "tags", t->url, t->name, "tag", NULL, NULL, "", NULL, 0);
+		t->page = m->pages[m->npages - 1];
+		t->page->term = t->page->title;
+	}
+	if (rc == 0 && !index &&
+	    (rc = content_add_generated(m, "tags", TAXONOMY_URL, "Tags", "tags", NULL, NULL, "", NULL, 0)) == 0)
+		index = m->pages[m->npages - 1];
+	if (rc < 0)
+		goto out;
+
+	pages = xcalloc(ts.n, sizeof *pages);
+	for (size_t i = 0; i < ts.n; i++) {
+		give_members(ts.t[i].page, ts.t[i].members, ts.t[i].n, cmp_title);
+		pages[i] = ts.t[i].page;
+	}
+	give_members(index, pages, ts.n, cmp_term);
+	for (size_t i = 0; i < npages; i++) {
+		struct page *p = m->pages[i];
+		size_t n = 0;
+		while (p->tags && p->tags[n])
+			n++;
+		if (!n)
+			continue;
+		p->tag_pages = xcalloc(n + 1, sizeof *p->tag_pages);
+		for (size_t k = 0; k < n; k++) {
+			buf_reset(&ts.slug);
+			slug_tag(p->tags[k], strlen(p->tags[k]), &ts.slug);
+			p->tag_pages[k] = ts.t[strmap_get(&ts.by_slug, ts.slug.data, ts.slug.len)->num].page;
+		}
+	}
+out:
+	for (size_t i = 0; i < ts.n; i++) {
+		free(ts.t[i].url);
+		free(ts.t[i].members);
+	}
+	free(ts.t);
+	free(pages);
+	strmap_release(&ts.by_slug);
+	strmap_release(&by_url);
+	buf_release(&ts.slug);
+	return rc;
+}
