@@ -174,6 +174,10 @@ else
 		test -n "$port" &&
 		(cd "$ROOT/tests" && node "$BROWSER/translate.mjs" "http://127.0.0.1:$port" / "$ROOT/tests/artifacts")
 	'
+	test_expect_success 'the imported wiki page shows its translation the same way' '
+		test -n "$port" &&
+		(cd "$ROOT/tests" && node "$BROWSER/translate.mjs" "http://127.0.0.1:$port" /wiki/moving/)
+	'
 fi
 
 test_done

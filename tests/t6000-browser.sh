@@ -69,6 +69,13 @@ test_expect_success 'no console errors on home, FAQ and a pipapo page' '
 	browser console.mjs "$SITE" / /faq/ /docs/pipapo/ "$PIPAPO"
 '
 
+test_expect_success 'the FAQ and a page of iptables examples show nft beside iptables, tabs working' '
+	grep -q "class=\"xlate\"" site/faq/index.html &&
+	grep -q "class=\"xlate\"" site/docs/iptables-to-nftables/recipes/index.html &&
+	browser translate.mjs "$SITE" /faq/ &&
+	browser translate.mjs "$SITE" /docs/iptables-to-nftables/recipes/
+'
+
 test_expect_success 'screenshots of home, FAQ and a pipapo page' '
 	rm -rf "$ARTIFACTS" &&
 	browser screenshots.mjs "$SITE" "$ARTIFACTS" / /faq/ "$PIPAPO" >shots &&

@@ -32,6 +32,9 @@ run(async (browser, base, [path = '/', artifacts]) => {
 			check(res && res.ok(), `${path}: HTTP ${res && res.status()}`);
 
 			const x = page.locator('.xlate').first();
+			/* Boxes are measured in the viewport: a block below the fold would move when a
+			 * click on its tab scrolls it into view. */
+			await x.scrollIntoViewIfNeeded();
 			const src = x.locator('.xlate-pane-s');
 			const nft = x.locator('.xlate-pane-n');
 			check(await src.isVisible() && await nft.isVisible(), `${what}: both panes should show at first`);
