@@ -7,7 +7,7 @@
 MW=$FIX/mediawiki
 cp -r "$FIX/mediawiki/api" answers
 cp "$MW/db/nfwiki.sqlite" .
-python3 "$ROOT/tests/mwapi-server.py" answers port requests.log "$MW/images" &
+python3 "$ROOT/tests/mwapi-server.py" answers port requests.log &
 server=$!
 i=0; while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 API=http://127.0.0.1:$(cat port)/wiki/api.php
@@ -41,7 +41,7 @@ test_expect_success 'every request names nfsite in its User-Agent' '
 	test_cmp want ua
 '
 test_expect_success 'the API gives exactly the database reader'"'"'s pages and maps' '
-	mkdir db && (cd db && nfsite import mediawiki --db ../nfwiki.sqlite --images "$MW/images" \
+	mkdir db && (cd db && nfsite import mediawiki --db ../nfwiki.sqlite \
 		--old-url-prefix http://127.0.0.1/wiki 2>/dev/null) &&
 	test_cmp db/content api/content &&
 	test_cmp db/wiki-redirects.nginx.conf api/wiki-redirects.nginx.conf
