@@ -3,7 +3,7 @@
 O        ?= build
 BIN      ?= nfsite
 CC       ?= cc
-PKGS     := libcmark-gfm yaml-0.1 lua5.4 sqlite3 libxml-2.0 libcurl libmicrohttpd zlib libutf8proc
+PKGS     := libcmark-gfm yaml-0.1 lua5.4 sqlite3 libxml-2.0 libcurl libmicrohttpd zlib libutf8proc libcrypto
 CFLAGS   ?= -O2 -g
 # Package flags come from $(O)/config.mk, made after the packages are installed: make
 # remakes an included file before it reads the rest, so the first run on a fresh machine

@@ -3,7 +3,7 @@
 # prints the exact command and stops. Usage: install-deps.sh build|test|bench
 set -e
 cd "$(dirname "$0")/.."
-build_pkgs="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev libsqlite3-dev libxml2-dev libcurl4-openssl-dev libmicrohttpd-dev zlib1g-dev libmimalloc-dev libutf8proc-dev"
+build_pkgs="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev libsqlite3-dev libxml2-dev libcurl4-openssl-dev libmicrohttpd-dev zlib1g-dev libmimalloc-dev libutf8proc-dev libssl-dev"
 test_pkgs="git groff-base netbase tzdata nginx-light apache2 nftables iptables ipset chromium python3 python3-yaml sqlite3 libxml2-utils iproute2 clang libclang-rt-dev valgrind wrk curl pandoc"
 bench_pkgs="hugo pandoc time cmark-gfm python3 curl"
 case "${1:-build}" in

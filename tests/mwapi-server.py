@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """mwapi-server.py: serves recorded api.php answers on 127.0.0.1 for the importer tests.
 
-usage: mwapi-server.py DIR PORTFILE LOGFILE
+usage: mwapi-server.py DIR PORTFILE LOGFILE [IMAGES]
 
 DIR/index.json lists {"query": {param: value}, "file": NAME, "fail_once": bool}.
 A request whose parameters (any order) equal a recorded query gets DIR/NAME as JSON;
 with fail_once, its first request gets a 503 instead (to exercise retries). Anything
 else gets a 404 with a MediaWiki-style error. Each request is logged to LOGFILE as
 "STATUS<TAB>sorted params as JSON<TAB>User-Agent". The chosen port is written to
-PORTFILE once the socket listens. Stop it by its PID.
+PORTFILE once the socket listens. With IMAGES (an upload folder), GET /wiki/images/REL
+answers the file IMAGES/REL (logged as "STATUS<TAB>/wiki/images/REL<TAB>User-Agent");
+a request for a file that is not there gets a 404. Stop it by its PID.
 """
 import http.server
 import json
@@ -23,6 +25,7 @@ def key(pairs):
 
 def main():
     folder, portfile, logfile = sys.argv[1:4]
+    images = os.path.abspath(sys.argv[4]) if len(sys.argv) > 4 else None
     with open(os.path.join(folder, "index.json"), encoding="utf-8") as f:
         index = json.load(f)
     table = {}
@@ -43,8 +46,30 @@ def main():
             self.end_headers()
             self.wfile.write(data)
 
+        def send_file(self, url):
+            rel = urllib.parse.unquote(url.path[len("/wiki/images/"):])
+            path = os.path.normpath(os.path.join(images, rel))
+            data = None
+            if path.startswith(images + os.sep) and os.path.isfile(path):
+                with open(path, "rb") as f:
+                    data = f.read()
+            log.write("%d\t%s\t%s\n" % (200 if data is not None else 404, url.path,
+                                         self.headers.get("User-Agent", "")))
+            log.flush()
+            if data is None:
+                self.answer(404, "not found")
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def do_GET(self):
             url = urllib.parse.urlsplit(self.path)
+            if images and url.path.startswith("/wiki/images/"):
+                self.send_file(url)
+                return
             pairs = urllib.parse.parse_qsl(url.query, keep_blank_values=True)
             k = key(pairs)
             entry = table.get(k) if url.path.endswith("/api.php") else None

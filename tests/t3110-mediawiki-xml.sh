@@ -16,7 +16,7 @@ body() { awk "n >= 2 { print } /^---\$/ { n++ }" "$1"; }
 count() { sqlite3 :memory: "SELECT json_extract(readfile('$1/report.json'), '\$.$2')"; }
 
 test_expect_success 'imports the full dump: 44 pages, all 105 revisions, 8 redirects' '
-	import full --xml ../dump-full.xml &&
+	import full --xml ../dump-full.xml --images "$MW/images" &&
 	test "$(count full read.pages)" = 44 &&
 	test "$(count full read.revisions)" = 105 &&
 	test "$(count full read.redirects)" = 8
@@ -31,17 +31,17 @@ test_expect_success 'full dump: revision counts and contributors come from every
 	grep_q "- \"198.51.100.23\"" full/content/wiki/conntrack-tools.md
 '
 test_expect_success 'the full dump gives exactly the database reader'"'"'s pages and maps' '
-	import db --db ../nfwiki.sqlite &&
+	import db --db ../nfwiki.sqlite --images "$MW/images" &&
 	test_cmp db/content full/content &&
 	test_cmp db/wiki-redirects.nginx.conf full/wiki-redirects.nginx.conf &&
 	test_cmp db/wiki-redirects.apache.conf full/wiki-redirects.apache.conf
 '
 test_expect_success 'a .gz dump reads the same as the plain one' '
-	import gz --xml ../dump-full.xml.gz &&
+	import gz --xml ../dump-full.xml.gz --images "$MW/images" &&
 	test_cmp full/content gz/content
 '
 test_expect_success 'the current dump: same pages and bodies, one revision each' '
-	import cur --xml ../dump-current.xml &&
+	import cur --xml ../dump-current.xml --images "$MW/images" &&
 	test "$(count cur read.pages)" = 44 && test "$(count cur read.revisions)" = 44 &&
 	(cd full/content/wiki && ls) >a && (cd cur/content/wiki && ls) >b && test_cmp a b &&
 	for f in full/content/wiki/*.md; do

@@ -28,6 +28,8 @@ static const struct opt mediawiki_options[] = {
 	{"--namespaces", NULL, "LIST", "namespaces to import, by name or number, or all\n"
 	 "(default: pages, talk, user, project, help, category)", 'n'},
 	{"--project-name", NULL, "NAME", "name of the project namespace (default: guessed)", 'p'},
+	{"--images", NULL, "DIR", "the wiki's upload folder (its images/, hashed layout): files\n"
+	 "are copied to OUT/files/ (--db, --xml; --api downloads them)", 'i'},
 	{"--redirects", NULL, "BASE", "redirect maps written as BASE.* (default: beside the site)", 'r'},
 	{"--site", NULL, "FILE", "site.lua whose wiki_templates map templates (default ./site.lua)", 's'},
 	{"--force", NULL, NULL, "overwrite pages edited by hand since the last import", 'f'},
@@ -85,6 +87,7 @@ static int mediawiki_args(int argc, char **argv, struct import_mediawiki_opts *o
 		case 'U': o->old_prefix = v; break;
 		case 'n': o->namespaces = v; break;
 		case 'p': o->project_name = v; break;
+		case 'i': o->images = v; break;
 		case 'R': o->report = v; break;
 		case 'r': o->redirects = v; break;
 		case 's': o->site = v; break;
@@ -125,6 +128,10 @@ static int mediawiki_args(int argc, char **argv, struct import_mediawiki_opts *o
 	}
 	if (!o->kind) {
 		fputs("nfsite import mediawiki: one of --db, --xml or --api is required\n", stderr);
+		return -1;
+	}
+	if (o->images && !strcmp(o->kind, "api")) {
+		fputs("nfsite import mediawiki: --images is for --db and --xml (--api downloads the files)\n", stderr);
 		return -1;
 	}
 	return 0;

@@ -164,7 +164,10 @@ void wt_render_strip_block(struct ctx *c, struct strip *sp, enum mode mode, stru
 		break;
 	}
 	case S_GALLERY: {
-		struct buf w = BUF_INIT;
+		/* MediaWiki's traditional gallery: each image fitted into 120x120 over its
+		 * caption. One HTML block without blank lines, so Markdown leaves it whole. */
+		struct buf w = BUF_INIT, img = BUF_INIT, cap = BUF_INIT;
+		buf_puts(out, "<ul class=\"wiki-gallery\">");
 		for (size_t i = 0; i < n;) {
 			const char *nl = memchr(b + i, '\n', n - i);
 			size_t e = nl ? (size_t)(nl - b) : n;
@@ -173,25 +176,33 @@ void wt_render_strip_block(struct ctx *c, struct strip *sp, enum mode mode, stru
 			trim(&l, &ll);
 			if (ll) {
 				size_t rest;
-				struct buf t = BUF_INIT;
-				buf_add(&t, l, ll);
-				bool has_ns = wt_title_ns(c, t.data, t.len, &rest) == NS_FILE;
+				bool has_ns = wt_title_ns(c, l, ll, &rest) == NS_FILE;
 				const char *bar = memchr(l, '|', ll);
-				buf_printf(&w, "* [[%s", has_ns ? "" : "File:");
-				if (bar) {
-					buf_add(&w, l, (size_t)(bar - l));
-					buf_puts(&w, "|thumb");
-					buf_add(&w, bar, ll - (size_t)(bar - l));
-				} else {
-					buf_add(&w, l, ll);
-				}
-				buf_puts(&w, "]]\n");
-				buf_release(&t);
+				size_t nl_len = bar ? (size_t)(bar - l) : ll;
+				buf_reset(&w);
+				buf_printf(&w, "[[%s", has_ns ? "" : "File:");
+				buf_add(&w, l, nl_len);
+				buf_puts(&w, "|120x120px");
+				if (bar)
+					buf_add(&w, bar, ll - nl_len);
+				buf_puts(&w, "]]");
+				buf_reset(&img);
+				buf_reset(&cap);
+				wt_inline_render(c, w.data, w.len, HTML, 0, &img, depth + 1);
+				if (bar)
+					wt_inline_render(c, bar + 1, ll - nl_len - 1, HTML, 0, &cap, depth + 1);
+				buf_puts(out, "<li class=\"wiki-gallerybox\"><div class=\"wiki-gallery-image\">");
+				buf_add(out, img.data, img.len);
+				buf_puts(out, "</div><div class=\"wiki-gallerytext\">");
+				buf_add(out, cap.data, cap.len);
+				buf_puts(out, "</div></li>");
 			}
 			i = e + 1;
 		}
-		wt_blocks(c, w.data, w.len, mode, out, depth + 1);
+		buf_puts(out, mode == MD ? "</ul>\n\n" : "</ul>\n");
 		buf_release(&w);
+		buf_release(&img);
+		buf_release(&cap);
 		break;
 	}
 	default: {
@@ -256,7 +267,7 @@ static void flush_para(struct ctx *c, struct buf *para, enum mode mode, struct b
 	if (!para->len)
 		return;
 	struct buf tmp = BUF_INIT;
-	bool blk = has_block_tag(para->data, para->len);
+	bool blk = has_block_tag(para->data, para->len) || wt_has_block_file(c, para->data, para->len);
 	wt_inline_render(c, para->data, para->len, blk ? HTML : mode, 0, &tmp, depth);
 	buf_trim(&tmp);
 	if (tmp.len) {

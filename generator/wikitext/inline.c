@@ -739,55 +739,274 @@ static size_t split_pipes(const char *s, size_t n, size_t *starts, size_t *ends,
 	return k;
 }
 
-static bool file_option(const char *s, size_t n, bool *thumb, struct buf *alt, struct buf *link,
-                        bool *has_link)
+/* The options of [[File:…|…]], MediaWiki's image syntax. */
+enum file_kind { FILE_PLAIN, FILE_FRAMELESS, FILE_THUMB, FILE_FRAME };
+struct file_opts {
+	enum file_kind kind;
+	const char *align; /* "left", "right", "center", "none" or NULL */
+	long w, h;         /* requested box in pixels, 0 when not given */
+	double upright;    /* 0 when not given */
+	bool has_alt, has_link;
+	struct buf alt, link;
+};
+
+static long parse_px(const char *s, size_t n, size_t *used)
 {
-	static const char *const words[] = {
-		"thumb", "thumbnail", "frame", "framed", "frameless", "border", "left", "right",
-		"center", "centre", "none", "upright", "baseline", "sub", "super", "top", "text-top",
-		"middle", "bottom", "text-bottom", NULL
+	long v = 0;
+	size_t i = 0;
+	while (i < n && isdigit((unsigned char)s[i]) && v < 100000)
+		v = v * 10 + (s[i++] - '0');
+	*used = i;
+	return v;
+}
+
+static bool has_prefix(const char *s, size_t n, const char *p)
+{
+	size_t k = strlen(p);
+	return n >= k && !memcmp(s, p, k);
+}
+
+static bool file_option(const char *s, size_t n, struct file_opts *fo)
+{
+	static const struct {
+		const char *word;
+		int kind;           /* enum file_kind, or -1 */
+		const char *align;
+	} words[] = {
+		{"thumb", FILE_THUMB, NULL}, {"thumbnail", FILE_THUMB, NULL}, {"frame", FILE_FRAME, NULL},
+		{"framed", FILE_FRAME, NULL}, {"frameless", FILE_FRAMELESS, NULL}, {"border", -1, NULL},
+		{"left", -1, "left"}, {"right", -1, "right"}, {"center", -1, "center"},
+		{"centre", -1, "center"}, {"none", -1, "none"}, {"upright", -1, NULL},
+		{"baseline", -1, NULL}, {"sub", -1, NULL}, {"super", -1, NULL}, {"top", -1, NULL},
+		{"text-top", -1, NULL}, {"middle", -1, NULL}, {"bottom", -1, NULL},
+		{"text-bottom", -1, NULL},
 	};
 	trim(&s, &n);
-	for (size_t i = 0; words[i]; i++)
-		if (name_is(s, n, words[i])) {
-			if (i < 4)
-				*thumb = true;
+	/* MediaWiki's image options are case-sensitive: "Framed" is a caption */
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (strlen(words[i].word) == n && !memcmp(s, words[i].word, n)) {
+			if (words[i].kind >= 0)
+				fo->kind = (enum file_kind)words[i].kind;
+			if (words[i].align)
+				fo->align = words[i].align;
+			if (!strcmp(words[i].word, "upright"))
+				fo->upright = 0.75;
 			return true;
 		}
-	if (starts_ci(s, n, "upright=") || starts_ci(s, n, "page=") || starts_ci(s, n, "class=") ||
-	    starts_ci(s, n, "lang=") || starts_ci(s, n, "thumb=") || starts_ci(s, n, "thumbnail="))
-		return true;
-	if (starts_ci(s, n, "alt=")) {
-		buf_reset(alt);
-		buf_add(alt, s + 4, n - 4);
-		return true;
-	}
-	if (starts_ci(s, n, "link=")) {
-		buf_reset(link);
-		buf_add(link, s + 5, n - 5);
-		*has_link = true;
+	if (has_prefix(s, n, "upright=")) {
+		char num[16];
+		size_t k = n - 8 < sizeof num - 1 ? n - 8 : sizeof num - 1;
+		memcpy(num, s + 8, k);
+		num[k] = 0;
+		double f = strtod(num, NULL);
+		fo->upright = f > 0 && f < 100 ? f : 0.75;
 		return true;
 	}
-	/* sizes: 200px, x100px, 200x100px */
+	if (has_prefix(s, n, "page=") || has_prefix(s, n, "class=") || has_prefix(s, n, "lang=") ||
+	    has_prefix(s, n, "thumb=") || has_prefix(s, n, "thumbnail="))
+		return true;
+	if (has_prefix(s, n, "alt=")) {
+		buf_reset(&fo->alt);
+		buf_add(&fo->alt, s + 4, n - 4);
+		fo->has_alt = true;
+		return true;
+	}
+	if (has_prefix(s, n, "link=")) {
+		buf_reset(&fo->link);
+		buf_add(&fo->link, s + 5, n - 5);
+		fo->has_link = true;
+		return true;
+	}
+	/* sizes: 200px, x100px, 200x100px (a space before px too) */
 	if (n > 2 && !strncmp(s + n - 2, "px", 2)) {
-		size_t i = 0;
-		while (i < n - 2 && (isdigit((unsigned char)s[i]) || s[i] == 'x' || s[i] == ' '))
-			i++;
-		if (i == n - 2)
-			return true;
+		size_t m = n - 2, u1 = 0, u2 = 0;
+		while (m && s[m - 1] == ' ')
+			m--;
+		long w = parse_px(s, m, &u1), h = 0;
+		if (u1 < m && s[u1] == 'x') {
+			h = parse_px(s + u1 + 1, m - u1 - 1, &u2);
+			if (!u2)
+				return false;
+			u1 += 1 + u2;
+		}
+		if (u1 != m || !m)
+			return false;
+		fo->w = w;
+		fo->h = h;
+		return true;
 	}
 	return false;
 }
 
-/* [[File:X|options|caption]] and [[Media:X|label]]: the file itself was not migrated, so
- * a link to its page (when there is one) and a visible note. */
+/* PHP's round(): halves away from zero. */
+static long round_half_up(double v)
+{
+	return (long)(v + 0.5);
+}
+
+/* The displayed size, as MediaWiki 1.39's Linker computes it from the original's. A
+ * frame shows the original; thumbnails and frameless images never grow beyond it;
+ * a plain image is drawn at the size asked for. */
+static void file_size(const struct file_opts *fo, long w0, long h0, long *w, long *h)
+{
+	if (w0 <= 0 || h0 <= 0) {
+		*w = fo->w;
+		*h = fo->h;
+		return;
+	}
+	long rw = fo->w;
+	bool framed = fo->kind == FILE_THUMB || fo->kind == FILE_FRAMELESS;
+	if (fo->kind == FILE_FRAME) {
+		*w = w0;
+		*h = h0;
+		return;
+	}
+	if (!rw && framed)
+		rw = fo->upright > 0 ? 10 * round_half_up(WT_THUMB_WIDTH * fo->upright / 10.0)
+		                     : WT_THUMB_WIDTH;
+	long dw = rw ? rw : w0;
+	if (framed && dw > w0)
+		dw = w0;
+	if (fo->h > 0 && dw * h0 > fo->h * w0) {
+		double ideal = (double)w0 * (double)fo->h / (double)h0;
+		long up = (long)ideal + ((double)(long)ideal < ideal);
+		dw = round_half_up((double)up * h0 / w0) > fo->h ? (long)ideal : up;
+	}
+	if (dw < 1)
+		dw = 1;
+	*w = dw;
+	*h = round_half_up((double)h0 * dw / w0);
+	if (*h < 1)
+		*h = 1;
+}
+
+/* An attribute value: HTML-escaped, and '|' as an entity (GFM table cells split there). */
+static void put_attr(struct buf *o, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '|')
+			buf_puts(o, "&#124;");
+		else if (s[i] == '\n')
+			buf_putc(o, ' ');
+		else
+			buf_add_html(o, s + i, 1);
+	}
+}
+
+/* Plain text of rendered HTML (alt and title attributes): tags dropped. */
+static void text_of_html(const struct buf *h, struct buf *out)
+{
+	bool tag = false;
+	for (size_t i = 0; i < h->len; i++) {
+		if (h->data[i] == '<')
+			tag = true;
+		else if (h->data[i] == '>' && tag)
+			tag = false;
+		else if (!tag)
+			buf_putc(out, h->data[i]);
+	}
+}
+
+/* The image of a migrated file as MediaWiki draws it: a <figure> for thumb and frame
+ * (with the caption) and for aligned images, else an inline <img>; linked to the file's
+ * page unless link= says otherwise. Always HTML, in Markdown too: the caption may hold
+ * links, and Markdown inside an HTML block would stay raw. */
+static void emit_image(struct inl *st, const char *name, const struct wikitext_file *wf,
+                       struct file_opts *fo, const char *s, size_t cap0, size_t cap1)
+{
+	struct ctx *c = st->c;
+	struct buf *o = &st->line, href = BUF_INIT, caption = BUF_INIT, alt = BUF_INIT, title = BUF_INIT;
+	enum mode saved = st->mode;
+	st->mode = HTML;
+	bool figure = fo->kind == FILE_THUMB || fo->kind == FILE_FRAME || fo->align;
+	bool captioned = fo->kind == FILE_THUMB || fo->kind == FILE_FRAME;
+	if (cap0 != SIZE_MAX)
+		sub_render(st, s + cap0, cap1 - cap0, 0, &caption);
+	buf_trim(&caption);
+	/* alt: alt=, else the caption of an image without a frame, else the file name */
+	if (fo->has_alt)
+		buf_add(&alt, fo->alt.data, fo->alt.len);
+	else if (!captioned && caption.len)
+		text_of_html(&caption, &alt);
+	else if (!captioned)
+		buf_puts(&alt, name);
+	if (!captioned && caption.len)
+		text_of_html(&caption, &title);
+	bool linked = true;
+	if (fo->has_link) {
+		const char *l = fo->link.data;
+		size_t ll = fo->link.len;
+		trim(&l, &ll);
+		struct buf t = BUF_INIT;
+		if (!ll)
+			linked = false;
+		else if (wt_protocol_at(l, ll, true))
+			buf_add(&href, l, ll);
+		else if (!wt_norm_title(c, l, ll, &t) || !page_url(c, t.data, NULL, 0, &href))
+			linked = false;
+		buf_release(&t);
+	} else {
+		struct buf t = BUF_INIT;
+		buf_printf(&t, "File:%s", name);
+		if (!page_url(c, t.data, NULL, 0, &href)) {
+			buf_reset(&href);
+			buf_puts(&href, wf->url.data);
+		}
+		buf_release(&t);
+	}
+	long w, h;
+	file_size(fo, wf->width, wf->height, &w, &h);
+	if (figure) {
+		buf_printf(o, "<figure class=\"wiki-figure wiki-%s wiki-%s\">",
+		           fo->kind == FILE_THUMB ? "thumb" : fo->kind == FILE_FRAME ? "frame" : "image",
+		           fo->align ? fo->align : captioned ? "right" : "none");
+	}
+	if (linked) {
+		buf_puts(o, "<a href=\"");
+		put_url(st, href.data, href.len);
+		buf_puts(o, figure ? "\">" : "\" class=\"wiki-image\">");
+	}
+	buf_puts(o, "<img src=\"");
+	put_url(st, wf->url.data, wf->url.len);
+	buf_puts(o, "\" alt=\"");
+	put_attr(o, alt.data, alt.len);
+	buf_putc(o, '"');
+	if (title.len) {
+		buf_puts(o, " title=\"");
+		put_attr(o, title.data, title.len);
+		buf_putc(o, '"');
+	}
+	if (w > 0 && h > 0)
+		buf_printf(o, " width=\"%ld\" height=\"%ld\"", w, h);
+	buf_puts(o, " loading=\"lazy\">");
+	if (linked)
+		buf_puts(o, "</a>");
+	if (captioned && caption.len) {
+		buf_puts(o, "<figcaption>");
+		buf_add(o, caption.data, caption.len);
+		buf_puts(o, "</figcaption>");
+	}
+	if (figure)
+		buf_puts(o, "</figure>");
+	st->mode = saved;
+	buf_release(&href);
+	buf_release(&caption);
+	buf_release(&alt);
+	buf_release(&title);
+}
+
+/* [[File:X|options|caption]] and [[Media:X|label]]. A file the site has (opts.file_info)
+ * is drawn or linked; otherwise a link to its page (when there is one) and a visible
+ * note that the file itself was not migrated. */
 static void render_file(struct inl *st, const char *name, const char *s, size_t b0, size_t b1,
                         bool media, const char *written, size_t wlen)
 {
 	struct ctx *c = st->c;
-	struct buf title = BUF_INIT, url = BUF_INIT, label = BUF_INIT, alt = BUF_INIT, link = BUF_INIT,
-	           caption = BUF_INIT;
-	bool thumb = false, has_link = false;
+	struct buf title = BUF_INIT, url = BUF_INIT, label = BUF_INIT, caption = BUF_INIT;
+	struct file_opts fo = {.align = NULL};
+	struct wikitext_file wf = {BUF_INIT, 0, 0};
+	buf_init(&fo.alt);
+	buf_init(&fo.link);
 	buf_printf(&title, "File:%s", name);
 	size_t cap0 = SIZE_MAX, cap1 = 0;
 	if (b0 != SIZE_MAX) {
@@ -796,17 +1015,23 @@ static void render_file(struct inl *st, const char *name, const char *s, size_t 
 		for (size_t i = 0; i < k; i++) {
 			const char *p = s + b0 + starts[i];
 			size_t l = ends[i] - starts[i];
-			if (media || !file_option(p, l, &thumb, &alt, &link, &has_link)) {
+			if (media || !file_option(p, l, &fo)) {
 				cap0 = b0 + starts[i];
 				cap1 = b0 + ends[i];
 			}
 		}
 	}
-	bool linked = page_url(c, title.data, NULL, 0, &url);
+	bool have = c->o->file_info && c->o->file_info(c->o->arg, name, &wf) == 1 && wf.url.len;
+	if (have && !media) {
+		emit_image(st, name, &wf, &fo, s, cap0, cap1);
+		goto out;
+	}
+	bool thumb = fo.kind != FILE_PLAIN;
+	bool linked = have ? (buf_puts(&url, wf.url.data), true) : page_url(c, title.data, NULL, 0, &url);
 	if (media && cap0 != SIZE_MAX) {
 		sub_render(st, s + cap0, cap1 - cap0, IF_LINK, &label);
-	} else if (alt.len) {
-		esc_alone(c, st->mode, alt.data, alt.len, false, &label);
+	} else if (fo.has_alt) {
+		esc_alone(c, st->mode, fo.alt.data, fo.alt.len, false, &label);
 	} else if (!thumb && cap0 != SIZE_MAX) {
 		sub_render(st, s + cap0, cap1 - cap0, IF_LINK, &label);
 	} else {
@@ -816,6 +1041,8 @@ static void render_file(struct inl *st, const char *name, const char *s, size_t 
 		emit_link(st, url.data, &label);
 	else
 		buf_add(&st->line, label.data, label.len);
+	if (have)
+		goto out;
 	buf_puts(&st->line, st->mode == MD ? " *(file not migrated)*" : " <i>(file not migrated)</i>");
 	if (thumb && !media && cap0 != SIZE_MAX) {
 		sub_render(st, s + cap0, cap1 - cap0, 0, &caption);
@@ -825,12 +1052,42 @@ static void render_file(struct inl *st, const char *name, const char *s, size_t 
 		}
 	}
 	wt_unconverted(c, "file [[%s]] not migrated", title.data);
+out:
 	buf_release(&title);
 	buf_release(&url);
 	buf_release(&label);
-	buf_release(&alt);
-	buf_release(&link);
+	buf_release(&fo.alt);
+	buf_release(&fo.link);
 	buf_release(&caption);
+	buf_release(&wf.url);
+}
+
+/* Whether the paragraph s[0..n) holds an image that MediaWiki draws as a block (thumb,
+ * frame, or aligned): the paragraph is then HTML (see flush_para). */
+bool wt_has_block_file(struct ctx *c, const char *s, size_t n)
+{
+	if (!c->o->file_info)
+		return false;
+	for (const char *p = s; (p = memmem(p, (size_t)(s + n - p), "[[", 2)); p += 2) {
+		size_t rest, tl = 0;
+		const char *t = p + 2;
+		while (t + tl < s + n && !strchr("|]\n", t[tl]))
+			tl++;
+		if (wt_title_ns(c, t, tl, &rest) != NS_FILE || t + tl >= s + n || t[tl] != '|')
+			continue;
+		const char *e = memmem(t + tl, (size_t)(s + n - t - tl), "]]", 2);
+		size_t starts[64], ends[64], k = split_pipes(t + tl + 1, (size_t)((e ? e : s + n) - t - tl - 1), starts, ends, 64);
+		struct file_opts fo = {.align = NULL};
+		buf_init(&fo.alt);
+		buf_init(&fo.link);
+		for (size_t i = 0; i < k; i++)
+			file_option(t + tl + 1 + starts[i], ends[i] - starts[i], &fo);
+		buf_release(&fo.alt);
+		buf_release(&fo.link);
+		if (fo.kind == FILE_THUMB || fo.kind == FILE_FRAME || fo.align)
+			return true;
+	}
+	return false;
 }
 
 static void render_link(struct inl *st, const char *s, struct tok *tk)

@@ -227,6 +227,10 @@ void wt_decode_entities(const char *s, size_t n, struct buf *out);
 /* Whether the element name s[0..n) may be written as HTML; whether it is block-level. */
 bool wt_tag_allowed(const char *s, size_t n);
 bool wt_tag_is_block(const char *s, size_t n);
+/* A thumbnail's width when [[File:]] gives none: MediaWiki 1.39's default (the user
+ * option thumbsize 5 of $wgThumbLimits). */
+#define WT_THUMB_WIDTH 300
+bool wt_has_block_file(struct ctx *c, const char *s, size_t n);
 /* Appends the attributes s[0..n) that element el may keep, as ` name="value"`. */
 void wt_sanitize_attrs(const char *el, const char *s, size_t n, struct buf *out);
 /* Appends the decoded, trimmed value of attribute want; false when it is absent. */

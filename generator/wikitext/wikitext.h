@@ -10,6 +10,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* A file the site has, for [[File:…]] (wikitext_opts.file_info). */
+struct wikitext_file {
+	struct buf url;    /* where the original is served, filled by the callback */
+	int width, height; /* the original's size in pixels; 0 when unknown */
+};
+
 struct wikitext_opts {
 	const char *title; /* the page's full title, for magic words and the pipe trick */
 	/* Maps a wiki title (with namespace, spaces not underscores, no fragment) to the URL
@@ -32,6 +38,10 @@ struct wikitext_opts {
 	 * resolves). */
 	const char *sitename;
 	const char *article_path;
+	/* The file "NAME" (no namespace, spaces) as the site serves it: returns 1 and fills
+	 * f when the file was migrated, 0 when not ([[File:]] then stays a link with a
+	 * visible note). May be NULL. */
+	int (*file_info)(void *arg, const char *name, struct wikitext_file *f);
 };
 
 struct wikitext_result {

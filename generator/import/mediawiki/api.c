@@ -68,14 +68,12 @@ static char *js_get(struct api *a, const char *path)
 	return v;
 }
 
-/* GET url?format=json&formatversion=2&query into a->resp, retrying what can pass. */
-static int api_get(struct api *a, const char *query)
+/* GETs url into body (at most max bytes), politely (the delay before every request but
+ * the first) and retrying what can pass. On failure why says "what: cause". */
+static int get_retrying(struct api *a, const char *url, const char *what, struct buf *body,
+                        size_t max, struct buf *why)
 {
-	struct buf url = BUF_INIT;
 	char errbuf[CURL_ERROR_SIZE];
-	int rc = -1;
-	buf_printf(&url, "%s%sformat=json&formatversion=2&%s", a->url,
-	           strchr(a->url, '?') ? "&" : "?", query);
 	for (int attempt = 0;; attempt++) {
 		long status = 0, wait = 0;
 		curl_off_t retry_after = 0;
@@ -84,28 +82,27 @@ static int api_get(struct api *a, const char *query)
 		a->first = false;
 		a->requests++;
 		/* no key, but user:password in the URL stays on its origin (http_get) */
-		CURLcode c = http_get(a->curl, url.data, false, &a->resp, API_MAX_RESPONSE, &status, errbuf);
+		CURLcode c = http_get(a->curl, url, false, body, max, &status, errbuf);
 		bool again;
 		if (c != CURLE_OK) {
 			again = http_transient(c, 0);
 			if (!again || attempt >= a->o->retries) {
-				error_at(a->url, 0, "%s: %s%s", query, errbuf[0] ? errbuf : curl_easy_strerror(c),
-				         again ? " (gave up after retries)" : "");
-				goto out;
+				buf_printf(why, "%s: %s%s", what, errbuf[0] ? errbuf : curl_easy_strerror(c),
+				           again ? " (gave up after retries)" : "");
+				return -1;
 			}
 		} else if (http_transient(c, status)) {
 			if (attempt >= a->o->retries) {
-				error_at(a->url, 0, "%s: HTTP %ld (gave up after %d retries)", query, status,
-				         a->o->retries);
-				goto out;
+				buf_printf(why, "%s: HTTP %ld (gave up after %d retries)", what, status, a->o->retries);
+				return -1;
 			}
 			curl_easy_getinfo(a->curl, CURLINFO_RETRY_AFTER, &retry_after);
 			again = true;
 		} else if (status != 200) {
-			error_at(a->url, 0, "%s: HTTP %ld", query, status);
-			goto out;
+			buf_printf(why, "%s: HTTP %ld", what, status);
+			return -1;
 		} else {
-			break;
+			return 0;
 		}
 		wait = a->o->backoff_ms;
 		for (int i = 0; i < attempt && wait < API_MAX_BACKOFF_MS; i++)
@@ -115,11 +112,25 @@ static int api_get(struct api *a, const char *query)
 		if (wait > API_MAX_BACKOFF_MS && retry_after <= 0)
 			wait = API_MAX_BACKOFF_MS;
 		if (c != CURLE_OK)
-			warn_at(a->url, 0, "%s: %s, retrying in %ld ms", query, curl_easy_strerror(c), wait);
+			warn_at(a->url, 0, "%s: %s, retrying in %ld ms", what, curl_easy_strerror(c), wait);
 		else
-			warn_at(a->url, 0, "%s: HTTP %ld, retrying in %ld ms", query, status, wait);
+			warn_at(a->url, 0, "%s: HTTP %ld, retrying in %ld ms", what, status, wait);
 		a->retried++;
 		http_sleep_ms(wait);
+	}
+}
+
+/* GET url?format=json&formatversion=2&query into a->resp, retrying what can pass. */
+static int api_get(struct api *a, const char *query)
+{
+	struct buf url = BUF_INIT, why = BUF_INIT;
+	int rc = -1;
+	buf_printf(&url, "%s%sformat=json&formatversion=2&%s", a->url,
+	           strchr(a->url, '?') ? "&" : "?", query);
+	if (get_retrying(a, url.data, query, &a->resp, API_MAX_RESPONSE, &why)) {
+		error_at(a->url, 0, "%s", why.data);
+		buf_release(&why);
+		goto out;
 	}
 	/* The answer must be JSON, and not an API error. */
 	sqlite3_stmt *st = NULL;
@@ -371,6 +382,108 @@ out:
 	return rc;
 }
 
+/* A file's URL as imageinfo gives it, made absolute against api.php's: a wiki with a
+ * protocol-relative $wgServer answers "//host/…", a path "/…" stays on api.php's host. */
+static bool file_url(struct api *a, const char *u, struct buf *out)
+{
+	const char *host = strstr(a->url, "://");
+	if (!strncmp(u, "http://", 7) || !strncmp(u, "https://", 8)) {
+		buf_puts(out, u);
+	} else if (u[0] == '/' && u[1] == '/') {
+		buf_add(out, a->url, (size_t)(host - a->url) + 1);
+		buf_puts(out, u);
+	} else if (u[0] == '/') {
+		const char *path = strchr(host + 3, '/');
+		buf_add(out, a->url, path ? (size_t)(path - a->url) : strlen(a->url));
+		buf_puts(out, u);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* Every upload's current version (generator=allimages, prop=imageinfo), then each
+ * original downloaded, one at a time and politely, unless the site already holds it
+ * with the same SHA-1 (a second run resumes where the first stopped). A failed
+ * download is the file's missing reason, not the import's failure. */
+static int read_files(struct api *a)
+{
+	struct buf q = BUF_INIT, url = BUF_INIT, body = BUF_INIT, why = BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	if (sqlite3_exec(a->js, "CREATE TABLE files(name TEXT PRIMARY KEY, url TEXT)", NULL, NULL,
+	                 NULL) != SQLITE_OK)
+		goto out;
+	buf_printf(&q, "action=query&generator=allimages&gailimit=%d&prop=imageinfo"
+	               "&iiprop=url%%7Csize%%7Cmime%%7Csha1%%7Ctimestamp%%7Cuser%%7Ccomment", a->o->batch);
+	size_t base = q.len;
+	for (;;) {
+		if (api_get(a, q.data))
+			goto out;
+		if (js_query(a, &st, "SELECT json_extract(p.value, '$.title'), json_extract(i.value, '$.size'),"
+		                     " json_extract(i.value, '$.width'), json_extract(i.value, '$.height'),"
+		                     " json_extract(i.value, '$.mime'), json_extract(i.value, '$.sha1'),"
+		                     " json_extract(i.value, '$.timestamp'), json_extract(i.value, '$.user'),"
+		                     " json_extract(i.value, '$.comment'), json_extract(i.value, '$.url')"
+		                     " FROM json_each(?1, '$.query.pages') p, json_each(p.value, '$.imageinfo') i"))
+			goto out;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *title = (const char *)sqlite3_column_text(st, 0);
+			const char *colon = title ? strchr(title, ':') : NULL;
+			if (!colon)
+				continue;
+			struct mw_file_rec f = {colon + 1, true, sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2),
+			                        sqlite3_column_int(st, 3), (const char *)sqlite3_column_text(st, 4),
+			                        (const char *)sqlite3_column_text(st, 5),
+			                        (const char *)sqlite3_column_text(st, 6),
+			                        (const char *)sqlite3_column_text(st, 7),
+			                        (const char *)sqlite3_column_text(st, 8),
+			                        (const char *)sqlite3_column_text(st, 9)};
+			if (mw_wiki_add_file(a->w, &f))
+				goto out;
+			sqlite3_stmt *ins = NULL;
+			if (js_prepare(a, &ins, "INSERT OR IGNORE INTO files(name, url) VALUES(?,?)"))
+				goto out;
+			sqlite3_bind_text(ins, 1, f.name, -1, SQLITE_TRANSIENT);
+			if (f.url)
+				sqlite3_bind_text(ins, 2, f.url, -1, SQLITE_TRANSIENT);
+			sqlite3_step(ins);
+			sqlite3_finalize(ins);
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+		buf_truncate(&q, base);
+		if (!continue_params(a, &q))
+			break;
+	}
+	if (js_prepare(a, &st, "SELECT name, url FROM files ORDER BY name"))
+		goto out;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *u = (const char *)sqlite3_column_text(st, 1);
+		if (!mw_wiki_file_wanted(a->w, name))
+			continue;
+		buf_reset(&url);
+		buf_reset(&why);
+		if (!u || !file_url(a, u, &url)) {
+			if (mw_wiki_file_fetched(a->w, name, NULL, 0, "imageinfo gives no http(s) URL"))
+				goto out;
+			continue;
+		}
+		int got = get_retrying(a, url.data, url.data, &body, API_MAX_RESPONSE, &why);
+		if (mw_wiki_file_fetched(a->w, name, body.data, body.len, got ? why.data : NULL))
+			goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	buf_release(&q);
+	buf_release(&url);
+	buf_release(&body);
+	buf_release(&why);
+	return rc;
+}
+
 int mediawiki_api_read(struct mw_wiki *w, const char *url, const struct mediawiki_api_opts *opts)
 {
 	struct mediawiki_api_opts defaults = MEDIAWIKI_API_OPTS_INIT;
@@ -455,7 +568,11 @@ int mediawiki_api_read(struct mw_wiki *w, const char *url, const struct mediawik
 				goto out;
 			mw_wiki_progress(w, "fetching histories", ++done, total);
 		}
+		sqlite3_finalize(st);
+		st = NULL;
 	}
+	if (read_files(&a))
+		goto out;
 	rc = 0;
 out:
 	if (began && mw_wiki_commit(w))

@@ -357,6 +357,64 @@ out:
 	return rc;
 }
 
+/* The uploads: image (each file's current version) and oldimage (earlier ones), with
+ * their uploader and summary; a wiki without the tables has no files. */
+static int read_files(struct dbr *r, struct mw_wiki *w)
+{
+	if (!has_table(r, "image"))
+		return 0;
+	bool actor = has_column(r, "image", "img_actor") && has_table(r, "actor");
+	bool comment = has_column(r, "image", "img_description_id") && has_table(r, "comment");
+	bool old = has_table(r, "oldimage") && actor == has_column(r, "oldimage", "oi_actor") &&
+	           comment == has_column(r, "oldimage", "oi_description_id");
+	struct buf sql = BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	/* img_ and oi_ columns share their names after the prefix */
+	for (int pass = 0; pass < (old ? 2 : 1); pass++) {
+		const char *p = pass ? "oi" : "img", *t = pass ? "oldimage" : "image";
+		struct buf col = BUF_INIT;
+		buf_printf(&sql, "%sSELECT CAST(%s_name AS TEXT), %d, %s_size, %s_width, %s_height,"
+		           " %s_major_mime || '/' || CAST(%s_minor_mime AS TEXT), CAST(%s_sha1 AS TEXT),"
+		           " CAST(%s_timestamp AS TEXT), ",
+		           pass ? " UNION ALL " : "", p, !pass, p, p, p, p, p, p, p);
+		buf_printf(&col, "%s_user_text", p);
+		if (actor)
+			buf_printf(&sql, "(SELECT actor_name FROM actor WHERE actor_id = %s_actor), ", p);
+		else
+			buf_printf(&sql, "%s, ", has_column(r, t, col.data) ? col.data : "NULL");
+		buf_reset(&col);
+		buf_printf(&col, "%s_description", p);
+		if (comment)
+			buf_printf(&sql, "(SELECT comment_text FROM comment WHERE comment_id = %s_description_id)", p);
+		else
+			buf_puts(&sql, has_column(r, t, col.data) ? col.data : "NULL");
+		buf_printf(&sql, " FROM %s", t);
+		buf_release(&col);
+	}
+	if (sqlite3_prepare_v2(r->db, sql.data, -1, &st, NULL) != SQLITE_OK) {
+		error_at(r->path, 0, "reading the image table: %s", sqlite3_errmsg(r->db));
+		goto out;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char ts[32];
+		mw_timestamp_iso((const char *)sqlite3_column_text(st, 7), ts);
+		struct mw_file_rec f = {(const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1) != 0,
+		                        sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3),
+		                        sqlite3_column_int(st, 4), (const char *)sqlite3_column_text(st, 5),
+		                        (const char *)sqlite3_column_text(st, 6), ts,
+		                        (const char *)sqlite3_column_text(st, 8),
+		                        (const char *)sqlite3_column_text(st, 9), NULL};
+		if (f.name && mw_wiki_add_file(w, &f))
+			goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	buf_release(&sql);
+	return rc;
+}
+
 int mediawiki_db_read(struct mw_wiki *w, const char *path)
 {
 	struct dbr r = {path, NULL};
@@ -373,7 +431,7 @@ int mediawiki_db_read(struct mw_wiki *w, const char *path)
 		goto out;
 	if (mw_wiki_begin(w))
 		goto out;
-	if (read_pages(&r, w, modern, actor) || read_history(&r, w, actor)) {
+	if (read_pages(&r, w, modern, actor) || read_history(&r, w, actor) || read_files(&r, w)) {
 		mw_wiki_commit(w);
 		goto out;
 	}

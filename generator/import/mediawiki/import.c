@@ -173,6 +173,17 @@ int import_mediawiki(const struct import_mediawiki_opts *opt)
 	const char *site = opt->site ? opt->site : fs_exists("site.lua") ? "site.lua" : NULL;
 	if (check_paths(opt, site, redirects) || check_out(o.out))
 		goto out;
+	if (opt->images && !fs_is_dir(opt->images)) {
+		error_at(opt->images, 0, "--images must be the wiki's upload folder; this is not a folder");
+		rc = IMPORT_BAD_OPTION;
+		goto out;
+	}
+	if (opt->images && fs_overlap(o.out, opt->images)) {
+		error_at(o.out, 0, "--out overlaps the upload folder %s: refusing to write over the source",
+		         opt->images);
+		goto out;
+	}
+	mw_files_set_dir(w, o.out);
 	if (site && mw_tmap_load(w, site, &w->tmap)) {
 		if (opt->site)
 			goto out;
@@ -216,7 +227,7 @@ int import_mediawiki(const struct import_mediawiki_opts *opt)
 	/* 2. Resolve, 3. convert and write. */
 	if (mw_wiki_prepare(w, &sel))
 		goto out;
-	if (fs_mkdirs(o.out))
+	if (fs_mkdirs(o.out) || mw_files_copy(w, opt->images))
 		goto out;
 	if (mw_wiki_begin(w) || mw_write_pages(w, &o, &c) || mw_wiki_commit(w))
 		goto out;
@@ -225,6 +236,10 @@ int import_mediawiki(const struct import_mediawiki_opts *opt)
 	c.redirected = (size_t)mw_count_where(w, "SELECT count(*) FROM page WHERE status = 'redirect'");
 	c.skipped = (size_t)mw_count_where(w, "SELECT (SELECT count(*) FROM page WHERE status = 'skipped')"
 	                                   " + (SELECT count(*) FROM skipped)");
+	if (mw_count_where(w, "SELECT count(*) FROM file WHERE status IS NULL OR status NOT IN ('copied', 'missing')")) {
+		error_at(opt->src, 0, "internal error: a file read was neither copied nor reported missing");
+		goto out;
+	}
 	if (w->pages_read != c.written + c.redirected + c.skipped) {
 		error_at(opt->src, 0, "internal error: %zu pages read but %zu written + %zu redirected +"
 		         " %zu skipped", w->pages_read, c.written, c.redirected, c.skipped);
@@ -239,6 +254,7 @@ int import_mediawiki(const struct import_mediawiki_opts *opt)
 	     mw_count_where(w, "SELECT count(*) FROM page WHERE is_redirect"), c.written, c.created,
 	     c.changed, c.unchanged, c.kept, c.redirected, c.skipped, c.missing, c.unconverted);
 	mw_print_skips(w);
+	mw_files_summary(w);
 	rc = 0;
 out:
 	free(sel.ids);

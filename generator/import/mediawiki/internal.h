@@ -33,6 +33,7 @@ struct mw_ns {
 };
 
 struct mw_tmap;
+struct wikitext_file;
 
 struct mw_wiki {
 	char *source;
@@ -48,6 +49,7 @@ struct mw_wiki {
 	size_t progress_last;
 	locale_t loc;
 	struct mw_tmap *tmap;
+	char *files_dir; /* OUT/files: where uploads are copied to, or NULL before the import */
 	sqlite3_stmt *st_find, *st_add_page, *st_add_rev, *st_skip, *st_get, *st_text;
 };
 
@@ -119,6 +121,21 @@ int mw_write_redirect_maps(struct mw_wiki *w, const struct mw_out *o, const char
 void mw_parent_dir(struct buf *b);
 int mw_write_report(struct mw_wiki *w, const struct mw_out *o, const struct mw_counts *c);
 long long mw_count_where(struct mw_wiki *w, const char *sql);
+
+/* files.c: the wiki's uploads. mw_files_init adds their staging tables; the driver
+ * names OUT/files before reading (so an API import skips what it already has), adds the
+ * files that only a File: page knows of, then copies each from the upload folder
+ * (images_dir, MediaWiki's hashed layout) or the bytes the API reader fetched. Every
+ * file read ends copied or missing with its reason. */
+int mw_files_init(struct mw_wiki *w);
+void mw_files_set_dir(struct mw_wiki *w, const char *out);
+int mw_files_copy(struct mw_wiki *w, const char *images_dir);
+/* wikitext_opts.file_info over the copied files. */
+int mw_wiki_file(void *wiki, const char *name, struct wikitext_file *f);
+/* For a File: page (key without the namespace): its image before body's text and its
+ * upload history after it. */
+int mw_file_page(struct mw_wiki *w, const char *key, struct buf *body);
+void mw_files_summary(struct mw_wiki *w);
 void mw_print_skips(struct mw_wiki *w);
 
 #endif

@@ -102,7 +102,6 @@ struct fm {
 	char **contributors, **tags, **aliases;
 	size_t ncontributors, ntags, naliases;
 	const char *lists_tag; /* a category page: its category, whose members the build lists */
-	const char *sort_title; /* {{DEFAULTSORT:}}: where the page sorts in category lists */
 	bool notoc;
 	const char *hash; /* NULL: leave import_hash out */
 };
@@ -153,10 +152,6 @@ static int front_matter(const struct fm *f, struct buf *out)
 	if (f->lists_tag) {
 		y_plain(&e, "lists_tag");
 		y_str(&e, f->lists_tag);
-	}
-	if (f->sort_title) {
-		y_plain(&e, "sort_title");
-		y_str(&e, f->sort_title);
 	}
 	y_plain(&e, "aliases");
 	y_seq(&e, true);
@@ -402,6 +397,7 @@ static int convert(struct mw_wiki *w, const char *title, const char *text, size_
 	wo.link_target = mw_wiki_link_target;
 	wo.template_source = mw_wiki_template;
 	wo.template_map = w->tmap ? mw_template_map : NULL;
+	wo.file_info = mw_wiki_file;
 	wo.arg = w;
 	return wikitext_convert(text, len, &wo, res);
 }
@@ -445,6 +441,8 @@ int mw_write_pages(struct mw_wiki *w, const struct mw_out *o, struct mw_counts *
 		buf_add(&body, res.markdown.data, res.markdown.len);
 		if (body.len && body.data[body.len - 1] != '\n')
 			buf_putc(&body, '\n');
+		if (ns == 6 && mw_file_page(w, key, &body))
+			goto page_fail;
 
 		/* Title: the display title (plain text) when set, else the wiki title. The
 		 * converter reads {{DISPLAYTITLE:}}; the text itself and page_props back it up
@@ -468,8 +466,6 @@ int mw_write_pages(struct mw_wiki *w, const struct mw_out *o, struct mw_counts *
 		/* Category:X stands for the tag X its members carry (namespace names hold no ':'). */
 		if (ns == 14 && strchr(ftitle, ':'))
 			f.lists_tag = strchr(ftitle, ':') + 1;
-		if (res.defaultsort && *res.defaultsort && utf8_valid(res.defaultsort, strlen(res.defaultsort), true, NULL))
-			f.sort_title = res.defaultsort;
 		/* Contributors by display name, most edits first (then the earliest). */
 		if (mw_stmt(w, &q, "SELECT user, count(*), min(ts) AS first FROM rev WHERE page = ?1"
 		                        " GROUP BY user ORDER BY user IS NULL OR user = '', count(*) DESC,"

@@ -33,7 +33,16 @@ static const char report_sql[] =
 	"      WHERE page = p.id AND kind = 'unconverted'),"
 	"   'missing_links', (SELECT json_group_array(text) FROM note"
 	"      WHERE page = p.id AND kind = 'missing')))"
-	"   FROM (SELECT * FROM page WHERE status = 'page' ORDER BY ns, key) p)"
+	"   FROM (SELECT * FROM page WHERE status = 'page' ORDER BY ns, key) p),"
+	/* files read = copied + missing, each missing one with its reason */
+	" 'files', json_object('read', (SELECT count(*) FROM file),"
+	"   'copied', (SELECT count(*) FROM file WHERE status = 'copied'),"
+	"   'missing', (SELECT count(*) FROM file WHERE status = 'missing'),"
+	"   'missing_files', (SELECT json_group_array(json_object('title', ?13 || ':' || key,"
+	"     'reason', reason)) FROM (SELECT key, reason FROM file WHERE status = 'missing' ORDER BY key)),"
+	"   'files', (SELECT json_group_array(json_object('title', ?13 || ':' || key,"
+	"     'url', ?12 || '/files/' || slug)) FROM (SELECT key, slug FROM file WHERE status = 'copied'"
+	"     ORDER BY key)))"
 	")";
 
 int mw_write_report(struct mw_wiki *w, const struct mw_out *o, const struct mw_counts *c)
@@ -55,6 +64,7 @@ int mw_write_report(struct mw_wiki *w, const struct mw_out *o, const struct mw_c
 	sqlite3_bind_int64(st, 10, (sqlite3_int64)c->redirected);
 	sqlite3_bind_int64(st, 11, (sqlite3_int64)c->skipped);
 	sqlite3_bind_text(st, 12, w->url_prefix, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, mw_ns_name(w, 6), -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		mw_db_fail(w, "building the report");
 		goto out;

@@ -83,7 +83,7 @@ int mw_wiki_new(const char *source, struct mw_wiki **out)
 	}
 	/* A bounded cache (4 MiB): memory stays flat whatever the wiki's size. */
 	if (mw_exec(w, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4096;") ||
-	    mw_exec(w, schema))
+	    mw_exec(w, schema) || mw_files_init(w))
 		goto out;
 	if (mw_stmt(w, &w->st_find, "SELECT id FROM page WHERE ns = ? AND key = ?") ||
 	    mw_stmt(w, &w->st_add_page,
@@ -124,6 +124,7 @@ void mw_wiki_free(struct mw_wiki *w)
 	free(w->source);
 	free(w->url_prefix);
 	free(w->site_base);
+	free(w->files_dir);
 	if (w->loc)
 		freelocale(w->loc);
 	mw_tmap_free(w->tmap);

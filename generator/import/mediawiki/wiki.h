@@ -86,8 +86,16 @@ struct mw_file_rec {
 	const char *comment;   /* the upload's summary */
 	const char *url;       /* where the original can be downloaded (API), or NULL */
 };
-/* Records one upload; a name that cannot be a title is skipped (0 is returned). */
+/* Records one upload; a name that cannot be a title is recorded as missing with the
+ * reason (0 is returned); -1 only for a staging failure (reported). */
 int mw_wiki_add_file(struct mw_wiki *w, const struct mw_file_rec *f);
+/* Whether the current upload of name must still be fetched: false when the site holds
+ * it already with the recorded SHA-1 (or size), so an interrupted import resumes. */
+bool mw_wiki_file_wanted(struct mw_wiki *w, const char *name);
+/* The fetched bytes of name's current upload, or why they could not be fetched. */
+int mw_wiki_file_fetched(struct mw_wiki *w, const char *name, const char *data, size_t len,
+                         const char *failure);
+
 
 /* "YYYYMMDDHHMMSS" → "YYYY-MM-DDTHH:MM:SSZ" into out (21 bytes); other input copied. */
 void mw_timestamp_iso(const char *ts, char out[32]);
