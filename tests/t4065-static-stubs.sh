@@ -1,8 +1,9 @@
 #!/bin/sh
-# The old Bugzilla URLs on a plain static server: python3 -m http.server and nginx with no
-# nfsite configuration at all send show_bug.cgi?id=N, attachment.cgi?id=M and
-# buglist.cgi?product=P (after their own slash redirect, which keeps the query string)
-# to the stub as text/html, under a base path; the stub's script lands on the page.
+# The old Bugzilla and wiki URLs on a plain static server: python3 -m http.server and
+# nginx with no nfsite configuration at all send show_bug.cgi?id=N, attachment.cgi?id=M,
+# buglist.cgi?product=P and a redirect file's w/index.php?title=T (after their own slash
+# redirect, which keeps the query string) to the stub as text/html, under a base path;
+# the stub's script lands on the page.
 . "$(dirname "$0")/lib.sh"
 
 missing=""
@@ -21,13 +22,22 @@ free_port() {
 }
 
 cp "$FIX/bugzilla/bugzilla.sqlite" bz.sqlite
-mkdir -p site/content www
+mkdir -p site/content/wiki site/data/redirects www
 site_page site/content/_index.md 'title: Home' 'Bugs: [archive](/bugs/).'
+site_page site/content/wiki/main-page.md 'title: Main Page' 'The wiki.'
+# a redirect file as nfsite import mediawiki writes one (or anyone by hand)
+cat >site/data/redirects/wiki.txt <<\EOF
+/w/index.php?title=Main_Page /wiki/main-page/
+/w/index.php?title=Main%20Page /wiki/main-page/
+/w/index.php?title=Netfilter_hooks /wiki/main-page/#hooks
+/w/index.php/Main_Page /wiki/main-page/
+EOF
 
 test_expect_success 'a site with the bug archive built under /sub/' '
 	(cd site && nfsite import bugzilla -q --db ../bz.sqlite --timezone America/New_York) &&
 	nfsite build -q --base-url http://127.0.0.1/sub/ --source site --dest www/sub &&
-	test -f www/sub/show_bug.cgi/index.html
+	test -f www/sub/show_bug.cgi/index.html && test -f www/sub/w/index.php/index.html &&
+	grep_q "url=/sub/wiki/main-page/" www/sub/w/index.php/Main_Page/index.html
 '
 
 # stubs NAME BASE: each old URL comes, after at most one redirect, as text/html from the
@@ -36,7 +46,10 @@ test_expect_success 'a site with the bug archive built under /sub/' '
 stubs() {
 	for req in "show_bug.cgi?id=4	/sub/bugs/4/" "show_bug.cgi?id=nft-roundtrip	/sub/bugs/4/" \
 		"attachment.cgi?id=6	/sub/bugs/attachments/6/perf-report_txt.gz" \
-		"buglist.cgi?product=nftables	/sub/bugs/product/nftables/" "show_bug.cgi?id=x	/sub/bugs/"; do
+		"buglist.cgi?product=nftables	/sub/bugs/product/nftables/" "show_bug.cgi?id=x	/sub/bugs/" \
+		"w/index.php?title=Main_Page	/sub/wiki/main-page/" \
+		"w/index.php?title=Main+Page&action=history	/sub/wiki/main-page/" \
+		"w/index.php?title=Netfilter%5Fhooks	/sub/wiki/main-page/#hooks" "w/index.php?title=Nosuch	/sub/"; do
 		url=${req%%	*} want=${req#*	}
 		curl -s -L --max-redirs 1 -o "$1.body" -w "%{http_code} %{content_type} %{url_effective}\n" \
 			"$2/sub/$url" >"$1.got" &&
