@@ -63,6 +63,18 @@ static int template_map(void *arg, const char *name, const char *const *keys,
 	return 1;
 }
 
+/* One file the site has: Sync.png, 400x160. */
+static int file_info(void *arg, const char *name, struct wikitext_file *f)
+{
+	(void)arg;
+	if (strcmp(name, "Sync.png"))
+		return 0;
+	buf_puts(&f->url, "/files/sync.png");
+	f->width = 400;
+	f->height = 160;
+	return 1;
+}
+
 static struct wikitext_opts opts = {
 	.title = "Netfilter wiki:Test page",
 	.link_target = link_target,
@@ -252,6 +264,42 @@ int main(void)
 		CHECK(r.markdown.len > 0);
 		wikitext_result_release(&r);
 		buf_release(&s);
+	}
+
+	/* [[File:]] of a file the site has: sizes as MediaWiki scales them, figures, links */
+	{
+		struct wikitext_opts saved = opts;
+		opts.file_info = file_info;
+		expect("[[File:Sync.png]]", "<img src=\"/files/sync.png\" alt=\"Sync.png\" width=\"400\" height=\"160\"");
+		expect("[[File:Sync.png|200px]]", "width=\"200\" height=\"80\"");
+		expect("[[File:Sync.png|x40px]]", "width=\"100\" height=\"40\"");
+		expect("[[File:Sync.png|200x40px]]", "width=\"100\" height=\"40\"");
+		expect("[[File:Sync.png|1000px]]", "width=\"1000\" height=\"400\""); /* plain: drawn as asked */
+		expect("[[File:Sync.png|thumb|1000px|c]]", "width=\"400\" height=\"160\""); /* never grows */
+		expect("[[File:Sync.png|thumb|c]]", "width=\"300\" height=\"120\"");
+		expect("[[File:Sync.png|thumb|upright|c]]", "width=\"230\" height=\"92\"");
+		expect("[[File:Sync.png|thumb|upright=0.5|c]]", "width=\"150\" height=\"60\"");
+		expect("[[File:Sync.png|frame|100px|Framed]]", "width=\"400\" height=\"160\" loading=\"lazy\"></a><figcaption>Framed</figcaption></figure>");
+		expect("[[File:Sync.png|thumb|Cap with [[Main Page|a link]]]]",
+		       "<figure class=\"wiki-figure wiki-thumb wiki-right\"><a href=\"/files/sync.png\"><img src=\"/files/sync.png\" alt=\"\"");
+		expect("[[File:Sync.png|thumb|Cap with [[Main Page|a link]]]]", "<figcaption>Cap with <a href=\"/wiki/main-page/\">a link</a></figcaption>");
+		expect("[[File:Sync.png|link=|alt=a\"b]]", "<img src=\"/files/sync.png\" alt=\"a&quot;b\"");
+		expect("[[File:Sync.png|link=Main Page|x]]", "<a href=\"/wiki/main-page/\" class=\"wiki-image\"><img src=\"/files/sync.png\" alt=\"x\" title=\"x\"");
+		expect("[[File:Sync.png|link=https://example.org/|x]]", "<a href=\"https://example.org/\" class=\"wiki-image\">");
+		{
+			struct wikitext_result r;
+			const char *src = "[[File:Sync.png|link=javascript:alert(1)|alt=\"><script>x</script>]]";
+			convert(src, strlen(src), &r);
+			CHECK(!strstr(r.markdown.data, "href=\"javascript") && !strstr(r.markdown.data, "<script"));
+			wikitext_result_release(&r);
+		}
+		expect("[[File:Sync.png|left|Cap]]", "<figure class=\"wiki-figure wiki-image wiki-left\">");
+		expect("[[File:Sync.png|Thumb]]", "title=\"Thumb\""); /* options are case-sensitive */
+		expect("[[Media:Sync.png|the file]]", "[the file](/files/sync.png)");
+		expect("[[File:Other.png|thumb|Cap]]", "(file not migrated)");
+		expect("<gallery>\nSync.png|One\n</gallery>", "<ul class=\"wiki-gallery\"><li class=\"wiki-gallerybox\"><div class=\"wiki-gallery-image\">");
+		expect("<gallery>\nSync.png|One\n</gallery>", "width=\"120\" height=\"48\"");
+		opts = saved;
 	}
 
 	/* NULL options work */
