@@ -80,7 +80,9 @@ test_expect_success '--images must be a folder; it is for --db and --xml' '
 	grep_q "--images is for --db and --xml" err
 '
 test_expect_success 'hostile and missing files: reported, escaped, nothing written outside the site' '
-	mkdir -p up/9/99 up/7/7e evil &&
+	mkdir -p up/9/99 up/7/7e up/6/67 up/5/57 evil &&
+	printf "%s\n" "---" "title: injected" "---" >up/6/67/Evil.md &&
+	printf "<script>alert(1)</script>" >up/5/57/Index.html &&
 	printf "\211PNG\r\n\032\n\0\0\0\rIHDR\0\0\0\012\0\0\0\005" >"up/9/99/A\"b&c.png" &&
 	printf x >up/7/7e/x.png &&
 	cat >evil.xml <<-\EOF &&
@@ -90,17 +92,22 @@ test_expect_success 'hostile and missing files: reported, escaped, nothing writt
 	[[File:../../x.png]] [[File:&lt;script&gt;.png]] [[File:Gone.png|frame|Gone]]</text></revision></page>
 	<page><title>File:A"b&amp;c.png</title><ns>6</ns><id>2</id><revision><id>2</id><timestamp>2020-01-01T00:00:00Z</timestamp><contributor><username>M</username></contributor><comment>up &lt;b&gt;load&lt;/b&gt;</comment><text xml:space="preserve">quoted</text></revision></page>
 	<page><title>File:../../x.png</title><ns>6</ns><id>3</id><revision><id>3</id><timestamp>2020-01-01T00:00:00Z</timestamp><contributor><username>M</username></contributor><text xml:space="preserve">dots</text></revision></page>
+	<page><title>File:Evil.md</title><ns>6</ns><id>5</id><revision><id>5</id><timestamp>2020-01-01T00:00:00Z</timestamp><contributor><username>M</username></contributor><text xml:space="preserve">md</text></revision></page>
+	<page><title>File:Index.html</title><ns>6</ns><id>6</id><revision><id>6</id><timestamp>2020-01-01T00:00:00Z</timestamp><contributor><username>M</username></contributor><text xml:space="preserve">html</text></revision></page>
 	<page><title>File:Gone.png</title><ns>6</ns><id>4</id><revision><id>4</id><timestamp>2020-01-01T00:00:00Z</timestamp><contributor><username>M</username></contributor><text xml:space="preserve">gone</text></revision></page>
 	</mediawiki>
 	EOF
 	(cd evil && nfsite import mediawiki --xml ../evil.xml --images ../up --report report.json 2>err) &&
 	ls evil/content/wiki/files >got && echo "a-b-c.png" >want && test_cmp want got &&
 	! test -e x.png && ! test -e evil/x.png && ! test -e evil/content/x.png &&
-	test "$(files evil read)|$(files evil copied)|$(files evil missing)" = "3|1|2" &&
+	test "$(files evil read)|$(files evil copied)|$(files evil missing)" = "5|1|4" &&
 	sqlite3 :memory: "SELECT json_extract(value, \"\$.title\") || \": \" || json_extract(value, \"\$.reason\")
 		FROM json_each(readfile(\"evil/report.json\"), \"\$.files.missing_files\")" >got &&
 	printf "%s\n" "File:../../x.png: the name is not a safe file name" \
-		"File:Gone.png: not in the upload folder (9/9c/Gone.png)" >want && test_cmp want got &&
+		"File:Evil.md: the site would take a file of this type for a page or script of its own" \
+		"File:Gone.png: not in the upload folder (9/9c/Gone.png)" \
+		"File:Index.html: the site would take a file of this type for a page or script of its own" >want &&
+	test_cmp want got &&
 	f=evil/content/wiki/evil.md &&
 	grep_q "<img src=\"/wiki/files/a-b-c.png\" alt=\"x&quot; onerror=&quot;alert(1)\" width=\"10\" height=\"5\"" $f &&
 	grep_q "<figcaption>A &lt;script&gt;caption&lt;/script&gt;</figcaption>" $f &&

@@ -253,6 +253,21 @@ static const char *from_upload_dir(const char *dir, const char *key, struct buf 
 	return fail;
 }
 
+/* Whether a copy named slug would be more than a file: the build reads Markdown files
+ * under content/ as pages, and HTML or scripts served from the site's own origin could run
+ * there. */
+static bool site_own_type(const char *slug)
+{
+	static const char *const ext[] = {".md", ".html", ".htm", ".xhtml", ".shtml", ".js", ".mjs", NULL};
+	size_t n = strlen(slug);
+	for (size_t i = 0; ext[i]; i++) {
+		size_t k = strlen(ext[i]);
+		if (n >= k && !strcmp(slug + n - k, ext[i]))
+			return true;
+	}
+	return false;
+}
+
 int mw_files_copy(struct mw_wiki *w, const char *images_dir)
 {
 	sqlite3_stmt *st = NULL, *up = NULL;
@@ -279,6 +294,8 @@ int mw_files_copy(struct mw_wiki *w, const char *images_dir)
 			goto out;
 		if (dest_path(w, slug.data, &path))
 			fail = "the name is not a safe file name";
+		else if (site_own_type(slug.data))
+			fail = "the site would take a file of this type for a page or script of its own";
 		else if (sqlite3_column_int(st, 4))
 			buf_add(&data, sqlite3_column_blob(st, 5), (size_t)sqlite3_column_bytes(st, 5));
 		else if (images_dir)
