@@ -30,11 +30,10 @@ test_expect_success 'full dump: revision counts and contributors come from every
 	grep_q "revisions: 6" full/content/wiki/talk-conntrack-tools.md &&
 	grep_q "- \"198.51.100.23\"" full/content/wiki/conntrack-tools.md
 '
-test_expect_success 'the full dump gives exactly the database reader'"'"'s pages and maps' '
+test_expect_success 'the full dump gives exactly the database reader'"'"'s pages and redirects' '
 	import db --db ../nfwiki.sqlite --images "$MW/images" &&
 	test_cmp db/content full/content &&
-	test_cmp db/wiki-redirects.nginx.conf full/wiki-redirects.nginx.conf &&
-	test_cmp db/wiki-redirects.apache.conf full/wiki-redirects.apache.conf
+	test_cmp db/data/redirects/wiki.txt full/data/redirects/wiki.txt
 '
 test_expect_success 'a .gz dump reads the same as the plain one' '
 	import gz --xml ../dump-full.xml.gz --images "$MW/images" &&
@@ -57,7 +56,14 @@ test_expect_success 'namespace names come from siteinfo' '
 '
 test_expect_success 'without --old-url-prefix the old address comes from <siteinfo><base>' '
 	mkdir base && (cd base && nfsite import mediawiki --xml ../dump-current.xml 2>err) &&
-	grep_q "original_url: \"http://127.0.0.1/wiki/index.php/Conntrack-tools\"" base/content/wiki/conntrack-tools.md
+	grep_q "original_url: \"http://127.0.0.1/wiki/index.php/Conntrack-tools\"" base/content/wiki/conntrack-tools.md &&
+	grep -qx "/wiki/index.php?title=Conntrack-tools /wiki/conntrack-tools/" base/data/redirects/wiki.txt
+'
+test_expect_success 'a <siteinfo><base> of short URLs (/wiki/Main_Page) gives the article path' '
+	sed "s|<base>[^<]*</base>|<base>https://wiki.example.org/wiki/Main_Page</base>|" dump-current.xml >short.xml &&
+	mkdir short && (cd short && nfsite import mediawiki --xml ../short.xml --old-url-prefix https://wiki.example.org/w 2>err) &&
+	grep -qx "/wiki/Conntrack-tools /wiki/conntrack-tools/" short/data/redirects/wiki.txt &&
+	grep -qx "/w/index.php/Conntrack-tools /wiki/conntrack-tools/" short/data/redirects/wiki.txt
 '
 test_expect_success 'an export whose <siteinfo> names no index.php needs --old-url-prefix' '
 	sed "/<base>/d" dump-current.xml >nobase.xml && mkdir nobase && cd nobase &&

@@ -40,11 +40,11 @@ test_expect_success 'every request names nfsite in its User-Agent' '
 	echo "nfsite/$("$NFSITE" --version | cut -d" " -f2) (+https://netfilter.org)" >want &&
 	test_cmp want ua
 '
-test_expect_success 'the API gives exactly the database reader'"'"'s pages and maps' '
+test_expect_success 'the API gives exactly the database reader'"'"'s pages and redirects' '
 	mkdir db && (cd db && nfsite import mediawiki --db ../nfwiki.sqlite --images "$MW/images" \
 		--old-url-prefix http://127.0.0.1/wiki 2>/dev/null) &&
 	test_cmp db/content api/content &&
-	test_cmp db/wiki-redirects.nginx.conf api/wiki-redirects.nginx.conf
+	test_cmp db/data/redirects/wiki.txt api/data/redirects/wiki.txt
 '
 test_expect_success 'an API error answer is a clear error (exit 1), nothing written' '
 	mkdir bad && cd bad &&

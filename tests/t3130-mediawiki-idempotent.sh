@@ -7,7 +7,7 @@ MW=$FIX/mediawiki
 cp "$MW/dump-full.xml" dump.xml
 run() { nfsite import mediawiki --xml ../dump.xml --report report.json "$@" 2>err; }
 field() { sqlite3 :memory: "SELECT json_extract(readfile('report.json'), '\$.$1')"; }
-snapshot() { find content wiki-redirects.* -type f -exec stat -c "%i %y %n" {} + | sort; }
+snapshot() { find content data -type f -exec stat -c "%i %y %n" {} + | sort; }
 
 mkdir site
 test_expect_success 'first run creates every page' '

@@ -28,11 +28,11 @@ test_expect_success '--report on site.lua is refused too' '
 	expect_exit 1 "$NFSITE" import mediawiki --xml ../dump.xml --report site.lua &&
 	grep_q "site.lua: error: --report is the input site.lua" err && cmp site.orig site.lua
 '
-test_expect_success 'redirect maps on the input are refused' '
-	mkdir m && cd m && cp ../orig.xml maps.nginx.conf &&
-	expect_exit 1 "$NFSITE" import mediawiki --old-url-prefix https://wiki.example.org/w --xml maps.nginx.conf --redirects maps &&
-	grep_q "maps.nginx.conf: error: --redirects is the input maps.nginx.conf" err &&
-	cmp ../orig.xml maps.nginx.conf
+test_expect_success 'a redirect file on the input is refused' '
+	mkdir -p m/data/redirects && cd m && cp ../orig.xml data/redirects/wiki.txt &&
+	expect_exit 1 "$NFSITE" import mediawiki --old-url-prefix https://wiki.example.org/w --xml data/redirects/wiki.txt &&
+	grep_q "data/redirects/wiki.txt: error: the redirect file is the input data/redirects/wiki.txt" err &&
+	cmp ../orig.xml data/redirects/wiki.txt
 '
 # A -wal holds the wiki's last transactions until a checkpoint; -journal and -shm are
 # SQLite's too. The process below leaves its -wal behind, as a crashed MediaWiki would.
@@ -76,8 +76,9 @@ test_expect_success 'an export without a page fails; --allow-empty imports it' '
 	mkdir e && cd e &&
 	expect_exit 1 "$NFSITE" import mediawiki --old-url-prefix https://wiki.example.org/w --xml ../none.xml &&
 	grep_q "../none.xml: error: no page read: nothing to import (--allow-empty imports an empty wiki)" err &&
-	! test -e content && ! test -e wiki-redirects.nginx.conf &&
-	"$NFSITE" import mediawiki --old-url-prefix https://wiki.example.org/w --xml ../none.xml --allow-empty 2>err && test -f wiki-redirects.nginx.conf &&
+	! test -e content && ! test -e data &&
+	"$NFSITE" import mediawiki --old-url-prefix https://wiki.example.org/w --xml ../none.xml --allow-empty 2>err &&
+	test -f data/redirects/wiki.txt &&
 	"$NFSITE" import --help 2>&1 | grep -q -- --allow-empty
 '
 test_expect_success 'a Bugzilla export given to --xml: the root element is named' '

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Real nginx and Apache (Debian's packages, on 127.0.0.1) serve a built site holding the
-# fixture wiki, the bug archive (with hostile attachment names) and pages with aliases,
-# the generated files included exactly as docs/CONFIG.md shows. Every old URL form answers
+# fixture wiki (its old index.php/T, index.php?title=T and short /wiki/T URLs), the bug
+# archive (with hostile attachment names) and pages with aliases, the build's redirect
+# files included exactly as docs/CONFIG.md shows. Every old URL form answers
 # one 301 to the right page, which answers 200; attachments off the allow list are
 # downloads with nosniff and an inert type. A 10,000-page wiki passes nginx -t and
 # apachectl configtest.
@@ -107,12 +108,13 @@ aliases: ["/alt/über/", "/alt/naïve-page/"]' 'Text.'
 
 test_expect_success 'import the fixture wiki and bug tracker, then build' '
 	(cd site && nfsite import mediawiki --db "$FIX/mediawiki/db/nfwiki.sqlite" \
-		--old-url-prefix http://127.0.0.1/wiki --report report.json 2>../import.err &&
+		--old-url-prefix http://127.0.0.1/wiki --article-path "/wiki/\$1" --report report.json 2>../import.err &&
 	 nfsite import bugzilla -q --db ../bz.sqlite --timezone America/New_York) &&
 	nfsite build --source site --dest site/public 2>build.err &&
 	test -f site/public/_nfsite/redirects/aliases.nginx.conf &&
 	test -f site/public/_nfsite/redirects/aliases.apache.conf &&
-	test -f site/public/_nfsite/redirects/bugs-server.nginx.conf && test -f site/wiki-redirects.apache.conf
+	test -f site/public/_nfsite/redirects/bugs-server.nginx.conf && test -f site/data/redirects/wiki.txt &&
+	! test -e site/wiki-redirects.nginx.conf && ! test -e site/wiki-redirects.apache.conf
 '
 test_expect_success 'attachments off the allow list are stored as .bin' '
 	for d in site/public/bugs/attachments/1[0-9][0-9]; do ls $d; done >names &&
@@ -134,23 +136,24 @@ test_expect_success 'attachments off the allow list are stored as .bin' '
 	test_cmp want names
 '
 test_expect_success 'the list of old URLs covers every form' '
-	python3 "$ROOT/tests/webserver-urls.py" site >urls &&
+	python3 "$ROOT/tests/webserver-urls.py" site "/wiki/\$1" >urls &&
 	for form in "index.php/Conntrack-tools	" "index.php?title=Conntrack-tools&action=history" \
 		"index.php/Netfilter%20queue	" "title=Netfilter+wiki:Formatting+reference	" \
 		"title=Netfilter%20wiki:Formatting%20reference	" "index.php/%C3%9Cbersetzungen" \
 		"#History	" "/show_bug.cgi?id=4	" "/show_bug.cgi?id=4#c1	" "?id=nft-roundtrip	" \
 		"/attachment.cgi?id=3	" "/attachment.cgi?id=7	" "/buglist.cgi?product=nftables	" \
 		"/buglist.cgi?product=ipset+tools	" "/buglist.cgi?product=ipset%20tools	" \
-		"/old/place/	" "/old/page.html	" "/alt/%C3%BCber/	" "/wiki/conntrack/	"; do
+		"/old/place/	" "/old/page.html	" "/alt/%C3%BCber/	" "/wiki/conntrack/	" \
+		"/wiki/Conntrack-tools	" "/wiki/Netfilter%20queue	" "/wiki/Conntrackd	"; do
 		grep_q "$form" urls
 	done &&
 	grep -q "	/wiki/conntrack-tools/#conntrackd\$" urls &&
 	wc -l <urls
 '
 
-# Netlify and Cloudflare Pages: _redirects holds every old URL of the aliases and the bug
-# archive (each once, whatever spelling a client uses) with its page.
-test_expect_success '_redirects holds every alias and bug redirect' '
+# Netlify and Cloudflare Pages: _redirects holds every old URL of the aliases, the wiki
+# and the bug archive (each once, whatever spelling a client uses) with its page.
+test_expect_success '_redirects holds every alias, wiki and bug redirect' '
 	python3 - <<-\PY
 	from urllib.parse import unquote
 	have = {}
@@ -165,7 +168,7 @@ test_expect_success '_redirects holds every alias and bug redirect' '
 	n = 0
 	for line in open("urls", encoding="utf-8"):
 	    req, want = line.rstrip("\n").split("\t")
-	    if req.startswith("/wiki/index.php") or "#" in req:
+	    if "&action=" in req or "#" in req:
 	        continue
 	    path, _, query = req.partition("?")
 	    key = (unquote(path), unquote(query.replace("+", " ")))
@@ -293,8 +296,8 @@ test_expect_success 'a generated 10,000-page wiki imports and builds' '
 	nfsite build --source big --dest big/public 2>big-build.err &&
 	sqlite3 :memory: "SELECT json_extract(readfile(\"big/report.json\"), \"\$.read.pages\")" >n &&
 	test "$(cat n)" = 10000 &&
-	awk "length > 200" big/wiki-redirects.nginx.conf | grep -q . &&
-	wc -l big/wiki-redirects.nginx.conf big/wiki-redirects.apache.conf
+	awk "length > 200" big/public/_nfsite/redirects/aliases.nginx.conf | grep -q . &&
+	wc -l big/data/redirects/wiki.txt big/public/_nfsite/redirects/aliases.*
 '
 # No bug archive there: the docs say to leave out its lines.
 test_expect_success 'nginx -t and apachectl configtest pass on the 10,000-page wiki' '

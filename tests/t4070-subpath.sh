@@ -3,7 +3,9 @@
 # site holding the imported fixture wiki and the bug archive, built for
 # https://example.org/sub/ and served from /sub/ by a real nginx on 127.0.0.1. No link
 # leaves /sub/, nfsite check finds none broken, every link answers through the server,
-# and a search result clicked in chromium lands on its page.
+# the wiki's old URLs redirect to its pages under /sub/ (through the build's redirect
+# files, and through the stubs on a server without them), and a search result clicked in
+# chromium lands on its page.
 . "$(dirname "$0")/lib.sh"
 
 missing=""
@@ -27,7 +29,8 @@ test_expect_success 'the bundled site builds under /sub/' '
 test_expect_success 'a site with the imported wiki and the bug archive builds under /sub/' '
 	cp "$FIX/mediawiki/db/nfwiki.sqlite" "$FIX/bugzilla/bugzilla.sqlite" . &&
 	mkdir -p wb && cd wb &&
-	nfsite import mediawiki --old-url-prefix https://wiki.example.org/w --db ../nfwiki.sqlite 2>../import.err &&
+	nfsite import mediawiki --old-url-prefix https://wiki.example.org/w --article-path "/wiki/\$1" \
+		--db ../nfwiki.sqlite 2>../import.err &&
 	nfsite import bugzilla -q --db ../bugzilla.sqlite --timezone America/New_York &&
 	nfsite build --base-url "$BASE" -q &&
 	test -f public/wiki/conntrack-tools/index.html && test -f public/bugs/12/index.html
@@ -75,6 +78,7 @@ free_port() {
 }
 P1=$(free_port)
 P2=$(free_port)
+P3=$(free_port)
 mkdir -p nginx-tmp
 cat >nginx.conf <<EOF
 $NGINX_USER
@@ -86,12 +90,18 @@ http {
 	client_body_temp_path $TRASH/nginx-tmp/body; proxy_temp_path $TRASH/nginx-tmp/proxy;
 	fastcgi_temp_path $TRASH/nginx-tmp/fastcgi; uwsgi_temp_path $TRASH/nginx-tmp/uwsgi;
 	scgi_temp_path $TRASH/nginx-tmp/scgi;
+	include $TRASH/wb/public/_nfsite/redirects/aliases.nginx.conf;
 	server {
 		listen 127.0.0.1:$P1;
 		location /sub/ { alias $TRASH/bundled/; error_page 404 /sub/404.html; }
 	}
 	server {
 		listen 127.0.0.1:$P2;
+		if (\$nfsite_redirect) { return 301 \$nfsite_redirect; }
+		location /sub/ { alias $TRASH/wb/public/; error_page 404 /sub/404.html; }
+	}
+	server {
+		listen 127.0.0.1:$P3;
 		location /sub/ { alias $TRASH/wb/public/; error_page 404 /sub/404.html; }
 	}
 }
@@ -166,6 +176,42 @@ test_expect_success 'nginx: every page and every link of the bundled site answer
 '
 test_expect_success 'nginx: every page and every link of the wiki and the bug archive answers 200 under /sub/' '
 	crawl $P2 wb/public
+'
+# The wiki's old URLs under /sub/: one 301 each from the build's aliases.nginx.conf; a
+# server without it (P3) sends the stub, whose script goes to the same page.
+test_expect_success 'nginx: the wiki'"'"'s old URLs redirect to its pages under /sub/' '
+	python3 - $P2 $P3 <<-\EOF
+	import http.client, re, sys
+	urls = [("/sub/w/index.php?title=Conntrack-tools", "/sub/wiki/conntrack-tools/"),
+	        ("/sub/w/index.php?title=Netfilter+queue&action=history", "/sub/wiki/libnetfilter-queue/"),
+	        ("/sub/w/index.php?title=Conntrackd", "/sub/wiki/conntrack-tools/#conntrackd"),
+	        ("/sub/w/index.php/Conntrack-tools", "/sub/wiki/conntrack-tools/"),
+	        ("/sub/w/index.php/Netfilter%20queue", "/sub/wiki/libnetfilter-queue/"),
+	        ("/sub/wiki/Conntrack-tools", "/sub/wiki/conntrack-tools/"),
+	        ("/sub/wiki/Netfilter_queue", "/sub/wiki/libnetfilter-queue/")]
+	def get(port, url):
+	    c = http.client.HTTPConnection("127.0.0.1", int(port))
+	    c.request("GET", url)
+	    r = c.getresponse()
+	    return r.status, r.getheader("Location") or "", r.read().decode()
+	bad = []
+	for url, want in urls:
+	    code, loc, _ = get(sys.argv[1], url)
+	    if code != 301 or re.sub("^http://[^/]*", "", loc) != want:
+	        bad.append("%s: %d %s (want %s)" % (url, code, loc, want))
+	# no configuration: the query form comes to the stub, which names the page
+	code, loc, _ = get(sys.argv[2], "/sub/w/index.php?title=Conntrack-tools")
+	if code != 301 or not loc.endswith("/sub/w/index.php/?title=Conntrack-tools"):
+	    bad.append("P3 index.php: %d %s" % (code, loc))
+	code, _, body = get(sys.argv[2], "/sub/w/index.php/?title=Conntrack-tools")
+	if code != 200 or "\"Conntrack-tools\": \"/sub/wiki/conntrack-tools/\"" not in body:
+	    bad.append("P3 stub: %d" % code)
+	code, _, body = get(sys.argv[2], "/sub/w/index.php/Conntrack-tools/")
+	if code != 200 or "url=/sub/wiki/conntrack-tools/" not in body:
+	    bad.append("P3 path stub: %d" % code)
+	print("\n".join(bad))
+	sys.exit(1 if bad else 0)
+	EOF
 '
 
 if ! command -v node >/dev/null 2>&1 || [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ] ||

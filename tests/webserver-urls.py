@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Every old URL a built site promises to redirect, with the page it must land on.
 
-Usage: webserver-urls.py SITE  (a site folder after import mediawiki, import bugzilla and
-build; the wiki report in SITE/report.json, the archive in SITE/data/bugzilla.sqlite).
+Usage: webserver-urls.py SITE [ARTICLE-PATH]  (a site folder after import mediawiki,
+import bugzilla and build; the wiki report in SITE/report.json, the archive in
+SITE/data/bugzilla.sqlite; ARTICLE-PATH the wiki's short URLs, like /wiki/$1).
 Prints "REQUEST<TAB>EXPECTED" lines: REQUEST is what a client sends (percent-encoded,
 sometimes with a #fragment the client keeps to itself), EXPECTED the decoded path (and
 fragment) of the one redirect's Location. The expectations come from the importers' own
@@ -17,6 +18,7 @@ from urllib.parse import quote
 import yaml
 
 site = sys.argv[1]
+article = sys.argv[2] if len(sys.argv) > 2 else None
 out = []
 
 
@@ -29,8 +31,9 @@ def mw(s):
     return quote(s, safe=";@$!*(),/~:")
 
 
-# Wiki: every title of a page or a redirect, in each spelling of index.php/T and
-# index.php?title=T (underscores, spaces as %20 or '+', MediaWiki's and full encoding).
+# Wiki: every title of a page or a redirect, in each spelling of index.php/T,
+# index.php?title=T (underscores, spaces as %20 or '+', MediaWiki's and full encoding)
+# and the short URL of ARTICLE-PATH.
 report = json.load(open(os.path.join(site, "report.json"), encoding="utf-8"))
 url_of = {p["title"]: p["url"] for p in report["pages"]}
 targets = dict(url_of)
@@ -50,6 +53,9 @@ for title, target in sorted(targets.items()):
     add("/wiki/index.php?title=" + mw(title), target)  # spaces as %20
     add("/wiki/index.php?title=" + mw(key) + "&action=history", target)
     add("/wiki/index.php?title=" + mw(key) + "#History", target)
+    if article:
+        add(article.replace("$1", mw(key)), target)
+        add(article.replace("$1", quote(title, safe="/")), target)  # spaces as %20
 
 # Bugzilla: each bug (by number, with a #cN the browser keeps, by alias), each
 # attachment (its file, or its bug when the data is not stored), each product.

@@ -22,15 +22,17 @@ static const struct opt mediawiki_options[] = {
 	{"--out", NULL, "DIR", "folder for the pages (default content/wiki); an existing\n"
 	 "one must be empty or hold pages an import wrote", 'o'},
 	{"--url-prefix", NULL, "PATH", "the pages' URL on the new site (default: from --out, else /wiki)", 'u'},
-	{"--old-url-prefix", NULL, "URL", "the old wiki's address (where index.php lives), for redirects\n"
-	 "and banners; required with --db (default: from the export's\n"
-	 "<siteinfo><base>, or the folder of the --api URL)", 'U'},
+	{"--old-url-prefix", NULL, "URL", "the old wiki's address (where index.php lives, or index.php\n"
+	 "itself), for redirects and banners; required with --db (default:\n"
+	 "from the export's <siteinfo><base>, or the folder of the --api URL)", 'U'},
+	{"--article-path", NULL, "PATH", "the old wiki's short article URLs, $1 for the title\n"
+	 "($wgArticlePath, like /wiki/$1), redirected too (default: from\n"
+	 "the export's <siteinfo><base>, else only index.php/$1)", 'A'},
 	{"--namespaces", NULL, "LIST", "namespaces to import, by name or number, or all\n"
 	 "(default: pages, talk, user, project, help, category)", 'n'},
 	{"--project-name", NULL, "NAME", "name of the project namespace (default: guessed)", 'p'},
 	{"--images", NULL, "DIR", "the wiki's upload folder (its images/, hashed layout): files\n"
 	 "are copied to OUT/files/ (--db, --xml; --api downloads them)", 'i'},
-	{"--redirects", NULL, "BASE", "redirect maps written as BASE.* (default: beside the site)", 'r'},
 	{"--site", NULL, "FILE", "site.lua whose wiki_templates map templates (default ./site.lua)", 's'},
 	{"--force", NULL, NULL, "overwrite pages edited by hand since the last import", 'f'},
 	{"--allow-empty", NULL, NULL, "import even when the source holds no page", 'e'},
@@ -47,7 +49,7 @@ static const struct opt mediawiki_options[] = {
 const struct opts_spec import_mediawiki_spec = {
 	"import mediawiki",
 	"usage: nfsite import mediawiki (--db FILE | --xml FILE[.gz] | --api URL) [OPTIONS]\n",
-	"mediawiki: the wiki's pages become Markdown pages, plus redirect maps for old URLs\n",
+	"mediawiki: the wiki's pages become Markdown pages, plus a redirect file of its old URLs\n",
 	mediawiki_options,
 	NULL,
 };
@@ -85,11 +87,11 @@ static int mediawiki_args(int argc, char **argv, struct import_mediawiki_opts *o
 		case 'o': o->out = v; break;
 		case 'u': o->url_prefix = v; break;
 		case 'U': o->old_prefix = v; break;
+		case 'A': o->article_path = v; break;
 		case 'n': o->namespaces = v; break;
 		case 'p': o->project_name = v; break;
 		case 'i': o->images = v; break;
 		case 'R': o->report = v; break;
-		case 'r': o->redirects = v; break;
 		case 's': o->site = v; break;
 		case 'f': o->force = true; break;
 		case 'e': o->allow_empty = true; break;

@@ -67,17 +67,57 @@ static char *derive_url_prefix(const char *out)
 	return buf_detach(&b, NULL);
 }
 
-/* Next to the output: OUT/../wiki-redirects, or the site root when OUT is in content/. */
-static char *derive_redirects(const char *out)
+/* The redirect file the build reads: SITE/data/redirects/NAME.txt, SITE the folder above
+ * content/ when OUT is in it (else above OUT), NAME the pages' URL prefix ("wiki" for
+ * /wiki, "a-b" for /a/b), so each imported wiki has its own. */
+static char *derive_redirects(const char *out, const char *url_prefix)
 {
 	struct buf b = BUF_INIT;
-	buf_puts(&b, out);
+	const char *hit = NULL;
+	for (const char *s = strstr(out, "content"); s; s = strstr(s + 1, "content"))
+		if ((s == out || s[-1] == '/') && (s[7] == '/' || !s[7]))
+			hit = s + 7;
+	buf_add(&b, out, hit ? (size_t)(hit - out) : strlen(out));
 	mw_parent_dir(&b);
-	const char *base = strrchr(b.data, '/');
-	if (!strcmp(base ? base + 1 : b.data, "content"))
-		mw_parent_dir(&b);
-	buf_puts(&b, "/wiki-redirects");
+	buf_puts(&b, "/data/redirects/");
+	const char *p = url_prefix;
+	while (*p == '/')
+		p++;
+	if (!*p)
+		buf_puts(&b, "wiki");
+	for (; *p; p++)
+		buf_putc(&b, *p == '/' ? '-' : *p);
+	buf_puts(&b, ".txt");
 	return buf_detach(&b, NULL);
+}
+
+/* --article-path as a path with one "$1": a full URL loses its scheme and host. */
+static int check_article_path(const char *given, char **out)
+{
+	const char *p = strstr(given, "://"), *one = strstr(given, "$1");
+	if (p)
+		p = strchr(p + 3, '/');
+	else
+		p = given;
+	if (!p || *p != '/' || !one || strstr(one + 2, "$1") || strchr(given, '?') || strchr(given, '#')) {
+		fprintf(stderr, "nfsite import mediawiki: --article-path '%s' must be a path holding $1 once, "
+		        "without a query (like /wiki/$1)\n", given);
+		return -1;
+	}
+	*out = xstrdup(p);
+	return 0;
+}
+
+/* From <siteinfo><base> (the main page's URL): its path with the last segment as "$1",
+ * unless that is index.php's own form (index.php/T or index.php?title=T). */
+static char *article_path_from_base(const char *base)
+{
+	const char *p = base ? strstr(base, "://") : NULL;
+	p = p ? strchr(p + 3, '/') : NULL;
+	const char *slash = p ? strrchr(p, '/') : NULL;
+	if (!slash || strchr(p, '?') || strstr(p, ".php/"))
+		return NULL;
+	return xasprintf("%.*s/$1", (int)(slash - p), p);
 }
 
 /* An existing --out folder that holds files is written into only when the importer
@@ -129,11 +169,9 @@ static int check_out(const char *out)
 static int check_paths(const struct import_mediawiki_opts *o, const char *site, const char *redirects)
 {
 	const char *in[] = {strcmp(o->kind, "api") ? o->src : NULL, site};
-	char *maps[] = {xasprintf("%s.nginx.conf", redirects), xasprintf("%s.apache.conf", redirects)};
-	const char *outs[][2] = {{"--out", o->out}, {"--report", o->report},
-	                         {"--redirects", maps[0]}, {"--redirects", maps[1]}};
+	const char *outs[][2] = {{"--out", o->out}, {"--report", o->report}, {"the redirect file", redirects}};
 	int rc = 0;
-	for (size_t i = 0; i < 4 && !rc; i++)
+	for (size_t i = 0; i < 3 && !rc; i++)
 		for (size_t j = 0; j < 2 && !rc; j++) {
 			if (!outs[i][1] || !in[j])
 				continue;
@@ -144,8 +182,6 @@ static int check_paths(const struct import_mediawiki_opts *o, const char *site, 
 				rc = error_at(outs[i][1], 0, "%s %s the input %s%s: refusing to write over the source",
 				              outs[i][0], i ? "is" : "holds", in[j], hit);
 		}
-	free(maps[0]);
-	free(maps[1]);
 	return rc;
 }
 
@@ -155,11 +191,14 @@ int import_mediawiki(const struct import_mediawiki_opts *opt)
 	struct mw_wiki *w = NULL;
 	struct mw_nsset sel = {NULL, 0, false};
 	struct mw_counts c = {0};
-	char *url_prefix = NULL, *redirects = NULL, *old_prefix = NULL;
+	char *url_prefix = NULL, *redirects = NULL, *old_prefix = NULL, *article_path = NULL;
 	int rc = IMPORT_FAILED;
 
 	url_prefix = opt->url_prefix ? xstrdup(opt->url_prefix) : derive_url_prefix(o.out);
-	redirects = opt->redirects ? xstrdup(opt->redirects) : derive_redirects(o.out);
+	if (opt->article_path && check_article_path(opt->article_path, &article_path)) {
+		rc = IMPORT_BAD_OPTION;
+		goto out;
+	}
 
 	if (mw_wiki_new(opt->src, &w))
 		goto out;
@@ -168,6 +207,7 @@ int import_mediawiki(const struct import_mediawiki_opts *opt)
 	url_prefix = NULL;
 	while (strlen(w->url_prefix) && w->url_prefix[strlen(w->url_prefix) - 1] == '/')
 		w->url_prefix[strlen(w->url_prefix) - 1] = 0;
+	redirects = derive_redirects(o.out, w->url_prefix);
 
 	/* Site-provided template map. */
 	const char *site = opt->site ? opt->site : fs_exists("site.lua") ? "site.lua" : NULL;
@@ -208,7 +248,17 @@ int import_mediawiki(const struct import_mediawiki_opts *opt)
 			goto out;
 		}
 		o.old_prefix = old_prefix = xstrndup(from, (size_t)(cut - from));
+	} else {
+		/* as given: the folder of index.php, or index.php itself */
+		size_t n = strlen(o.old_prefix);
+		while (n && o.old_prefix[n - 1] == '/')
+			n--;
+		if (n >= 10 && !strncmp(o.old_prefix + n - 10, "/index.php", 10))
+			n -= 10;
+		o.old_prefix = old_prefix = xstrndup(o.old_prefix, n);
 	}
+	if (!article_path && !strcmp(opt->kind, "xml"))
+		article_path = article_path_from_base(w->site_base);
 	/* a source of the wrong kind must not leave empty redirect maps behind */
 	if (!w->pages_read && !opt->allow_empty) {
 		error_at(opt->src, 0, "no page read: nothing to import (--allow-empty imports an empty wiki)");
@@ -231,7 +281,7 @@ int import_mediawiki(const struct import_mediawiki_opts *opt)
 		goto out;
 	if (mw_wiki_begin(w) || mw_write_pages(w, &o, &c) || mw_wiki_commit(w))
 		goto out;
-	if (mw_write_redirect_maps(w, &o, redirects))
+	if (mw_write_redirects(w, &o, article_path, redirects))
 		goto out;
 	c.redirected = (size_t)mw_count_where(w, "SELECT count(*) FROM page WHERE status = 'redirect'");
 	c.skipped = (size_t)mw_count_where(w, "SELECT (SELECT count(*) FROM page WHERE status = 'skipped')"
@@ -261,6 +311,7 @@ out:
 	free(url_prefix);
 	free(redirects);
 	free(old_prefix);
+	free(article_path);
 	mw_wiki_free(w);
 	return rc;
 }

@@ -1,7 +1,7 @@
 /* import/mediawiki: the driver of `nfsite import mediawiki`: reads a MediaWiki (its
  * SQLite database, an XML export, or api.php) with one of the readers into the staging
- * wiki (wiki.h) and writes Markdown pages, redirect aliases, a redirect map and a
- * report. Only after a reader has finished without error does anything get converted
+ * wiki (wiki.h) and writes Markdown pages, redirect aliases, the old URLs as a redirect
+ * file the build reads (data/redirects/NAME.txt) and a report. Only after a reader has finished without error does anything get converted
  * (wikitext/) and written: a broken source never leaves partial output.
  *
  * cmd/import.c parses the options into struct import_mediawiki_opts; cmd/wikitext.c
@@ -19,11 +19,13 @@ struct import_mediawiki_opts {
 	const char *src;          /* path or api.php URL */
 	const char *out;          /* folder of the pages */
 	const char *url_prefix;   /* NULL: derived from out */
-	const char *old_prefix;   /* the old wiki's URL (where index.php lives); NULL: from
-	                           * the export's <siteinfo><base> or the --api URL */
+	const char *old_prefix;   /* the old wiki's URL (where index.php lives, or index.php
+	                           * itself); NULL: from the export's <siteinfo><base> or the
+	                           * --api URL */
 	const char *namespaces;   /* NULL: the default selection */
 	const char *report;       /* NULL: no report */
-	const char *redirects;    /* base of the redirect maps; NULL: derived from out */
+	const char *article_path; /* the old wiki's article URLs ("/wiki/$1"); NULL: from the
+	                           * export's <siteinfo><base>, else index.php/$1 */
 	const char *site;         /* site.lua with wiki_templates; NULL: ./site.lua if any */
 	const char *project_name; /* namespace 4's name when the source does not say */
 	const char *images;       /* the wiki's upload folder (--db, --xml), or NULL */

@@ -116,7 +116,10 @@ int mw_write_pages(struct mw_wiki *w, const struct mw_out *o, struct mw_counts *
 bool mw_existing_hash(const struct buf *file, char rec[40], char now[40]);
 void mw_list_add(char ***l, size_t *n, const char *s);
 void mw_list_free(char **l, size_t n);
-int mw_write_redirect_maps(struct mw_wiki *w, const struct mw_out *o, const char *base);
+/* Writes path (made when missing, rewritten only when it changes): every title's old URLs
+ * (index.php/T, index.php?title=T, article_path's form) → its page, a line each, for the
+ * build (site/redirects.h). article_path is a path with "$1", or NULL. */
+int mw_write_redirects(struct mw_wiki *w, const struct mw_out *o, const char *article_path, const char *path);
 /* The folder holding path (".", "/" at the top), in place. */
 void mw_parent_dir(struct buf *b);
 int mw_write_report(struct mw_wiki *w, const struct mw_out *o, const struct mw_counts *c);

@@ -1,10 +1,12 @@
-/* redirects: the old wiki's URLs → the new pages, as an nginx map and Apache rewrite
- * rules, rewritten only when they change. */
+/* redirects: the old wiki's URLs → the new pages, as the redirect file the build reads
+ * (site/redirects.h: "OLD TARGET" lines), rewritten only when it changes. */
 #include "import/mediawiki/internal.h"
 #include "base/buf.h"
 #include "base/fs.h"
 #include "base/log.h"
+#include "base/strmap.h"
 #include "base/url.h"
+#include "base/utf8.h"
 #include "base/webconf.h"
 
 #include <errno.h>
@@ -13,32 +15,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* Every spelling of a title in a query string: MediaWiki's own, "+" or "%20" for
- * spaces, and everything but unreserved characters encoded. */
-static void query_forms(const char *title, char ***l, size_t *n)
-{
-	struct buf k = BUF_INIT, v = BUF_INIT;
-	mw_title_dbkey(title, &k);
-	url_encode_title(&v, k.data, k.len, false);
-	mw_list_add(l, n, v.data);
-	buf_reset(&v);
-	buf_add_urlenc(&v, k.data, k.len);
-	mw_list_add(l, n, v.data);
-	buf_reset(&v);
-	for (const char *p = title; *p; p++) {
-		if (*p == ' ')
-			buf_putc(&v, '+');
-		else
-			url_encode_title(&v, p, 1, false);
-	}
-	mw_list_add(l, n, v.data);
-	buf_reset(&v);
-	url_encode_title(&v, title, strlen(title), false); /* spaces as %20 */
-	mw_list_add(l, n, v.data);
-	buf_release(&k);
-	buf_release(&v);
-}
 
 static void old_path_prefix(const char *old_prefix, struct buf *out)
 {
@@ -54,7 +30,7 @@ static void old_path_prefix(const char *old_prefix, struct buf *out)
 		buf_truncate(out, out->len - 1);
 }
 
-/* A map can hold several lines per page: spooled to temporary files past 64 KiB so a
+/* The file holds several lines per page: spooled to temporary files past 64 KiB so a
  * huge wiki costs disk, not memory. */
 struct spool {
 	struct buf b;
@@ -135,122 +111,101 @@ out:
 	return rc;
 }
 
-int mw_write_redirect_maps(struct mw_wiki *w, const struct mw_out *o, const char *base)
+/* An old path the build can redirect: inside the site, not a folder name twice ("T"
+ * and "T/"), and not one written already or differing from one only in case (their stub
+ * pages' files would clash); seen holds the folded paths (utf8_fold). */
+static bool old_path_ok(struct strmap *seen, const char *path)
+{
+	size_t n = strlen(path);
+	struct buf f = BUF_INIT;
+	bool added = false;
+	if (!webconf_key_fits(path) || strchr(path, '\\') || path[n - 1] == '/' || !fs_rel_is_safe(path + 1, n - 1) ||
+	    !utf8_valid(path, n, false, NULL))
+		return false;
+	utf8_fold(path, n, &f);
+	strmap_put(seen, f.data, f.len, &added);
+	buf_release(&f);
+	return added;
+}
+
+/* One line: the old URL (its variable part, name, encoded as MediaWiki does) → target. */
+static void line(struct buf *out, const char *form, const char *name, const char *target)
+{
+	const char *one = strstr(form, "$1");
+	buf_add(out, form, (size_t)(one - form));
+	url_encode_title(out, name, strlen(name), false);
+	buf_puts(out, one + 2);
+	buf_putc(out, ' ');
+	buf_puts(out, target);
+	buf_putc(out, '\n');
+}
+
+int mw_write_redirects(struct mw_wiki *w, const struct mw_out *o, const char *article_path, const char *path)
 {
 	sqlite3_stmt *st = NULL;
-	struct spool sp[3] = {{BUF_INIT, NULL}, {BUF_INIT, NULL}, {BUF_INIT, NULL}};
-	struct buf *ng = &sp[0].b, *ngq = &sp[1].b, *ap = &sp[2].b, prefix = BUF_INIT;
-	struct buf target = BUF_INIT, k = BUF_INIT, path = BUF_INIT, rx = BUF_INIT;
+	struct spool sp = {BUF_INIT, NULL};
+	struct strmap seen = STRMAP_INIT;
+	struct buf prefix = BUF_INIT, target = BUF_INIT, k = BUF_INIT, old = BUF_INIT;
+	struct buf forms[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
 	int rc = -1;
 
 	old_path_prefix(o->old_prefix, &prefix);
-	buf_printf(ng, "# Old wiki URLs → new pages. Written by nfsite import mediawiki.\n"
-	                "# Include inside http { }, after _nfsite/redirects/aliases.nginx.conf"
-	                " (it sizes the maps),\n"
-	                "# then in the server { }:\n"
-	                "#   location ^~ %s/index.php/ { if ($nfsite_wiki_path) { return 301 $nfsite_wiki_path; } return 404; }\n"
-	                "#   location = %s/index.php { if ($nfsite_wiki_title) { return 301 $nfsite_wiki_title; } return 301 %s/; }\n"
-	                "map $uri $nfsite_wiki_path {\n\tdefault \"\";\n",
-	           prefix.data, prefix.data, w->url_prefix);
-	buf_puts(ngq, "map $arg_title $nfsite_wiki_title {\n\tdefault \"\";\n");
-	buf_puts(ap, "# Old wiki URLs → new pages. Written by nfsite import mediawiki.\n"
-	              "# Include in the virtual host (needs mod_rewrite).\nRewriteEngine On\n");
+	buf_printf(&forms[0], "%s/index.php/$1", prefix.data);
+	buf_printf(&forms[1], "%s/index.php?title=$1", prefix.data);
+	if (article_path && strcmp(article_path, forms[0].data))
+		buf_puts(&forms[2], article_path);
+	buf_puts(&sp.b, "# The old wiki's URLs → its pages, one a line, for nfsite build (docs/CONFIG.md,\n"
+	                "# \"Redirect files\"). Written by nfsite import mediawiki: each import rewrites it.\n");
 	if (mw_stmt(w, &st, "SELECT p.title, f.slug, p.final_frag FROM page p"
-	                         " JOIN page f ON f.id = p.final"
-	                         " WHERE p.status IN ('page', 'redirect') ORDER BY p.ns, p.key"))
+	                    " JOIN page f ON f.id = p.final"
+	                    " WHERE p.status IN ('page', 'redirect') ORDER BY p.ns, p.key"))
 		goto out;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *title = (const char *)sqlite3_column_text(st, 0);
-		const char *slug = (const char *)sqlite3_column_text(st, 1);
 		const char *frag = (const char *)sqlite3_column_text(st, 2);
-		char **forms = NULL;
-		size_t nforms = 0;
-		if (!webconf_key_fits(title))
-			continue;
 		buf_reset(&target);
-		mw_page_url(w, slug, true, &target);
+		mw_page_url(w, (const char *)sqlite3_column_text(st, 1), true, &target);
 		if (frag && *frag) {
-			buf_putc(&target, '#');
+			struct buf f = BUF_INIT;
 			for (const char *p = frag; *p; p++)
-				buf_putc(&target, *p == ' ' ? '_' : *p);
-			/* keep only safe bytes in a Location header */
-			struct buf enc = BUF_INIT;
-			const char *hash = strchr(target.data, '#');
-			buf_add_urlenc(&enc, hash + 1, strlen(hash + 1));
-			buf_truncate(&target, (size_t)(hash - target.data) + 1);
-			buf_add(&target, enc.data, enc.len);
-			buf_release(&enc);
+				buf_putc(&f, *p == ' ' ? '_' : *p);
+			buf_putc(&target, '#');
+			buf_add_urlenc(&target, f.data, f.len);
+			buf_release(&f);
 		}
-		/* $uri is decoded: the title with underscores and with spaces. */
+		/* the title as MediaWiki's URLs spell it (underscores), and with spaces */
 		mw_title_dbkey(title, &k);
-		mw_list_add(&forms, &nforms, k.data);
-		mw_list_add(&forms, &nforms, title);
-		for (size_t i = 0; i < nforms; i++) {
-			buf_reset(&path);
-			buf_printf(&path, "%s/index.php/%s", prefix.data, forms[i]);
-			if (!webconf_key_fits(path.data))
-				continue;
-			buf_putc(ng, '\t');
-			webconf_nginx_quote(ng, path.data);
-			buf_putc(ng, ' ');
-			webconf_nginx_quote(ng, target.data);
-			buf_puts(ng, ";\n");
-			buf_reset(&rx);
-			buf_puts(&rx, "^/?");
-			webconf_regex_literal(&rx, path.data[0] == '/' ? path.data + 1 : path.data);
-			buf_puts(ap, "RewriteRule \"");
-			buf_puts(ap, rx.data);
-			buf_puts(ap, "$\" \"");
-			webconf_apache_subst(ap, target.data);
-			buf_puts(ap, "\" [R=301,L,NE]\n");
-		}
-		mw_list_free(forms, nforms);
-		forms = NULL;
-		nforms = 0;
-		query_forms(title, &forms, &nforms);
-		for (size_t i = 0; i < nforms; i++) {
-			if (!webconf_key_fits(forms[i]))
-				continue;
-			buf_putc(ngq, '\t');
-			webconf_nginx_quote(ngq, forms[i]);
-			buf_putc(ngq, ' ');
-			webconf_nginx_quote(ngq, target.data);
-			buf_puts(ngq, ";\n");
-			buf_reset(&rx);
-			webconf_regex_literal(&rx, forms[i]);
-			buf_printf(ap, "RewriteCond \"%%{QUERY_STRING}\" \"(^|&)title=%s(&|$)\"\n", rx.data);
-			buf_reset(&rx);
-			buf_puts(&rx, "^/?");
-			webconf_regex_literal(&rx, prefix.data[0] == '/' ? prefix.data + 1 : prefix.data);
-			buf_printf(ap, "RewriteRule \"%s/index\\.php$\" \"", rx.data);
-			webconf_apache_subst(ap, target.data);
-			buf_puts(ap, strchr(target.data, '#') ? "\" [R=301,L,NE,QSD]\n" : "?\" [R=301,L,NE]\n");
-		}
-		mw_list_free(forms, nforms);
-		if (spool_flush(&sp[0], false) || spool_flush(&sp[1], false) || spool_flush(&sp[2], false))
+		const char *names[] = {k.data, strcmp(k.data, title) ? title : NULL};
+		for (size_t i = 0; i < 2 && names[i]; i++)
+			for (size_t f = 0; f < 3; f++) {
+				if (!forms[f].len)
+					continue;
+				buf_reset(&old);
+				const char *one = strstr(forms[f].data, "$1");
+				buf_add(&old, forms[f].data, (size_t)(one - forms[f].data));
+				buf_puts(&old, names[i]);
+				buf_puts(&old, one + 2);
+				if (f == 1 ? !webconf_key_fits(old.data) : !old_path_ok(&seen, old.data))
+					continue;
+				line(&sp.b, forms[f].data, names[i], target.data);
+			}
+		if (spool_flush(&sp, false))
 			goto out;
 	}
-	buf_puts(ng, "}\n");
-	buf_puts(ngq, "}\n");
 	/* Rewritten only when different: a second run touches nothing. */
-	buf_reset(&path);
-	buf_printf(&path, "%s.nginx.conf", base);
-	if (spool_commit(path.data, sp, 2))
-		goto out;
-	buf_reset(&path);
-	buf_printf(&path, "%s.apache.conf", base);
-	if (spool_commit(path.data, sp + 2, 1))
+	if (spool_commit(path, &sp, 1))
 		goto out;
 	rc = 0;
 out:
 	sqlite3_finalize(st);
-	for (int i = 0; i < 3; i++)
-		spool_release(&sp[i]);
+	strmap_release(&seen);
+	spool_release(&sp);
 	buf_release(&prefix);
 	buf_release(&target);
 	buf_release(&k);
-	buf_release(&path);
-	buf_release(&rx);
+	buf_release(&old);
+	for (int i = 0; i < 3; i++)
+		buf_release(&forms[i]);
 	return rc;
 }
 
