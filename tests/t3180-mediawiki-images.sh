@@ -115,6 +115,24 @@ test_expect_success 'hostile and missing files: reported, escaped, nothing writt
 	grep_q "(file not migrated)</i> Gone" $f &&
 	grep_q "<td>up &lt;b&gt;load&lt;/b&gt;</td>" evil/content/wiki/file-a-b-c.png.md
 '
+test_expect_success 'an export with <upload> records (dumpBackup.php --uploads): the last is current, the others history' '
+	mkdir -p upl/c/cd ups &&
+	printf "\211PNG\r\n\032\n\0\0\0\rIHDR\0\0\0\024\0\0\0\012" >upl/c/cd/Two.png &&
+	cat >uploads.xml <<-\EOF &&
+	<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11">
+	<siteinfo><sitename>t</sitename><base>https://wiki.example.org/w/index.php/Main_Page</base></siteinfo>
+	<page><title>File:Two.png</title><ns>6</ns><id>1</id><revision><id>1</id><timestamp>2020-01-01T00:00:00Z</timestamp><contributor><username>M</username></contributor><text xml:space="preserve">two</text></revision>
+	<upload><timestamp>2020-01-01T00:00:00Z</timestamp><contributor><username>Old</username></contributor><comment>first</comment><filename>Two.png</filename><src>x</src><size>10</size></upload>
+	<upload><timestamp>2021-02-03T04:05:00Z</timestamp><contributor><username>New</username></contributor><comment>second</comment><filename>Two.png</filename><src>x</src><size>24</size></upload>
+	</page>
+	</mediawiki>
+	EOF
+	(cd ups && nfsite import mediawiki --xml ../uploads.xml --images ../upl 2>err) &&
+	grep "^<tr><td>" ups/content/wiki/file-two.png.md >got &&
+	printf "%s\n" "<tr><td>2021-02-03 04:05 (current)</td><td>20 × 10 (24 bytes)</td><td>New</td><td>second</td></tr>" \
+		"<tr><td>2020-01-01 00:00</td><td>10 bytes</td><td>Old</td><td>first</td></tr>" >want &&
+	test_cmp want got
+'
 test_expect_success 'the build copies the files to public/ and links them under a sub-path' '
 	(cd db && nfsite build -q --base-url https://example.org/sub/) &&
 	cmp db/public/wiki/files/conntrack-sync.png "$MW/images/f/f5/Conntrack-sync.png" &&

@@ -94,6 +94,14 @@ int mw_wiki_add_file(struct mw_wiki *w, const struct mw_file_rec *f)
 		rc = f->current ? add_missing(w, key.data, "the name cannot be a title") : 0;
 		goto out;
 	}
+	/* a later current upload of the same file makes the earlier ones history */
+	if (f->current) {
+		if (mw_stmt(w, &st, "UPDATE upload SET current = 0 WHERE key = ?"))
+			goto out;
+		sqlite3_bind_text(st, 1, key.data, (int)key.len, SQLITE_TRANSIENT);
+		if (step_done(w, st, "recording an upload"))
+			goto out;
+	}
 	if (mw_stmt(w, &st, "INSERT INTO upload(key, current, ts, user, size, width, height, comment)"
 	                    " VALUES(?,?,?,?,?,?,?,?)"))
 		goto out;
@@ -113,8 +121,10 @@ int mw_wiki_add_file(struct mw_wiki *w, const struct mw_file_rec *f)
 		goto out;
 	}
 	if (unique_slug(w, key.data, &slug) ||
-	    mw_stmt(w, &st, "INSERT OR IGNORE INTO file(key, size, width, height, mime, sha1, slug)"
-	                    " VALUES(?,?,?,?,?,?,?)"))
+	    mw_stmt(w, &st, "INSERT INTO file(key, size, width, height, mime, sha1, slug)"
+	                    " VALUES(?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET size = excluded.size,"
+	                    " width = excluded.width, height = excluded.height, mime = excluded.mime,"
+	                    " sha1 = excluded.sha1"))
 		goto out;
 	sqlite3_bind_text(st, 1, key.data, (int)key.len, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, f->size);
@@ -329,6 +339,11 @@ int mw_files_copy(struct mw_wiki *w, const char *images_dir)
 			goto out;
 		}
 	}
+	/* sizes the source did not give (an export's <upload>) are the copy's */
+	if (mw_exec(w, "UPDATE upload SET width = (SELECT width FROM file WHERE file.key = upload.key),"
+	               " height = (SELECT height FROM file WHERE file.key = upload.key)"
+	               " WHERE current AND width = 0"))
+		goto out;
 	/* A source without upload rows (an XML dump made without --uploads): the upload is
 	 * the description page's first revision, which MediaWiki writes with it. */
 	if (mw_exec(w, "INSERT INTO upload(key, current, ts, user, size, width, height, comment)"

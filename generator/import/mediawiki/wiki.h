@@ -86,8 +86,9 @@ struct mw_file_rec {
 	const char *comment;   /* the upload's summary */
 	const char *url;       /* where the original can be downloaded (API), or NULL */
 };
-/* Records one upload; a name that cannot be a title is recorded as missing with the
- * reason (0 is returned); -1 only for a staging failure (reported). */
+/* Records one upload (a current one after another of the same file makes that one
+ * history); a name that cannot be a title is recorded as missing with the reason (0 is
+ * returned); -1 only for a staging failure (reported). */
 int mw_wiki_add_file(struct mw_wiki *w, const struct mw_file_rec *f);
 /* Whether the current upload of name must still be fetched: false when the site holds
  * it already with the recorded SHA-1 (or size), so an interrupted import resumes. */

@@ -39,7 +39,7 @@ struct xr {
 };
 
 enum field {
-	F_NONE, F_NS, F_BASE, F_TITLE, F_PAGE_NS, F_TIMESTAMP, F_USER, F_COMMENT, F_MODEL, F_TEXT
+	F_NONE, F_NS, F_BASE, F_TITLE, F_PAGE_NS, F_TIMESTAMP, F_USER, F_COMMENT, F_MODEL, F_TEXT, F_FILENAME, F_SIZE
 };
 
 struct page_state {
@@ -48,6 +48,8 @@ struct page_state {
 	/* the revision being read */
 	struct buf ts, user, comment, model, text;
 	bool user_ok, comment_ok, text_ok, minor;
+	/* the <upload> being read (dumpBackup.php --uploads): ts, user, comment too */
+	struct buf filename, size;
 };
 
 static int gz_read(void *ctx, char *out, int len)
@@ -102,7 +104,7 @@ static void page_release(struct page_state *p)
 {
 	struct buf *all[] = {&p->title, &p->ns_text, &p->latest_text, &p->latest_ts, &p->latest_user,
 	                     &p->latest_model, &p->redirect, &p->ts, &p->user, &p->comment, &p->model,
-	                     &p->text};
+	                     &p->text, &p->filename, &p->size};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		buf_release(all[i]);
 }
@@ -127,7 +129,7 @@ int mediawiki_xml_read(struct mw_wiki *w, const char *path)
 	xmlTextReaderPtr rd = NULL;
 	enum field field = F_NONE;
 	int rc = -1, ret, depth_field = -1, ns_key = 0;
-	bool in_siteinfo = false, in_page = false, in_rev = false, in_contrib = false;
+	bool in_siteinfo = false, in_page = false, in_rev = false, in_contrib = false, in_upload = false;
 	bool seen_root = false, began = false;
 	long long next_id = 0;
 	size_t npages = 0;
@@ -204,16 +206,28 @@ int mediawiki_xml_read(struct mw_wiki *w, const char *path)
 				pg.comment_ok = true; /* no <comment>: an edit without a summary */
 				pg.text_ok = false;
 				pg.minor = false;
-			} else if (in_rev && name_is(name, "timestamp")) {
+			} else if (in_page && !in_rev && name_is(name, "upload")) {
+				in_upload = !empty;
+				buf_reset(&pg.ts);
+				buf_reset(&pg.user);
+				buf_reset(&pg.comment);
+				buf_reset(&pg.filename);
+				buf_reset(&pg.size);
+				pg.user_ok = false;
+			} else if (in_upload && name_is(name, "filename")) {
+				field = F_FILENAME;
+			} else if (in_upload && name_is(name, "size")) {
+				field = F_SIZE;
+			} else if ((in_rev || in_upload) && name_is(name, "timestamp")) {
 				field = F_TIMESTAMP;
-			} else if (in_rev && name_is(name, "contributor")) {
+			} else if ((in_rev || in_upload) && name_is(name, "contributor")) {
 				in_contrib = !empty;
 			} else if (in_contrib && (name_is(name, "username") || name_is(name, "ip"))) {
 				field = F_USER;
 				pg.user_ok = true;
 			} else if (in_rev && !in_contrib && name_is(name, "minor")) {
 				pg.minor = true;
-			} else if (in_rev && !in_contrib && name_is(name, "comment")) {
+			} else if ((in_rev || in_upload) && !in_contrib && name_is(name, "comment")) {
 				xmlChar *del = xmlTextReaderGetAttribute(rd, (const xmlChar *)"deleted");
 				pg.comment_ok = !del;
 				xmlFree(del);
@@ -278,6 +292,12 @@ int mediawiki_xml_read(struct mw_wiki *w, const char *path)
 			case F_TEXT:
 				swap_buf(&pg.text, &cap);
 				break;
+			case F_FILENAME:
+				swap_buf(&pg.filename, &cap);
+				break;
+			case F_SIZE:
+				swap_buf(&pg.size, &cap);
+				break;
 			default:
 				break;
 			}
@@ -288,6 +308,15 @@ int mediawiki_xml_read(struct mw_wiki *w, const char *path)
 			in_siteinfo = false;
 		} else if (in_contrib && name_is(name, "contributor")) {
 			in_contrib = false;
+		} else if (in_upload && name_is(name, "upload")) {
+			/* a full dump lists a file's older uploads first: each one read is the
+			 * current one until the next */
+			in_upload = false;
+			struct mw_file_rec f = {pg.filename.data, true, atoll(pg.size.data ? pg.size.data : "0"), 0, 0,
+			                        NULL, NULL, pg.ts.data, pg.user_ok ? pg.user.data : NULL,
+			                        pg.comment.data, NULL};
+			if (pg.filename.len && mw_wiki_add_file(w, &f))
+				goto out;
 		} else if (in_rev && name_is(name, "revision")) {
 			in_rev = false;
 			if (!pg.any_rev)
