@@ -42,6 +42,22 @@ test_expect_success 'a tag page lists its pages by title; spellings with one slu
 	EOF
 	test_cmp want got && grep_q "<h1>Linux</h1>" out/tags/linux/index.html
 '
+test_expect_success 'sort_title places a page in tag lists (and picks its letter)' '
+	make_site && site_page site/content/docs/mid.md "title: Aardvark
+sort_title: Mid
+tags: [Linux]" "M." &&
+	nfsite build -q --source site --dest out &&
+	main out/tags/linux/index.html | grep -e "<h3>" -e "<li><a href=\"/sub/docs/" >got &&
+	cat >want <<-\EOF &&
+	<div class="mw-category-group"><h3>A</h3>
+	<li><a href="/sub/docs/alpha/">alpha</a></li>
+	<div class="mw-category-group"><h3>M</h3>
+	<li><a href="/sub/docs/mid/">Aardvark</a></li>
+	<div class="mw-category-group"><h3>Z</h3>
+	<li><a href="/sub/docs/zeta/">Zeta</a></li>
+	EOF
+	test_cmp want got
+'
 test_expect_success 'every page shows its tags as links to their pages' '
 	grep_q "<a class=\"tag\" rel=\"tag\" href=\"/sub/tags/linux/\">Linux</a> <a class=\"tag\" rel=\"tag\" href=\"/sub/tags/c-tips/\">C++ tips</a>" out/docs/zeta/index.html &&
 	grep_q "href=\"/sub/tags/linux/\">linux</a>" out/docs/alpha/index.html &&

@@ -200,7 +200,7 @@ static int typed_fields(struct page *p, const char *file)
 		{"title", FM_STRING}, {"description", FM_STRING}, {"date", FM_STRING}, {"updated", FM_STRING},
 		{"template", FM_STRING}, {"draft", FM_BOOL}, {"toc", FM_BOOL}, {"weight", FM_INT},
 		{"order", FM_INT}, {"question", FM_STRING}, {"category", FM_STRING}, {"slug", FM_STRING},
-		{"banners", FM_BOOL}, {"banner", FM_MAP}, {"lists_tag", FM_STRING},
+		{"banners", FM_BOOL}, {"banner", FM_MAP}, {"lists_tag", FM_STRING}, {"sort_title", FM_STRING},
 	};
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
 		if (want(file, fm_get(fm, types[i].key), types[i].type, types[i].key) < 0)

@@ -44,10 +44,18 @@ static struct term *term_of(struct terms *ts, const char *s)
 	return t;
 }
 
+/* Where a page sorts among a tag's: front matter sort_title (a wiki's DEFAULTSORT), else
+ * its title. */
+static const char *sort_key(const struct page *p)
+{
+	const struct fm_value *v = fm_get(p->fm, "sort_title");
+	return v && v->type == FM_STRING ? v->str : p->title ? p->title : "";
+}
+
 static int cmp_title(const void *a, const void *b)
 {
 	const struct page *x = *(struct page *const *)a, *y = *(struct page *const *)b;
-	int c = strcasecmp(x->title ? x->title : "", y->title ? y->title : "");
+	int c = strcasecmp(sort_key(x), sort_key(y));
 	return c ? c : strcmp(x->url, y->url);
 }
 

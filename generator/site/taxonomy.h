@@ -1,6 +1,7 @@
 /* taxonomy: pages for the front matter tags of every page of the site.
  *   /tags/        every tag with its page count      (kind "tags", tags.html)
  *   /tags/NAME/   the pages carrying it, by title     (kind "tag", tag.html)
+ *                 (or by front matter sort_title)
  * NAME is the tag's slug_tag; tags whose slugs are equal are one tag, named by the
  * spelling first in byte order. A page of the site may stand for a tag instead of a
  * made-up /tags/NAME/: one whose front matter says `lists_tag: NAME` (an imported wiki's
