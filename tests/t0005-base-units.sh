@@ -18,7 +18,7 @@ unit_case date "date: accepted forms, garbage, leap years, offsets, importers' s
 unit_case buf "buf: basics, checked size arithmetic, ALLOC_GROW, overflow aborts"
 unit_case strmap "strmap: put, get, keys with their length, growth keeps entries"
 unit_case url "url: percent-decoding, dot segments (RFC 3986), joining, MediaWiki title encoding"
-unit_case utf8 "utf8: decode, encode, validation with and without NUL, repair, folding (İ, Ǆ, Ⴀ)"
+unit_case utf8 "utf8: decode, encode, validation with and without NUL, repair, folding (İ, Ǆ, Ⴀ), full case mapping (ß, ﬁ, ᾀ, İ)"
 unit_case slug "slug: heading ids (İstanbul, Ǆ, Ⴀ), content paths, bug archive names, wiki titles, tags"
 unit_case fs "fs: relative paths that cannot leave their base, joins, overlap by path, link and folder"
 unit_case output "output: nothing public before the commit, abort changes nothing, keep, prune, foreign files moved or kept aside"

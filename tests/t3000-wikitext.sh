@@ -42,6 +42,31 @@ for w in "$GOLD"/*.wiki; do
 	'
 done
 
+test_expect_success 'golden: magic words and URL functions with a site name and a server' '
+	nfsite wikitext --title "Netfilter wiki talk:Guide/Sub page" --site-name "netfilter wiki" \
+		--server http://wiki.example.org <"$GOLD/site/magic-words.wiki" >out.md 2>err &&
+	test_cmp "$GOLD/site/magic-words.md" out.md
+'
+
+test_expect_success 'URL functions point at the new site where the wiki knows the page' '
+	printf "%s\n" "{{localurl:Main Page|action=edit}} [{{fullurl:Conntrack|action=history}} history]" \
+		"[{{canonicalurl:Conntrack-tools#Notes}} notes] {{localurl:No such page}}" >urls.wiki &&
+	nfsite wikitext --db "$MW/db/nfwiki.sqlite" <urls.wiki >out.md 2>err &&
+	cat >want.md <<-\EOF &&
+	/wiki/main-page/ [history](/wiki/conntrack-tools/)
+	[notes](/wiki/conntrack-tools/#notes) /wiki/index.php/No_such_page
+	EOF
+	test_cmp want.md out.md &&
+	grep_q "link to a missing page: No such page" err
+'
+
+test_expect_success 'the site name and project namespace come from the wiki given' '
+	printf "%s\n" "{{SITENAME}}: {{NAMESPACE}} {{ns:4}}" >site.wiki &&
+	nfsite wikitext --title "Netfilter wiki:About" --xml "$MW/dump-current.xml" <site.wiki >out.md &&
+	echo "netfilter wiki: Netfilter wiki Netfilter wiki" >want.md &&
+	test_cmp want.md out.md
+'
+
 test_expect_success 'hostile markup renders to safe HTML' '
 	nfsite wikitext --to html <"$GOLD/hostile.wiki" >out.html 2>err &&
 	grep_q "&lt;script&gt;alert" out.html &&

@@ -10,7 +10,7 @@ sum_before=$(cksum <wiki.sqlite)
 
 test_expect_success 'imports the fixture database' '
 	mkdir site && cd site &&
-	nfsite import mediawiki --db ../wiki.sqlite --old-url-prefix http://127.0.0.1/wiki \
+	nfsite import mediawiki --db ../wiki.sqlite --old-url-prefix http://127.0.0.1/wiki --site-name "netfilter wiki" \
 		--report ../report.json 2>../err &&
 	test -f content/wiki/conntrack-tools.md
 '

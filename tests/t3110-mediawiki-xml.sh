@@ -31,7 +31,7 @@ test_expect_success 'full dump: revision counts and contributors come from every
 	grep_q "- \"198.51.100.23\"" full/content/wiki/conntrack-tools.md
 '
 test_expect_success 'the full dump gives exactly the database reader'"'"'s pages and redirects' '
-	import db --db ../nfwiki.sqlite --images "$MW/images" &&
+	import db --db ../nfwiki.sqlite --site-name "netfilter wiki" --images "$MW/images" &&
 	test_cmp db/content full/content &&
 	test_cmp db/data/redirects/wiki.txt full/data/redirects/wiki.txt
 '

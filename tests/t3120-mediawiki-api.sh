@@ -41,7 +41,7 @@ test_expect_success 'every request names nfsite in its User-Agent' '
 	test_cmp want ua
 '
 test_expect_success 'the API gives exactly the database reader'"'"'s pages and redirects' '
-	mkdir db && (cd db && nfsite import mediawiki --db ../nfwiki.sqlite --images "$MW/images" \
+	mkdir db && (cd db && nfsite import mediawiki --db ../nfwiki.sqlite --site-name "netfilter wiki" --images "$MW/images" \
 		--old-url-prefix http://127.0.0.1/wiki 2>/dev/null) &&
 	test_cmp db/content api/content &&
 	test_cmp db/data/redirects/wiki.txt api/data/redirects/wiki.txt

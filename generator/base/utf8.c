@@ -108,3 +108,34 @@ void utf8_fold(const char *p, size_t len, struct buf *out)
 		buf_add(out, p, len);
 	free(f);
 }
+
+void utf8_case(const char *p, size_t len, bool upper, struct buf *out)
+{
+	for (size_t i = 0; i < len;) {
+		int32_t cp;
+		size_t k = utf8_decode(p + i, len - i, &cp);
+		if (!k) {
+			buf_putc(out, p[i++]);
+			continue;
+		}
+		i += k;
+		utf8proc_category_t cat = utf8proc_category(cp);
+		if (upper && (cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_LT)) {
+			/* a lower-case letter whose full mapping is several (ß, ligatures, Greek
+			 * with iota) is its case folding upper-cased */
+			utf8proc_int32_t f[8];
+			int last = 0;
+			utf8proc_ssize_t n = utf8proc_decompose_char(cp, f, 8, UTF8PROC_CASEFOLD, &last);
+			if (n > 1 && n <= 8) {
+				for (utf8proc_ssize_t j = 0; j < n; j++)
+					utf8_encode(utf8proc_toupper(f[j]), out);
+				continue;
+			}
+		}
+		if (!upper && cp == 0x130) { /* the one unconditional multi-character lower case */
+			buf_puts(out, "i\xcc\x87");
+			continue;
+		}
+		utf8_encode(upper ? utf8proc_toupper(cp) : utf8proc_tolower(cp), out);
+	}
+}

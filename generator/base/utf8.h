@@ -30,5 +30,9 @@ void utf8_sanitize(const char *p, size_t len, struct buf *out);
  * takes for one (macOS, Windows) fold to the same bytes. Invalid UTF-8 is appended as
  * it is. */
 void utf8_fold(const char *p, size_t len, struct buf *out);
+/* Appends p[0..len) upper-cased (upper) or lower-cased with Unicode's full case mapping,
+ * as PHP's mb_strtoupper and mb_strtolower (MediaWiki's {{uc:}}, {{lc:}}, ucfirst): "ß"
+ * becomes "SS", "ﬁ" "FI", "İ" "i̇". Invalid bytes are copied as they are. */
+void utf8_case(const char *p, size_t len, bool upper, struct buf *out);
 
 #endif

@@ -31,6 +31,8 @@ static const struct opt mediawiki_options[] = {
 	{"--namespaces", NULL, "LIST", "namespaces to import, by name or number, or all\n"
 	 "(default: pages, talk, user, project, help, category)", 'n'},
 	{"--project-name", NULL, "NAME", "name of the project namespace (default: guessed)", 'p'},
+	{"--site-name", NULL, "NAME", "the wiki's name, for {{SITENAME}} (default: the export's or\n"
+	 "the API's, else the project namespace's name)", 'S'},
 	{"--images", NULL, "DIR", "the wiki's upload folder (its images/, hashed layout): files\n"
 	 "are copied to OUT/files/ (--db, --xml; --api downloads them)", 'i'},
 	{"--site", NULL, "FILE", "site.lua whose wiki_templates map templates (default ./site.lua)", 's'},
@@ -90,6 +92,7 @@ static int mediawiki_args(int argc, char **argv, struct import_mediawiki_opts *o
 		case 'A': o->article_path = v; break;
 		case 'n': o->namespaces = v; break;
 		case 'p': o->project_name = v; break;
+		case 'S': o->site_name = v; break;
 		case 'i': o->images = v; break;
 		case 'R': o->report = v; break;
 		case 's': o->site = v; break;

@@ -23,13 +23,15 @@ static const struct opt wikitext_options[] = {
 	{"--db", NULL, "FILE", "a MediaWiki SQLite database: templates and link targets", 'd'},
 	{"--xml", NULL, "FILE", "a MediaWiki XML export: templates and link targets", 'x'},
 	{"--title", NULL, "T", "the page's title, for magic words and the pipe trick", 'T'},
-	{"--site-name", NULL, "NAME", "the wiki's name ({{SITENAME}}, the project namespace)", 'n'},
+	{"--site-name", NULL, "NAME", "the wiki's name ({{SITENAME}}, the project namespace;\n"
+	 "default: the --db or --xml wiki's)", 'n'},
+	{"--server", NULL, "URL", "the wiki's server, for {{fullurl:}} (\"https://wiki.example.org\")", 's'},
 	{NULL, NULL, NULL, NULL, 0},
 };
 
 const struct opts_spec wikitext_spec = {
 	"wikitext",
-	"usage: nfsite wikitext [--to markdown|html] [--db FILE | --xml FILE] [--title T] [--site-name NAME] < in > out\n",
+	"usage: nfsite wikitext [--to markdown|html] [--db FILE | --xml FILE] [--title T] [--site-name NAME] [--server URL] < in > out\n",
 	NULL,
 	wikitext_options,
 	NULL,
@@ -49,6 +51,7 @@ static int read_all(FILE *f, struct buf *out)
 int cmd_wikitext(int argc, char **argv)
 {
 	const char *to = "markdown", *db = NULL, *xml = NULL, *title = NULL, *site = NULL;
+	const char *server = NULL;
 	struct buf in = BUF_INIT;
 	struct wikitext_result res = WIKITEXT_RESULT_INIT;
 	struct md_doc doc = MD_DOC_INIT;
@@ -65,6 +68,7 @@ int cmd_wikitext(int argc, char **argv)
 		case 'x': xml = v; break;
 		case 'T': title = v; break;
 		case 'n': site = v; break;
+		case 's': server = v; break;
 		case OPTS_ARG:
 			fprintf(stderr, "nfsite wikitext: unexpected argument '%s'\n", v);
 			/* fall through */
@@ -92,7 +96,10 @@ int cmd_wikitext(int argc, char **argv)
 	struct wikitext_opts opts = {0};
 	opts.title = title;
 	opts.sitename = site;
+	opts.server = server;
 	if (wiki) {
+		opts.sitename = site ? site : mw_wiki_sitename(wiki);
+		opts.project = mw_wiki_project(wiki);
 		opts.template_source = mw_wiki_template;
 		opts.link_target = mw_wiki_link_target;
 		opts.arg = wiki;

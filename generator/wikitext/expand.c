@@ -5,6 +5,7 @@
  * text the block and inline phases read without recursion into templates. */
 #include "wikitext/internal.h"
 #include "base/url.h"
+#include "base/utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -207,78 +208,287 @@ static bool values_equal(const char *a, const char *b)
 
 /* ---- magic variables and parser functions ---- */
 
-static void title_parts(struct ctx *c, struct buf *ns, struct buf *page)
+/* wfEscapeWikiText: what a title magic word gives is text, never markup. */
+static void put_escaped(const char *s, size_t n, struct buf *out)
 {
-	const char *t = c->o->title ? c->o->title : "";
+	static const char *const magic[] = {"ISBN", "RFC", "PMID", NULL};
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		bool bol = i == 0 || s[i - 1] == '\n' || s[i - 1] == '\r';
+		size_t k = 0;
+		for (size_t m = 0; magic[m] && !k; m++)
+			if (!strncmp(s + i, magic[m], strlen(magic[m])) && i + strlen(magic[m]) < n &&
+			    strchr(" \t\r\n\f", s[i + strlen(magic[m])]))
+				k = strlen(magic[m]);
+		if (!k && ch == '~' && n - i >= 3 && !strncmp(s + i, "~~~", 3))
+			k = 2; /* "~~&#126;" */
+		if (!k && ch == '_' && i + 1 < n && s[i + 1] == '_')
+			k = 1; /* "_&#95;" */
+		if (k) {
+			buf_add(out, s + i, k);
+			i += k;
+			ch = (unsigned char)s[i];
+		} else if (!(strchr("\"&'<=>[]{|};", ch) || (bol && ch && strchr("#*: \n\r\t", ch)) ||
+		             (bol && n - i >= 4 && !strncmp(s + i, "----", 4)) ||
+		             (ch == ':' && n - i >= 3 && !strncmp(s + i, "://", 3)))) {
+			buf_putc(out, (char)ch);
+			continue;
+		}
+		buf_printf(out, "&#%d;", ch);
+	}
+}
+
+/* A title in MediaWiki's parts: namespace number and the text after its prefix. */
+struct title {
+	int ns;
+	struct buf text;
+};
+
+/* Parses t (NULL: the page's own title); false for an invalid title. */
+static bool title_parse(struct ctx *c, const char *t, struct title *ti)
+{
 	size_t rest;
 	struct buf norm = BUF_INIT;
-	if (!wt_norm_title(c, t, strlen(t), &norm))
-		buf_puts(&norm, t);
-	int n = wt_title_ns(c, norm.data, norm.len, &rest);
-	if (n != NS_MAIN) {
-		buf_puts(ns, wt_ns_name(c, n));
-		buf_puts(page, norm.data + rest);
-	} else {
-		buf_puts(page, norm.data);
+	buf_init(&ti->text);
+	ti->ns = NS_MAIN;
+	if (!t) {
+		t = c->o->title ? c->o->title : "";
+		if (!wt_norm_title(c, t, strlen(t), &norm))
+			buf_puts(&norm, t);
+	} else if (!wt_norm_title(c, t, strlen(t), &norm)) {
+		buf_release(&norm);
+		return false;
 	}
+	ti->ns = wt_title_ns(c, norm.data, norm.len, &rest);
+	buf_puts(&ti->text, norm.data + rest);
 	buf_release(&norm);
+	return true;
 }
 
-static void put_encoded(const char *s, struct buf *out)
+/* Appends the name of namespace ns ("" for the main one), then ":" when colon. */
+static void put_ns(struct ctx *c, int ns, bool colon, struct buf *out)
 {
-	url_encode_title(out, s, strlen(s), true);
+	const char *nm = ns != NS_MAIN ? wt_ns_name(c, ns) : NULL;
+	if (nm)
+		buf_printf(out, colon ? "%s:" : "%s", nm);
 }
 
-/* Magic variables ({{PAGENAME}} …). Returns true when nm is one. */
-static bool magic_variable(struct ctx *c, const char *nm, struct buf *out)
+/* MediaWiki's $wgNamespacesWithSubpages default: where "/" makes subpages. */
+static bool has_subpages(int ns)
 {
-	struct buf ns = BUF_INIT, page = BUF_INIT;
-	bool ok = true;
-	title_parts(c, &ns, &page);
-	if (!strcmp(nm, "!"))
-		buf_putc(out, '|');
-	else if (!strcmp(nm, "="))
-		buf_putc(out, '=');
-	else if (!strcmp(nm, "PAGENAME"))
-		buf_puts(out, page.data);
-	else if (!strcmp(nm, "PAGENAMEE"))
-		put_encoded(page.data, out);
-	else if (!strcmp(nm, "FULLPAGENAME") || !strcmp(nm, "FULLPAGENAMEE")) {
-		struct buf f = BUF_INIT;
-		if (ns.len)
-			buf_printf(&f, "%s:", ns.data);
-		buf_puts(&f, page.data);
-		if (nm[12] == 'E')
-			put_encoded(f.data, out);
-		else
-			buf_add(out, f.data, f.len);
-		buf_release(&f);
-	} else if (!strcmp(nm, "NAMESPACE"))
-		buf_puts(out, ns.data);
-	else if (!strcmp(nm, "NAMESPACEE"))
-		put_encoded(ns.data, out);
-	else if (!strcmp(nm, "BASEPAGENAME") || !strcmp(nm, "ROOTPAGENAME")) {
-		const char *sl = nm[0] == 'B' ? strrchr(page.data, '/') : strchr(page.data, '/');
-		buf_add(out, page.data, sl ? (size_t)(sl - page.data) : page.len);
-	} else if (!strcmp(nm, "SUBPAGENAME")) {
-		const char *sl = strrchr(page.data, '/');
-		buf_puts(out, sl ? sl + 1 : page.data);
-	} else if (!strcmp(nm, "SITENAME") && c->sitename)
-		buf_puts(out, c->sitename);
-	else
-		ok = false;
-	buf_release(&ns);
-	buf_release(&page);
-	return ok;
+	return ns >= 1 && ns <= 15 && ns != NS_FILE && ns != NS_CATEGORY;
 }
 
-static void case_map(struct buf *b, size_t from, int upper)
+enum { W_PAGE, W_FULL, W_NS, W_BASE, W_ROOT, W_SUB, W_TALKNS, W_SUBJNS, W_ARTNS, W_TALK,
+       W_SUBJ, W_ART, W_NSNUM };
+static const char *const title_words[] = {
+	"PAGENAME", "FULLPAGENAME", "NAMESPACE", "BASEPAGENAME", "ROOTPAGENAME", "SUBPAGENAME",
+	"TALKSPACE", "SUBJECTSPACE", "ARTICLESPACE", "TALKPAGENAME", "SUBJECTPAGENAME",
+	"ARTICLEPAGENAME", "NAMESPACENUMBER", NULL
+};
+
+/* The value of title word w for ti, as text. */
+static void title_word(struct ctx *c, int w, const struct title *ti, struct buf *v)
 {
-	for (size_t i = from; i < b->len; i++) {
-		unsigned char ch = (unsigned char)b->data[i];
-		if (ch < 0x80)
-			b->data[i] = (char)(upper ? toupper(ch) : tolower(ch));
+	const char *x = ti->text.data;
+	const char *first = has_subpages(ti->ns) ? strchr(x, '/') : NULL;
+	const char *last = has_subpages(ti->ns) ? strrchr(x, '/') : NULL;
+	int talk = ti->ns >= 0 ? ti->ns | 1 : ti->ns, subject = ti->ns >= 0 ? ti->ns & ~1 : ti->ns;
+	switch (w) {
+	case W_PAGE: buf_puts(v, x); break;
+	case W_FULL: put_ns(c, ti->ns, true, v); buf_puts(v, x); break;
+	case W_NS: put_ns(c, ti->ns, false, v); break;
+	case W_BASE: buf_add(v, x, last ? (size_t)(last - x) : strlen(x)); break;
+	case W_ROOT: buf_add(v, x, first ? (size_t)(first - x) : strlen(x)); break;
+	case W_SUB: buf_puts(v, last ? last + 1 : x); break;
+	case W_TALKNS: if (ti->ns >= 0) put_ns(c, talk, false, v); break;
+	case W_SUBJNS:
+	case W_ARTNS: put_ns(c, subject, false, v); break;
+	case W_TALK:
+		if (ti->ns >= 0) {
+			put_ns(c, talk, true, v);
+			buf_puts(v, x);
+		}
+		break;
+	case W_SUBJ:
+	case W_ART: put_ns(c, subject, true, v); buf_puts(v, x); break;
+	case W_NSNUM: buf_printf(v, "%d", ti->ns); break;
 	}
+}
+
+/* Magic variables ({{PAGENAME}} …) and the title words' function forms
+ * ({{PAGENAME:Other page}}, arg not NULL). Returns true when nm is one. */
+static bool magic_variable(struct ctx *c, const char *nm, const char *arg, struct buf *out)
+{
+	if (!arg && (!strcmp(nm, "!") || !strcmp(nm, "="))) {
+		buf_putc(out, *nm == '!' ? '|' : '=');
+		return true;
+	}
+	if (!arg && !strcmp(nm, "SITENAME") && c->sitename) {
+		buf_puts(out, c->sitename);
+		return true;
+	}
+	/* NAMESPACE or NAMESPACEE: the E form is URL-encoded with underscores */
+	int w = -1;
+	bool enc = false;
+	for (int i = 0; title_words[i] && w < 0; i++) {
+		size_t k = strlen(title_words[i]);
+		if (!strncmp(nm, title_words[i], k) && (!nm[k] || (nm[k] == 'E' && !nm[k + 1] && i != W_NSNUM))) {
+			w = i;
+			enc = nm[k] == 'E';
+		}
+	}
+	if (w < 0)
+		return false;
+	struct title ti;
+	if (!title_parse(c, arg, &ti))
+		return true; /* an invalid title gives nothing, as in MediaWiki */
+	struct buf v = BUF_INIT;
+	title_word(c, w, &ti, &v);
+	if (enc) {
+		struct buf e = BUF_INIT;
+		url_encode_title(&e, v.data, v.len, true);
+		if (w == W_NS || w == W_TALKNS || w == W_SUBJNS || w == W_ARTNS)
+			buf_add(out, e.data, e.len);
+		else
+			put_escaped(e.data, e.len, out);
+		buf_release(&e);
+	} else if (w == W_NS || w == W_TALKNS || w == W_SUBJNS || w == W_ARTNS || w == W_NSNUM) {
+		buf_add(out, v.data, v.len);
+	} else {
+		put_escaped(v.data, v.len, out);
+	}
+	buf_release(&v);
+	buf_release(&ti.text);
+	return true;
+}
+
+/* PHP's urlencode (QUERY: ' ' as '+') and rawurlencode (PATH: "%20", '~' kept). */
+static void put_urlencoded(const char *s, bool query, struct buf *out)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == ' ' && query)
+			buf_putc(out, '+');
+		else if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || (*p == '~' && !query))
+			buf_putc(out, (char)*p);
+		else
+			buf_printf(out, "%%%02X", *p);
+	}
+}
+
+/* {{localurl:}}, {{fullurl:}}, {{canonicalurl:}} (and their E forms) of title a0 with
+ * query q. Where the wiki says which page of the new site a title became, that page's
+ * URL, without the query (the new site has the page only: action=edit or history forms
+ * lead to the page); a full URL is kept as one piece so [{{fullurl:X}} label] links.
+ * Otherwise MediaWiki's own form through the article path, with the server for the
+ * full forms. False for an invalid title (the call stays as written). */
+static bool url_function(struct ctx *c, const char *fn, const char *a0, const char *q,
+                         struct buf *out)
+{
+	bool full = !strncasecmp(fn, "full", 4), canon = !strncasecmp(fn, "canonical", 9);
+	bool esc = fn[strlen(fn) - 1] == 'e' || fn[strlen(fn) - 1] == 'E';
+	const char *hash = strchr(a0, '#');
+	size_t tl = hash ? (size_t)(hash - a0) : strlen(a0);
+	struct buf norm = BUF_INIT, url = BUF_INIT;
+	if (!wt_norm_title(c, a0, tl, &norm)) {
+		buf_release(&norm);
+		return false;
+	}
+	size_t rest;
+	if (wt_title_ns(c, norm.data, norm.len, &rest) == NS_MEDIA) {
+		struct buf f = BUF_INIT;
+		buf_printf(&f, "%s:%s", wt_ns_name(c, NS_FILE), norm.data + rest);
+		buf_reset(&norm);
+		buf_add(&norm, f.data, f.len);
+		buf_release(&f);
+	}
+	if (c->o->link_target && c->o->link_target(c->o->arg, norm.data, &url) == 1) {
+		if (hash && (full || canon) && hash[1]) {
+			struct buf d = BUF_INIT;
+			wt_decode_entities(hash + 1, strlen(hash + 1), &d);
+			for (size_t i = 0; i < d.len; i++)
+				if (d.data[i] == '_')
+					d.data[i] = ' ';
+			buf_putc(&url, '#');
+			wt_slug(d.data, d.len, &url);
+			buf_release(&d);
+		}
+		if (full || canon)
+			strip_add(c, S_URL, "", NULL, 0, url.data, url.len, true, out);
+		else
+			buf_add(out, url.data, url.len);
+		goto done;
+	}
+	if (c->o->link_target && c->r->nmissing < LIST_MAX) /* reported like a red link */
+		wt_strlist_add(&c->r->missing_links, &c->r->nmissing, norm.data, norm.len, true);
+	if ((full || canon) && c->server) {
+		const char *host = c->server;
+		if (full && strstr(host, "://"))
+			host = strstr(host, "://") + 1; /* protocol-relative, as wfExpandUrl's PROTO_RELATIVE */
+		buf_puts(&url, host);
+	}
+	if (*q) {
+		/* $wgScript?title=…&query; the script is where index.php is in the article path */
+		const char *ip = strstr(c->article_path, "index.php");
+		if (ip)
+			buf_add(&url, c->article_path, (size_t)(ip - c->article_path) + 9);
+		else
+			wt_article_url(c, "", &url);
+		buf_puts(&url, "?title=");
+		url_encode_title(&url, norm.data, norm.len, true);
+		buf_printf(&url, "&%s", q);
+	} else {
+		wt_article_url(c, norm.data, &url);
+	}
+	if (hash && (full || canon) && hash[1]) {
+		buf_putc(&url, '#');
+		for (const char *p = hash + 1; *p; p++)
+			buf_putc(&url, *p == ' ' ? '_' : *p);
+	}
+	for (size_t i = 0; i < url.len; i++)
+		if (esc && url.data[i] == '&')
+			buf_puts(out, "&amp;");
+		else
+			buf_putc(out, url.data[i]);
+done:
+	buf_release(&norm);
+	buf_release(&url);
+	return true;
+}
+
+/* {{anchorencode:}}: the text as a link's fragment (Parser::guessSectionNameFromWikiText,
+ * then Sanitizer::safeEncodeAttribute, whose entities keep it from becoming markup). */
+static void anchorencode(struct ctx *c, const char *s, struct buf *out)
+{
+	struct buf plain = BUF_INIT;
+	wt_heading_plain(c, s, strlen(s), &plain);
+	bool sp = false;
+	for (size_t i = 0; i < plain.len; i++) {
+		unsigned char ch = (unsigned char)plain.data[i];
+		if (ch == ' ' || ch == '_' || is_ws(ch)) {
+			sp = true;
+			continue;
+		}
+		if (sp)
+			buf_putc(out, '_');
+		sp = false;
+		size_t pl = wt_protocol_at(plain.data + i, plain.len - i, false);
+		if (pl) { /* "http&#58;//": no URL to link */
+			for (size_t j = 0; j < pl; j++)
+				if (plain.data[i + j] == ':')
+					buf_puts(out, "&#58;");
+				else
+					buf_putc(out, plain.data[i + j]);
+			i += pl - 1;
+		} else if (ch == '%' && url_hex_byte(plain.data + i + 1) >= 0) {
+			buf_puts(out, "%25");
+		} else if (strchr("&<>\"'{}[]|", ch)) {
+			buf_printf(out, "&#%d;", ch);
+		} else {
+			buf_putc(out, (char)ch);
+		}
+	}
+	buf_release(&plain);
 }
 
 /* Parser functions ({{#if:…}}, {{lc:…}} …). fn is the part before the first colon,
@@ -352,28 +562,20 @@ static bool parser_function(struct ctx *c, struct frame *fr, struct ptree *t, in
 			buf_add(out, b.data, b.len);
 		}
 	} else if (!strcasecmp(fn, "lc") || !strcasecmp(fn, "uc")) {
-		size_t at = out->len;
-		buf_puts(out, a0);
-		case_map(out, at, tolower(fn[0]) == 'u');
+		utf8_case(a0, strlen(a0), tolower(fn[0]) == 'u', out);
 	} else if (!strcasecmp(fn, "lcfirst") || !strcasecmp(fn, "ucfirst")) {
 		size_t at = out->len;
 		buf_puts(out, a0);
-		if (tolower(fn[0]) == 'u')
-			wt_ucfirst(out, at);
-		else if (at < out->len && (unsigned char)out->data[at] < 0x80)
-			out->data[at] = (char)tolower((unsigned char)out->data[at]);
+		wt_case_first(out, at, tolower(fn[0]) == 'u');
 	} else if (!strcasecmp(fn, "urlencode")) {
-		for (const unsigned char *p = (const unsigned char *)a0; *p; p++) {
-			if (*p == ' ')
-				buf_putc(out, '+');
-			else if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.')
-				buf_putc(out, *p);
-			else
-				buf_printf(out, "%%%02X", *p);
-		}
+		/* the second argument picks the form: QUERY (default), PATH or WIKI */
+		part_text(c, fr, t, nth_part(t, tpl, 1), &b, depth);
+		if (!strcasecmp(b.data, "WIKI"))
+			url_encode_title(out, a0, strlen(a0), true);
+		else
+			put_urlencoded(a0, strcasecmp(b.data, "PATH") != 0, out);
 	} else if (!strcasecmp(fn, "anchorencode")) {
-		for (const char *p = a0; *p; p++)
-			buf_putc(out, is_ws((unsigned char)*p) ? '_' : *p);
+		anchorencode(c, a0, out);
 	} else if (!strcasecmp(fn, "formatnum")) {
 		const char *p = a0;
 		size_t k = 0;
@@ -409,24 +611,27 @@ static bool parser_function(struct ctx *c, struct frame *fr, struct ptree *t, in
 	} else if (!strcasecmp(fn, "ns") || !strcasecmp(fn, "nse")) {
 		char *end;
 		long v = strtol(a0, &end, 10);
-		const char *nm = NULL;
-		if (*a0 && !*end)
-			nm = v == 0 ? "" : wt_ns_name(c, (int)v);
-		else {
-			size_t rest;
-			struct buf tmp = BUF_INIT;
-			buf_printf(&tmp, "%s:x", a0);
-			int x = wt_title_ns(c, tmp.data, tmp.len, &rest);
+		const char *nm = *a0 ? NULL : "";
+		size_t rest;
+		if (*a0 && !*end) {
+			nm = v == NS_MAIN ? "" : wt_ns_name(c, (int)v);
+			nm = nm ? nm : ""; /* a number names no namespace: empty, as in MediaWiki */
+		} else if (*a0) {
+			buf_printf(&a, "%s:x", a0);
+			int x = wt_title_ns(c, a.data, a.len, &rest);
 			nm = x != NS_MAIN ? wt_ns_name(c, x) : NULL;
-			buf_release(&tmp);
 		}
-		if (nm)
+		if (!nm)
+			ok = false; /* no such namespace: the call stays as written */
+		else if (tolower(fn[2]) == 'e')
+			url_encode_title(out, nm, strlen(nm), true);
+		else
 			buf_puts(out, nm);
-	} else if (!strcasecmp(fn, "localurl") || !strcasecmp(fn, "localurle")) {
-		struct buf norm = BUF_INIT;
-		if (wt_norm_title(c, a0, strlen(a0), &norm))
-			wt_article_url(c, norm.data, out);
-		buf_release(&norm);
+	} else if (!strcasecmp(fn, "localurl") || !strcasecmp(fn, "localurle") ||
+	           !strcasecmp(fn, "fullurl") || !strcasecmp(fn, "fullurle") ||
+	           !strcasecmp(fn, "canonicalurl") || !strcasecmp(fn, "canonicalurle")) {
+		part_text(c, fr, t, nth_part(t, tpl, 1), &b, depth);
+		ok = url_function(c, fn, a0, b.data, out);
 	} else if (!strcasecmp(fn, "DISPLAYTITLE")) {
 		if (!c->r->displaytitle)
 			c->r->displaytitle = xstrdup(a0);
@@ -510,7 +715,7 @@ static void expand_tpl(struct ctx *c, struct frame *fr, struct ptree *t, int n, 
 		literal(c, whole, wlen, out);
 		goto out;
 	}
-	if (!has_args && magic_variable(c, nm, &res))
+	if (!has_args && magic_variable(c, nm, NULL, &res))
 		goto emit;
 	const char *colon = strchr(nm, ':');
 	if (colon) {
@@ -519,10 +724,10 @@ static void expand_tpl(struct ctx *c, struct frame *fr, struct ptree *t, int n, 
 		buf_trim(&fn);
 		buf_puts(&a0, colon + 1);
 		buf_trim(&a0);
-		bool done = parser_function(c, fr, t, n, fn.data, a0.data, &res, depth);
+		bool done = magic_variable(c, fn.data, a0.data, &res) ||
+		            parser_function(c, fr, t, n, fn.data, a0.data, &res, depth);
 		if (!done && (fn.data[0] == '#' || !strcasecmp(fn.data, "int") ||
-		              !strcasecmp(fn.data, "msg") || !strcasecmp(fn.data, "fullurl") ||
-		              !strcasecmp(fn.data, "canonicalurl") || !strcasecmp(fn.data, "filepath") ||
+		              !strcasecmp(fn.data, "msg") || !strcasecmp(fn.data, "filepath") ||
 		              !strcasecmp(fn.data, "plural") || !strcasecmp(fn.data, "grammar") ||
 		              !strcasecmp(fn.data, "gender") || !strcasecmp(fn.data, "special"))) {
 			wt_unconverted(c, "parser function {{%s:}}", fn.data);

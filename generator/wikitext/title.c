@@ -5,8 +5,7 @@
 #include "wikitext/internal.h"
 #include "base/slug.h"
 #include "base/url.h"
-
-#include <stdio.h>
+#include "base/utf8.h"
 
 static const struct {
 	int ns;
@@ -47,44 +46,40 @@ int wt_title_ns(struct ctx *c, const char *t, size_t n, size_t *rest)
 			*rest = (size_t)(colon - t) + 1;
 			return namespaces[i].ns;
 		}
-	if (c->sitename) {
-		if (wt_ns_eq(p, k, c->sitename)) {
-			*rest = (size_t)(colon - t) + 1;
-			return 4;
-		}
-		char talk[256];
-		snprintf(talk, sizeof talk, "%s talk", c->sitename);
-		if (wt_ns_eq(p, k, talk)) {
-			*rest = (size_t)(colon - t) + 1;
-			return 5;
-		}
+	if (c->project && wt_ns_eq(p, k, c->project)) {
+		*rest = (size_t)(colon - t) + 1;
+		return 4;
+	}
+	if (c->project_talk && wt_ns_eq(p, k, c->project_talk)) {
+		*rest = (size_t)(colon - t) + 1;
+		return 5;
 	}
 	return NS_MAIN;
 }
 
 const char *wt_ns_name(struct ctx *c, int ns)
 {
-	if (ns == 4 && c->sitename)
-		return c->sitename;
+	if ((ns == 4 || ns == 5) && c->project)
+		return ns == 4 ? c->project : c->project_talk;
 	for (size_t i = 0; i < sizeof namespaces / sizeof *namespaces; i++)
 		if (namespaces[i].ns == ns)
 			return namespaces[i].name;
 	return NULL;
 }
 
-/* Uppercases the first letter (ASCII and Latin-1 letters; others stay). */
-void wt_ucfirst(struct buf *b, size_t at)
+/* Language::ucfirst and lcfirst: the first character case-mapped in full (ß → SS). */
+void wt_case_first(struct buf *b, size_t at, bool upper)
 {
-	if (at >= b->len)
+	int32_t cp;
+	size_t k = at < b->len ? utf8_decode(b->data + at, b->len - at, &cp) : 0;
+	if (!k)
 		return;
-	unsigned char ch = (unsigned char)b->data[at];
-	if (ch < 0x80) {
-		b->data[at] = (char)toupper(ch);
-	} else if (ch == 0xc3 && at + 1 < b->len) {
-		unsigned char d = (unsigned char)b->data[at + 1];
-		if (d >= 0xa0 && d <= 0xbe && d != 0xb7)
-			b->data[at + 1] = (char)(d - 0x20);
-	}
+	struct buf tail = BUF_INIT;
+	utf8_case(b->data + at, k, upper, &tail);
+	buf_add(&tail, b->data + at + k, b->len - at - k);
+	buf_truncate(b, at);
+	buf_add(b, tail.data, tail.len);
+	buf_release(&tail);
 }
 
 /* MediaWiki's title normalisation: '_' to ' ', spaces collapsed and trimmed, namespace
@@ -130,11 +125,11 @@ bool wt_norm_title(struct ctx *c, const char *t, size_t n, struct buf *out)
 		buf_putc(out, ':');
 		size_t at = out->len;
 		buf_puts(out, r);
-		wt_ucfirst(out, at);
+		wt_case_first(out, at, true);
 	} else {
 		size_t at = out->len;
 		buf_add(out, b.data, b.len);
-		wt_ucfirst(out, at);
+		wt_case_first(out, at, true);
 	}
 	ok = true;
 out:

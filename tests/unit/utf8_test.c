@@ -1,4 +1,4 @@
-/* utf8_test: decoding, encoding, validation (both NUL rules), repair and folding. */
+/* utf8_test: decoding, encoding, validation (both NUL rules), repair, folding and case mapping. */
 #include "base/buf.h"
 #include "base/utf8.h"
 #include "unit.h"
@@ -66,6 +66,20 @@ int main(void)
 	buf_reset(&b);
 	utf8_fold("\xC7\x84 \xE1\x82\xA0 README", 13, &b);
 	CHECK_STR(b.data, "\xC7\x86 \xE2\xB4\x80 readme");
+
+	/* full case mapping as PHP's mb_strtoupper/mb_strtolower */
+	buf_reset(&b);
+	utf8_case("Stra\xC3\x9F" "e \xC3\xA9t\xC3\xA9 \xEF\xAC\x81 \xC7\x85 \xD0\xB6", 23, true, &b);
+	CHECK_STR(b.data, "STRASSE \xC3\x89T\xC3\x89 FI \xC7\x84 \xD0\x96");
+	buf_reset(&b);
+	utf8_case("\xE1\xBE\x80", 3, true, &b); /* ᾀ: ἈΙ */
+	CHECK_STR(b.data, "\xE1\xBC\x88\xCE\x99");
+	buf_reset(&b);
+	utf8_case("\xC4\xB0I \xC3\x89\xE1\xBA\x9E \xFF", 11, false, &b); /* İ, ẞ; a bad byte stays */
+	CHECK_STR(b.data, "i\xCC\x87i \xC3\xA9\xC3\x9F \xFF");
+	buf_reset(&b);
+	utf8_case("\xC4\xB0\xE1\xBA\x9E", 5, true, &b); /* already upper: unchanged */
+	CHECK_STR(b.data, "\xC4\xB0\xE1\xBA\x9E");
 	buf_release(&b);
 	return unit_done();
 }

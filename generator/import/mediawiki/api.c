@@ -193,6 +193,13 @@ static int read_siteinfo(struct api *a, int **ids, size_t *n)
 	*n = 0;
 	if (api_get(a, "action=query&meta=siteinfo&siprop=general%7Cnamespaces"))
 		return -1;
+	if (js_query(a, &st, "SELECT json_extract(?1, '$.query.general.sitename')"))
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+	    utf8_valid((const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0), false, NULL))
+		mw_wiki_set_sitename(a->w, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	st = NULL;
 	if (js_query(a, &st, "SELECT json_extract(value, '$.id'), json_extract(value, '$.name')"
 	                     " FROM json_each(?1, '$.query.namespaces')"
 	                     " ORDER BY json_extract(value, '$.id')"))

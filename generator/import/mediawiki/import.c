@@ -264,6 +264,8 @@ int import_mediawiki(const struct import_mediawiki_opts *opt)
 		error_at(opt->src, 0, "no page read: nothing to import (--allow-empty imports an empty wiki)");
 		goto out;
 	}
+	if (opt->site_name)
+		mw_wiki_set_sitename(w, opt->site_name);
 	if (mw_guess_project_name(w, opt->project_name))
 		goto out;
 	if (opt->namespaces) {

@@ -28,11 +28,12 @@ struct import_mediawiki_opts {
 	                           * export's <siteinfo><base>, else index.php/$1 */
 	const char *site;         /* site.lua with wiki_templates; NULL: ./site.lua if any */
 	const char *project_name; /* namespace 4's name when the source does not say */
+	const char *site_name;    /* {{SITENAME}}; NULL: the source's, else namespace 4's name */
 	const char *images;       /* the wiki's upload folder (--db, --xml), or NULL */
 	bool force, allow_empty;
 	struct mediawiki_api_opts api;
 };
-#define IMPORT_MEDIAWIKI_OPTS_INIT {NULL, NULL, "content/wiki", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false, false, \
+#define IMPORT_MEDIAWIKI_OPTS_INIT {NULL, NULL, "content/wiki", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false, false, \
 	MEDIAWIKI_API_OPTS_INIT}
 
 /* import_mediawiki's result besides 0: the options were wrong (--namespaces names a

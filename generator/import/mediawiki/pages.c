@@ -399,6 +399,8 @@ static int convert(struct mw_wiki *w, const char *title, const char *text, size_
 {
 	struct wikitext_opts wo = {0};
 	wo.title = title;
+	wo.sitename = mw_wiki_sitename(w);
+	wo.project = mw_wiki_project(w);
 	wo.link_target = mw_wiki_link_target;
 	wo.template_source = mw_wiki_template;
 	wo.template_map = w->tmap ? mw_template_map : NULL;

@@ -49,6 +49,12 @@ void mw_wiki_set_namespace(struct mw_wiki *w, int ns, const char *name);
 /* The source's own URL of its main page (an XML export's <siteinfo><base>), from which
  * the old wiki's address is known when --old-url-prefix is not given. */
 void mw_wiki_set_base(struct mw_wiki *w, const char *url);
+/* The wiki's name ({{SITENAME}}): the export's <sitename>, the API's siteinfo or
+ * --site-name. mw_wiki_sitename falls back to namespace 4's name, which
+ * mw_wiki_project gives. */
+void mw_wiki_set_sitename(struct mw_wiki *w, const char *name);
+const char *mw_wiki_sitename(const struct mw_wiki *w);
+const char *mw_wiki_project(const struct mw_wiki *w);
 /* True when the source named namespace 4 (else it is guessed or --project-name). */
 bool mw_wiki_has_project_name(const struct mw_wiki *w);
 /* Adds a page. A title that is invalid or already taken is recorded as a skipped page

@@ -39,7 +39,7 @@ struct xr {
 };
 
 enum field {
-	F_NONE, F_NS, F_BASE, F_TITLE, F_PAGE_NS, F_TIMESTAMP, F_USER, F_COMMENT, F_MODEL, F_TEXT, F_FILENAME, F_SIZE
+	F_NONE, F_NS, F_BASE, F_SITENAME, F_TITLE, F_PAGE_NS, F_TIMESTAMP, F_USER, F_COMMENT, F_MODEL, F_TEXT, F_FILENAME, F_SIZE
 };
 
 struct page_state {
@@ -181,6 +181,8 @@ int mediawiki_xml_read(struct mw_wiki *w, const char *path)
 				field = F_NS;
 			} else if (in_siteinfo && name_is(name, "base")) {
 				field = F_BASE;
+			} else if (in_siteinfo && name_is(name, "sitename")) {
+				field = F_SITENAME;
 			} else if (name_is(name, "page") && depth == 1) {
 				in_page = !empty;
 				page_reset(&pg);
@@ -269,6 +271,9 @@ int mediawiki_xml_read(struct mw_wiki *w, const char *path)
 				break;
 			case F_BASE:
 				mw_wiki_set_base(w, cap.data);
+				break;
+			case F_SITENAME:
+				mw_wiki_set_sitename(w, cap.data);
 				break;
 			case F_TITLE:
 				swap_buf(&pg.title, &cap);
