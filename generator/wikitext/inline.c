@@ -481,15 +481,11 @@ static bool next_token(struct inl *st, const char *s, size_t p, size_t e, struct
 			tk->e = end;
 			return true;
 		} else {
-			size_t pl = wt_protocol_at(s + p + 1, e - p - 1, true), idx, ml = 0;
-			/* {{fullurl:}} of a page of the new site: a URL without a protocol */
-			if (!pl && (ml = marker_at(s + p + 1, e - p - 1, &idx)) &&
-			    (idx >= st->c->nstrips || st->c->strips[idx].kind != S_URL))
-				ml = 0;
-			if (!pl && !ml)
+			size_t pl = wt_protocol_at(s + p + 1, e - p - 1, true);
+			if (!pl)
 				return false;
-			size_t i = p + 1 + pl + ml;
-			if (!ml && (i >= e || !url_char(s, i, e)))
+			size_t i = p + 1 + pl;
+			if (i >= e || !url_char(s, i, e))
 				return false;
 			while (i < e && url_char(s, i, e))
 				i++;
@@ -655,42 +651,29 @@ static void emit_link(struct inl *st, const char *url, const struct buf *label)
 	}
 }
 
-/* Whether the page text has an id="name" (or id=name) attribute. */
-static bool has_id(const struct ctx *c, const char *name)
-{
-	size_t n = strlen(name);
-	for (const char *p = c->text; p && (p = memmem(p, c->textlen - (size_t)(p - c->text), "id=", 3)); p += 3) {
-		const char *v = p + 3;
-		if (*v == '"' || *v == '\'')
-			v++;
-		if ((size_t)(c->text + c->textlen - v) >= n && !memcmp(v, name, n) &&
-		    (v[n] == '"' || v[n] == '\'' || v[n] == ' ' || v[n] == '|' || v[n] == '>' || v[n] == '\n'))
-			return true;
-	}
-	return false;
-}
-
-/* The id a fragment resolves to: on the same page MediaWiki's form mapped to the Markdown
- * renderer's (false when the page has no such heading or id: the site would fail on a
- * broken anchor), else its slug. */
-static bool fragment_id(struct ctx *c, const char *f, size_t n, bool same_page, struct buf *out)
+/* The id a fragment resolves to: MediaWiki's form mapped to the Markdown renderer's,
+ * on this page (title NULL) or title's (opts->section); false when the page has no such
+ * heading or id (the site would fail on a broken anchor). Without opts->section another
+ * page's is the fragment's slug. */
+static bool fragment_id(struct ctx *c, const char *title, const char *f, size_t n, struct buf *out)
 {
 	struct buf d = BUF_INIT;
 	wt_decode_entities(f, n, &d);
 	for (size_t i = 0; i < d.len; i++)
 		if (d.data[i] == ' ')
 			d.data[i] = '_';
-	if (same_page) {
+	if (!title) {
 		for (size_t i = 0; i < c->nanchors; i++)
 			if (!strcmp(c->anchors[i].mw, d.data)) {
 				buf_puts(out, c->anchors[i].md);
 				buf_release(&d);
 				return true;
 			}
-		/* Not a heading but an explicit id= in the page: that keeps its MediaWiki form. */
-		bool found = has_id(c, d.data);
-		if (found)
-			buf_add_urlenc(out, d.data, d.len);
+		buf_release(&d);
+		return false;
+	}
+	int found = c->o->section ? c->o->section(c->o->arg, title, d.data, out) : -1;
+	if (found >= 0) {
 		buf_release(&d);
 		return found;
 	}
@@ -715,8 +698,18 @@ static bool page_url(struct ctx *c, const char *title, const char *frag, size_t 
 		wt_article_url(c, title, url);
 	}
 	if (frag && flen) {
+		size_t len = url->len;
 		buf_putc(url, '#');
-		fragment_id(c, frag, flen, false, url);
+		if (!fragment_id(c, title, frag, flen, url)) {
+			/* as MediaWiki: the page, from its top; reported as "Title#Section" */
+			buf_truncate(url, len);
+			struct buf t = BUF_INIT;
+			buf_printf(&t, "%s#", title);
+			buf_add(&t, frag, flen);
+			if (c->r->nmissing < LIST_MAX)
+				wt_strlist_add(&c->r->missing_links, &c->r->nmissing, t.data, t.len, true);
+			buf_release(&t);
+		}
 	}
 	return true;
 }
@@ -1146,7 +1139,7 @@ static void render_link(struct inl *st, const char *s, struct tok *tk)
 	if (pl == 0 && hash) {
 		buf_putc(&url, '#');
 		/* [[#Missing section]]: a red link, reported as "#Missing section" */
-		missing_section = !fragment_id(c, frag, flen, true, &url);
+		missing_section = !fragment_id(c, NULL, frag, flen, &url);
 		if (missing_section && c->r->nmissing < LIST_MAX)
 			wt_strlist_add(&c->r->missing_links, &c->r->nmissing, hash, flen + 1, true);
 	} else if (!wt_norm_title(c, t, pl, &title)) {
@@ -1224,10 +1217,7 @@ out:
 static void render_extlink(struct inl *st, const char *s, struct tok *tk)
 {
 	struct buf url = BUF_INIT, label = BUF_INIT;
-	size_t idx, ml = s[tk->a0] == '\x7f' ? marker_at(s + tk->a0, tk->a1 - tk->a0, &idx) : 0;
-	if (ml) /* an S_URL marker (next_token checked it) */
-		buf_add(&url, st->c->strips[idx].body.data, st->c->strips[idx].body.len);
-	wt_decode_entities(s + tk->a0 + ml, tk->a1 - tk->a0 - ml, &url);
+	wt_decode_entities(s + tk->a0, tk->a1 - tk->a0, &url);
 	if (tk->type == T_URL) {
 		bool simple = st->mode == MD && !st->in_cell && url.data[0] != '/';
 		for (size_t i = 0; i < url.len && simple; i++)
@@ -1426,7 +1416,6 @@ static void render_marker(struct inl *st, size_t idx)
 		esc_text_entities(st, sp->body.data, sp->body.len);
 		break;
 	case S_LITERAL:
-	case S_URL:
 		esc_text(st, sp->body.data, sp->body.len);
 		break;
 	case S_RAWMD:

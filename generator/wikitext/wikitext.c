@@ -104,7 +104,8 @@ next:;
 	buf_truncate(b, w);
 }
 
-void wt_heading_plain(struct ctx *c, const char *s, size_t n, struct buf *out)
+/* Plain text of a heading line for anchors: markup removed. */
+static void heading_plain(struct ctx *c, const char *s, size_t n, struct buf *out)
 {
 	struct buf tmp = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
@@ -154,7 +155,7 @@ static void collect_anchors(struct ctx *c, const char *s, size_t n)
 		size_t e = eol(s, n, i), t0, t1;
 		if (s[i] == '=' && wt_heading_at(s + i, e - i, &t0, &t1) && c->nanchors < 2000) {
 			struct buf plain = BUF_INIT, mw = BUF_INIT, md = BUF_INIT;
-			wt_heading_plain(c, s + i + t0, t1 - t0, &plain);
+			heading_plain(c, s + i + t0, t1 - t0, &plain);
 			for (size_t k = 0; k < plain.len; k++)
 				buf_putc(&mw, plain.data[k] == ' ' ? '_' : plain.data[k]);
 			wt_slug(plain.data, plain.len, &md);
@@ -186,6 +187,32 @@ static void collect_anchors(struct ctx *c, const char *s, size_t n)
 			buf_release(&plain);
 		}
 		i = e + 1;
+	}
+}
+
+/* After the headings, every id="x" (or id=x) of the text: links name them as written. */
+static void collect_ids(struct ctx *c, const char *s, size_t n)
+{
+	for (const char *p = s; (p = memmem(p, n - (size_t)(p - s), "id=", 3)) && c->nanchors < 4000; p += 3) {
+		if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '-' || p[-1] == '_'))
+			continue; /* data-id=, grid= */
+		const char *v = p + 3, *e;
+		if (*v == '"' || *v == '\'') {
+			e = memchr(v + 1, *v, n - (size_t)(v + 1 - s));
+			v++;
+		} else {
+			e = v;
+			while (e < s + n && !strchr(" |>\n\"'", *e))
+				e++;
+		}
+		if (!e || e == v)
+			continue;
+		struct buf md = BUF_INIT;
+		buf_add_urlenc(&md, v, (size_t)(e - v));
+		c->anchors = xrealloc(c->anchors, (c->nanchors + 1) * sizeof *c->anchors);
+		c->anchors[c->nanchors].mw = xstrndup(v, (size_t)(e - v));
+		c->anchors[c->nanchors].md = buf_detach(&md, NULL);
+		c->nanchors++;
 	}
 }
 
@@ -234,15 +261,6 @@ int wikitext_convert(const char *src, size_t len, const struct wikitext_opts *op
 	c.r = result;
 	c.max_depth = c.o->max_depth > 0 ? c.o->max_depth : DEFAULT_DEPTH;
 	c.sitename = c.o->sitename;
-	c.server = c.o->server;
-	if (c.o->project || c.sitename) {
-		/* MediaWiki's default project namespace: the site's name, first letter capital */
-		struct buf p = BUF_INIT;
-		buf_puts(&p, c.o->project ? c.o->project : c.sitename);
-		wt_case_first(&p, 0, true);
-		c.project_talk = xasprintf("%s talk", p.data);
-		c.project = buf_detach(&p, NULL);
-	}
 	c.article_path = c.o->article_path && *c.o->article_path ? c.o->article_path : "/wiki/index.php/$1";
 	c.work_limit = WORK_LIMIT + len;
 
@@ -258,6 +276,7 @@ int wikitext_convert(const char *src, size_t len, const struct wikitext_opts *op
 	wt_expand_page(&c, text.data + skip, text.len - skip, &exp);
 	magic_pass(&c, &exp);
 	collect_anchors(&c, exp.data, exp.len);
+	collect_ids(&c, exp.data, exp.len);
 	c.text = exp.data;
 	c.textlen = exp.len;
 	wt_blocks(&c, exp.data, exp.len, MD, &body, 0);
@@ -289,13 +308,13 @@ int wikitext_convert(const char *src, size_t len, const struct wikitext_opts *op
 
 	if (result->displaytitle) {
 		struct buf plain = BUF_INIT;
-		wt_heading_plain(&c, result->displaytitle, strlen(result->displaytitle), &plain);
+		heading_plain(&c, result->displaytitle, strlen(result->displaytitle), &plain);
 		free(result->displaytitle);
 		result->displaytitle = buf_detach(&plain, NULL);
 	}
 	if (result->defaultsort) {
 		struct buf plain = BUF_INIT;
-		wt_heading_plain(&c, result->defaultsort, strlen(result->defaultsort), &plain);
+		heading_plain(&c, result->defaultsort, strlen(result->defaultsort), &plain);
 		free(result->defaultsort);
 		result->defaultsort = buf_detach(&plain, NULL);
 	}
@@ -312,11 +331,8 @@ int wikitext_convert(const char *src, size_t len, const struct wikitext_opts *op
 		buf_release(&c.notes[i].text);
 	}
 	free(c.notes);
-	for (size_t i = 0; i < c.nanchors; i++) {
-		free(c.anchors[i].mw);
-		free(c.anchors[i].md);
-	}
-	free(c.anchors);
+	result->sections = c.anchors;
+	result->nsections = c.nanchors;
 	for (size_t i = 0; i < c.ncache; i++) {
 		free(c.cache[i].name);
 		wt_ptree_free(c.cache[i].tree);
@@ -324,13 +340,20 @@ int wikitext_convert(const char *src, size_t len, const struct wikitext_opts *op
 	free(c.cache);
 	wt_ptree_free(c.uncached);
 	free(c.tstack);
-	free(c.project);
-	free(c.project_talk);
 	buf_release(&text);
 	buf_release(&exp);
 	buf_release(&target);
 	buf_release(&body);
 	return c.limit_hit ? -1 : 0;
+}
+
+void wikitext_sections_free(struct wikitext_section *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(s[i].mw);
+		free(s[i].md);
+	}
+	free(s);
 }
 
 void wikitext_result_release(struct wikitext_result *r)
@@ -342,6 +365,7 @@ void wikitext_result_release(struct wikitext_result *r)
 	wt_strlist_free(r->missing_links, r->nmissing);
 	wt_strlist_free(r->unconverted, r->nunconverted);
 	wt_strlist_free(r->magic_words, r->nmagic_words);
+	wikitext_sections_free(r->sections, r->nsections);
 	free(r->redirect);
 	free(r->displaytitle);
 	free(r->defaultsort);

@@ -29,25 +29,32 @@ struct wikitext_opts {
 	 * arguments. Returns 1 when mapped (out filled), 0 when the name is not mapped. */
 	int (*template_map)(void *arg, const char *name, const char *const *keys,
 	                    const char *const *values, size_t nargs, struct buf *out);
+	/* For [[Title#id]] on a page link_target found: id is MediaWiki's ("Some_heading",
+	 * entities decoded, underscores for spaces). Returns 1 and appends the id the
+	 * target's Markdown gives that section, 0 when the target has no such section (the
+	 * link goes to the page and is reported), -1 when it cannot tell (the id is made
+	 * from the fragment). May be NULL. */
+	int (*section)(void *arg, const char *title, const char *id, struct buf *out);
 	void *arg;
 	int max_depth; /* template and nesting depth limit; 0 means the default (40) */
 	/* Added fields (may stay NULL): the wiki's name, for {{SITENAME}} and the project
-	 * namespace ("Netfilter wiki:About") when project is NULL; the article path with "$1" for the DB key,
+	 * namespace ("Netfilter wiki:About"); the article path with "$1" for the DB key,
 	 * used for links when link_target is NULL and by {{localurl:}} (default
 	 * "/wiki/index.php/$1", MediaWiki's own form, which the importer's redirect map
 	 * resolves). */
 	const char *sitename;
 	const char *article_path;
-	/* The project namespace's name (4; 5 is its talk); NULL: sitename with its first
-	 * letter upper-cased, MediaWiki's default. */
-	const char *project;
-	/* The old wiki's server ("https://wiki.example.org"), for {{fullurl:}} and
-	 * {{canonicalurl:}} of pages link_target does not know; NULL: URLs without a host. */
-	const char *server;
 	/* The file "NAME" (no namespace, spaces) as the site serves it: returns 1 and fills
 	 * f when the file was migrated, 0 when not ([[File:]] then stays a link with a
 	 * visible note). May be NULL. */
 	int (*file_info)(void *arg, const char *name, struct wikitext_file *f);
+};
+
+/* An id a link can name on a converted page: MediaWiki's (a heading "Some_heading",
+ * duplicates "_2"; an id= attribute as written) and the Markdown page's ("some-heading",
+ * duplicates "-1"; an id= percent-encoded). */
+struct wikitext_section {
+	char *mw, *md;
 };
 
 struct wikitext_result {
@@ -66,6 +73,8 @@ struct wikitext_result {
 	char *defaultsort;     /* from {{DEFAULTSORT:}}, or NULL */
 	char **magic_words;    /* every __WORD__ met (recorded, removed from the text) */
 	size_t nmagic_words;
+	struct wikitext_section *sections; /* the page's, for other pages' [[Page#id]] */
+	size_t nsections;
 };
 
 /* Converts src. Never fails on bad input (it degrades visibly and reports through
@@ -75,6 +84,7 @@ struct wikitext_result {
 int wikitext_convert(const char *src, size_t len, const struct wikitext_opts *opts,
                      struct wikitext_result *result);
 void wikitext_result_release(struct wikitext_result *result);
-#define WIKITEXT_RESULT_INIT {BUF_INIT, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, false, false, NULL, NULL, 0}
+#define WIKITEXT_RESULT_INIT {BUF_INIT, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, false, false, NULL, NULL, 0, NULL, 0}
+void wikitext_sections_free(struct wikitext_section *s, size_t n);
 
 #endif

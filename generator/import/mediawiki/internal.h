@@ -19,6 +19,7 @@
 #define NFSITE_MEDIAWIKI_INTERNAL_H
 
 #include "import/mediawiki/wiki.h"
+#include "base/strmap.h"
 
 #include <locale.h>
 #include <sqlite3.h>
@@ -33,6 +34,7 @@ struct mw_ns {
 };
 
 struct mw_tmap;
+struct wikitext_section;
 struct wikitext_file;
 
 struct mw_wiki {
@@ -45,11 +47,13 @@ struct mw_wiki {
 	size_t pages_read, revisions_read;
 	char *url_prefix; /* "/wiki": where converted pages live */
 	char *site_base;  /* mw_wiki_set_base's URL, or NULL */
-	char *sitename;   /* mw_wiki_set_sitename's name, or NULL */
 	bool tty;
 	size_t progress_last;
 	locale_t loc;
 	struct mw_tmap *tmap;
+	struct strmap sections; /* page id → its wikitext_section array (ptr) and count (num),
+	                         * converted once for links to its sections (pages.c) */
+	bool in_sections;       /* converting a page for its sections */
 	char *files_dir; /* OUT/files: where uploads are copied to, or NULL before the import */
 	sqlite3_stmt *st_find, *st_add_page, *st_add_rev, *st_skip, *st_get, *st_text;
 };
@@ -112,6 +116,9 @@ struct mw_counts {
 	size_t missing, unconverted;
 };
 int mw_write_pages(struct mw_wiki *w, const struct mw_out *o, struct mw_counts *c);
+/* lookup.c: the page a link to title lands on (redirects followed), as *id, and its
+ * wikitext; false when title is no converted page. */
+bool mw_wiki_link_text(struct mw_wiki *w, const char *title, long long *id, struct buf *text);
 /* Finds "import_hash: …" in the front matter of an existing file: the recorded value
  * into rec and the hash of the file without that line into now. False when absent. */
 bool mw_existing_hash(const struct buf *file, char rec[40], char now[40]);

@@ -46,26 +46,56 @@ void mw_page_url(const struct mw_wiki *w, const char *slug, bool encoded, struct
 	buf_putc(url, '/');
 }
 
+/* The page a link to title lands on (redirects followed): its id and pi; false when it
+ * is no converted page. */
+static bool link_page(struct mw_wiki *w, const char *title, long long *id, struct page_info *pi)
+{
+	struct buf key = BUF_INIT;
+	int ns;
+	bool found = false;
+	if (mw_title_parse(w, title, 0, &ns, &key, NULL) || !mw_find_page(w, ns, key.data, id) ||
+	    !get_page(w, *id, pi))
+		goto out;
+	long long final = pi->final;
+	if (pi->is_redirect && final && get_page(w, final, pi))
+		*id = final; /* pi now describes the final page */
+	found = !strcmp(pi->status, "page") && pi->slug.len;
+out:
+	buf_release(&key);
+	return found;
+}
+
+/* Appends page id's wikitext to out; false when it has none. */
+static bool page_text(struct mw_wiki *w, long long id, struct buf *out)
+{
+	bool found = false;
+	sqlite3_reset(w->st_text);
+	sqlite3_bind_int64(w->st_text, 1, id);
+	if (sqlite3_step(w->st_text) == SQLITE_ROW && sqlite3_column_type(w->st_text, 0) != SQLITE_NULL) {
+		buf_add(out, (const char *)sqlite3_column_text(w->st_text, 0),
+		        (size_t)sqlite3_column_bytes(w->st_text, 0));
+		found = true;
+	}
+	sqlite3_reset(w->st_text);
+	return found;
+}
+
 int mw_wiki_link_target(void *wiki, const char *title, struct buf *url)
 {
 	struct mw_wiki *w = wiki;
-	struct buf key = BUF_INIT;
 	struct page_info pi = {false, 0, 0, "", BUF_INIT};
 	long long id;
-	int ns, found = 0;
-	if (mw_title_parse(w, title, 0, &ns, &key, NULL) || !mw_find_page(w, ns, key.data, &id))
-		goto out;
-	if (!get_page(w, id, &pi))
-		goto out;
-	if (pi.is_redirect && pi.final && get_page(w, pi.final, &pi)) {
-		/* pi now describes the final page */
-	}
-	if (!strcmp(pi.status, "page") && pi.slug.len) {
+	bool found = link_page(w, title, &id, &pi);
+	if (found)
 		mw_page_url(w, pi.slug.data, false, url);
-		found = 1;
-	}
-out:
-	buf_release(&key);
+	buf_release(&pi.slug);
+	return found;
+}
+
+bool mw_wiki_link_text(struct mw_wiki *w, const char *title, long long *id, struct buf *text)
+{
+	struct page_info pi = {false, 0, 0, "", BUF_INIT};
+	bool found = link_page(w, title, id, &pi) && page_text(w, *id, text);
 	buf_release(&pi.slug);
 	return found;
 }
@@ -91,14 +121,7 @@ int mw_wiki_template(void *wiki, const char *name, struct buf *out)
 	}
 	if (pi.is_redirect)
 		goto out;
-	sqlite3_reset(w->st_text);
-	sqlite3_bind_int64(w->st_text, 1, id);
-	if (sqlite3_step(w->st_text) == SQLITE_ROW && sqlite3_column_type(w->st_text, 0) != SQLITE_NULL) {
-		buf_add(out, (const char *)sqlite3_column_text(w->st_text, 0),
-		        (size_t)sqlite3_column_bytes(w->st_text, 0));
-		found = 1;
-	}
-	sqlite3_reset(w->st_text);
+	found = page_text(w, id, out);
 out:
 	buf_release(&key);
 	buf_release(&pi.slug);

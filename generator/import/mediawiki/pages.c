@@ -102,7 +102,6 @@ struct fm {
 	char **contributors, **tags, **aliases;
 	size_t ncontributors, ntags, naliases;
 	const char *lists_tag; /* a category page: its category, whose members the build lists */
-	const char *sort_title; /* {{DEFAULTSORT:}}: where the page sorts in category lists */
 	bool notoc;
 	const char *hash; /* NULL: leave import_hash out */
 };
@@ -153,10 +152,6 @@ static int front_matter(const struct fm *f, struct buf *out)
 	if (f->lists_tag) {
 		y_plain(&e, "lists_tag");
 		y_str(&e, f->lists_tag);
-	}
-	if (f->sort_title) {
-		y_plain(&e, "sort_title");
-		y_str(&e, f->sort_title);
 	}
 	y_plain(&e, "aliases");
 	y_seq(&e, true);
@@ -393,17 +388,55 @@ static int write_file(const struct mw_out *o, const char *path, const struct buf
 	return 0;
 }
 
+static int convert(struct mw_wiki *w, const char *title, const char *text, size_t len,
+                   struct wikitext_result *res);
+
+/* wikitext_opts.section: a page's sections come from converting it once. Meanwhile its
+ * own links to sections of other pages are not followed (-1: no chain of conversions). */
+static int section_of(void *wiki, const char *title, const char *id, struct buf *out)
+{
+	struct mw_wiki *w = wiki;
+	struct buf text = BUF_INIT;
+	long long page;
+	char k[32];
+	if (w->in_sections || !mw_wiki_link_text(w, title, &page, &text)) {
+		buf_release(&text);
+		return -1;
+	}
+	snprintf(k, sizeof k, "%lld", page);
+	struct strmap_entry *e = strmap_get(&w->sections, k, strlen(k));
+	if (!e) {
+		struct wikitext_result res = WIKITEXT_RESULT_INIT;
+		w->in_sections = true;
+		convert(w, title, text.data, text.len, &res);
+		w->in_sections = false;
+		e = strmap_put(&w->sections, k, strlen(k), NULL);
+		e->ptr = res.sections;
+		e->num = (long)res.nsections;
+		res.sections = NULL;
+		res.nsections = 0;
+		wikitext_result_release(&res);
+	}
+	buf_release(&text);
+	const struct wikitext_section *s = e->ptr;
+	for (long i = 0; i < e->num; i++)
+		if (!strcmp(s[i].mw, id)) {
+			buf_puts(out, s[i].md);
+			return 1;
+		}
+	return 0;
+}
+
 /* Converts one page's wikitext, with this wiki's lookups and template map. */
 static int convert(struct mw_wiki *w, const char *title, const char *text, size_t len,
                    struct wikitext_result *res)
 {
 	struct wikitext_opts wo = {0};
 	wo.title = title;
-	wo.sitename = mw_wiki_sitename(w);
-	wo.project = mw_wiki_project(w);
 	wo.link_target = mw_wiki_link_target;
 	wo.template_source = mw_wiki_template;
 	wo.template_map = w->tmap ? mw_template_map : NULL;
+	wo.section = section_of;
 	wo.file_info = mw_wiki_file;
 	wo.arg = w;
 	return wikitext_convert(text, len, &wo, res);
@@ -473,8 +506,6 @@ int mw_write_pages(struct mw_wiki *w, const struct mw_out *o, struct mw_counts *
 		/* Category:X stands for the tag X its members carry (namespace names hold no ':'). */
 		if (ns == 14 && strchr(ftitle, ':'))
 			f.lists_tag = strchr(ftitle, ':') + 1;
-		if (res.defaultsort && *res.defaultsort && utf8_valid(res.defaultsort, strlen(res.defaultsort), true, NULL))
-			f.sort_title = res.defaultsort;
 		/* Contributors by display name, most edits first (then the earliest). */
 		if (mw_stmt(w, &q, "SELECT user, count(*), min(ts) AS first FROM rev WHERE page = ?1"
 		                        " GROUP BY user ORDER BY user IS NULL OR user = '', count(*) DESC,"

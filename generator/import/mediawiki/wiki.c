@@ -3,6 +3,7 @@
 #include "import/mediawiki/internal.h"
 #include "base/buf.h"
 #include "base/log.h"
+#include "wikitext/wikitext.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -124,29 +125,16 @@ void mw_wiki_free(struct mw_wiki *w)
 	free(w->source);
 	free(w->url_prefix);
 	free(w->site_base);
-	free(w->sitename);
 	free(w->files_dir);
 	if (w->loc)
 		freelocale(w->loc);
 	mw_tmap_free(w->tmap);
+	for (size_t i = 0; i < w->sections.cap; i++)
+		if (w->sections.slot[i].key)
+			wikitext_sections_free(w->sections.slot[i].ptr, (size_t)w->sections.slot[i].num);
+	strmap_release(&w->sections);
 	free(w);
 }
-void mw_wiki_set_sitename(struct mw_wiki *w, const char *name)
-{
-	free(w->sitename);
-	w->sitename = xstrdup(name);
-}
-
-const char *mw_wiki_sitename(const struct mw_wiki *w)
-{
-	return w->sitename ? w->sitename : mw_ns_name(w, 4);
-}
-
-const char *mw_wiki_project(const struct mw_wiki *w)
-{
-	return mw_ns_name(w, 4);
-}
-
 void mw_wiki_set_base(struct mw_wiki *w, const char *url)
 {
 	free(w->site_base);
