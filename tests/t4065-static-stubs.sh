@@ -67,6 +67,25 @@ stubs() {
 	done
 }
 
+test_expect_success 'a redirect file'"'"'s bad lines are errors at their line; the output stays' '
+	cp -r site bad && cat >bad/data/redirects/more.txt <<-\EOF &&
+	# a comment, then a blank line
+
+	/w/index.php?title=Main_Page /wiki/main-page/
+	/gone /nosuch/
+	/one-field
+	/x?a=1&b=2 /wiki/main-page/
+	/bad%zz /wiki/main-page/
+	EOF
+	expect_exit 1 "$NFSITE" build -q --source bad --dest www/sub &&
+	grep_q "bad/data/redirects/wiki.txt:1: error: old URL '\''/w/index.php?title=Main_Page'\'' is redirected twice (also at bad/data/redirects/more.txt:3)" err &&
+	grep_q "more.txt:4: error: redirect target '\''/nosuch/'\'' is not a page of the site" err &&
+	grep_q "more.txt:5: error: a redirect line is" err &&
+	grep_q "more.txt:6: error: '\''/x?a=1&b=2'\'': the query must be one" err &&
+	grep_q "more.txt:7: error: '\''/bad%zz /wiki/main-page/'\'' is not percent-encoded" err &&
+	test -f www/sub/w/index.php/index.html
+'
+
 PPORT=$(free_port)
 test_expect_success 'python3 -m http.server sends the stubs as text/html' '
 	{ python3 -m http.server --bind 127.0.0.1 --directory www "$PPORT" >py.log 2>&1 & echo $! >py.pid; } &&

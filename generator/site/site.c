@@ -876,7 +876,9 @@ static int cmp_query(const void *pa, const void *pb)
 	int c = strcmp(a->path, b->path);
 	if (c == 0)
 		c = strcmp(a->param, b->param);
-	return c ? c : strcmp(a->value, b->value);
+	if (c == 0)
+		c = strcmp(a->value, b->value);
+	return c ? c : (a > b) - (a < b); /* the lines' order, for messages */
 }
 
 static const struct page *redirect_target(struct build *b, const struct redirect *r)
@@ -905,6 +907,11 @@ static int redirect_queries(struct build *b, struct redirect_files *f, const str
 	if (!nq)
 		return 0;
 	qsort(q, nq, sizeof *q, cmp_query);
+	for (size_t i = 1; i < nq; i++)
+		if (!strcmp(q[i - 1]->path, q[i]->path) && !strcmp(q[i - 1]->param, q[i]->param) &&
+		    !strcmp(q[i - 1]->value, q[i]->value))
+			rc = error_at(q[i]->file, q[i]->line, "old URL '%s?%s=%s' is redirected twice (also at %s:%d)",
+			              q[i]->path, q[i]->param, q[i]->value, q[i - 1]->file, q[i - 1]->line);
 	/* the parameters' names, in order of first appearance */
 	const char **names = NULL;
 	size_t nnames = 0, capn = 0;
@@ -1059,7 +1066,7 @@ static int write_aliases(struct build *b)
 	               "# http {}, before any other map; then in server {}:\n"
 	               "#   if ($nfsite_redirect) { return 301 $nfsite_redirect; }\n");
 	buf_puts(&map, webconf_nginx_map_settings);
-	if (rc == 0 && redirect_queries(b, &f, &rd, &map, "$nfsite_redirect_path") < 0)
+	if (redirect_queries(b, &f, &rd, &map, "$nfsite_redirect_path") < 0) /* every error in one run */
 		rc = -1;
 	buf_printf(&f.map, "map $uri $nfsite_redirect%s {\n\tdefault \"\";\n", queries ? "_path" : "");
 	for (size_t i = 0; i < b->model.npages; i++) {
