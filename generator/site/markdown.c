@@ -605,9 +605,14 @@ static void build_toc(struct md_doc *doc)
 	int stack[8];
 	int depth = 0;
 	struct buf *t = &doc->toc_html;
+	size_t h1 = 0;
+	for (size_t i = 0; i < doc->nheadings; i++)
+		h1 += doc->headings[i].level == 1;
 	for (size_t i = 0; i < doc->nheadings; i++) {
 		const struct md_heading *h = &doc->headings[i];
-		if (h->level < 2 || h->level > 4)
+		/* every level the page uses (an imported wiki's sections are "= h1 ="), but a
+		 * lone h1 is the page's title */
+		if (h->level == 1 && h1 == 1)
 			continue;
 		if (!depth) {
 			buf_puts(t, "<ul class=\"toc\">\n<li>");

@@ -75,7 +75,8 @@ struct md_opts {
 
 struct md_doc {
 	struct buf html;      /* the body */
-	struct buf toc_html;  /* nested <ul class="toc"> of h2..h4, empty when no headings */
+	struct buf toc_html;  /* nested <ul class="toc"> of every heading (a lone h1, the
+	                       * title, left out), empty when none */
 	struct md_heading *headings;
 	size_t nheadings;
 	struct md_link *links;

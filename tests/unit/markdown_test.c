@@ -153,7 +153,11 @@ static void test_toc(void)
 	                          "<ul>\n"
 	                          "<li><a href=\"#a1\">A.1</a>\n"
 	                          "<ul>\n"
-	                          "<li><a href=\"#a1a\">A.1.a</a></li>\n"
+	                          "<li><a href=\"#a1a\">A.1.a</a>\n"
+	                          "<ul>\n"
+	                          "<li><a href=\"#deep\">deep</a></li>\n"
+	                          "</ul>\n"
+	                          "</li>\n"
 	                          "</ul>\n"
 	                          "</li>\n"
 	                          "</ul>\n"
@@ -174,6 +178,14 @@ static void test_toc(void)
 	CHECK(render("# Only a title\n\ntext\n", 1, &none, &errs) == 0);
 	STR_EQ(none.toc_html.data, "");
 	md_doc_release(&none);
+
+	/* a wiki page's "= sections =" are h1s: all of them are listed */
+	struct md_doc wiki = MD_DOC_INIT;
+	CHECK(render("# One\n\n## One.a\n\n# Two\n", 1, &wiki, &errs) == 0);
+	STR_EQ(wiki.toc_html.data, "<ul class=\"toc\">\n<li><a href=\"#one\">One</a>\n<ul>\n"
+	                           "<li><a href=\"#onea\">One.a</a></li>\n</ul>\n</li>\n"
+	                           "<li><a href=\"#two\">Two</a></li>\n</ul>\n");
+	md_doc_release(&wiki);
 	buf_release(&errs);
 }
 
