@@ -108,7 +108,10 @@ test_expect_success 'a category page lists its member pages as MediaWiki does' '
 	grep_q "<h2>Pages in category &quot;Connection tracking&quot;</h2>" $h &&
 	grep_q "The following 6 pages are in this category, out of 6 total." $h &&
 	members Connection_tracking page >want && listed $h mw-pages >got && test_cmp want got &&
-	members Logging page >want && listed site/public/wiki/category-logging/index.html mw-pages >got && test_cmp want got
+	members Logging page >want && listed site/public/wiki/category-logging/index.html mw-pages >got && test_cmp want got &&
+	grep_q "sort_title: \"Verbindungsverfolgung\"" "site/content/wiki/übersetzungen-deutsch-verbindungsverfolgung-conntrack-überblick.md" &&
+	sed -n "/<div id=\"mw-pages\">/,/^<\/div>\$/p" $h | grep -o "<h3>.</h3>" | tr -d "\n" >letters &&
+	echo "<h3>A</h3><h3>C</h3><h3>F</h3><h3>U</h3><h3>V</h3>" | tr -d "\n" | test_cmp - letters
 '
 test_expect_success 'a category without a page lists its subcategories and pages on its tag page' '
 	h=site/public/tags/userspace-tools/index.html &&

@@ -481,11 +481,15 @@ static bool next_token(struct inl *st, const char *s, size_t p, size_t e, struct
 			tk->e = end;
 			return true;
 		} else {
-			size_t pl = wt_protocol_at(s + p + 1, e - p - 1, true);
-			if (!pl)
+			size_t pl = wt_protocol_at(s + p + 1, e - p - 1, true), idx, ml = 0;
+			/* {{fullurl:}} of a page of the new site: a URL without a protocol */
+			if (!pl && (ml = marker_at(s + p + 1, e - p - 1, &idx)) &&
+			    (idx >= st->c->nstrips || st->c->strips[idx].kind != S_URL))
+				ml = 0;
+			if (!pl && !ml)
 				return false;
-			size_t i = p + 1 + pl;
-			if (i >= e || !url_char(s, i, e))
+			size_t i = p + 1 + pl + ml;
+			if (!ml && (i >= e || !url_char(s, i, e)))
 				return false;
 			while (i < e && url_char(s, i, e))
 				i++;
@@ -1217,7 +1221,10 @@ out:
 static void render_extlink(struct inl *st, const char *s, struct tok *tk)
 {
 	struct buf url = BUF_INIT, label = BUF_INIT;
-	wt_decode_entities(s + tk->a0, tk->a1 - tk->a0, &url);
+	size_t idx, ml = s[tk->a0] == '\x7f' ? marker_at(s + tk->a0, tk->a1 - tk->a0, &idx) : 0;
+	if (ml) /* an S_URL marker (next_token checked it) */
+		buf_add(&url, st->c->strips[idx].body.data, st->c->strips[idx].body.len);
+	wt_decode_entities(s + tk->a0 + ml, tk->a1 - tk->a0 - ml, &url);
 	if (tk->type == T_URL) {
 		bool simple = st->mode == MD && !st->in_cell && url.data[0] != '/';
 		for (size_t i = 0; i < url.len && simple; i++)
@@ -1416,6 +1423,7 @@ static void render_marker(struct inl *st, size_t idx)
 		esc_text_entities(st, sp->body.data, sp->body.len);
 		break;
 	case S_LITERAL:
+	case S_URL:
 		esc_text(st, sp->body.data, sp->body.len);
 		break;
 	case S_RAWMD:

@@ -52,7 +52,7 @@ enum mode { MD, HTML };
 
 enum strip_kind {
 	S_NOWIKI, S_EMPTY, S_PRE, S_CODE, S_REF, S_REFERENCES, S_GALLERY, S_MATH, S_POEM,
-	S_RAWMD, S_LITERAL, S_OTHER
+	S_RAWMD, S_LITERAL, S_URL, S_OTHER
 };
 
 struct strip {
@@ -89,6 +89,8 @@ struct ctx {
 	int max_depth;
 	const char *sitename;
 	const char *article_path;
+	const char *server;
+	char *project, *project_talk; /* names of namespaces 4 and 5, NULL when unknown */
 	struct strip *strips;
 	size_t nstrips, capstrips;
 	struct note *notes;
@@ -119,6 +121,10 @@ void wt_strlist_free(char **v, size_t n);
 void wt_unconverted(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reports a limit exceeded: wikitext_convert then returns -1. */
 void wt_limit(struct ctx *c, const char *what);
+
+/* Appends the plain text of heading text s (quotes, tags, links' targets removed;
+ * entities decoded), as MediaWiki takes it for an anchor. */
+void wt_heading_plain(struct ctx *c, const char *s, size_t n, struct buf *out);
 
 /* ---- preprocess.c ---- */
 
@@ -174,8 +180,9 @@ bool wt_ns_eq(const char *a, size_t n, const char *b);
 int wt_title_ns(struct ctx *c, const char *t, size_t n, size_t *rest);
 /* The canonical name of namespace ns (the site's name for 4), or NULL. */
 const char *wt_ns_name(struct ctx *c, int ns);
-/* Upper-cases the letter at b->data[at] (ASCII and Latin-1; others stay). */
-void wt_ucfirst(struct buf *b, size_t at);
+/* Upper- or lower-cases the character at b->data[at] as MediaWiki's Language::ucfirst
+ * and lcfirst do (full Unicode case mapping: "ß" becomes "SS"). */
+void wt_case_first(struct buf *b, size_t at, bool upper);
 /* Appends MediaWiki's normal form of the title t[0..n); false for an invalid title. */
 bool wt_norm_title(struct ctx *c, const char *t, size_t n, struct buf *out);
 /* Appends the URL of a page through the article path (no link_target involved). */

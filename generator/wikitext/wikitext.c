@@ -104,8 +104,7 @@ next:;
 	buf_truncate(b, w);
 }
 
-/* Plain text of a heading line for anchors: markup removed. */
-static void heading_plain(struct ctx *c, const char *s, size_t n, struct buf *out)
+void wt_heading_plain(struct ctx *c, const char *s, size_t n, struct buf *out)
 {
 	struct buf tmp = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
@@ -155,7 +154,7 @@ static void collect_anchors(struct ctx *c, const char *s, size_t n)
 		size_t e = eol(s, n, i), t0, t1;
 		if (s[i] == '=' && wt_heading_at(s + i, e - i, &t0, &t1) && c->nanchors < 2000) {
 			struct buf plain = BUF_INIT, mw = BUF_INIT, md = BUF_INIT;
-			heading_plain(c, s + i + t0, t1 - t0, &plain);
+			wt_heading_plain(c, s + i + t0, t1 - t0, &plain);
 			for (size_t k = 0; k < plain.len; k++)
 				buf_putc(&mw, plain.data[k] == ' ' ? '_' : plain.data[k]);
 			wt_slug(plain.data, plain.len, &md);
@@ -261,6 +260,15 @@ int wikitext_convert(const char *src, size_t len, const struct wikitext_opts *op
 	c.r = result;
 	c.max_depth = c.o->max_depth > 0 ? c.o->max_depth : DEFAULT_DEPTH;
 	c.sitename = c.o->sitename;
+	c.server = c.o->server;
+	if (c.o->project || c.sitename) {
+		/* MediaWiki's default project namespace: the site's name, first letter capital */
+		struct buf p = BUF_INIT;
+		buf_puts(&p, c.o->project ? c.o->project : c.sitename);
+		wt_case_first(&p, 0, true);
+		c.project_talk = xasprintf("%s talk", p.data);
+		c.project = buf_detach(&p, NULL);
+	}
 	c.article_path = c.o->article_path && *c.o->article_path ? c.o->article_path : "/wiki/index.php/$1";
 	c.work_limit = WORK_LIMIT + len;
 
@@ -308,13 +316,13 @@ int wikitext_convert(const char *src, size_t len, const struct wikitext_opts *op
 
 	if (result->displaytitle) {
 		struct buf plain = BUF_INIT;
-		heading_plain(&c, result->displaytitle, strlen(result->displaytitle), &plain);
+		wt_heading_plain(&c, result->displaytitle, strlen(result->displaytitle), &plain);
 		free(result->displaytitle);
 		result->displaytitle = buf_detach(&plain, NULL);
 	}
 	if (result->defaultsort) {
 		struct buf plain = BUF_INIT;
-		heading_plain(&c, result->defaultsort, strlen(result->defaultsort), &plain);
+		wt_heading_plain(&c, result->defaultsort, strlen(result->defaultsort), &plain);
 		free(result->defaultsort);
 		result->defaultsort = buf_detach(&plain, NULL);
 	}
@@ -340,6 +348,8 @@ int wikitext_convert(const char *src, size_t len, const struct wikitext_opts *op
 	free(c.cache);
 	wt_ptree_free(c.uncached);
 	free(c.tstack);
+	free(c.project);
+	free(c.project_talk);
 	buf_release(&text);
 	buf_release(&exp);
 	buf_release(&target);

@@ -38,12 +38,18 @@ struct wikitext_opts {
 	void *arg;
 	int max_depth; /* template and nesting depth limit; 0 means the default (40) */
 	/* Added fields (may stay NULL): the wiki's name, for {{SITENAME}} and the project
-	 * namespace ("Netfilter wiki:About"); the article path with "$1" for the DB key,
+	 * namespace ("Netfilter wiki:About") when project is NULL; the article path with "$1" for the DB key,
 	 * used for links when link_target is NULL and by {{localurl:}} (default
 	 * "/wiki/index.php/$1", MediaWiki's own form, which the importer's redirect map
 	 * resolves). */
 	const char *sitename;
 	const char *article_path;
+	/* The project namespace's name (4; 5 is its talk); NULL: sitename with its first
+	 * letter upper-cased, MediaWiki's default. */
+	const char *project;
+	/* The old wiki's server ("https://wiki.example.org"), for {{fullurl:}} and
+	 * {{canonicalurl:}} of pages link_target does not know; NULL: URLs without a host. */
+	const char *server;
 	/* The file "NAME" (no namespace, spaces) as the site serves it: returns 1 and fills
 	 * f when the file was migrated, 0 when not ([[File:]] then stays a link with a
 	 * visible note). May be NULL. */

@@ -47,6 +47,7 @@ struct mw_wiki {
 	size_t pages_read, revisions_read;
 	char *url_prefix; /* "/wiki": where converted pages live */
 	char *site_base;  /* mw_wiki_set_base's URL, or NULL */
+	char *sitename;   /* mw_wiki_set_sitename's name, or NULL */
 	bool tty;
 	size_t progress_last;
 	locale_t loc;

@@ -102,6 +102,7 @@ struct fm {
 	char **contributors, **tags, **aliases;
 	size_t ncontributors, ntags, naliases;
 	const char *lists_tag; /* a category page: its category, whose members the build lists */
+	const char *sort_title; /* {{DEFAULTSORT:}}: where the page sorts in category lists */
 	bool notoc;
 	const char *hash; /* NULL: leave import_hash out */
 };
@@ -152,6 +153,10 @@ static int front_matter(const struct fm *f, struct buf *out)
 	if (f->lists_tag) {
 		y_plain(&e, "lists_tag");
 		y_str(&e, f->lists_tag);
+	}
+	if (f->sort_title) {
+		y_plain(&e, "sort_title");
+		y_str(&e, f->sort_title);
 	}
 	y_plain(&e, "aliases");
 	y_seq(&e, true);
@@ -433,6 +438,8 @@ static int convert(struct mw_wiki *w, const char *title, const char *text, size_
 {
 	struct wikitext_opts wo = {0};
 	wo.title = title;
+	wo.sitename = mw_wiki_sitename(w);
+	wo.project = mw_wiki_project(w);
 	wo.link_target = mw_wiki_link_target;
 	wo.template_source = mw_wiki_template;
 	wo.template_map = w->tmap ? mw_template_map : NULL;
@@ -506,6 +513,8 @@ int mw_write_pages(struct mw_wiki *w, const struct mw_out *o, struct mw_counts *
 		/* Category:X stands for the tag X its members carry (namespace names hold no ':'). */
 		if (ns == 14 && strchr(ftitle, ':'))
 			f.lists_tag = strchr(ftitle, ':') + 1;
+		if (res.defaultsort && *res.defaultsort && utf8_valid(res.defaultsort, strlen(res.defaultsort), true, NULL))
+			f.sort_title = res.defaultsort;
 		/* Contributors by display name, most edits first (then the earliest). */
 		if (mw_stmt(w, &q, "SELECT user, count(*), min(ts) AS first FROM rev WHERE page = ?1"
 		                        " GROUP BY user ORDER BY user IS NULL OR user = '', count(*) DESC,"

@@ -125,6 +125,7 @@ void mw_wiki_free(struct mw_wiki *w)
 	free(w->source);
 	free(w->url_prefix);
 	free(w->site_base);
+	free(w->sitename);
 	free(w->files_dir);
 	if (w->loc)
 		freelocale(w->loc);
@@ -135,6 +136,22 @@ void mw_wiki_free(struct mw_wiki *w)
 	strmap_release(&w->sections);
 	free(w);
 }
+void mw_wiki_set_sitename(struct mw_wiki *w, const char *name)
+{
+	free(w->sitename);
+	w->sitename = xstrdup(name);
+}
+
+const char *mw_wiki_sitename(const struct mw_wiki *w)
+{
+	return w->sitename ? w->sitename : mw_ns_name(w, 4);
+}
+
+const char *mw_wiki_project(const struct mw_wiki *w)
+{
+	return mw_ns_name(w, 4);
+}
+
 void mw_wiki_set_base(struct mw_wiki *w, const char *url)
 {
 	free(w->site_base);
