@@ -67,5 +67,35 @@ test_expect_success 'without --old-url-prefix the old address is the folder of a
 	nfsite import mediawiki --api "$API" --batch 10 --delay 0 --backoff 1 2>err &&
 	grep_q "original_url: \"http://127.0.0.1:$(cat ../port)/wiki/index.php/Conntrack-tools\"" content/wiki/conntrack-tools.md
 '
+test_expect_success 'what the API marks userhidden or commenthidden stays out of the history' '
+	cp -r answers hidden &&
+	python3 - hidden <<-\PY &&
+	import json, os, sys
+	d = sys.argv[1]
+	for e in json.load(open(os.path.join(d, "index.json"), encoding="utf-8")):
+	    if e["query"].get("prop") != "revisions":
+	        continue
+	    path = os.path.join(d, e["file"])
+	    answer = json.load(open(path, encoding="utf-8"))
+	    page = answer["query"]["pages"][0]
+	    if page["title"] != "Conntrack-tools":
+	        continue
+	    for r in page["revisions"]:
+	        if r["user"] == "Queuehacker":
+	            del r["user"], r["comment"]
+	            r["userhidden"] = r["commenthidden"] = True
+	    json.dump(answer, open(path, "w", encoding="utf-8"))
+	PY
+	python3 "$ROOT/tests/mwapi-server.py" hidden hport hrequests.log & hserver=$!
+	i=0; while [ ! -s hport ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	mkdir apihidden && (cd apihidden && nfsite import mediawiki --api "http://127.0.0.1:$(cat ../hport)/wiki/api.php" \
+		--batch 10 --delay 0 --backoff 1 --old-url-prefix http://127.0.0.1/wiki 2>err); rc=$?
+	kill $hserver; test $rc = 0 &&
+	h=apihidden/content/wiki/conntrack-tools/history.md &&
+	grep_not -q "Queuehacker" apihidden/content/wiki/conntrack-tools.md &&
+	grep_not -q "user: \"Queuehacker\"" $h && grep_not -q "new section" $h &&
+	test "$(grep -c "^- date: " $h)" = 7 && test "$(grep -c "^  user: " $h)" = 6 &&
+	test "$(grep -c "^  summary: " $h)" = 6
+'
 kill "$server"
 test_done

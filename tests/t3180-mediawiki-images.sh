@@ -16,7 +16,7 @@ import() { # import DIR ARGS…
 files() { sqlite3 :memory: "SELECT json_extract(readfile('$1/report.json'), '\$.files.$2')"; }
 
 test_expect_success 'the DB reader copies both originals into content/wiki/files/' '
-	import db --db ../nfwiki.sqlite --images "$MW/images" &&
+	import db --db ../nfwiki.sqlite --site-name "netfilter wiki" --images "$MW/images" &&
 	cmp db/content/wiki/files/netfilter-logo.png "$MW/images/6/6b/Netfilter-logo.png" &&
 	cmp db/content/wiki/files/conntrack-sync.png "$MW/images/f/f5/Conntrack-sync.png" &&
 	test "$(ls db/content/wiki/files | wc -l)" = 2 &&

@@ -23,7 +23,7 @@ static const struct opt mediawiki_options[] = {
 	 "one must be empty or hold pages an import wrote", 'o'},
 	{"--url-prefix", NULL, "PATH", "the pages' URL on the new site (default: from --out, else /wiki)", 'u'},
 	{"--old-url-prefix", NULL, "URL", "the old wiki's address (where index.php lives, or index.php\n"
-	 "itself), for redirects and banners; required with --db (default:\n"
+	 "itself), for redirects and original_url; required with --db (default:\n"
 	 "from the export's <siteinfo><base>, or the folder of the --api URL)", 'U'},
 	{"--article-path", NULL, "PATH", "the old wiki's short article URLs, $1 for the title\n"
 	 "($wgArticlePath, like /wiki/$1), redirected too (default: from\n"

@@ -103,7 +103,6 @@ bool mw_wiki_file_wanted(struct mw_wiki *w, const char *name);
 int mw_wiki_file_fetched(struct mw_wiki *w, const char *name, const char *data, size_t len,
                          const char *failure);
 
-
 /* "YYYYMMDDHHMMSS" → "YYYY-MM-DDTHH:MM:SSZ" into out (21 bytes); other input copied. */
 void mw_timestamp_iso(const char *ts, char out[32]);
 
