@@ -57,7 +57,7 @@ static char *find_on_path(const char *name, struct stat *st)
 struct translator *translator_new(void)
 {
 	struct translator *t = xcalloc(1, sizeof *t);
-	uint64_t h = hash_bytes(HASH_SEED, "translate 1", 12);
+	uint64_t h = hash_bytes(HASH_SEED, "translate 2", 12);
 	for (int i = 0; i < NTOOLS; i++) {
 		struct stat st;
 		t->path[i] = find_on_path(tool_names[i], &st);
@@ -489,10 +489,23 @@ static void add_untranslated(struct buf *out, const char *line, const struct buf
 	buf_putc(out, '\n');
 }
 
+/* Why a line a translator printed is not nft that loads, or NULL: ipset-translate gives a
+ * list:set `{ type unknown; }` and each of its members an empty `add element … { }`. */
+static const char *invalid_output(const char *s, size_t n)
+{
+	static const char type[] = "{ type unknown; }";
+	if (n >= sizeof type - 1 && !memcmp(s + n - (sizeof type - 1), type, sizeof type - 1))
+		return "no nftables set type for it";
+	if (n > 12 && !memcmp(s, "add element ", 12) && !memcmp(s + n - 3, "{ }", 3))
+		return "no element";
+	return NULL;
+}
+
 /* Copies a translator's output as an nft script: `nft 'add rule …'` becomes
  * `add rule …`, and the date stamps of iptables-restore-translate go (the page must not
  * change from one build to the next). "add table" lines already given are not repeated
- * (each ipset group starts with one). */
+ * (each ipset group starts with one). A line nft would refuse stays, as a comment saying
+ * why, and does not count as made. */
 static size_t add_output_lines(struct buf *out, const char *res, size_t len, bool prefixed, const char *comment,
                                struct buf *tables)
 {
@@ -533,6 +546,11 @@ static size_t add_output_lines(struct buf *out, const char *res, size_t len, boo
 			buf_release(&key);
 			if (seen)
 				continue;
+		}
+		const char *invalid = invalid_output(s, n);
+		if (invalid) {
+			buf_printf(out, "# invalid translation: %.*s (%s)\n", (int)n, s, invalid);
+			continue;
 		}
 		buf_add(out, s, n);
 		if (comment) {

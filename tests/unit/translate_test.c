@@ -64,6 +64,12 @@ static void test_translate(void)
 	CHECK_STR(s, "add table inet global\nadd set inet global a { type ipv4_addr; }\n"
 	             "add set inet global b { type ipv4_addr; }\nadd element inet global b { 192.0.2.1 }\n");
 	free(s);
+	/* ipset-translate's list:set is no nft: shown as its comment, never as a rule */
+	s = translate(t, "ipset", "create a hash:ip\ncreate l list:set\nadd l a\n");
+	CHECK_STR(s, "add table inet global\nadd set inet global a { type ipv4_addr; }\n"
+	             "# invalid translation: add set inet global l { type unknown; } (no nftables set type for it)\n"
+	             "# invalid translation: add element inet global l { } (no element)\n");
+	free(s);
 	CHECK(!translate(t, "sh", "iptables -V\n"));
 	translator_free(t);
 }
