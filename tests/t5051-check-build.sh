@@ -33,6 +33,23 @@ test_expect_success 'a broken link of a Markdown page is reported at its source 
 	rm site/content/docs/raw.md
 '
 
+test_expect_success 'a FAQ answer'"'"'s broken link is reported once, at its source line, not at /faq/' '
+	mkdir -p site/faq &&
+	site_page site/faq/_index.md "title: FAQ
+categories:
+  - General" "Questions." &&
+	site_page site/faq/why.md "question: Why?
+category: General" "Because.
+
+<p><a href=\"/nowhere-faq/\">raw HTML</a> shown on /faq/ and on the answer'"'"'s page</p>" &&
+	TMPDIR=$TRASH/tmp expect_exit 1 nfsite check --source site $SKIP &&
+	cat .stdout err &&
+	grep_q "site/faq/why.md:7: error: broken link '"'"'/nowhere-faq/'"'"' (no such file)" err &&
+	test "$(wc -l <err)" = 1 &&
+	grep -q ": 1 broken$" .stdout &&
+	rm -r site/faq
+'
+
 test_expect_success 'a broken link coming from a template is found (exit 1)' '
 	sed "s|{% endblock %}|<a href=\"/nowhere/\">lost</a><a href=\"#no-such-anchor\">x</a>{% endblock %}|" \
 		"$ROOT/theme/templates/page.html" >site/templates/page.html &&

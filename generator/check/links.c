@@ -81,6 +81,9 @@ struct checker {
 	struct external *ext;
 	size_t next, capext;
 	struct strmap ext_index; /* url → index in ext */
+	/* "file\x01line\x01url" of each broken link reported: a FAQ answer's link is on its
+	 * own page and on /faq/, and comes from one source line (link_place) */
+	struct strmap reported;
 };
 
 static void page_add_id(struct page *p, const char *id)
@@ -614,8 +617,15 @@ out:
 	if (reason) {
 		long line;
 		const char *file = link_place(ck, pi, l, &line);
-		error_at(file, (int)line, "broken link '%s' (%s)", url, reason);
-		ck->stats->broken++;
+		bool added;
+		struct buf key = BUF_INIT;
+		buf_printf(&key, "%s\x01%ld\x01%s", file, line, url);
+		strmap_put(&ck->reported, key.data, key.len, &added);
+		buf_release(&key);
+		if (added) {
+			error_at(file, (int)line, "broken link '%s' (%s)", url, reason);
+			ck->stats->broken++;
+		}
 	}
 	buf_release(&path);
 	buf_release(&why);
@@ -1003,6 +1013,7 @@ out:
 	strmap_release(&ck.dirs);
 	strmap_release(&ck.anchors);
 	strmap_release(&ck.ext_index);
+	strmap_release(&ck.reported);
 	free(ck.base_host);
 	free(ck.base_path);
 	return rc;

@@ -450,6 +450,26 @@ void cache_set_snapshot(struct cache *c, uint64_t snapshot, size_t drafts)
 	c->drafts = drafts;
 }
 
+/* Calls fn for each "line\thref" line of hrefs, as links of the page written to out. */
+static void each_line(const char *out, const char *file, const char *hrefs,
+                      void (*fn)(void *arg, const char *out, const char *file, const char *href, int line),
+                      void *arg)
+{
+	size_t n;
+	char **lines = split_lines(hrefs, &n);
+	for (size_t i = 0; i < n; i++) {
+		char *tab = strchr(lines[i], '\t');
+		if (tab)
+			fn(arg, out, file, tab + 1, atoi(lines[i]));
+		free(lines[i]);
+	}
+	free(lines);
+}
+
+struct answer {
+	char *parent, *file, *hrefs;
+};
+
 void cache_each_href(const char *dest,
                      void (*fn)(void *arg, const char *out, const char *file, const char *href, int line),
                      void *arg)
@@ -457,25 +477,49 @@ void cache_each_href(const char *dest,
 	char *path = xasprintf("%s/" CACHE_FILE, dest);
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
+	struct strmap outs = STRMAP_INIT; /* page URL -> its output path (ptr, owned) */
+	struct answer *answers = NULL;
+	size_t nanswers = 0, cap = 0;
+	/* Ordered by URL, so a section's own links come before its questions' answers. */
 	if (access(path, R_OK) == 0 &&
 	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "SELECT out, file, hrefs FROM pages WHERE hrefs IS NOT NULL", -1, &st, NULL) == SQLITE_OK) {
+	    sqlite3_prepare_v2(db, "SELECT out, file, hrefs, url, html IS NOT NULL FROM pages"
+	                       " WHERE hrefs IS NOT NULL AND out IS NOT NULL AND file IS NOT NULL ORDER BY url",
+	                       -1, &st, NULL) == SQLITE_OK) {
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *out = (const char *)sqlite3_column_text(st, 0);
 			const char *file = (const char *)sqlite3_column_text(st, 1);
-			char *hrefs = col(st, 2);
-			size_t n;
-			char **lines = split_lines(hrefs, &n);
-			for (size_t i = 0; i < n; i++) {
-				char *tab = strchr(lines[i], '\t');
-				if (out && file && tab)
-					fn(arg, out, file, tab + 1, atoi(lines[i]));
-				free(lines[i]);
+			const char *hrefs = (const char *)sqlite3_column_text(st, 2);
+			const char *url = (const char *)sqlite3_column_text(st, 3);
+			each_line(out, file, hrefs, fn, arg);
+			if (!url)
+				continue;
+			strmap_put(&outs, url, strlen(url), NULL)->ptr = xstrdup(out); /* url is unique */
+			/* A FAQ answer is shown whole on its section's page (/faq/) too: a link
+			 * there is reported at the answer's source line, not at the HTML. */
+			size_t len = strlen(url);
+			if (sqlite3_column_int(st, 4) && len > 1) {
+				while (len > 1 && url[len - 1] == '/')
+					len--;
+				while (len > 1 && url[len - 1] != '/')
+					len--;
+				ALLOC_GROW(answers, nanswers + 1, cap);
+				answers[nanswers++] = (struct answer){xstrndup(url, len), xstrdup(file), xstrdup(hrefs)};
 			}
-			free(lines);
-			free(hrefs);
 		}
 	}
+	for (size_t i = 0; i < nanswers; i++) {
+		struct strmap_entry *e = strmap_get(&outs, answers[i].parent, strlen(answers[i].parent));
+		if (e)
+			each_line(e->ptr, answers[i].file, answers[i].hrefs, fn, arg);
+		free(answers[i].parent);
+		free(answers[i].file);
+		free(answers[i].hrefs);
+	}
+	free(answers);
+	for (size_t i = 0; i < outs.cap; i++)
+		free(outs.slot[i].ptr);
+	strmap_release(&outs);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	free(path);

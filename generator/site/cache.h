@@ -56,8 +56,9 @@ char *cache_translation(struct cache *c, uint64_t key);
 void cache_store_translation(struct cache *c, uint64_t key, const char *nft);
 /* nfsite check: calls fn for each link of each page dest's cache has from a Markdown
  * file: the page's output path ("docs/index.html"), its source file as the build named
- * it, the link's destination as the HTML has it, and its source line. Nothing when
- * dest has no cache. */
+ * it, the link's destination as the HTML has it, and its source line. A FAQ answer's
+ * links come twice: on its own page and on its section's page (/faq/), which shows it
+ * whole. Nothing when dest has no cache. */
 void cache_each_href(const char *dest,
                      void (*fn)(void *arg, const char *out, const char *file, const char *href, int line),
                      void *arg);
