@@ -1,24 +1,32 @@
 #!/bin/sh
-# bench/run.sh: `make bench`. Builds one generated site with nfsite and with Hugo in
-# alternation and reports medians, ratios and the targets of issue 7 (PASS/MISS); then
-# the rebuild cases, the floor (cmark-gfm on the same corpus plus writing the same bytes)
-# and the two importers (against pandoc for the wiki). A benchmark, never a test: nothing
-# here fails on a number, only when a tool fails.
+# bench/run.sh: `make bench`. Builds two generated corpora (gen-site.py's pages and
+# gen-docs.py's documentation tree) with nfsite and with Hugo in alternation, each on the
+# work disk and on tmpfs, and reports medians, ratios and the targets of issue 17
+# (PASS/MISS); then the rebuild and preview-server edit cases of each corpus, the floor
+# (cmark-gfm on the same corpus plus writing the same bytes), 100,000 pages, and the two
+# importers (against pandoc for the wiki). A benchmark, never a test: nothing here fails
+# on a number, only when a tool fails.
 #
 # Environment:
 #   NFSITE=PATH          the binary (default ./nfsite, which `make bench` builds)
-#   BENCH_N=N            pages in the site (default 10000; 1000 with BENCH_QUICK=1)
-#   BENCH_QUICK=1        CI-sized run: N=1000, 3 rounds, 1,000 wiki pages, 2,000 bugs
+#   BENCH_N=N            pages in each corpus (default 10000; 1000 with BENCH_QUICK=1)
+#   BENCH_QUICK=1        CI-sized run: N=1000, 3 rounds, 1,000 wiki pages, 2,000 bugs, no 100K
 #   BENCH_ROUNDS=R       rounds of each build case (default 5)
+#   BENCH_CORPORA=LIST   corpora to run (default "site docs")
 #   BENCH_IMPORT_ROUNDS  rounds of each import case (default 3)
 #   BENCH_WIKI_N         pages in the MediaWiki dump (default 10000, quick 1000)
 #   BENCH_BUGS           bugs in the Bugzilla export (default 20000, quick 2000)
 #   BENCH_PANDOC_ROUNDS  rounds of the pandoc conversion (default 1: it is the slow one)
 #   BENCH_PANDOC_PERPAGE=1  also time one `pandoc` process per page (xargs -P JOBS)
 #   BENCH_SKIP_IMPORT=1  skip the importers
-#   BENCH_DIR=DIR        work folder (default a new /tmp/nfsite-bench.XXXXXX)
+#   BENCH_100K=0         skip the 100,000-page case (BENCH_BIG_N changes its size,
+#                        BENCH_HUGO_BIG=0 skips Hugo there)
+#   BENCH_DIR=DIR        work folder on the disk (default a new /var/tmp/nfsite-bench.XXXXXX:
+#                        /var/tmp is on the disk where /tmp may be tmpfs)
+#   BENCH_TMPFS=DIR      tmpfs folder for the second set of full builds (default /dev/shm;
+#                        BENCH_TMPFS=none skips them)
 #   BENCH_PORT=P         127.0.0.1 port of the preview-server edit case (default 18313)
-#   BENCH_KEEP=1         keep the work folder (it is removed otherwise)
+#   BENCH_KEEP=1         keep the work folders (they are removed otherwise)
 #   BENCH_TABLE=FILE     also write the result table to FILE
 set -eu
 
@@ -27,16 +35,18 @@ NFSITE=${NFSITE:-$ROOT/nfsite}
 case $NFSITE in /*) ;; *) NFSITE=$PWD/$NFSITE ;; esac
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	N=${BENCH_N:-1000}; R=${BENCH_ROUNDS:-3}; RI=${BENCH_IMPORT_ROUNDS:-1}
-	WIKI_N=${BENCH_WIKI_N:-1000}; BUGS=${BENCH_BUGS:-2000}
+	WIKI_N=${BENCH_WIKI_N:-1000}; BUGS=${BENCH_BUGS:-2000}; BIG=${BENCH_100K:-0}
 else
 	N=${BENCH_N:-10000}; R=${BENCH_ROUNDS:-5}; RI=${BENCH_IMPORT_ROUNDS:-3}
-	WIKI_N=${BENCH_WIKI_N:-10000}; BUGS=${BENCH_BUGS:-20000}
+	WIKI_N=${BENCH_WIKI_N:-10000}; BUGS=${BENCH_BUGS:-20000}; BIG=${BENCH_100K:-1}
 fi
+BIG_N=${BENCH_BIG_N:-100000}
+CORPORA=${BENCH_CORPORA:-site docs}
 RP=${BENCH_PANDOC_ROUNDS:-1}
 JOBS=$(nproc 2>/dev/null || echo 2)
 TIME=/usr/bin/time
 
-for tool in "$NFSITE" hugo pandoc cmark-gfm python3 "$TIME"; do
+for tool in "$NFSITE" hugo pandoc cmark-gfm python3 curl "$TIME"; do
 	command -v "$tool" >/dev/null 2>&1 || {
 		echo "bench: '$tool' not found (make bench installs hugo, pandoc, time, cmark-gfm)" >&2
 		exit 1
@@ -46,13 +56,18 @@ done
 if [ -n "${BENCH_DIR:-}" ]; then
 	W=$BENCH_DIR; mkdir -p "$W"
 else
-	W=$(mktemp -d "${TMPDIR:-/tmp}/nfsite-bench.XXXXXX")
+	W=$(mktemp -d /var/tmp/nfsite-bench.XXXXXX)
 fi
 case $W in /*) ;; *) W=$PWD/$W ;; esac
-cleanup() { [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$W"; }
+T=
+TMPFS=${BENCH_TMPFS:-/dev/shm}
+[ "$TMPFS" = none ] || T=$(mktemp -d "$TMPFS/nfsite-bench.XXXXXX")
+cleanup() { [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$W" ${T:+"$T"}; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 : >"$W/times"
+# The file system under each folder, for the table ("ext4", "tmpfs").
+fstype() { findmnt -no FSTYPE -T "$1" 2>/dev/null || stat -f -c %T "$1"; }
 
 say() { printf '%s\n' "$*" >&2; }
 
@@ -82,97 +97,135 @@ calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
 mb() { calc "$1 / 1024" 1; }
 verdict() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo MISS; fi; }
 
-say "bench: work folder $W; N=$N pages, $R rounds, $JOBS cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "bench: work folders $W ($(fstype "$W"))${T:+ and $T ($(fstype "$T"))}; N=$N pages, $R rounds, $JOBS cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# --- the site ---------------------------------------------------------------------------
-S=$W/site
-say "bench: generating $N pages"
-python3 "$ROOT/bench/gen-site.py" "$N" "$S"
-cp -r "$ROOT/bench/hugo/." "$S/"
-mkdir -p "$S/static"
-cp "$ROOT/theme/static/style.css" "$S/static/style.css"
-SRC_BYTES=$(find "$S/content" -name '*.md' -exec cat {} + | wc -c)
+# --- the corpora -------------------------------------------------------------------------
+# gen CORPUS N DIR: writes corpus CORPUS of N pages, with Hugo's layouts beside it.
+gen() {
+	case $1 in
+	site) python3 "$ROOT/bench/gen-site.py" "$2" "$3" ;;
+	docs) python3 "$ROOT/bench/gen-docs.py" "$2" "$3" ;;
+	*) say "bench: no corpus '$1' (site, docs)"; exit 2 ;;
+	esac
+	cp -r "$ROOT/bench/hugo/." "$3/"
+	mkdir -p "$3/static"
+	cp "$ROOT/theme/static/style.css" "$3/static/style.css"
+}
+# The page each corpus's edit cases append to, and its URL path.
+edit_page() { case $1 in site) echo s01/page-00000 ;; docs) echo guide/page-00000 ;; esac; }
 
-nf_build() { run "$1" "$NFSITE" build -q --source "$S" --dest "$2"; }
-hugo_build() { run "$1" hugo --quiet --source "$S" --destination "$2"; }
+nf_build() { run "$1" "$NFSITE" build -q --source "$2" --dest "$3"; }
+hugo_build() { run "$1" hugo --quiet --source "$2" --destination "$3"; }
+# fresh DIR...: removes earlier output and flushes the deletion to the disk, untimed, so
+# that the next build starts from an empty destination and a quiet disk, for both tools.
+fresh() { rm -rf "$@"; sync -f "$W"; [ -z "$T" ] || sync -f "$T"; }
 
-say "bench: warm-up (one untimed build each; both must succeed)"
-nf_build warmup "$W/nf-out"
-hugo_build warmup "$W/hugo-out"
-# The site nfsite wrote, without its own bookkeeping (.nfsite-manifest, the build cache).
-OUT_FILES=$(find "$W/nf-out" -type f ! -name '.nfsite-*' | wc -l)
-OUT_BYTES=$(find "$W/nf-out" -type f ! -name '.nfsite-*' -exec cat {} + | wc -c)
-BOOK_BYTES=$(find "$W/nf-out" -maxdepth 1 -type f -name '.nfsite-*' -exec cat {} + | wc -c)
-HUGO_FILES=$(find "$W/hugo-out" -type f | wc -l)
-HUGO_BYTES=$(find "$W/hugo-out" -type f -exec cat {} + | wc -c)
+# full_rounds TAG SRC OUT: one untimed build with each tool (page cache warm, and both
+# must succeed), then R rounds alternating nfsite and Hugo (the order flips every round),
+# each into a new empty destination OUT/nf or OUT/hugo: labels nf_full_TAG, hugo_full_TAG.
+full_rounds() {
+	tag=$1; src=$2; out=$3
+	say "bench: $tag: warm-up (one untimed build each; both must succeed)"
+	fresh "$out"; mkdir -p "$out"
+	nf_build warmup "$src" "$out/nf"
+	hugo_build warmup "$src" "$out/hugo"
+	say "bench: $tag: full builds, alternating, $R rounds"
+	i=1
+	while [ "$i" -le "$R" ]; do
+		fresh "$out/nf" "$out/hugo"
+		if [ $((i % 2)) = 1 ]; then
+			nf_build "nf_full_$tag" "$src" "$out/nf"; hugo_build "hugo_full_$tag" "$src" "$out/hugo"
+		else
+			hugo_build "hugo_full_$tag" "$src" "$out/hugo"; nf_build "nf_full_$tag" "$src" "$out/nf"
+		fi
+		say "  round $i: nfsite $(tail -2 "$W/times" | awk -v l="nf_full_$tag" '$1 == l { print $2 }') s, hugo $(tail -2 "$W/times" | awk -v l="hugo_full_$tag" '$1 == l { print $2 }') s"
+		i=$((i + 1))
+	done
+}
 
-say "bench: full builds, alternating, $R rounds"
-i=1
-while [ "$i" -le "$R" ]; do
-	rm -rf "$W/nf-out" "$W/hugo-out"
-	if [ $((i % 2)) = 1 ]; then
-		nf_build nf_full "$W/nf-out"; hugo_build hugo_full "$W/hugo-out"
-	else
-		hugo_build hugo_full "$W/hugo-out"; nf_build nf_full "$W/nf-out"
-	fi
-	say "  round $i: nfsite $(tail -2 "$W/times" | awk '$1 == "nf_full" { print $2 }') s, hugo $(tail -2 "$W/times" | awk '$1 == "hugo_full" { print $2 }') s"
-	i=$((i + 1))
-done
+# rebuilds TAG SRC OUT PAGE ROUNDS: into OUT, which holds a full build: ROUNDS no-change
+# rebuilds, ROUNDS one-page edits of content/PAGE.md rebuilt on the command line (the edit
+# checked in the output), then ROUNDS of the same edit with `nfsite serve` running, which
+# is where one-page edits happen: it keeps the page model between builds and reads only
+# the saved file. nf_serve_edit_TAG is the server's own rebuild time ("built … in N ms",
+# from the first change it handles to the committed output); nf_serve_visible_TAG is from
+# the write until curl gets the page with the edit, so it includes the server's 100 ms
+# wait for a burst of saves to end.
+rebuilds() {
+	tag=$1; src=$2; out=$3; page=$4; rounds=$5
+	say "bench: $tag: no-change rebuilds and one-page edits"
+	i=1
+	while [ "$i" -le "$rounds" ]; do nf_build "nf_nochange_$tag" "$src" "$out"; i=$((i + 1)); done
+	edit=$src/content/$page.md
+	cp "$edit" "$W/edit.orig"
+	i=1
+	while [ "$i" -le "$rounds" ]; do
+		printf '\nEdited in bench round %d.\n' "$i" >>"$edit"
+		nf_build "nf_edit_$tag" "$src" "$out"
+		grep -q "Edited in bench round $i\." "$out/$page/index.html" || {
+			say "bench: the edit of round $i is not in the output"; exit 1; }
+		i=$((i + 1))
+	done
+	cp "$W/edit.orig" "$edit"
 
-say "bench: no-change rebuilds"
-i=1
-while [ "$i" -le "$R" ]; do nf_build nf_nochange "$W/nf-out"; i=$((i + 1)); done
-
-say "bench: one-page edits"
-EDIT=$S/content/s01/page-00000.md
-cp "$EDIT" "$W/edit.orig"
-i=1
-while [ "$i" -le "$R" ]; do
-	printf '\nEdited in bench round %d.\n' "$i" >>"$EDIT"
-	nf_build nf_edit "$W/nf-out"
-	grep -q "Edited in bench round $i\." "$W/nf-out/s01/page-00000/index.html" || {
-		say "bench: the edit of round $i is not in the output"; exit 1; }
-	i=$((i + 1))
-done
-cp "$W/edit.orig" "$EDIT"
-nf_build restore "$W/nf-out"
-
-# The same edit with the preview server running, which is where one-page edits happen:
-# nfsite serve keeps the page model between builds and reads only the saved file. The
-# rebuild time is the server's own ("built … in N ms", from the first change it handles
-# to the committed output); "visible" is from the write to the page served with the
-# edit, so it includes the server's 100 ms wait for a burst of saves to end.
-say "bench: one-page edits in the preview server"
-PORT=${BENCH_PORT:-18313}
-"$NFSITE" serve --source "$S" --port "$PORT" >"$W/serve.log" 2>&1 &
-SERVE_PID=$!
-trap 'kill "$SERVE_PID" 2>/dev/null; cleanup' EXIT
+	say "bench: $tag: one-page edits in the preview server"
+	port=${BENCH_PORT:-18313}
+	"$NFSITE" serve --source "$src" --port "$port" >"$W/serve.log" 2>&1 &
+	SERVE_PID=$!
+	trap 'kill "$SERVE_PID" 2>/dev/null; cleanup' EXIT
+	wait_builds 1
+	i=1
+	while [ "$i" -le "$rounds" ]; do
+		sleep 0.3
+		t0=$(date +%s%N)
+		printf '\nEdited in serve round %d.\n' "$i" >>"$edit"
+		until curl -sf "http://127.0.0.1:$port/$page/" | grep -q "Edited in serve round $i\."; do sleep 0.005; done
+		t1=$(date +%s%N)
+		wait_builds $((i + 1))
+		grep '^built .* in [0-9]* ms' "$W/serve.log" | tail -1 | sed 's/.* in \([0-9]*\) ms.*/\1/' |
+			awk -v l="nf_serve_edit_$tag" '{ printf "%s %.4f 0 0\n", l, $1 / 1000 }' >>"$W/times"
+		echo "nf_serve_visible_$tag $(calc "($t1 - $t0) / 1e9" 4) 0 0" >>"$W/times"
+		i=$((i + 1))
+	done
+	kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true
+	trap cleanup EXIT
+	cp "$W/edit.orig" "$edit"
+}
 builds() { grep -c '^built .* in [0-9]* ms' "$W/serve.log" || true; }
 wait_builds() {
 	k=0
 	while [ "$(builds)" -lt "$1" ]; do
-		k=$((k + 1)); [ "$k" -lt 6000 ] || { say "bench: the server did not build"; cat "$W/serve.log" >&2; exit 1; }
+		k=$((k + 1)); [ "$k" -lt 60000 ] || { say "bench: the server did not build"; cat "$W/serve.log" >&2; exit 1; }
 		sleep 0.01
 	done
 }
-wait_builds 1
-i=1
-while [ "$i" -le "$R" ]; do
-	sleep 0.3
-	t0=$(date +%s%N)
-	printf '\nEdited in serve round %d.\n' "$i" >>"$EDIT"
-	until curl -sf "http://127.0.0.1:$PORT/s01/page-00000/" | grep -q "Edited in serve round $i\."; do sleep 0.005; done
-	t1=$(date +%s%N)
-	wait_builds $((i + 1))
-	grep '^built .* in [0-9]* ms' "$W/serve.log" | tail -1 | sed 's/.* in \([0-9]*\) ms.*/\1/' |
-		awk '{ printf "nf_serve_edit %.4f 0 0\n", $1 / 1000 }' >>"$W/times"
-	echo "nf_serve_visible $(calc "($t1 - $t0) / 1e9" 4) 0 0" >>"$W/times"
-	i=$((i + 1))
+
+# Each corpus is generated once on the disk and copied to tmpfs; full builds run in
+# both places, the rebuild cases on the disk.
+for c in $CORPORA; do
+	say "bench: generating the $c corpus, $N pages"
+	gen "$c" "$N" "$W/$c"
+	eval "SRC_BYTES_$c=\$(find \"\$W/\$c/content\" -name '*.md' -exec cat {} + | wc -c)"
+	full_rounds "${c}_disk" "$W/$c" "$W/out-$c"
+	if [ -n "$T" ]; then
+		cp -r "$W/$c" "$T/$c"
+		full_rounds "${c}_tmpfs" "$T/$c" "$T/out-$c"
+		rm -rf "$T/$c" "$T/out-$c"
+	fi
+	rebuilds "$c" "$W/$c" "$W/out-$c/nf" "$(edit_page "$c")" "$R"
 done
-kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true
-trap cleanup EXIT
-cp "$W/edit.orig" "$EDIT"
+
+# The first corpus's output, for the output sizes and the floor.
+C1=${CORPORA%% *}
+S=$W/$C1
+NFOUT=$W/out-$C1/nf
+# The site nfsite wrote, without its own bookkeeping (.nfsite-manifest, the build cache).
+OUT_FILES=$(find "$NFOUT" -type f ! -name '.nfsite-*' | wc -l)
+OUT_BYTES=$(find "$NFOUT" -type f ! -name '.nfsite-*' -exec cat {} + | wc -c)
+BOOK_BYTES=$(find "$NFOUT" -maxdepth 1 -type f -name '.nfsite-*' -exec cat {} + | wc -c)
+HUGO_FILES=$(find "$W/out-$C1/hugo" -type f | wc -l)
+HUGO_BYTES=$(find "$W/out-$C1/hugo" -type f -exec cat {} + | wc -c)
 
 # --- the floor: cmark-gfm on the same bodies, then writing the same bytes --------------
 # The bodies (front matter dropped) are split in JOBS parts rendered by one cmark-gfm
@@ -198,15 +251,71 @@ for c in "$F"/list.*.md; do
 done
 wait
 mkdir "$F/tree"
-(cd "$W/nf-out" && tar cf - --exclude='./.nfsite-*' .) | (cd "$F/tree" && tar xf -)
+(cd "$NFOUT" && tar cf - --exclude='./.nfsite-*' .) | (cd "$F/tree" && tar xf -)
 EOF
 chmod +x "$F/floor.sh"
 i=1
 while [ "$i" -le "$R" ]; do
-	rm -rf "$F/tree" "$F"/list.*.md.html
+	fresh "$F/tree" "$F"/list.*.md.html
 	run floor "$F/floor.sh"
 	i=$((i + 1))
 done
+
+# --- 100,000 pages -----------------------------------------------------------------------
+# gen-site.py's corpus at BIG_N pages on the disk: one full build (the files were just
+# written, so the page cache is warm), the rebuild and preview-server cases (3 rounds),
+# and Hugo once if it finishes within 10 minutes and 20 GiB (or the memory free less
+# 2 GiB, whichever is smaller): a watchdog stops it beyond that.
+ppid() { awk '{ print $4 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+hugo_big() {
+	limit=$((20 * 1024 * 1024))
+	avail=$(($(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo) - 2 * 1024 * 1024))
+	[ "$avail" -ge "$limit" ] || limit=$avail
+	fresh "$W/out-big/hugo"
+	t0=$(date +%s%N)
+	"$TIME" -f "%M %U %S" -o "$W/time.out" timeout 600 hugo --quiet --source "$W/big" \
+		--destination "$W/out-big/hugo" >"$W/cmd.log" 2>&1 &
+	pid=$!
+	over=0
+	while kill -0 "$pid" 2>/dev/null; do
+		# Our own hugo: its parent is our timeout, whose parent is our time.
+		for h in $(pgrep -x hugo || true); do
+			pp=$(ppid "$h")
+			[ "$(ppid "$pp")" = "$pid" ] || continue
+			rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$h/status" 2>/dev/null || echo 0)
+			if [ "${rss:-0}" -gt "$limit" ]; then over=1; kill "$h"; fi
+		done
+		sleep 1
+	done
+	rc=0; wait "$pid" || rc=$?
+	t1=$(date +%s%N)
+	if [ "$rc" = 0 ]; then
+		tail -1 "$W/time.out" | awk -v ns=$((t1 - t0)) \
+			'{ printf "hugo_full_big %.4f %d %.2f\n", ns / 1e9, $1, $2 + $3 }' >>"$W/times"
+	elif [ "$over" = 1 ]; then
+		HUGO_BIG_NOTE="stopped above $(calc "$limit / 1048576" 1) GiB"
+	elif [ "$rc" = 124 ]; then
+		HUGO_BIG_NOTE="did not finish within 10 minutes"
+	else
+		HUGO_BIG_NOTE="failed (exit $rc)"; tail -5 "$W/cmd.log" >&2
+	fi
+	rm -rf "$W/out-big/hugo"
+}
+HUGO_BIG_NOTE="not run (BENCH_HUGO_BIG=0)"
+if [ "$BIG" = 1 ]; then
+	say "bench: generating the site corpus, $BIG_N pages"
+	gen site "$BIG_N" "$W/big"
+	fresh "$W/out-big"; mkdir -p "$W/out-big"
+	say "bench: big: full build"
+	nf_build nf_full_big "$W/big" "$W/out-big/nf"
+	say "  nfsite $(med nf_full_big 2) s"
+	rebuilds big "$W/big" "$W/out-big/nf" "$(edit_page site)" 3
+	if [ "${BENCH_HUGO_BIG:-1}" != 0 ]; then
+		say "bench: big: hugo full build (at most 10 minutes)"
+		hugo_big
+	fi
+	rm -rf "$W/big" "$W/out-big"
+fi
 
 # --- importers ---------------------------------------------------------------------------
 if [ "${BENCH_SKIP_IMPORT:-0}" != 1 ]; then
@@ -281,47 +390,78 @@ fi
 s() { calc "$(med "$1" 2)" 3; }
 c() { calc "$(med "$1" 4)" 2; }
 m() { mb "$(med "$1" 3)"; }
-# The median over rounds of hugo/nfsite within each round: steadier than the ratio of
-# medians when the machine's load drifts during the run.
+ms() { calc "$(med "$1" 2) * 1000" 0; }
+row() { printf '%-34s %10s %10s %9s  %-26s %s\n' "$@"; }
+# pair_ratio TAG: the median over rounds of hugo/nfsite within each round: steadier than
+# the ratio of medians when the machine's load drifts during the run.
 pair_ratio() {
-	awk '$1 == "nf_full" { n[++i] = $2 } $1 == "hugo_full" { h[++j] = $2 }
-		END { for (k = 1; k <= i && k <= j; k++) print h[k] / n[k] }' "$W/times" | sort -g | awk '
+	awk -v n="nf_full_$1" -v h="hugo_full_$1" '$1 == n { a[++i] = $2 } $1 == h { b[++j] = $2 }
+		END { for (k = 1; k <= i && k <= j; k++) print b[k] / a[k] }' "$W/times" | sort -g | awk '
 		{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-nf=$(med nf_full 2); hg=$(med hugo_full 2)
-nfm=$(med nf_full 3); hgm=$(med hugo_full 3)
-nc=$(med nf_nochange 2); ed=$(med nf_edit 2); fl=$(med floor 2)
-speed=$(calc "$hg / $nf"); memr=$(calc "$nfm / $hgm" 3)
-ncr=$(calc "100 * $nc / $nf" 1); flr=$(calc "$nf / $fl")
+# full_table TAG TITLE: the full-build rows of one corpus in one place.
+full_table() {
+	nf=$(med "nf_full_$1" 2); hg=$(med "hugo_full_$1" 2)
+	nfm=$(med "nf_full_$1" 3); hgm=$(med "hugo_full_$1" 3)
+	echo "$2"
+	row "  hugo full build" "$(s "hugo_full_$1")" "$(m "hugo_full_$1")" "$(c "hugo_full_$1")" "" ""
+	row "  nfsite full build" "$(s "nf_full_$1")" "$(m "nf_full_$1")" "$(c "nf_full_$1")" \
+		"hugo/nfsite = $(calc "$hg / $nf")x" "$(verdict "$hg / $nf >= 5") (>= 5x)"
+	row "    same-round pairs" "" "" "" "median hugo/nfsite = $(pair_ratio "$1")x" "(information)"
+	row "    CPU time (user+sys)" "" "" "" \
+		"hugo/nfsite = $(calc "$(med "hugo_full_$1" 4) / $(med "nf_full_$1" 4)")x" "(information)"
+	row "    peak memory" "" "" "" "nfsite/hugo = $(calc "$nfm / $hgm" 3)" "$(verdict "$nfm * 6 <= $hgm") (<= 1/6)"
+}
+# edit_table TAG FULL_TAG SERVE_MS VISIBLE_MS: the rebuild rows of one corpus (SERVE_MS "-":
+# no target for the server's rebuild).
+edit_table() {
+	nf=$(med "nf_full_$2" 2); nc=$(med "nf_nochange_$1" 2)
+	row "  nfsite no-change rebuild" "$(s "nf_nochange_$1")" "$(m "nf_nochange_$1")" "$(c "nf_nochange_$1")" \
+		"= $(calc "100 * $nc / $nf" 1)% of full" "$(verdict "$nc < 0.10 * $nf") (< 10%)"
+	row "  one-page edit, command line" "$(s "nf_edit_$1")" "$(m "nf_edit_$1")" "$(c "nf_edit_$1")" \
+		"= $(ms "nf_edit_$1") ms" "(information)"
+	if [ "$3" = - ]; then t="(information)"; else
+		t="$(verdict "$(med "nf_serve_edit_$1" 2) * 1000 < $3") (< $3 ms)"; fi
+	row "  one-page edit in nfsite serve" "$(s "nf_serve_edit_$1")" "" "" "rebuild = $(ms "nf_serve_edit_$1") ms" "$t"
+	row "    save to edited page served" "$(s "nf_serve_visible_$1")" "" "" "= $(ms "nf_serve_visible_$1") ms" \
+		"$(verdict "$(med "nf_serve_visible_$1" 2) * 1000 <= $4") (<= $4 ms, incl. 100 ms quiet window)"
+}
 {
 	echo
-	echo "nfsite bench: $N pages ($(calc "$SRC_BYTES / $N / 1024" 1) KB each on average), $R rounds, medians;"
+	echo "nfsite bench: $N pages per corpus, $R rounds, medians; each timed build into a new empty destination;"
 	echo "$JOBS cores, load average $LOAD0 at start, $(cut -d' ' -f1-3 /proc/loadavg) at end"
 	echo "$("$NFSITE" --version 2>/dev/null | head -1), $(hugo version | cut -d' ' -f1-2), $(pandoc --version | head -1), cmark-gfm $(cmark-gfm --version | head -1 | awk '{ print $2 }')"
-	echo "output: nfsite $OUT_FILES files, $(calc "$OUT_BYTES / 1048576" 1) MB (+ $(calc "$BOOK_BYTES / 1048576" 1) MB manifest and build cache); hugo $HUGO_FILES files, $(calc "$HUGO_BYTES / 1048576" 1) MB"
+	echo "disk: $W ($(fstype "$W"))${T:+; tmpfs: $T ($(fstype "$T"))}"
+	echo "output ($C1): nfsite $OUT_FILES files, $(calc "$OUT_BYTES / 1048576" 1) MB (+ $(calc "$BOOK_BYTES / 1048576" 1) MB manifest and build cache); hugo $HUGO_FILES files, $(calc "$HUGO_BYTES / 1048576" 1) MB"
 	echo
-	printf '%-34s %10s %10s %9s  %-26s %s\n' case "wall s" "peak MB" "cpu s" "measure" target
-	printf '%-34s %10s %10s %9s  %-26s %s\n' "hugo full build" "$(s hugo_full)" "$(m hugo_full)" "$(c hugo_full)" "" ""
-	printf '%-34s %10s %10s %9s  %-26s %s\n' "nfsite full build" "$(s nf_full)" "$(m nf_full)" "$(c nf_full)" \
-		"hugo/nfsite = ${speed}x" "$(verdict "$hg / $nf >= 5") (>= 5x)"
-	printf '%-34s %10s %10s %9s  %-26s %s\n' "  same-round pairs" "" "" "" \
-		"median hugo/nfsite = $(pair_ratio)x" "(information)"
-	printf '%-34s %10s %10s %9s  %-26s %s\n' "  CPU time (user+sys)" "" "" "" \
-		"hugo/nfsite = $(calc "$(med hugo_full 4) / $(med nf_full 4)")x" "(information)"
-	printf '%-34s %10s %10s %9s  %-26s %s\n' "  peak memory" "" "" "" \
-		"nfsite/hugo = $memr" "$(verdict "$nfm * 3 <= $hgm") (<= 1/3)"
-	printf '%-34s %10s %10s %9s  %-26s %s\n' "nfsite no-change rebuild" "$(s nf_nochange)" "$(m nf_nochange)" \
-		"$(c nf_nochange)" "= ${ncr}% of full" "$(verdict "$nc < 0.10 * $nf") (< 10%)"
-	printf '%-34s %10s %10s %9s  %-26s %s\n' "nfsite one-page edit rebuild" "$(s nf_edit)" "$(m nf_edit)" \
-		"$(c nf_edit)" "= $(calc "$ed * 1000" 0) ms" "$(verdict "$ed < 0.050") (< 50 ms)"
-	printf '%-34s %10s %10s %9s  %-26s %s\n' "  in the preview server (serve)" "$(s nf_serve_edit)" "" "" \
-		"= $(calc "$(med nf_serve_edit 2) * 1000" 0) ms" "$(verdict "$(med nf_serve_edit 2) < 0.050") (< 50 ms)"
-	printf '%-34s %10s %10s %9s  %-26s %s\n' "  save to edited page served" "$(s nf_serve_visible)" "" "" \
-		"incl. 100 ms quiet window" "(information)"
-	printf '%-34s %10s %10s %9s  %-26s %s\n' "floor (cmark-gfm + write)" "$(s floor)" "$(m floor)" \
-		"$(c floor)" "nfsite/floor = ${flr}x" "$(verdict "$nf <= 2 * $fl") (<= 2x)"
-	printf '%-34s %10s %10s %9s  %-26s %s\n' "  CPU time (user+sys)" "" "" "" \
-		"nfsite/floor = $(calc "$(med nf_full 4) / $(med floor 4)")x" "(information)"
+	row case "wall s" "peak MB" "cpu s" "measure" target
+	for c in $CORPORA; do
+		eval "kb=\$(calc \"\$SRC_BYTES_$c / $N / 1024\" 1)"
+		full_table "${c}_disk" "$c corpus ($kb KB a page on average), disk"
+		[ -z "$T" ] || full_table "${c}_tmpfs" "$c corpus, tmpfs"
+		echo "$c corpus, rebuilds on the disk"
+		edit_table "$c" "${c}_disk" 50 150
+	done
+	fl=$(med floor 2); nf=$(med "nf_full_${C1}_disk" 2)
+	echo "floor ($C1 corpus, disk)"
+	row "  cmark-gfm + write" "$(s floor)" "$(m floor)" "$(c floor)" "nfsite/floor = $(calc "$nf / $fl")x" \
+		"$(verdict "$nf <= 2 * $fl") (<= 2x)"
+	row "    CPU time (user+sys)" "" "" "" \
+		"nfsite/floor = $(calc "$(med "nf_full_${C1}_disk" 4) / $(med floor 4)")x" "(information)"
+	if [ "$BIG" = 1 ]; then
+		nb=$(med nf_full_big 2); n1=$(med nf_full_site_disk 2)
+		echo "$BIG_N pages (site corpus), disk"
+		if [ "$(count hugo_full_big)" -gt 0 ]; then
+			row "  hugo full build" "$(s hugo_full_big)" "$(m hugo_full_big)" "$(c hugo_full_big)" \
+				"hugo/nfsite = $(calc "$(med hugo_full_big 2) / $nb")x" "(information)"
+		else
+			row "  hugo full build" "" "" "" "$HUGO_BIG_NOTE" "(information)"
+		fi
+		row "  nfsite full build" "$(s nf_full_big)" "$(m nf_full_big)" "$(c nf_full_big)" \
+			"= $(calc "$nb / $n1" 1)x the $N-page build" "$(verdict "$nb <= 12 * $n1") (<= 12x)"
+		row "    peak memory" "" "" "" "= $(m nf_full_big) MB" "$(verdict "$(med nf_full_big 3) < 2 * 1048576") (< 2 GiB)"
+		edit_table big big - 250
+	fi
 	if [ "${BENCH_SKIP_IMPORT:-0}" != 1 ]; then
 		mi=$(med mw_import 2); pd=$(med pandoc 2)
 		echo
