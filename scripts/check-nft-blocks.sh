@@ -2,6 +2,7 @@
 # check-nft-blocks.sh: checks every ```nft code block in Markdown files with `nft -c -f`.
 #
 # Usage: scripts/check-nft-blocks.sh [-q] [--run] [PATH...]
+#        scripts/check-nft-blocks.sh --translations SITE
 #   PATH   Markdown files or folders searched recursively for *.md (default: the
 #          repository's content/ and faq/).
 #   -q     print only failures and the summary.
@@ -18,6 +19,15 @@
 #          shows only the first word of an info string and does not display HTML comments.
 #          Summary: "N blocks loaded, N reload checks, N workflows, N claims, N failed".
 #          Exit 2 when `unshare -rn` cannot run nft.
+#   --translations SITE
+#          check every nft translation pane of a built site (the output of
+#          `nfsite build`, site/translate.h) with `nft -c` in `unshare -rn`, after
+#          the tables and base chains iptables-nft and ipset-translate assume. A
+#          pane whose block is marked `translation-invalid` in its info string
+#          (data-nft="invalid" in the HTML, shown to the reader with a note) must
+#          be refused; every other one must pass. A failure names the page, the
+#          pane's number on it and its block's first line. Summary:
+#          "N translations checked, N refused as marked, N failed". Needs python3.
 #
 # Each block fenced as ```nft (or ~~~nft) is written to a temporary file and checked
 # with `nft -c -f FILE`, which validates without applying anything. A block fenced
@@ -47,17 +57,23 @@ set -u
 
 quiet=0
 run=0
+translations=
 while :; do
 	case "${1:-}" in
 	-q) quiet=1 ;;
 	--run) run=1 ;;
+	--translations)
+		[ $# -ge 2 ] || { echo "usage: $0 --translations SITE" >&2; exit 2; }
+		translations=$2
+		shift
+		;;
 	*) break ;;
 	esac
 	shift
 done
 case "${1:-}" in
 -h|--help)
-	sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'
 	exit 0
 	;;
 -*)
@@ -98,10 +114,10 @@ try_probe() {
 	# shellcheck disable=SC2086
 	$1 "$nft" -c -f "$tmp/probe.nft" >"$tmp/probe.out" 2>&1
 }
-if [ "$run" = 1 ]; then
+if [ "$run" = 1 ] || [ -n "$translations" ]; then
 	# The recipes change the ruleset: never outside a private namespace.
 	if ! command -v unshare >/dev/null 2>&1 || ! try_probe "unshare -rn"; then
-		echo "check-nft-blocks: --run needs \`unshare -rn\` with nf_tables: $(grep -m1 . "$tmp/probe.out" 2>/dev/null)" >&2
+		echo "check-nft-blocks: --run and --translations need \`unshare -rn\` with nf_tables: $(grep -m1 . "$tmp/probe.out" 2>/dev/null)" >&2
 		exit 2
 	fi
 	mode="private user and network namespace"
@@ -138,6 +154,132 @@ else
 fi
 if [ "$mode" = "parse-only fallback" ]; then
 	echo "check-nft-blocks: netlink unavailable ($probe_err); parse-only fallback: syntax errors only" >&2
+fi
+
+# --- check the translation panes of a built site (--translations) ---------------
+if [ -n "$translations" ]; then
+	[ -d "$translations" ] || { echo "check-nft-blocks: $translations: no such folder" >&2; exit 2; }
+	command -v python3 >/dev/null 2>&1 || { echo "check-nft-blocks: --translations needs python3" >&2; exit 2; }
+	# Writes $tmp/t/N.nft per pane and a manifest "N<TAB>page<TAB>pane<TAB>mark<TAB>first
+	# line of the block" (mark: invalid or -), pages in sorted order, panes in page order.
+	mkdir "$tmp/t" || exit 2
+	python3 - "$translations" "$tmp/t" <<'EOF' || exit 2
+import html.parser, os, sys
+
+class Panes(html.parser.HTMLParser):
+    """The text of each translation group's source and nft <code> (site/markdown.c)."""
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found, self.stack, self.group, self.pane = [], [], None, None
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        a = dict(attrs)
+        cls = (a.get("class") or "").split()
+        self.stack.append((tag, "xlate" in cls, "xlate-pane" in cls))
+        if "xlate" in cls:
+            self.group = {"mark": a.get("data-nft") or "", "s": "", "n": ""}
+        elif "xlate-pane" in cls and self.group is not None:
+            self.pane = "n" if "xlate-pane-n" in cls else "s"
+    def handle_endtag(self, tag):
+        while self.stack:
+            t, group, pane = self.stack.pop()
+            if pane:
+                self.pane = None
+            if group:
+                self.found.append(self.group)
+                self.group = None
+            if t == tag:
+                break
+    def handle_data(self, data):
+        # Only the code: the reader's note under a marked pane is not nft.
+        if self.pane and any(t == "code" for t, _, _ in self.stack):
+            self.group[self.pane] += data
+
+site, out = sys.argv[1], sys.argv[2]
+pages = []
+for d, dirs, files in os.walk(site):
+    pages += [os.path.join(d, f) for f in files if f.endswith(".html")]
+n = 0
+with open(os.path.join(out, "manifest"), "w") as m:
+    for path in sorted(pages):
+        p = Panes()
+        with open(path, encoding="utf-8") as f:
+            p.feed(f.read())
+        for i, g in enumerate(p.found, 1):
+            n += 1
+            with open(os.path.join(out, "%d.nft" % n), "w") as f:
+                f.write(g["n"])
+            first = next((l.strip() for l in g["s"].splitlines() if l.strip()), "")
+            # a tab is shell whitespace: an empty field would vanish in `read`
+            m.write("%d\t%s\t%d\t%s\t%s\n" % (n, os.path.relpath(path, site), i, g["mark"] or "-", first))
+EOF
+	# The tables and base chains iptables-nft makes, which single-rule translations
+	# (`add rule ip nat PREROUTING …`) assume; ipset-translate adds its own table.
+	for fam in ip ip6; do
+		for t in filter nat mangle raw; do
+			echo "add table $fam $t"
+		done
+		for c in INPUT:input FORWARD:forward OUTPUT:output; do
+			echo "add chain $fam filter ${c%:*} { type filter hook ${c#*:} priority 0; }"
+		done
+		for c in PREROUTING:prerouting:-100 INPUT:input:100 OUTPUT:output:-100 POSTROUTING:postrouting:100; do
+			h=${c#*:}
+			echo "add chain $fam nat ${c%%:*} { type nat hook ${h%:*} priority ${h#*:}; }"
+		done
+		for c in PREROUTING:prerouting INPUT:input FORWARD:forward POSTROUTING:postrouting; do
+			echo "add chain $fam mangle ${c%:*} { type filter hook ${c#*:} priority -150; }"
+		done
+		echo "add chain $fam mangle OUTPUT { type route hook output priority -150; }"
+		for c in PREROUTING:prerouting OUTPUT:output; do
+			echo "add chain $fam raw ${c%:*} { type filter hook ${c#*:} priority -300; }"
+		done
+	done >"$tmp/prelude.nft"
+	{
+		echo "add table bridge filter"
+		for c in INPUT:input FORWARD:forward OUTPUT:output; do
+			echo "add chain bridge filter ${c%:*} { type filter hook ${c#*:} priority -200; }"
+		done
+		echo "add table bridge nat"
+		for c in PREROUTING:prerouting:-300 OUTPUT:output:100 POSTROUTING:postrouting:300; do
+			h=${c#*:}
+			echo "add chain bridge nat ${c%%:*} { type filter hook ${h%:*} priority ${h#*:}; }"
+		done
+		echo "add table arp filter"
+		for c in INPUT:input OUTPUT:output; do
+			echo "add chain arp filter ${c%:*} { type filter hook ${c#*:} priority 0; }"
+		done
+	} >>"$tmp/prelude.nft"
+	plines=$(wc -l <"$tmp/prelude.nft")
+
+	checked=0 refused=0 failed=0
+	while IFS="$(printf '\t')" read -r n page pane mark first; do
+		checked=$((checked + 1))
+		cat "$tmp/prelude.nft" "$tmp/t/$n.nft" >"$tmp/check.nft"
+		what="$page: translation $pane ($first)"
+		if unshare -rn "$nft" -c -f "$tmp/check.nft" >"$tmp/out" 2>&1 </dev/null; then
+			if [ "$mark" = invalid ]; then
+				echo "$what: error: marked translation-invalid, but nft accepts it"
+				failed=$((failed + 1))
+			fi
+		elif [ "$mark" = invalid ]; then
+			refused=$((refused + 1))
+			[ "$quiet" = 1 ] || echo "$what: refused as marked: $(grep -m1 'Error:' "$tmp/out" | sed 's/^.*Error: //')"
+		else
+			# nft counts the prelude's lines too: name the pane's own line.
+			grep 'Error:' "$tmp/out" | sed -n 's/^[^:]*:\([0-9]*\):[0-9-]*: Error: \(.*\)$/\1 \2/p' |
+				while read -r l msg; do
+					echo "$what: pane line $((l - plines)): error: $msg"
+				done
+			grep -q '^[^:]*:[0-9]*:[0-9-]*: Error:' "$tmp/out" ||
+				echo "$what: error: nft failed: $(grep -m1 . "$tmp/out")"
+			failed=$((failed + 1))
+		fi
+	done <"$tmp/t/manifest"
+	echo "$checked translations checked, $refused refused as marked, $failed failed ($mode)"
+	[ "$failed" = 0 ]
+	exit
 fi
 
 # --- collect the Markdown files ------------------------------------------------

@@ -486,11 +486,33 @@ static void code_html(const char *lang, const char *hl, const char *lit, struct 
 	buf_puts(html, "</code></pre>");
 }
 
+/* True when word is one of the blank-separated words of info. */
+static bool has_word(const char *info, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = info; *p;) {
+		p += strspn(p, " \t\r\n");
+		size_t k = strcspn(p, " \t\r\n");
+		if (k == n && !memcmp(p, word, n))
+			return true;
+		p += k;
+	}
+	return false;
+}
+
+/* What a reader sees under a translation marked translation-invalid, and the mark
+ * scripts/check-nft-blocks.sh --translations reads (such a pane must fail nft -c). */
+static void invalid_note(bool invalid, struct buf *html)
+{
+	if (invalid)
+		buf_puts(html, "<p class=\"xlate-note\">nft refuses this translation: the text explains why.</p>");
+}
+
 /* A block and its nft translation as CSS-only tabs: three radio buttons (both, the
  * original, nft) choose what shows, so no script is needed. The group's name
  * comes from the file and line, unique on the /faq/ page that holds many answers. */
 static void translated_html(const struct render *r, cmark_node *code, const char *lang, const char *lit,
-                            const struct buf *nft, struct buf *html)
+                            const struct buf *nft, bool invalid, struct buf *html)
 {
 	const char *file = r->opts->file ? r->opts->file : "";
 	int line = node_line(r, code);
@@ -499,7 +521,7 @@ static void translated_html(const struct render *r, cmark_node *code, const char
 	snprintf(id, sizeof id, "xl-%012llx", (unsigned long long)(h & 0xffffffffffffULL));
 	const char *src = translate_source_name(lang, lit, strlen(lit));
 	static const char *const tabs[][2] = {{"b", "Both"}, {"s", NULL}, {"n", "nft"}};
-	buf_puts(html, "<div class=\"xlate\" role=\"group\" aria-label=\"");
+	buf_printf(html, "<div class=\"xlate\" role=\"group\"%s aria-label=\"", invalid ? " data-nft=\"invalid\"" : "");
 	buf_puts_html(html, src);
 	buf_puts(html, " and its nftables translation\">");
 	for (int i = 0; i < 3; i++) {
@@ -516,19 +538,22 @@ static void translated_html(const struct render *r, cmark_node *code, const char
 	code_html(lang, highlight_supported(lang) ? lang : "sh", lit, html);
 	buf_puts(html, "</div><div class=\"xlate-pane xlate-pane-n\" data-label=\"nft\" aria-label=\"nftables translation\">");
 	code_html("nft", "nft", nft->data, html);
+	invalid_note(invalid, html);
 	buf_puts(html, "</div></div></div>");
 }
 
 /* A block followed by its nft translation in an open <details>: readable without the
  * theme's CSS and without form elements. */
-static void translated_open_html(const char *lang, const char *lit, const struct buf *nft, struct buf *html)
+static void translated_open_html(const char *lang, const char *lit, const struct buf *nft, bool invalid,
+                                 struct buf *html)
 {
-	buf_puts(html, "<figure class=\"xlate-open\" aria-label=\"");
+	buf_printf(html, "<figure class=\"xlate-open\"%s aria-label=\"", invalid ? " data-nft=\"invalid\"" : "");
 	buf_puts_html(html, translate_source_name(lang, lit, strlen(lit)));
 	buf_puts(html, " and its nftables translation\">");
 	code_html(lang, highlight_supported(lang) ? lang : "sh", lit, html);
 	buf_puts(html, "<details open><summary>nftables translation</summary>");
 	code_html("nft", "nft", nft->data, html);
+	invalid_note(invalid, html);
 	buf_puts(html, "</details></figure>");
 }
 
@@ -551,10 +576,12 @@ static void rewrite_code(struct render *r)
 			lit = "";
 		if (r->opts->translate && translate_wanted(lang.data, lit, strlen(lit)) &&
 		    translate_block(r->opts->translate, lang.data, lit, strlen(lit), &nft) == 0) {
+			/* A later word of the info string marks a translation nft refuses on purpose. */
+			bool invalid = info && has_word(info, "translation-invalid");
 			if (r->opts->translate_open)
-				translated_open_html(lang.data, lit, &nft, &html);
+				translated_open_html(lang.data, lit, &nft, invalid, &html);
 			else
-				translated_html(r, code, lang.data, lit, &nft, &html);
+				translated_html(r, code, lang.data, lit, &nft, invalid, &html);
 		} else
 			code_html(lang.data, lang.data, lit, &html);
 		cmark_node *block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
