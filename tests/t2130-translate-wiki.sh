@@ -93,19 +93,17 @@ if ! command -v node >/dev/null 2>&1 || [ ! -x "${CHROMIUM:-/usr/bin/chromium}" 
    [ ! -d "$ROOT/tests/node_modules/playwright-core" ]; then
 	test_skip 'chromium shows the imported page with its translations and banner' 'needs node, /usr/bin/chromium and tests/node_modules (scripts/install-deps.sh test)'
 else
-	python3 -u -m http.server --bind 127.0.0.1 --directory out 0 >http.log 2>&1 &
-	server=$!
-	trap 'kill $server 2>/dev/null' EXIT
-	i=0
-	while [ $i -lt 100 ] && ! grep -q "port [0-9]" http.log; do sleep 0.1; i=$((i + 1)); done
-	port=$(sed -n "s/.*port \([0-9][0-9]*\).*/\1/p" http.log | head -n 1)
+	# nfsite serve builds the site with the translators, as the build above did
+	PATH=$XPATH
+	start_serve 600 --source site || { echo "serve did not start"; exit 1; }
 	test_expect_success 'chromium shows the imported page with its translations and banner' '
-		test -n "$port" || exit 1
-		(cd "$ROOT/tests" && node browser/wiki-translate.mjs "http://127.0.0.1:$port" /wiki/simple-gateway/ /wiki/conntrack-notes/) || exit 1
+		(cd "$ROOT/tests" && node browser/wiki-translate.mjs "$URL" /wiki/simple-gateway/ /wiki/conntrack-notes/) || exit 1
 	'
 	test_expect_success 'its tabs switch by CSS alone, light and dark' '
-		(cd "$ROOT/tests" && node browser/translate.mjs "http://127.0.0.1:$port" /wiki/simple-gateway/) || exit 1
+		(cd "$ROOT/tests" && node browser/translate.mjs "$URL" /wiki/simple-gateway/) || exit 1
 	'
+	kill -TERM $SERVE_PID
+	wait $SERVE_PID
 fi
 
 test_done
