@@ -24,7 +24,7 @@ if [ "$(id -u)" = 0 ]; then NGINX_USER="user www-data;"; else NGINX_USER=""; fi
 
 test_expect_success 'the bundled site builds under /sub/' '
 	nfsite build --source "$ROOT" --dest bundled --base-url "$BASE" -q &&
-	test -f bundled/index.html && test -f bundled/search-index.json
+	test -f bundled/index.html && test -f bundled/search-index/meta.json
 '
 test_expect_success 'a site with the imported wiki and the bug archive builds under /sub/' '
 	cp "$FIX/mediawiki/db/nfwiki.sqlite" "$FIX/bugzilla/bugzilla.sqlite" . &&
@@ -57,10 +57,10 @@ for d in bundled wb/public; do
 		test -s links && grep_not -v -E "=(\"|'\''|&quot;)/sub/" links
 	'
 	test_expect_success "$d: the search index, sitemap, robots.txt and 404 page carry /sub/" '
-		python3 -c "import json, sys
-urls = [p[\"u\"] for p in json.load(open(sys.argv[1]))[\"pages\"]]
+		python3 -c "import glob, json, sys
+urls = [p[\"u\"] for f in glob.glob(sys.argv[1] + \"/f/*.json\") for p in json.load(open(f))]
 bad = [u for u in urls if not u.startswith(\"/sub/\")]
-assert urls and not bad, bad[:5]" '"$d"'/search-index.json &&
+assert urls and not bad, bad[:5]" '"$d"'/search-index &&
 		grep "<loc>" '"$d"'/sitemap.xml >locs && test -s locs &&
 		grep_not -v "<loc>https://example.org/sub/" locs &&
 		grep_q "Sitemap: https://example.org/sub/sitemap.xml" '"$d"'/robots.txt &&

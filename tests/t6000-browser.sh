@@ -38,7 +38,7 @@ browser() { script=$1; shift; (cd "$ROOT/tests" && node "$BROWSER/$script" "$@")
 test_expect_success 'the fixture site builds' '
 	cp -R "$BROWSER/site" fixture-src &&
 	nfsite build --source fixture-src --dest fixture -q &&
-	test -f fixture/docs/alpha/index.html && test -f fixture/search-index.json
+	test -f fixture/docs/alpha/index.html && test -f fixture/search-index/meta.json
 '
 
 test_expect_success 'the bundled site builds' '
@@ -84,7 +84,7 @@ test_expect_success 'screenshots of home, FAQ and a pipapo page' '
 '
 
 test_expect_success 'search finds an FAQ question and Enter lands on its anchor' '
-	test -f site/search-index.json &&
+	test -f site/search-index/meta.json &&
 	browser search.mjs "$SITE" "deadline for moving" /faq/#is-there-a-deadline
 '
 

@@ -139,3 +139,76 @@ void utf8_case(const char *p, size_t len, bool upper, struct buf *out)
 		utf8_encode(upper ? utf8proc_toupper(cp) : utf8proc_tolower(cp), out);
 	}
 }
+
+static bool is_word_cp(int32_t cp)
+{
+	switch (utf8proc_category(cp)) {
+	case UTF8PROC_CATEGORY_LU:
+	case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_ND:
+	case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Ends the word in w (if any) through fn. */
+static int flush_word(struct buf *w, int (*fn)(const char *, size_t, void *), void *arg)
+{
+	int rc = w->len ? fn(w->data, w->len, arg) : 0;
+	buf_reset(w);
+	return rc;
+}
+
+int utf8_words(const char *p, size_t len, int (*fn)(const char *word, size_t len, void *arg), void *arg)
+{
+	struct buf w = BUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < len && !rc;) {
+		unsigned char c = (unsigned char)p[i];
+		if (c < 0x80) { /* ASCII, nearly all text: no library call */
+			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+				buf_putc(&w, c);
+			else if (c >= 'A' && c <= 'Z')
+				buf_putc(&w, c - 'A' + 'a');
+			else
+				rc = flush_word(&w, fn, arg);
+			i++;
+			continue;
+		}
+		int32_t cp;
+		size_t k = utf8_decode(p + i, len - i, &cp);
+		if (!k) {
+			rc = flush_word(&w, fn, arg);
+			i++;
+			continue;
+		}
+		i += k;
+		/* İ lower-cases to i and U+0307, a diacritic dropped below */
+		cp = cp == 0x130 ? 'i' : utf8proc_tolower(cp);
+		utf8proc_int32_t d[8];
+		int last = 0;
+		utf8proc_ssize_t n = utf8proc_decompose_char(cp, d, 8, UTF8PROC_DECOMPOSE, &last);
+		if (n < 1 || n > 8) {
+			d[0] = cp;
+			n = 1;
+		}
+		for (utf8proc_ssize_t j = 0; j < n && !rc; j++) {
+			if (d[j] >= 0x300 && d[j] <= 0x36F)
+				continue;
+			if (is_word_cp(d[j]))
+				utf8_encode(d[j], &w);
+			else
+				rc = flush_word(&w, fn, arg);
+		}
+	}
+	if (!rc)
+		rc = flush_word(&w, fn, arg);
+	buf_release(&w);
+	return rc;
+}

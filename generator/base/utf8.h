@@ -34,5 +34,11 @@ void utf8_fold(const char *p, size_t len, struct buf *out);
  * as PHP's mb_strtoupper and mb_strtolower (MediaWiki's {{uc:}}, {{lc:}}, ucfirst): "ß"
  * becomes "SS", "ﬁ" "FI", "İ" "i̇". Invalid bytes are copied as they are. */
 void utf8_case(const char *p, size_t len, bool upper, struct buf *out);
+/* Calls fn(word, len, arg) for each word of p[0..len) as a search box sees words:
+ * lower-cased (utf8_case), decomposed (NFD) without the combining diacritics
+ * U+0300..U+036F, and split at every character that is neither a letter nor a digit
+ * (JavaScript's toLowerCase().normalize('NFD') and \p{L}\p{N}). word is borrowed for the
+ * call. A non-zero return of fn stops the walk and is returned; invalid bytes split. */
+int utf8_words(const char *p, size_t len, int (*fn)(const char *word, size_t len, void *arg), void *arg);
 
 #endif

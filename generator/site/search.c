@@ -1,14 +1,25 @@
-/* search: the compact JSON index for the site's search box (see search.h). */
+/* search: the search index in shards and chunks (see search.h). */
 #include "site/search.h"
 #include "base/buf.h"
+#include "base/json.h"
+#include "base/strmap.h"
+#include "base/utf8.h"
 #include "site/content.h"
 #include "site/faq.h"
-#include "base/json.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SEARCH_TEXT_MAX 400
+/* Pages per chunk file: a query fetches the chunks of the results it shows, so small
+ * chunks waste little on pages not shown; larger ones would mean fewer files. */
+#define SEARCH_CHUNK 8
+/* Words are cut to this many code points (search.js cuts query words the same way). */
+#define SEARCH_WORD_MAX 24
+
+enum { FIELD_TITLE = 1, FIELD_HEADING = 2, FIELD_TEXT = 4 };
 
 /* Cuts text at a word boundary, never inside a UTF-8 sequence. */
 static size_t cut(const char *s, size_t n, size_t max)
@@ -24,6 +35,13 @@ static size_t cut(const char *s, size_t n, size_t max)
 			i--;
 	}
 	return i;
+}
+
+static const char *page_text(const struct page *p, size_t *len)
+{
+	const char *text = p->search_text ? p->search_text : p->summary ? p->summary : "";
+	*len = cut(text, strlen(text), SEARCH_TEXT_MAX);
+	return text;
 }
 
 static void entry(struct json *j, const struct page *p, const char *base_path, struct buf *out)
@@ -52,8 +70,9 @@ static void entry(struct json *j, const struct page *p, const char *base_path, s
 		json_cstring(j, out, p->headings[k]);
 	}
 	buf_puts(out, "],\"x\":");
-	const char *text = p->search_text ? p->search_text : p->summary ? p->summary : "";
-	json_string(j, out, text, cut(text, strlen(text), SEARCH_TEXT_MAX));
+	size_t n;
+	const char *text = page_text(p, &n);
+	json_string(j, out, text, n);
 	buf_putc(out, '}');
 }
 
@@ -66,24 +85,242 @@ void search_entry(struct json *j, struct page *p, const char *base_path)
 	p->search_json = buf_detach(&e, NULL);
 }
 
-void search_index(struct content *m, const char *base_path, struct buf *out)
+uint32_t search_shard(int32_t c1, int32_t c2, uint32_t nshards)
 {
-	struct json *j = NULL;
-	buf_puts(out, "{\"pages\":[");
-	bool first = true;
-	for (size_t i = 0; i < m->npages; i++) {
-		struct page *p = m->pages[i];
-		if (p->unlisted)
-			continue;
-		if (!p->search_json) {
-			if (!j)
-				j = json_new(false);
-			search_entry(j, p, base_path);
-		}
-		buf_puts(out, first ? "\n" : ",\n");
-		first = false;
-		buf_puts(out, p->search_json);
+	return (uint32_t)((uint64_t)c1 * 65599u + (uint64_t)c2) % nshards;
+}
+
+/* The layout for n listed pages: about 32 pages per shard, so a shard of a word most
+ * pages hold stays a few kilobytes gzipped. */
+static uint32_t nshards_for(size_t n)
+{
+	size_t s = n / 32;
+	return s < 16 ? 16 : s > 1024 ? 1024 : (uint32_t)s;
+}
+
+static size_t nlisted(const struct content *m)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->npages; i++)
+		n += !m->pages[i]->unlisted;
+	return n;
+}
+
+int search_files(const struct content *m, int (*fn)(const char *rel, void *arg), void *arg)
+{
+	size_t n = nlisted(m);
+	uint32_t ns = nshards_for(n);
+	int rc = fn("search-index/meta.json", arg);
+	char name[64];
+	for (uint32_t k = 0; k < ns && !rc; k++) {
+		snprintf(name, sizeof name, "search-index/t/%u.json", (unsigned)k);
+		rc = fn(name, arg);
 	}
-	buf_puts(out, "\n]}\n");
+	for (size_t c = 0; c * SEARCH_CHUNK < n && !rc; c++) {
+		snprintf(name, sizeof name, "search-index/f/%zu.json", c);
+		rc = fn(name, arg);
+	}
+	return rc;
+}
+
+/* One word's pages: ids ascending, each with the fields that hold the word. */
+struct postings {
+	uint32_t *id;
+	unsigned char *fields;
+	size_t n, cap;
+};
+
+struct indexer {
+	struct strmap words; /* folded word → struct postings (ptr) */
+	uint32_t id;         /* the page being read */
+	unsigned field;
+};
+
+static int add_word(const char *w, size_t len, void *arg)
+{
+	struct indexer *ix = arg;
+	size_t cps = 0, i = 0;
+	for (; i < len; i++)
+		if (((unsigned char)w[i] & 0xC0) != 0x80 && ++cps > SEARCH_WORD_MAX)
+			break;
+	struct strmap_entry *e = strmap_put(&ix->words, w, i, NULL);
+	struct postings *p = e->ptr;
+	if (!p)
+		e->ptr = p = xcalloc(1, sizeof *p);
+	if (p->n && p->id[p->n - 1] == ix->id) {
+		p->fields[p->n - 1] |= (unsigned char)ix->field;
+		return 0;
+	}
+	size_t cap = p->cap;
+	ALLOC_GROW(p->id, p->n + 1, p->cap);
+	if (p->cap != cap)
+		p->fields = xrealloc(p->fields, p->cap);
+	p->id[p->n] = ix->id;
+	p->fields[p->n++] = (unsigned char)ix->field;
+	return 0;
+}
+
+static void index_page(struct indexer *ix, const struct page *p)
+{
+	ix->field = FIELD_TITLE;
+	if (p->title)
+		utf8_words(p->title, strlen(p->title), add_word, ix);
+	ix->field = FIELD_HEADING;
+	for (size_t k = 0; k < p->nheadings; k++)
+		utf8_words(p->headings[k], strlen(p->headings[k]), add_word, ix);
+	ix->field = FIELD_TEXT;
+	size_t n;
+	const char *text = page_text(p, &n);
+	utf8_words(text, n, add_word, ix);
+}
+
+static int cmp_title(const void *a, const void *b)
+{
+	const struct page *p = *(struct page *const *)a, *q = *(struct page *const *)b;
+	int c = strcmp(p->title ? p->title : "", q->title ? q->title : "");
+	return c ? c : p->index < q->index ? -1 : p->index > q->index;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct strmap_entry *x = *(struct strmap_entry *const *)a, *y = *(struct strmap_entry *const *)b;
+	return strcmp(x->key, y->key);
+}
+
+/* The title's length as JavaScript counts it (UTF-16 units), at most 80. */
+static size_t js_length(const char *s)
+{
+	size_t n = 0, len = s ? strlen(s) : 0;
+	for (size_t i = 0; i < len && n < 80;) {
+		int32_t cp;
+		size_t k = utf8_decode(s + i, len - i, &cp);
+		i += k ? k : 1;
+		n += k && cp > 0xFFFF ? 2 : 1;
+	}
+	return n < 80 ? n : 80;
+}
+
+static void write_meta(struct json *j, struct page **pages, size_t n, uint32_t ns, struct buf *out)
+{
+	buf_printf(out, "{\"v\":1,\"n\":%zu,\"c\":%d,\"s\":%u,\"l\":", n, SEARCH_CHUNK, (unsigned)ns);
+	struct buf l = BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		buf_putc(&l, (int)(' ' + js_length(pages[i]->title)));
+	json_string(j, out, l.data, l.len);
+	buf_release(&l);
+	static const char *lists[][3] = {{"q", "question", "faq"}, {"b", "bug", NULL}};
+	for (size_t k = 0; k < 2; k++) {
+		buf_printf(out, ",\"%s\":[", lists[k][0]);
+		size_t last = 0;
+		bool first = true;
+		for (size_t i = 0; i < n; i++) {
+			const char *kind = pages[i]->kind_name ? pages[i]->kind_name : "";
+			if (strcmp(kind, lists[k][1]) && !(lists[k][2] && !strcmp(kind, lists[k][2])))
+				continue;
+			buf_printf(out, first ? "%zu" : ",%zu", i - last);
+			first = false;
+			last = i;
+		}
+		buf_putc(out, ']');
+	}
+	buf_puts(out, "}\n");
+}
+
+static int write_shards(struct json *j, struct indexer *ix, uint32_t ns,
+                        int (*put)(const char *, const char *, size_t, void *), void *arg)
+{
+	/* Words by shard, each shard's words in byte order, so the files never depend on the
+	 * table's history. */
+	struct strmap_entry **sorted = xcalloc(ix->words.n + 1, sizeof *sorted);
+	size_t nw = 0;
+	for (size_t i = 0; i < ix->words.cap; i++)
+		if (ix->words.slot[i].key)
+			sorted[nw++] = &ix->words.slot[i];
+	qsort(sorted, nw, sizeof *sorted, cmp_key);
+	struct buf *shard = xcalloc(ns, sizeof *shard);
+	for (uint32_t k = 0; k < ns; k++)
+		buf_init(&shard[k]);
+	for (size_t w = 0; w < nw; w++) {
+		const struct strmap_entry *e = sorted[w];
+		int32_t c1 = 0, c2 = 0;
+		size_t k1 = utf8_decode(e->key, e->len, &c1);
+		if (k1 < e->len)
+			utf8_decode(e->key + k1, e->len - k1, &c2);
+		struct buf *b = &shard[search_shard(c1, c2, ns)];
+		buf_putc(b, b->len ? ',' : '{');
+		json_string(j, b, e->key, e->len);
+		buf_puts(b, ":[");
+		const struct postings *p = e->ptr;
+		uint32_t last = 0;
+		for (size_t i = 0; i < p->n; i++) {
+			buf_printf(b, i ? ",%lu" : "%lu", (unsigned long)(p->id[i] - last) * 8 + p->fields[i]);
+			last = p->id[i];
+		}
+		buf_puts(b, "]\n");
+	}
+	int rc = 0;
+	char name[64];
+	for (uint32_t k = 0; k < ns; k++) {
+		buf_puts(&shard[k], shard[k].len ? "}\n" : "{}\n");
+		snprintf(name, sizeof name, "search-index/t/%u.json", (unsigned)k);
+		if (!rc)
+			rc = put(name, shard[k].data, shard[k].len, arg);
+		buf_release(&shard[k]);
+	}
+	free(shard);
+	free(sorted);
+	return rc;
+}
+
+int search_index(struct content *m, const char *base_path,
+                 int (*put)(const char *rel, const char *data, size_t len, void *arg), void *arg)
+{
+	struct json *j = json_new(false);
+	size_t n = 0;
+	struct page **pages = xcalloc(m->npages + 1, sizeof *pages);
+	for (size_t i = 0; i < m->npages; i++)
+		if (!m->pages[i]->unlisted)
+			pages[n++] = m->pages[i];
+	qsort(pages, n, sizeof *pages, cmp_title);
+	uint32_t ns = nshards_for(n);
+
+	struct buf out = BUF_INIT;
+	write_meta(j, pages, n, ns, &out);
+	int rc = put("search-index/meta.json", out.data, out.len, arg);
+
+	struct indexer ix = {STRMAP_INIT, 0, 0};
+	for (size_t i = 0; i < n; i++) {
+		ix.id = (uint32_t)i;
+		index_page(&ix, pages[i]);
+	}
+	if (!rc)
+		rc = write_shards(j, &ix, ns, put, arg);
+	for (size_t i = 0; i < ix.words.cap; i++) {
+		struct postings *p = ix.words.slot[i].ptr;
+		if (!p)
+			continue;
+		free(p->id);
+		free(p->fields);
+		free(p);
+	}
+	strmap_release(&ix.words);
+
+	char name[64];
+	for (size_t c = 0; c * SEARCH_CHUNK < n && !rc; c++) {
+		buf_reset(&out);
+		buf_putc(&out, '[');
+		for (size_t i = c * SEARCH_CHUNK; i < n && i < (c + 1) * SEARCH_CHUNK; i++) {
+			search_entry(j, pages[i], base_path);
+			if (i > c * SEARCH_CHUNK)
+				buf_puts(&out, ",\n");
+			buf_puts(&out, pages[i]->search_json);
+		}
+		buf_puts(&out, "]\n");
+		snprintf(name, sizeof name, "search-index/f/%zu.json", c);
+		rc = put(name, out.data, out.len, arg);
+	}
+	buf_release(&out);
+	free(pages);
 	json_free(j);
+	return rc;
 }

@@ -1,19 +1,44 @@
-/* search: the index static/search.js reads: search-index.json =
- * {"pages":[{"t": title, "u": url (with the base path), "k": kind, "h": [headings], "x": text}, …]},
- * text cut to a few hundred characters per page to keep the index compact. */
+/* search: the index static/search.js reads, in files a query fetches on demand, so a
+ * visitor loads a few dozen kilobytes of a large site's index rather than all of it:
+ *
+ *   search-index/meta.json   {"v":1,"n":pages,"c":CHUNK,"s":shards,"l":lengths,
+ *                             "q":[ids],"b":[ids]}: l holds one character per page,
+ *                            U+0020 plus its title's length in UTF-16 units (at most 80);
+ *                            q the FAQ pages and questions, b the archived bugs (gaps)
+ *   search-index/t/K.json    shard K: {"word":[postings]} for every word whose first two
+ *                            characters hash to K (search_shard); a posting is the gap to
+ *                            the previous page id times 8 plus the fields holding the word
+ *                            (1 title, 2 a heading, 4 the text)
+ *   search-index/f/N.json    [entries] of pages N*CHUNK.., each {"t": title, "u": url
+ *                            (with the base path), "k": kind, "h": [headings], "x": text}
+ *
+ * Page ids number the listed pages by title (byte order, then site order), the order in
+ * which search.js breaks ties. Words are utf8_words'; the text is cut to a few hundred
+ * characters per page, as the entries hold it. */
 #ifndef NFSITE_SEARCH_H
 #define NFSITE_SEARCH_H
 
-struct buf;
+#include <stddef.h>
+#include <stdint.h>
+
 struct content;
 struct json;
 struct page;
 
-/* Writes the index; each page's entry is made once and kept on the page (search_json),
- * so a rebuild that re-rendered one page quotes one page's text. */
-void search_index(struct content *m, const char *base_path, struct buf *out);
+/* Calls fn(rel, arg) for the name of every file search_index writes for m (they follow
+ * from the number of listed pages alone); a non-zero return stops and is returned. */
+int search_files(const struct content *m, int (*fn)(const char *rel, void *arg), void *arg);
+/* Makes the index and hands each file to put(rel, data, len, arg) (borrowed for the
+ * call); each page's entry is made once and kept on the page (search_json), so a
+ * rebuild that re-rendered one page quotes one page's text. Returns put's first
+ * non-zero result, or 0. */
+int search_index(struct content *m, const char *base_path,
+                 int (*put)(const char *rel, const char *data, size_t len, void *arg), void *arg);
 /* Makes p's entry now (render workers call it, each with its own json writer, so the
  * quoting runs in parallel); search_index makes any entry still missing. */
 void search_entry(struct json *j, struct page *p, const char *base_path);
+/* The shard of a word starting with code points c1 and c2 (c2 0 for a one-character
+ * word) among nshards; search.js computes the same. */
+uint32_t search_shard(int32_t c1, int32_t c2, uint32_t nshards);
 
 #endif

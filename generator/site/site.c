@@ -97,6 +97,12 @@ static int collect_static(const char *rel, const struct stat *st, void *arg)
 	return 0;
 }
 
+static int add_search_file(const char *rel, void *arg)
+{
+	add_file(arg, rel);
+	return 0;
+}
+
 static void collect_files(struct build *b)
 {
 	for (const struct theme_file *f = theme_files; f->path; f++)
@@ -110,9 +116,10 @@ static void collect_files(struct build *b)
 		add_file(b, b->model.assets[i].out);
 	for (size_t i = 0; i < b->ngenerated; i++)
 		add_file(b, b->generated_files[i].rel);
-	static const char *made[] = {"sitemap.xml", "atom.xml", "search-index.json", "404.html", "robots.txt"};
+	static const char *made[] = {"sitemap.xml", "atom.xml", "404.html", "robots.txt"};
 	for (size_t i = 0; i < sizeof made / sizeof made[0]; i++)
 		add_file(b, made[i]);
+	search_files(&b->model, add_search_file, b);
 	if (b->nfiles)
 		qsort(b->files, b->nfiles, sizeof *b->files, cmp_str);
 }
@@ -1175,11 +1182,6 @@ static int make_atom(struct build *b, struct buf *out)
 	return feeds_atom(&b->cfg, &b->model, out);
 }
 
-static int make_search(struct build *b, struct buf *out)
-{
-	search_index(&b->model, b->cfg.base_path, out);
-	return 0;
-}
 
 static int extra(struct build *b, const char *rel, uint64_t key, extra_fn make)
 {
@@ -1200,6 +1202,36 @@ static int extra(struct build *b, const char *rel, uint64_t key, extra_fn make)
 	return rc;
 }
 
+static int search_file_kept(const char *rel, void *arg)
+{
+	struct build *b = arg;
+	return !output_kept(b->out, rel);
+}
+
+static int keep_search_file(const char *rel, void *arg)
+{
+	struct build *b = arg;
+	return output_keep(b->out, rel, rel);
+}
+
+static int put_search_file(const char *rel, const char *data, size_t len, void *arg)
+{
+	struct build *b = arg;
+	return output_write(b->out, rel, data, len, rel);
+}
+
+/* The search index's files, kept as a whole while no page's text changed. */
+static int write_search(struct build *b, uint64_t key)
+{
+	static const char name[] = "file:search-index/";
+	if (search_files(&b->model, search_file_kept, b) == 0 && cache_touch(b->cache, name, key))
+		return search_files(&b->model, keep_search_file, b);
+	if (search_index(&b->model, b->cfg.base_path, put_search_file, b) != 0)
+		return -1;
+	cache_store_key(b->cache, name, key);
+	return 0;
+}
+
 static int write_extras(struct build *b)
 {
 	int rc = 0;
@@ -1208,7 +1240,7 @@ static int write_extras(struct build *b)
 	for (size_t i = 0; i < b->model.npages; i++)
 		text_key = hash_bytes(text_key, &b->model.pages[i]->body_key, sizeof b->model.pages[i]->body_key);
 	if (extra(b, "sitemap.xml", b->key, make_sitemap) < 0 || extra(b, "atom.xml", b->key, make_atom) < 0 ||
-	    extra(b, "search-index.json", text_key, make_search) < 0)
+	    write_search(b, text_key) < 0)
 		rc = -1;
 	char *robots = xasprintf("%s/static/robots.txt", b->opts->source);
 	if (!fs_exists(robots)) {

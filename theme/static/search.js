@@ -1,11 +1,18 @@
-/* search.js: instant site search over the index the build writes.
+/* search.js: instant site search over the index the build writes in pieces.
  *
  * Every <form class="search" data-index="URL"> is enhanced. Without JavaScript the form
  * submits to /search/, which lists every page. With it:
- *   - the index (/search-index.json: {"pages":[{"t":title,"u":url,"h":[headings],
- *     "x":text,"k":kind}]}) is fetched once, on first use, and is the only request made;
- *   - results are ranked as you type and shown in a listbox under the box (a combobox:
- *     Up/Down move, Enter opens the highlighted result, Escape closes, then clears);
+ *   - URL is the index's meta.json (generator/site/search.h has the format): a query
+ *     fetches it once, then the shards of its words (t/K.json: the pages holding each
+ *     word, and where) and the chunks (f/N.json: title, URL, kind, headings, text) of the
+ *     best pages only, so a large site costs a visitor a few dozen kilobytes, not the
+ *     whole index; every file is fetched once;
+ *   - a word of the query matches the words it begins (one letter alone: that word);
+ *     the pages holding every word are ranked from the shards, and the best of them
+ *     ranked again on their full entries: every term must occur, title matches first;
+ *   - results are shown as you type (after a short pause while files are fetched) in a
+ *     listbox under the box (a combobox: Up/Down move, Enter opens the highlighted
+ *     result, Escape closes, then clears);
  *   - a form with data-results="ID" (the /search/ page) renders its results into that
  *     element instead, and reads the query from ?q=.
  * Matches are wrapped in <mark>. Text from the index only ever reaches the page as text
@@ -15,13 +22,15 @@
 
 	var MAX_POPUP = 8;
 	var MAX_PAGE = 50;
+	/* pages ranked again on their full entries beyond those shown */
+	var EXTRA = 4;
+	/* quiet time after a keystroke before files are fetched */
+	var PAUSE = 120;
+	var WORD_MAX = 24; /* search.c's SEARCH_WORD_MAX */
 	var KIND_NAMES = {
 		question: 'FAQ', faq: 'FAQ', section: 'Section', home: 'Home', bug: 'Bug',
 		'bug-index': 'Bugs', 'bug-product': 'Bugs', 'bug-component': 'Bugs'
 	};
-
-	var indexPromise = null;
-	var docs = null;
 
 	/* Lower case without diacritics, so "Pipapo" and "pipapó" meet "pipapo". */
 	function fold(s) {
@@ -49,40 +58,134 @@
 		return typeof h === 'string' ? h : (h && typeof h.t === 'string' ? h.t : '');
 	}
 
-	function loadIndex(url) {
-		if (indexPromise)
-			return indexPromise;
-		indexPromise = fetch(url, { credentials: 'same-origin' }).then(function (r) {
+	function fetchJson(url) {
+		return fetch(url, { credentials: 'same-origin' }).then(function (r) {
 			if (!r.ok)
 				throw new Error('search index: HTTP ' + r.status);
 			return r.json();
-		}).then(function (data) {
-			var pages = data && Array.isArray(data.pages) ? data.pages : [];
-			docs = [];
-			pages.forEach(function (p) {
+		});
+	}
+
+	/* One index per meta.json URL: its metadata, and the shards and chunks fetched. */
+	var indexes = {};
+
+	function getIndex(url) {
+		var abs = new URL(url, window.location.href).href;
+		if (!indexes[abs])
+			indexes[abs] = { url: abs, meta: null, metaP: null, shards: {}, chunks: {}, docs: {} };
+		return indexes[abs];
+	}
+
+	/* Gap lists to ids. */
+	function ungap(list) {
+		var out = [];
+		var id = 0;
+		(Array.isArray(list) ? list : []).forEach(function (g, i) {
+			id = i ? id + g : g;
+			out.push(id);
+		});
+		return out;
+	}
+
+	/* Fetches path (relative to meta.json) once into cache[key]; a failure lets a later
+	 * query try again. */
+	function once(ix, cache, key, path, decode) {
+		if (!cache[key]) {
+			cache[key] = { v: null, p: null };
+			cache[key].p = fetchJson(new URL(path, ix.url).href).then(function (data) {
+				cache[key].v = decode(data);
+				return cache[key].v;
+			});
+			cache[key].p.catch(function () { delete cache[key]; });
+		}
+		return cache[key];
+	}
+
+	function loadMeta(ix) {
+		if (!ix.metaP) {
+			ix.metaP = fetchJson(ix.url).then(function (m) {
+				var n = m && typeof m.n === 'number' ? m.n : 0;
+				var l = m && typeof m.l === 'string' ? m.l : '';
+				/* the part of today's score that is the page's own: kind and title length */
+				var bonus = new Float64Array(n);
+				for (var i = 0; i < n; i++)
+					bonus[i] = 2 * (1 - Math.min(Math.max(l.charCodeAt(i) - 32, 0) || 0, 80) / 80);
+				ungap(m.q).forEach(function (id) { if (id < n) bonus[id] += 2; });
+				ungap(m.b).forEach(function (id) { if (id < n) bonus[id] -= 4; });
+				ix.meta = { n: n, c: m.c > 0 ? m.c : 1, s: m.s > 0 ? m.s : 1, bonus: bonus };
+				return ix.meta;
+			});
+			ix.metaP.catch(function () { ix.metaP = null; });
+		}
+		return ix.metaP;
+	}
+
+	function shardOf(meta, w) {
+		var c1 = w.codePointAt(0);
+		var c2 = w.length > String.fromCodePoint(c1).length ? w.codePointAt(String.fromCodePoint(c1).length) : 0;
+		return ((c1 * 65599 + c2) >>> 0) % meta.s;
+	}
+
+	function loadShard(ix, k) {
+		return once(ix, ix.shards, k, 't/' + k + '.json', function (data) {
+			var words = {};
+			Object.keys(data || {}).forEach(function (w) {
+				var list = data[w];
+				if (!Array.isArray(list))
+					return;
+				var ids = new Int32Array(list.length), f = new Uint8Array(list.length), id = 0;
+				for (var i = 0; i < list.length; i++) {
+					id += Math.floor(list[i] / 8);
+					ids[i] = id;
+					f[i] = list[i] % 8;
+				}
+				words[w] = { ids: ids, f: f };
+			});
+			return words;
+		});
+	}
+
+	function loadChunk(ix, c) {
+		return once(ix, ix.chunks, c, 'f/' + c + '.json', function (pages) {
+			(Array.isArray(pages) ? pages : []).forEach(function (p, i) {
 				/* site paths only: never a javascript: or other scheme from the index */
 				if (!p || typeof p.u !== 'string' || !/^\/(?!\/)/.test(p.u))
 					return;
 				var t = typeof p.t === 'string' ? p.t : p.u;
 				var h = Array.isArray(p.h) ? p.h : [];
 				var x = typeof p.x === 'string' ? p.x : '';
-				docs.push({
+				ix.docs[c * ix.meta.c + i] = {
 					t: t, u: p.u, h: h, x: x, k: typeof p.k === 'string' ? p.k : '',
 					ft: fold(t), fh: h.map(function (e) { return fold(headingText(e)); }), fx: fold(x)
-				});
+				};
 			});
-			return docs;
+			return true;
 		});
-		indexPromise.catch(function () {
-			indexPromise = null; /* let a later keystroke try again */
-		});
-		return indexPromise;
 	}
 
 	function terms(query) {
 		return fold(query).split(/\s+/).map(function (w) {
 			return w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
 		}).filter(function (w) { return w.length > 0; });
+	}
+
+	/* The words to look up: the terms' words as the build splits them, cut as it cuts
+	 * them; one-letter words only when there is nothing else (the next letter is on its
+	 * way). */
+	function lookupWords(ts) {
+		var seen = {};
+		var ws = [];
+		ts.forEach(function (t) {
+			t.split(/[^\p{L}\p{N}]+/u).forEach(function (w) {
+				w = Array.from(w).slice(0, WORD_MAX).join('');
+				if (w && !seen[w]) {
+					seen[w] = true;
+					ws.push(w);
+				}
+			});
+		});
+		var long = ws.filter(function (w) { return Array.from(w).length > 1; });
+		return long.length ? long : ws;
 	}
 
 	function wordStart(s, i) {
@@ -104,56 +207,140 @@
 		return best;
 	}
 
-	/* Ranks the documents for a query: every term must occur somewhere. */
-	function rank(query, limit) {
-		var ts = terms(query);
-		if (!ts.length || !docs)
-			return [];
-		var phrase = ts.join(' ');
-		var out = [];
-		for (var d = 0; d < docs.length; d++) {
-			var doc = docs[d];
-			var score = 0;
-			var heading = -1;
-			var ok = true;
-			for (var k = 0; k < ts.length && ok; k++) {
-				var term = ts[k];
-				var s = fieldScore(doc.ft, term, 10);
-				for (var j = 0; j < doc.fh.length; j++) {
-					var hs = fieldScore(doc.fh[j], term, 4);
-					if (hs > 0) {
-						if (heading < 0)
-							heading = j;
-						s = s > 0 ? s + hs / 2 : hs;
-						break;
-					}
+	/* fieldScore at a word start, from a posting's fields (1 title, 2 heading, 4 text). */
+	function postingScore(f) {
+		var s = f & 1 ? 16 : 0;
+		if (f & 2)
+			s = s > 0 ? s + 3.2 : 6.4;
+		if (f & 4)
+			s += 1.6;
+		return s;
+	}
+
+	/* A page's full score for the terms, or null when a term does not occur. */
+	function scoreDoc(doc, ts, phrase) {
+		var score = 0;
+		var heading = -1;
+		for (var k = 0; k < ts.length; k++) {
+			var term = ts[k];
+			var s = fieldScore(doc.ft, term, 10);
+			for (var j = 0; j < doc.fh.length; j++) {
+				var hs = fieldScore(doc.fh[j], term, 4);
+				if (hs > 0) {
+					if (heading < 0)
+						heading = j;
+					s = s > 0 ? s + hs / 2 : hs;
+					break;
 				}
-				s += fieldScore(doc.fx, term, 1);
-				if (s === 0)
-					ok = false;
-				score += s;
 			}
-			if (!ok)
-				continue;
-			if (doc.ft === phrase)
-				score += 30;
-			else if (ts.length > 1 && doc.ft.indexOf(phrase) >= 0)
-				score += 15;
-			if (heading >= 0 && ts.length > 1 && doc.fh[heading].indexOf(phrase) >= 0)
-				score += 6;
-			if (ts.length > 1 && doc.fx.indexOf(phrase) >= 0)
-				score += 3;
-			if (doc.k === 'question' || doc.k === 'faq')
-				score += 2;
-			if (doc.k === 'bug')
-				score -= 4;
-			score += 2 * (1 - Math.min(doc.t.length, 80) / 80);
-			out.push({ doc: doc, score: score, heading: heading });
+			s += fieldScore(doc.fx, term, 1);
+			if (s === 0)
+				return null;
+			score += s;
 		}
-		out.sort(function (a, b) {
-			return b.score - a.score || (a.doc.t < b.doc.t ? -1 : a.doc.t > b.doc.t ? 1 : 0);
+		if (doc.ft === phrase)
+			score += 30;
+		else if (ts.length > 1 && doc.ft.indexOf(phrase) >= 0)
+			score += 15;
+		if (heading >= 0 && ts.length > 1 && doc.fh[heading].indexOf(phrase) >= 0)
+			score += 6;
+		if (ts.length > 1 && doc.fx.indexOf(phrase) >= 0)
+			score += 3;
+		if (doc.k === 'question' || doc.k === 'faq')
+			score += 2;
+		if (doc.k === 'bug')
+			score -= 4;
+		score += 2 * (1 - Math.min(doc.t.length, 80) / 80);
+		return { doc: doc, score: score, heading: heading };
+	}
+
+	/* The pages holding every word, best first by what the shards tell, ids ascending
+	 * (title order) among equals. */
+	function candidates(ix, ws, shards) {
+		var meta = ix.meta;
+		var acc = new Float64Array(meta.n);
+		var found = new Uint8Array(meta.n);
+		var fw = new Uint8Array(meta.n);
+		ws.forEach(function (w, wi) {
+			fw.fill(0);
+			var words = shards[wi];
+			var one = Array.from(w).length === 1;
+			Object.keys(words).forEach(function (word) {
+				if (one ? word !== w : word.lastIndexOf(w, 0) !== 0)
+					return;
+				var p = words[word];
+				for (var i = 0; i < p.ids.length; i++)
+					if (p.ids[i] < meta.n)
+						fw[p.ids[i]] |= p.f[i];
+			});
+			for (var id = 0; id < meta.n; id++) {
+				if (fw[id] && found[id] === wi) {
+					found[id] = wi + 1;
+					acc[id] += postingScore(fw[id]);
+				}
+			}
 		});
-		return out.slice(0, limit);
+		var out = [];
+		for (var id = 0; id < meta.n; id++)
+			if (found[id] === ws.length)
+				out.push(id);
+		out.sort(function (a, b) {
+			return (acc[b] + meta.bonus[b]) - (acc[a] + meta.bonus[a]) || a - b;
+		});
+		return out;
+	}
+
+	/* Ranks the pages for a query: a promise of at most limit hits. With now, returns
+	 * the hits at once when every file they need is here, else null. */
+	function search(url, query, limit, now) {
+		var ts = terms(query);
+		if (!ts.length)
+			return now ? [] : Promise.resolve([]);
+		var ix = getIndex(url);
+		if (now && !ix.meta)
+			return null;
+		function ranked(ids) {
+			var phrase = ts.join(' ');
+			var out = [];
+			ids.forEach(function (id) {
+				var doc = ix.docs[id];
+				var hit = doc ? scoreDoc(doc, ts, phrase) : null;
+				if (hit)
+					out.push(hit);
+			});
+			out.sort(function (a, b) {
+				return b.score - a.score || (a.doc.t < b.doc.t ? -1 : a.doc.t > b.doc.t ? 1 : 0);
+			});
+			return out.slice(0, limit);
+		}
+		function withMeta(meta) {
+			var ws = lookupWords(ts);
+			/* with now, nothing is fetched: a query typed on is only fetched for once
+			 * typing pauses */
+			var sh = ws.map(function (w) {
+				var k = shardOf(meta, w);
+				return now ? ix.shards[k] || {} : loadShard(ix, k);
+			});
+			if (now && sh.some(function (e) { return !e.v; }))
+				return null;
+			function withShards(shards) {
+				var ids = candidates(ix, ws, shards).slice(0, limit + EXTRA);
+				var ch = [];
+				ids.forEach(function (id) {
+					var c = Math.floor(id / meta.c);
+					if (ch.indexOf(c) < 0)
+						ch.push(c);
+				});
+				var cs = ch.map(function (c) { return now ? ix.chunks[c] || {} : loadChunk(ix, c); });
+				if (now)
+					return cs.some(function (e) { return !e.v; }) ? null : ranked(ids);
+				return Promise.all(cs.map(function (e) { return e.p; })).then(function () { return ranked(ids); });
+			}
+			if (now)
+				return withShards(sh.map(function (e) { return e.v; }));
+			return Promise.all(sh.map(function (e) { return e.p; })).then(withShards);
+		}
+		return now ? withMeta(ix.meta) : loadMeta(ix).then(withMeta);
 	}
 
 	/* Appends text to el with every occurrence of the terms wrapped in <mark>. */
@@ -246,6 +433,20 @@
 		}
 	}
 
+	/* Runs search for the query and hands the hits to done: at once when the files it
+	 * needs are here, else once typing pauses (state.timer); fail on a fetch error. */
+	function schedule(state, url, query, limit, done, fail) {
+		clearTimeout(state.timer);
+		var hits = search(url, query, limit, true);
+		if (hits) {
+			done(hits);
+			return;
+		}
+		state.timer = setTimeout(function () {
+			search(url, query, limit, false).then(done, fail);
+		}, PAUSE);
+	}
+
 	var uid = 0;
 
 	/* The header box: a combobox with a popup listbox. */
@@ -311,7 +512,7 @@
 			open();
 		}
 
-		function show(query) {
+		function show(query, hits) {
 			var ts = terms(query);
 			if (!ts.length) {
 				close();
@@ -320,7 +521,6 @@
 				status.textContent = '';
 				return;
 			}
-			var hits = rank(query, MAX_POPUP);
 			popup.textContent = '';
 			options = [];
 			active = -1;
@@ -354,21 +554,21 @@
 			setActive(0);
 		}
 
+		var pending = {};
+
 		function update() {
 			var query = input.value;
 			var my = ++seq;
-			if (docs) {
-				show(query);
-				return;
-			}
 			if (!terms(query).length) {
-				close();
+				clearTimeout(pending.timer);
+				show(query, []);
 				return;
 			}
-			message('Loading the search index…');
-			loadIndex(form.getAttribute('data-index')).then(function () {
+			if (popup.hidden || !options.length)
+				message('Searching…');
+			schedule(pending, form.getAttribute('data-index'), query, MAX_POPUP, function (hits) {
 				if (my === seq)
-					show(input.value);
+					show(query, hits);
 			}, function () {
 				if (my === seq)
 					message('Search is unavailable; press Enter for the list of pages.');
@@ -377,7 +577,7 @@
 
 		input.addEventListener('input', update);
 		input.addEventListener('focus', function () {
-			loadIndex(form.getAttribute('data-index')).catch(function () {});
+			loadMeta(getIndex(form.getAttribute('data-index'))).catch(function () {});
 			if (input.value && terms(input.value).length)
 				update();
 		});
@@ -427,12 +627,11 @@
 	function enhancePage(form, input, results) {
 		var seq = 0;
 
-		function show(query) {
+		function show(query, hits) {
 			var ts = terms(query);
 			results.textContent = '';
 			if (!ts.length)
 				return;
-			var hits = rank(query, MAX_PAGE);
 			var p = document.createElement('p');
 			p.className = 'search-count';
 			p.textContent = hits.length ? (hits.length === MAX_PAGE ? 'The first ' + MAX_PAGE : String(hits.length)) +
@@ -454,6 +653,8 @@
 			results.appendChild(ol);
 		}
 
+		var pending = {};
+
 		function update(push) {
 			var query = input.value;
 			var my = ++seq;
@@ -465,9 +666,9 @@
 					u.searchParams.delete('q');
 				history.replaceState(null, '', u.toString());
 			}
-			loadIndex(form.getAttribute('data-index')).then(function () {
+			schedule(pending, form.getAttribute('data-index'), query, MAX_PAGE, function (hits) {
 				if (my === seq)
-					show(input.value);
+					show(query, hits);
 			}, function () {
 				if (my === seq) {
 					results.textContent = '';
