@@ -4,7 +4,8 @@
 For every page of the MediaWiki fixture (reference/*.wiki and MediaWiki's rendering
 reference/*.html) it converts the wikitext, normalises both HTMLs into one token sequence
 (words of text, element structure, link targets) and scores their similarity with
-difflib (1.0 = same tokens in the same order). It prints one line per page and the mean.
+difflib (1.0 = same tokens in the same order). It prints one line per page, then the
+mean and the number of exact pages (score 1.0).
 
     scripts/fidelity.py [--nfsite BIN] [--fixture DIR] [--pandoc] [--min SCORE] [-v PAGE]
 
@@ -19,6 +20,11 @@ Normalisation, the same for every side:
   * decoration each renderer adds is dropped: MediaWiki's table of contents, edit links
     and parser-report comments, the footnote back-links of both sides ("↑", "↩") and the
     heading permalinks of our theme
+  * a red link: MediaWiki's class="new" link to the edit form and our class="new" link
+    without a target (title "T (page does not exist)") both become "link:<title>"
+  * a link to a redirect (MediaWiki's form; the browser then follows the redirect) and a
+    link to the page it lands on (ours) both become the landing page's key: the wiki's
+    redirects and their targets come from reference/index.json
   * links: MediaWiki's /wiki/index.php/Title, ?title=Title&action=edit&redlink=1, our
     page URLs and pandoc's relative "Title" links all become "link:<title>", where our
     URLs are mapped back to titles by asking nfsite for a link to every title of the wiki;
@@ -43,6 +49,7 @@ SYNONYM = {"strong": "b", "em": "i", "del": "s", "strike": "s", "tt": "code", "k
 KEEP = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "dl", "dt", "dd", "table",
         "tr", "td", "th", "caption", "pre", "code", "blockquote", "b", "i", "s", "u", "sup",
         "sub", "hr", "br", "a", "img", "abbr", "cite", "q"}
+RED = " (page does not exist)"
 VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "col", "area", "base", "source"}
 
 
@@ -98,7 +105,12 @@ class Norm(html.parser.HTMLParser):
         if tag not in KEEP:
             return
         if tag == "a":
-            self.emit("<a " + self.link_of(a.get("href") or "") + ">")
+            title = a.get("title") or ""
+            if not a.get("href") and "new" in cls and title.endswith(RED):
+                # a red link without a target (a static site has no edit form)
+                self.emit("<a link:" + title_key(title[:-len(RED)]) + ">")
+            else:
+                self.emit("<a " + self.link_of(a.get("href") or "") + ">")
         elif tag == "img":
             self.emit("<img>")
         else:
@@ -193,6 +205,36 @@ def tokens(html_text, link_of):
     return n.tokens
 
 
+def redirect_keys(pages):
+    """Maps the link key of every redirect of the wiki to the key of the page it lands on
+    (chains followed; a target's #fragment kept unless the link gives its own)."""
+    to = {title_key(p["title"]): p["redirect_target"] for p in pages
+          if p.get("is_redirect") and p.get("redirect_target")}
+    final = {}
+    for t in to:
+        cur, frag, seen = t, "", set()
+        while cur in to and cur not in seen:
+            seen.add(cur)
+            tgt, _, f = to[cur].partition("#")
+            cur, frag = title_key(tgt), ("#" + frag_key(f) if f else frag)
+        final[t] = (cur, frag)
+    return final
+
+
+def land(toks, final):
+    """Link tokens keyed by where the link lands: MediaWiki links a redirect (the browser
+    then follows it), nfsite links the page it lands on; both reach the same page."""
+    out = []
+    for t in toks:
+        if t.startswith("<a link:"):
+            title, _, frag = t[len("<a link:"):-1].partition("#")
+            if title in final:
+                dest, dfrag = final[title]
+                t = "<a link:" + dest + ("#" + frag if frag else dfrag) + ">"
+        out.append(t)
+    return out
+
+
 def run(cmd, data):
     r = subprocess.run(cmd, input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if r.returncode not in (0,):
@@ -217,6 +259,7 @@ def main():
     sitename = index.get("sitename", "")
     dump = os.path.join(fx, "dump-current.xml")
 
+    final = redirect_keys(pages)
     urlmap = {}
     if not args.pandoc:
         # our URL of every title, from nfsite itself
@@ -241,8 +284,8 @@ def main():
             got = run([args.nfsite, "wikitext", "--to", "html", "--title", p["title"],
                        "--site-name", sitename, "--xml", dump], wiki)
             link_of = our_link(urlmap)
-        a = tokens(want, mw_link)
-        b = tokens(got, link_of)
+        a = land(tokens(want, mw_link), final)
+        b = land(tokens(got, link_of), final)
         sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
         score = sm.ratio() if (a or b) else 1.0
         scores.append(score)
@@ -253,7 +296,8 @@ def main():
                     print("   %-7s mw: %s\n           us: %s" % (op, " ".join(a[i1:i2])[:300],
                                                                    " ".join(b[j1:j2])[:300]))
     mean = sum(scores) / len(scores) if scores else 0.0
-    print("mean %.4f over %d pages (%s)" % (mean, len(scores), "pandoc" if args.pandoc else "nfsite"))
+    print("mean %.4f over %d pages (%s), %d exact" % (mean, len(scores), "pandoc" if args.pandoc else "nfsite",
+                                                     sum(1 for s in scores if s == 1.0)))
     if args.min is not None and mean < args.min:
         return 1
     return 0

@@ -655,6 +655,17 @@ static void emit_link(struct inl *st, const char *url, const struct buf *label)
 	}
 }
 
+/* A link to a page the wiki does not have, marked as MediaWiki marks it (class "new",
+ * the same hover text) but with no target: a static site has no edit form to offer. */
+static void emit_red_link(struct buf *o, const char *title, size_t tlen, const struct buf *label)
+{
+	buf_puts(o, "<a class=\"new\" title=\"");
+	buf_add_html(o, title, tlen);
+	buf_puts(o, " (page does not exist)\">");
+	buf_add(o, label->data, label->len);
+	buf_puts(o, "</a>");
+}
+
 /* The id a fragment resolves to: MediaWiki's form mapped to the Markdown renderer's,
  * on this page (title NULL) or title's (opts->section); false when the page has no such
  * heading or id (the site would fail on a broken anchor). Without opts->section another
@@ -1202,8 +1213,12 @@ static void render_link(struct inl *st, const char *s, struct tok *tk)
 	}
 	if (tk->t1 > tk->t0)
 		buf_add(&label, s + tk->t0, tk->t1 - tk->t0);
-	if (missing_section || (title.len && !page_url(c, title.data, frag, flen, &url))) {
-		buf_add(&st->line, label.data, label.len); /* red link: the text stays */
+	if (missing_section) {
+		buf_add(&st->line, label.data, label.len);
+		goto out;
+	}
+	if (title.len && !page_url(c, title.data, frag, flen, &url)) {
+		emit_red_link(&st->line, title.data, title.len, &label);
 		goto out;
 	}
 	emit_link(st, url.data, &label);
@@ -1695,7 +1710,7 @@ void wt_render_redirect(struct ctx *c, const char *target, size_t len, struct bu
 		buf_add(body, st.line.data, st.line.len);
 		buf_puts(body, ")\n\n");
 	} else {
-		buf_add(body, st.line.data, st.line.len);
+		emit_red_link(body, title, tl, &st.line);
 		buf_puts(body, "\n\n");
 	}
 	buf_release(&st.line);

@@ -20,7 +20,8 @@ struct wikitext_opts {
 	const char *title; /* the page's full title, for magic words and the pipe trick */
 	/* Maps a wiki title (with namespace, spaces not underscores, no fragment) to the URL
 	 * of its converted page. Returns 1 and fills url when the page exists, 0 when it
-	 * does not (a red link: the text is kept and the link reported). May be NULL. */
+	 * does not (a red link: <a class="new"> without a target, as MediaWiki marks it, and
+	 * the link reported). May be NULL. */
 	int (*link_target)(void *arg, const char *title, struct buf *url);
 	/* Fills out with the wikitext of "Template:NAME" (redirects followed). Returns 1
 	 * found, 0 unknown. May be NULL. */
