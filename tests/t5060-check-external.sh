@@ -134,6 +134,22 @@ test_expect_success 'so is one of a folder nfsite build made (--dest)' '
 	grep_not -q "index.html:" err
 '
 
+# A FAQ answer is shown on /faq/ too: its link is still reported at its source, once.
+site_page faqsite/content/_index.md 'title: Home' 'Home.'
+site_page faqsite/faq/_index.md 'title: FAQ
+categories:
+  - General' 'Questions.'
+site_page faqsite/faq/gone.md 'question: Where did it go?
+category: General' "Away.
+
+It was [here]($H/missing)."
+test_expect_success 'a FAQ answer'"'"'s broken link is reported once, at its source line' '
+	expect_exit 1 nfsite check --source faqsite --external --cache faq.sqlite --timeout 5 &&
+	cat err &&
+	grep_q "faqsite/faq/gone.md:7: error: broken link '"'"'$H/missing'"'"' (HTTP 404)" err &&
+	test "$(grep -c "broken link" err)" = 1
+'
+
 # No network: simulated by hosts that cannot answer (a name under .invalid, which never
 # resolves, and a local port with nothing listening), so nothing leaves 127.0.0.1.
 CLOSED=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

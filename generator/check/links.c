@@ -525,8 +525,13 @@ static void add_external(struct checker *ck, const char *url, long page, const s
 	long *idx = &strmap_put(&ck->ext_index, url, strlen(url), &added)->num;
 	if (!added) {
 		struct external *x = &ck->ext[*idx];
-		if (x->last_page != page) /* pages come in order */
-			x->npages++;
+		if (x->last_page != page) { /* pages come in order */
+			/* a FAQ answer on /faq/ is the same source line as on its own page */
+			long line;
+			const char *file = link_place(ck, page, l, &line);
+			if (line != x->line || strcmp(file, x->file))
+				x->npages++;
+		}
 		x->last_page = page;
 		return;
 	}
