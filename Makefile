@@ -25,7 +25,7 @@ OBJS     := $(patsubst generator/%.c,$(O)/%.o,$(SRCS)) $(O)/theme_data.o
 THEME    := $(sort $(shell find theme -type f 2>/dev/null))
 
 .PHONY: all unit deps check-layers site test test-sanitize test-fresh bench fuzz format clean leakcheck \
-        install uninstall
+        install uninstall parsertests
 
 all: $(BIN)
 
@@ -89,6 +89,25 @@ leakcheck: all
 bench: all
 	@scripts/install-deps.sh bench
 	@bench/run.sh
+
+# MediaWiki's own parser tests against `nfsite wikitext --to html` (scripts/parsertests.py
+# says how they are chosen and compared). parserTests.txt is GPL-2.0-or-later, so it is
+# never committed: the Debian source tarball is downloaded, checked against the SHA-256
+# of Debian's .dsc, and only that file is kept, in $(O)/mediawiki/. Not part of `make test`
+# (it reaches deb.debian.org); MW_URL points elsewhere (a mirror, snapshot.debian.org).
+MW_VERSION  := 1.39.17
+MW_SHA256   := 2c5853d034d0c3e75160e8104125226fab964d7ed37732f83e7204781fab07b9
+MW_URL      ?= http://deb.debian.org/debian/pool/main/m/mediawiki/mediawiki_$(MW_VERSION).orig.tar.gz
+PARSERTESTS := $(O)/mediawiki/parserTests-$(MW_VERSION).txt
+$(PARSERTESTS):
+	@mkdir -p $(O)/mediawiki
+	curl -fsSL -o $(O)/mediawiki/mw.tar.gz '$(MW_URL)'
+	echo '$(MW_SHA256)  $(O)/mediawiki/mw.tar.gz' | sha256sum -c --quiet
+	tar -xzOf $(O)/mediawiki/mw.tar.gz mediawiki-$(MW_VERSION)/tests/parser/parserTests.txt >$@.tmp
+	rm -f $(O)/mediawiki/mw.tar.gz
+	mv $@.tmp $@
+parsertests: all $(PARSERTESTS)
+	python3 scripts/parsertests.py --nfsite $(BIN) $(PARSERTESTS)
 
 # libFuzzer targets in tests/fuzz/, built with clang; FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
