@@ -11,6 +11,7 @@
 struct json {
 	sqlite3 *db;
 	sqlite3_stmt *quote;
+	bool script_safe;
 };
 
 struct json *json_new(bool script_safe)
@@ -22,6 +23,7 @@ struct json *json_new(bool script_safe)
 	                             " '<', '\\u003c'), '>', '\\u003e'), '&', '\\u0026'),"
 	                             " char(8232), '\\u2028'), char(8233), '\\u2029')";
 	struct json *j = xcalloc(1, sizeof *j);
+	j->script_safe = script_safe;
 	if (sqlite3_open_v2(":memory:", &j->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(j->db, script_safe ? script : plain, -1, &j->quote, NULL) != SQLITE_OK) {
 		fputs("nfsite: cannot set up SQLite's JSON functions, aborting\n", stderr);
@@ -39,8 +41,28 @@ void json_free(struct json *j)
 	free(j);
 }
 
+/* True when json_quote would only add the quotes: printable ASCII without " and \ (nor
+ * < > & in script-safe mode). Most strings (URLs, kinds, plain titles) are, and skip the
+ * SQLite statement, the dearest part of a search index entry. */
+static bool plain(const struct json *j, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c > 0x7E || c == '"' || c == '\\' ||
+		    (j->script_safe && (c == '<' || c == '>' || c == '&')))
+			return false;
+	}
+	return true;
+}
+
 void json_string(struct json *j, struct buf *out, const char *s, size_t len)
 {
+	if (plain(j, s, len)) {
+		buf_putc(out, '"');
+		buf_add(out, s, len);
+		buf_putc(out, '"');
+		return;
+	}
 	struct buf clean = BUF_INIT;
 	if (!utf8_valid(s, len, false, NULL)) {
 		utf8_sanitize(s, len, &clean);

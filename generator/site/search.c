@@ -40,7 +40,8 @@ static size_t cut(const char *s, size_t n, size_t max)
 static const char *page_text(const struct page *p, size_t *len)
 {
 	const char *text = p->search_text ? p->search_text : p->summary ? p->summary : "";
-	*len = cut(text, strlen(text), SEARCH_TEXT_MAX);
+	/* a page's text may be long: look no further than the cut */
+	*len = cut(text, strnlen(text, SEARCH_TEXT_MAX + 1), SEARCH_TEXT_MAX);
 	return text;
 }
 
@@ -226,6 +227,18 @@ static void write_meta(struct json *j, struct page **pages, size_t n, uint32_t n
 	buf_puts(out, "}\n");
 }
 
+/* buf_printf("%u") without the printf machinery: a large site has millions of postings. */
+static void put_number(struct buf *b, uint32_t v)
+{
+	char d[10];
+	size_t n = 0;
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10) && n < sizeof d);
+	while (n)
+		buf_putc(b, d[--n]);
+}
+
 static int write_shards(struct json *j, struct indexer *ix, uint32_t ns,
                         int (*put)(const char *, const char *, size_t, void *), void *arg)
 {
@@ -253,7 +266,9 @@ static int write_shards(struct json *j, struct indexer *ix, uint32_t ns,
 		const struct postings *p = e->ptr;
 		uint32_t last = 0;
 		for (size_t i = 0; i < p->n; i++) {
-			buf_printf(b, i ? ",%lu" : "%lu", (unsigned long)(p->id[i] - last) * 8 + p->fields[i]);
+			if (i)
+				buf_putc(b, ',');
+			put_number(b, (p->id[i] - last) * 8u + p->fields[i]);
 			last = p->id[i];
 		}
 		buf_puts(b, "]\n");

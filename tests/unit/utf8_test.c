@@ -16,6 +16,23 @@ static const char *enc(struct buf *b, int32_t cp)
 	return b->data;
 }
 
+/* utf8_words callback: the words joined by '|'. */
+static int join_word(const char *w, size_t len, void *arg)
+{
+	struct buf *b = arg;
+	if (b->len)
+		buf_putc(b, '|');
+	buf_add(b, w, len);
+	return 0;
+}
+
+static int stop_at_second(const char *w, size_t len, void *arg)
+{
+	(void)w;
+	(void)len;
+	return ++*(int *)arg == 2 ? 7 : 0;
+}
+
 int main(void)
 {
 	int32_t cp;
@@ -80,6 +97,16 @@ int main(void)
 	buf_reset(&b);
 	utf8_case("\xC4\xB0\xE1\xBA\x9E", 5, true, &b); /* already upper: unchanged */
 	CHECK_STR(b.data, "\xC4\xB0\xE1\xBA\x9E");
+	/* utf8_words: search.js's fold (lower case, NFD without U+0300..U+036F) and split */
+	buf_reset(&b);
+	CHECK(utf8_words("Pipap\xC3\xB3 NFT-Tables, 2x \xC4\xB0stanbul \xC3\x9F\xE2\x82\xAC\xC3\x86", 40,
+	                 join_word, &b) == 0);
+	CHECK_STR(b.data, "pipapo|nft|tables|2x|istanbul|\xC3\x9F|\xC3\xA6");
+	buf_reset(&b);
+	CHECK(utf8_words("a\xFF" "b  ", 5, join_word, &b) == 0); /* a bad byte splits */
+	CHECK_STR(b.data, "a|b");
+	int seen = 0;
+	CHECK(utf8_words("one two three", 13, stop_at_second, &seen) == 7 && seen == 2);
 	buf_release(&b);
 	return unit_done();
 }
