@@ -274,6 +274,17 @@ bool tmpl_exists(const struct config *cfg, const char *name)
 	return template_found(cfg->source, name);
 }
 
+/* True when name is compiled in this state already: it was found when first used, and a
+ * state lives for one build, so the file system need not be asked again for every page
+ * (the default theme's partials cost 13 failed stats a page). */
+static bool compiled(lua_State *L, const char *name)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, "nfsite.compiled");
+	bool yes = lua_getfield(L, -1, name) == LUA_TFUNCTION;
+	lua_pop(L, 2);
+	return yes;
+}
+
 /* Pushes the compiled function for name, compiling on first use. */
 static int load_template(struct tmpl *t, const char *name)
 {
@@ -528,7 +539,7 @@ static int l_partial(lua_State *L)
 	if (snprintf(full, sizeof full, "partials/%s", name) >= (int)sizeof full)
 		return luaL_error(L, "partial name too long: '%s'", name);
 	/* Checked here, so the message names the line of the partial() call. */
-	if (!template_found(t->source, full))
+	if (!compiled(L, full) && !template_found(t->source, full))
 		return luaL_error(L, "unknown partial '%s' (not in templates/partials/ nor in the default theme)", name);
 	t->depth++;
 	int rc = run_template(L, t, full, NULL);
@@ -550,7 +561,7 @@ static int l_extends(lua_State *L)
 	struct chain *c = t->chain;
 	if (!c)
 		return luaL_error(L, "extends outside a template");
-	if (!template_found(t->source, name))
+	if (!compiled(L, name) && !template_found(t->source, name))
 		return luaL_error(L, "extends unknown template '%s' (not in templates/ nor in the default theme)", name);
 	for (int i = 0; i < c->n; i++) {
 		if (strcmp(c->names[i], name))
