@@ -19,6 +19,7 @@ NF_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -pthread $(PKG_CFLAGS) -I$(O) -
 # the libc allocator that ASan replaces.
 MALLOC   ?= -lmimalloc
 NF_LIBS   = $(MALLOC) $(PKG_LIBS) -lcmark-gfm-extensions -lm -pthread
+NF_CFLAGS += $(if $(findstring mimalloc,$(MALLOC)),-DNFSITE_MIMALLOC)
 SRCS     := $(sort $(shell find generator -name '*.c'))
 HDRS     := $(shell find generator -name '*.h')
 OBJS     := $(patsubst generator/%.c,$(O)/%.o,$(SRCS)) $(O)/theme_data.o
