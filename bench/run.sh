@@ -67,7 +67,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 : >"$W/times"
 # The file system under each folder, for the table ("ext4", "tmpfs").
-fstype() { findmnt -no FSTYPE -T "$1" 2>/dev/null || stat -f -c %T "$1"; }
+fstype() { findmnt -no FSTYPE -T "$1" 2>/dev/null | tail -1 | grep . || stat -f -c %T "$1"; }
 
 say() { printf '%s\n' "$*" >&2; }
 
@@ -117,31 +117,48 @@ edit_page() { case $1 in site) echo s01/page-00000 ;; docs) echo guide/page-0000
 
 nf_build() { run "$1" "$NFSITE" build -q --source "$2" --dest "$3"; }
 hugo_build() { run "$1" hugo --quiet --source "$2" --destination "$3"; }
-# fresh DIR...: removes earlier output and flushes the deletion to the disk, untimed, so
-# that the next build starts from an empty destination and a quiet disk, for both tools.
-fresh() { rm -rf "$@"; sync -f "$W"; [ -z "$T" ] || sync -f "$T"; }
+# Every timed build writes into a new folder; old outputs go only between sets of builds.
+# On ext4 a file or folder created within about 30 s (dirty_expire_centisecs, + 5 s) of a
+# mass deletion costs far more: the inode allocator skips each recently deleted inode of
+# its group one by one (recently_deleted() in fs/ext4/ialloc.c was 25% of all of a
+# build's CPU samples right after `rm -rf` of the last output, perf, 10,000 pages), a
+# cost both tools pay per file, that a first build does not meet. discard DIR... removes
+# old outputs and flushes that to the disk; settle waits until the window has passed.
+LAST_RM=0
+discard() {
+	rm -rf "$@"
+	sync -f "$W"; [ -z "$T" ] || sync -f "$T"
+	LAST_RM=$(date +%s)
+}
+settle() {
+	wait_s=$((LAST_RM + 36 - $(date +%s)))
+	[ "$wait_s" -le 0 ] || { say "bench: waiting ${wait_s} s for the disk to forget the last deletion"; sleep "$wait_s"; }
+}
 
 # full_rounds TAG SRC OUT: one untimed build with each tool (page cache warm, and both
 # must succeed), then R rounds alternating nfsite and Hugo (the order flips every round),
-# each into a new empty destination OUT/nf or OUT/hugo: labels nf_full_TAG, hugo_full_TAG.
+# each into a new empty destination OUT/nf.I or OUT/hugo.I: labels nf_full_TAG,
+# hugo_full_TAG. Leaves the last outputs, OUT/nf.R and OUT/hugo.R, and removes the others.
 full_rounds() {
 	tag=$1; src=$2; out=$3
 	say "bench: $tag: warm-up (one untimed build each; both must succeed)"
-	fresh "$out"; mkdir -p "$out"
-	nf_build warmup "$src" "$out/nf"
-	hugo_build warmup "$src" "$out/hugo"
+	mkdir -p "$out"
+	nf_build warmup "$src" "$out/nf.0"
+	hugo_build warmup "$src" "$out/hugo.0"
+	case $out in "$W"/*) settle ;; esac
 	say "bench: $tag: full builds, alternating, $R rounds"
 	i=1
 	while [ "$i" -le "$R" ]; do
-		fresh "$out/nf" "$out/hugo"
 		if [ $((i % 2)) = 1 ]; then
-			nf_build "nf_full_$tag" "$src" "$out/nf"; hugo_build "hugo_full_$tag" "$src" "$out/hugo"
+			nf_build "nf_full_$tag" "$src" "$out/nf.$i"; hugo_build "hugo_full_$tag" "$src" "$out/hugo.$i"
 		else
-			hugo_build "hugo_full_$tag" "$src" "$out/hugo"; nf_build "nf_full_$tag" "$src" "$out/nf"
+			hugo_build "hugo_full_$tag" "$src" "$out/hugo.$i"; nf_build "nf_full_$tag" "$src" "$out/nf.$i"
 		fi
 		say "  round $i: nfsite $(tail -2 "$W/times" | awk -v l="nf_full_$tag" '$1 == l { print $2 }') s, hugo $(tail -2 "$W/times" | awk -v l="hugo_full_$tag" '$1 == l { print $2 }') s"
 		i=$((i + 1))
 	done
+	k=0
+	while [ "$k" -lt "$R" ]; do discard "$out/nf.$k" "$out/.nf.$k.nfsite" "$out/hugo.$k"; k=$((k + 1)); done
 }
 
 # rebuilds TAG SRC OUT PAGE ROUNDS: into OUT, which holds a full build: ROUNDS no-change
@@ -213,19 +230,20 @@ for c in $CORPORA; do
 		full_rounds "${c}_tmpfs" "$T/$c" "$T/out-$c"
 		rm -rf "$T/$c" "$T/out-$c"
 	fi
-	rebuilds "$c" "$W/$c" "$W/out-$c/nf" "$(edit_page "$c")" "$R"
+	rebuilds "$c" "$W/$c" "$W/out-$c/nf.$R" "$(edit_page "$c")" "$R"
 done
 
 # The first corpus's output, for the output sizes and the floor.
 C1=${CORPORA%% *}
 S=$W/$C1
-NFOUT=$W/out-$C1/nf
+NFOUT=$W/out-$C1/nf.$R
 # The site nfsite wrote, without its own bookkeeping (.nfsite-manifest, the build cache).
 OUT_FILES=$(find "$NFOUT" -type f ! -name '.nfsite-*' | wc -l)
 OUT_BYTES=$(find "$NFOUT" -type f ! -name '.nfsite-*' -exec cat {} + | wc -c)
 BOOK_BYTES=$(find "$NFOUT" -maxdepth 1 -type f -name '.nfsite-*' -exec cat {} + | wc -c)
-HUGO_FILES=$(find "$W/out-$C1/hugo" -type f | wc -l)
-HUGO_BYTES=$(find "$W/out-$C1/hugo" -type f -exec cat {} + | wc -c)
+HUGO_FILES=$(find "$W/out-$C1/hugo.$R" -type f | wc -l)
+HUGO_BYTES=$(find "$W/out-$C1/hugo.$R" -type f -exec cat {} + | wc -c)
+discard "$W"/out-*/hugo.*
 
 # --- the floor: cmark-gfm on the same bodies, then writing the same bytes --------------
 # The bodies (front matter dropped) are split in JOBS parts rendered by one cmark-gfm
@@ -250,16 +268,18 @@ for c in "$F"/list.*.md; do
 	cmark-gfm -e table -e strikethrough -e autolink -e tagfilter -e tasklist "\$c" >"\$c.html" &
 done
 wait
-mkdir "$F/tree"
-(cd "$NFOUT" && tar cf - --exclude='./.nfsite-*' .) | (cd "$F/tree" && tar xf -)
+mkdir "\$1"
+(cd "$NFOUT" && tar cf - --exclude='./.nfsite-*' .) | (cd "\$1" && tar xf -)
 EOF
 chmod +x "$F/floor.sh"
+settle
 i=1
 while [ "$i" -le "$R" ]; do
-	fresh "$F/tree" "$F"/list.*.md.html
-	run floor "$F/floor.sh"
+	rm -f "$F"/list.*.md.html
+	run floor "$F/floor.sh" "$F/tree.$i"
 	i=$((i + 1))
 done
+discard "$F"/tree.*
 
 # --- 100,000 pages -----------------------------------------------------------------------
 # gen-site.py's corpus at BIG_N pages on the disk: one full build (the files were just
@@ -271,7 +291,7 @@ hugo_big() {
 	limit=$((20 * 1024 * 1024))
 	avail=$(($(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo) - 2 * 1024 * 1024))
 	[ "$avail" -ge "$limit" ] || limit=$avail
-	fresh "$W/out-big/hugo"
+	settle
 	t0=$(date +%s%N)
 	"$TIME" -f "%M %U %S" -o "$W/time.out" timeout 600 hugo --quiet --source "$W/big" \
 		--destination "$W/out-big/hugo" >"$W/cmd.log" 2>&1 &
@@ -299,13 +319,14 @@ hugo_big() {
 	else
 		HUGO_BIG_NOTE="failed (exit $rc)"; tail -5 "$W/cmd.log" >&2
 	fi
-	rm -rf "$W/out-big/hugo"
+	discard "$W/out-big/hugo"
 }
 HUGO_BIG_NOTE="not run (BENCH_HUGO_BIG=0)"
 if [ "$BIG" = 1 ]; then
 	say "bench: generating the site corpus, $BIG_N pages"
 	gen site "$BIG_N" "$W/big"
-	fresh "$W/out-big"; mkdir -p "$W/out-big"
+	mkdir -p "$W/out-big"
+	settle
 	say "bench: big: full build"
 	nf_build nf_full_big "$W/big" "$W/out-big/nf"
 	say "  nfsite $(med nf_full_big 2) s"
