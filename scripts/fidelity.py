@@ -2,7 +2,7 @@
 """fidelity.py: how close `nfsite wikitext --to html` comes to MediaWiki's own HTML.
 
 For every page of the MediaWiki fixture (reference/*.wiki and MediaWiki's rendering
-reference/*.html) it converts the wikitext, normalises both HTMLs into one token sequence
+reference/*.html) it converts the wikitext (with the fixture's export and upload folder), normalises both HTMLs into one token sequence
 (words of text, element structure, link targets) and scores their similarity with
 difflib (1.0 = same tokens in the same order). It prints one line per page, then the
 mean and the number of exact pages (score 1.0).
@@ -282,7 +282,8 @@ def main():
             link_of = pandoc_link
         else:
             got = run([args.nfsite, "wikitext", "--to", "html", "--title", p["title"],
-                       "--site-name", sitename, "--xml", dump], wiki)
+                       "--site-name", sitename, "--xml", dump,
+                       "--images", os.path.join(fx, "images")], wiki)
             link_of = our_link(urlmap)
         a = land(tokens(want, mw_link), final)
         b = land(tokens(got, link_of), final)

@@ -2,7 +2,8 @@
  * The converter as a filter, like pandoc: wikitext on stdin, Markdown (or the HTML the
  * site's Markdown pipeline makes of it, iptables-family blocks followed by their nft
  * translation as a build shows them, uncached) on stdout. --db/--xml open a wiki only to answer
- * template and link lookups. Constructs kept unconverted and red links are listed on
+ * template and link lookups, --images its files (found in the upload folder, never
+ * copied). Constructs kept unconverted and red links are listed on
  * stderr as warnings; the exit status is 2 for usage errors, 1 when the input cannot be
  * read or the wiki cannot be opened. */
 #include "base/buf.h"
@@ -22,6 +23,8 @@ static const struct opt wikitext_options[] = {
 	{"--to", NULL, "FORMAT", "markdown (default) or html (a page body, with nft translations)", 't'},
 	{"--db", NULL, "FILE", "a MediaWiki SQLite database: templates and link targets", 'd'},
 	{"--xml", NULL, "FILE", "a MediaWiki XML export: templates and link targets", 'x'},
+	{"--images", NULL, "DIR", "the wiki's upload folder (with --db or --xml): [[File:]] shows\n"
+	 "its images, linked as the importer copies them", 'i'},
 	{"--title", NULL, "T", "the page's title, for magic words and the pipe trick", 'T'},
 	{"--site-name", NULL, "NAME", "the wiki's name ({{SITENAME}}, the project namespace;\n"
 	 "default: the --db or --xml wiki's)", 'n'},
@@ -31,7 +34,7 @@ static const struct opt wikitext_options[] = {
 
 const struct opts_spec wikitext_spec = {
 	"wikitext",
-	"usage: nfsite wikitext [--to markdown|html] [--db FILE | --xml FILE] [--title T] [--site-name NAME] [--server URL] < in > out\n",
+	"usage: nfsite wikitext [--to markdown|html] [--db FILE | --xml FILE] [--images DIR] [--title T] [--site-name NAME] [--server URL] < in > out\n",
 	NULL,
 	wikitext_options,
 	NULL,
@@ -51,7 +54,7 @@ static int read_all(FILE *f, struct buf *out)
 int cmd_wikitext(int argc, char **argv)
 {
 	const char *to = "markdown", *db = NULL, *xml = NULL, *title = NULL, *site = NULL;
-	const char *server = NULL;
+	const char *server = NULL, *images = NULL;
 	struct buf in = BUF_INIT;
 	struct wikitext_result res = WIKITEXT_RESULT_INIT;
 	struct md_doc doc = MD_DOC_INIT;
@@ -66,6 +69,7 @@ int cmd_wikitext(int argc, char **argv)
 		case 't': to = v; break;
 		case 'd': db = v; break;
 		case 'x': xml = v; break;
+		case 'i': images = v; break;
 		case 'T': title = v; break;
 		case 'n': site = v; break;
 		case 's': server = v; break;
@@ -87,8 +91,13 @@ int cmd_wikitext(int argc, char **argv)
 		opts_usage(&wikitext_spec);
 		goto out;
 	}
+	if (images && !db && !xml) {
+		fputs("nfsite wikitext: --images needs --db or --xml (the wiki's list of files)\n", stderr);
+		opts_usage(&wikitext_spec);
+		goto out;
+	}
 	rc = EXIT_CONTENT;
-	if ((db || xml) && mw_wiki_open(db ? db : xml, xml != NULL, &wiki) < 0)
+	if ((db || xml) && mw_wiki_open(db ? db : xml, xml != NULL, images, &wiki) < 0)
 		goto out;
 	if (read_all(stdin, &in) < 0)
 		goto out;
@@ -102,6 +111,7 @@ int cmd_wikitext(int argc, char **argv)
 		opts.project = mw_wiki_project(wiki);
 		opts.template_source = mw_wiki_template;
 		opts.link_target = mw_wiki_link_target;
+		opts.file_info = images ? mw_wiki_file : NULL;
 		opts.arg = wiki;
 	}
 	if (wikitext_convert(in.data, in.len, &opts, &res) < 0)

@@ -302,7 +302,7 @@ int mw_files_copy(struct mw_wiki *w, const char *images_dir)
 			buf_puts(&slug, (const char *)sqlite3_column_text(st, 1));
 		else if (unique_slug(w, key, &slug))
 			goto out;
-		if (dest_path(w, slug.data, &path))
+		if (w->files_dir && dest_path(w, slug.data, &path))
 			fail = "the name is not a safe file name";
 		else if (site_own_type(slug.data))
 			fail = "the site would take a file of this type for a page or script of its own";
@@ -310,7 +310,7 @@ int mw_files_copy(struct mw_wiki *w, const char *images_dir)
 			buf_add(&data, sqlite3_column_blob(st, 5), (size_t)sqlite3_column_bytes(st, 5));
 		else if (images_dir)
 			fail = from_upload_dir(images_dir, key, &data, &why);
-		else if (fs_exists(path.data) && !mw_wiki_file_wanted(w, key))
+		else if (w->files_dir && fs_exists(path.data) && !mw_wiki_file_wanted(w, key))
 			fail = fs_read_file_max(path.data, MW_MAX_FILE, &data) ? "cannot read the earlier copy" : NULL;
 		else
 			fail = "no upload folder given (--images DIR)";
@@ -318,8 +318,9 @@ int mw_files_copy(struct mw_wiki *w, const char *images_dir)
 			if (!width || !height)
 				sniff_size((const unsigned char *)data.data, data.len, &width, &height);
 			buf_reset(&old);
-			bool same = fs_exists(path.data) && !fs_read_file_max(path.data, MW_MAX_FILE, &old) &&
-			            old.len == data.len && !memcmp(old.data, data.data, data.len);
+			bool same = !w->files_dir ||
+			            (fs_exists(path.data) && !fs_read_file_max(path.data, MW_MAX_FILE, &old) &&
+			             old.len == data.len && !memcmp(old.data, data.data, data.len));
 			if (!same && fs_write_atomic(path.data, data.data, data.len))
 				goto out;
 		}

@@ -26,7 +26,7 @@ static int read_source(struct mw_wiki *w, const char *kind, const char *src,
 	return mediawiki_api_read(w, src, api);
 }
 
-int mw_wiki_open(const char *path, bool is_xml, struct mw_wiki **out)
+int mw_wiki_open(const char *path, bool is_xml, const char *images, struct mw_wiki **out)
 {
 	struct mw_wiki *w = NULL;
 	struct mw_nsset sel = {NULL, 0, false};
@@ -38,6 +38,12 @@ int mw_wiki_open(const char *path, bool is_xml, struct mw_wiki **out)
 		goto out;
 	mw_nsset_default(&sel);
 	if (mw_wiki_prepare(w, &sel))
+		goto out;
+	if (images && !fs_is_dir(images)) {
+		error_at(images, 0, "--images must be the wiki's upload folder; this is not a folder");
+		goto out;
+	}
+	if (images && mw_files_copy(w, images))
 		goto out;
 	*out = w;
 	w = NULL;

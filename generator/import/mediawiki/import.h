@@ -45,8 +45,9 @@ struct import_mediawiki_opts {
 int import_mediawiki(const struct import_mediawiki_opts *o);
 
 /* Opens path as a MediaWiki SQLite database (is_xml false) or an XML export, possibly
- * .gz (is_xml true), reads and prepares it whole. Returns 0 and sets *out (caller frees
- * with mw_wiki_free), or -1 after reporting the error. */
-int mw_wiki_open(const char *path, bool is_xml, struct mw_wiki **out);
+ * .gz (is_xml true), reads and prepares it whole; with images (the upload folder, or
+ * NULL) its files are looked up there, for mw_wiki_file, and nothing is copied. Returns 0
+ * and sets *out (caller frees with mw_wiki_free), or -1 after reporting the error. */
+int mw_wiki_open(const char *path, bool is_xml, const char *images, struct mw_wiki **out);
 
 #endif

@@ -138,12 +138,11 @@ long long mw_count_where(struct mw_wiki *w, const char *sql);
  * names OUT/files before reading (so an API import skips what it already has), adds the
  * files that only a File: page knows of, then copies each from the upload folder
  * (images_dir, MediaWiki's hashed layout) or the bytes the API reader fetched. Every
- * file read ends copied or missing with its reason. */
+ * file read ends copied or missing with its reason. Without mw_files_set_dir nothing is
+ * written: a file found is only marked copied, for lookups (`nfsite wikitext --images`). */
 int mw_files_init(struct mw_wiki *w);
 void mw_files_set_dir(struct mw_wiki *w, const char *out);
 int mw_files_copy(struct mw_wiki *w, const char *images_dir);
-/* wikitext_opts.file_info over the copied files. */
-int mw_wiki_file(void *wiki, const char *name, struct wikitext_file *f);
 /* For a File: page (key without the namespace): its image before body's text and its
  * upload history after it. */
 int mw_file_page(struct mw_wiki *w, const char *key, struct buf *body);

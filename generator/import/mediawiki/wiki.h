@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 struct buf;
+struct wikitext_file;
 
 /* An opened wiki source: every page's latest text, namespaces, redirects. Opaque. */
 struct mw_wiki;
@@ -117,5 +118,9 @@ int mw_wiki_template(void *wiki, const char *name, struct buf *out);
  * and returns 1; returns 0 when the page does not exist or is not converted
  * (templates, for instance). */
 int mw_wiki_link_target(void *wiki, const char *title, struct buf *url);
+/* wikitext_opts.file_info: the file "NAME" (no namespace) as the site serves it
+ * ("/wiki/files/slug") with its size; 1 when it was copied (or, without an output
+ * folder, found in the upload folder), else 0. */
+int mw_wiki_file(void *wiki, const char *name, struct wikitext_file *f);
 
 #endif
