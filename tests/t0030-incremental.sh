@@ -43,6 +43,18 @@ test_expect_success 'removing a heading breaks the anchor link of an unchanged p
 	expect_exit 1 "$NFSITE" build -q --source site --dest out &&
 	grep -q "site/content/docs/a.md:4: error: broken link .b.md#target." err
 '
+test_expect_success 'anchors are checked again after a failed build, whatever the next edit' '
+	make_site && site_page site/content/docs/b.md "title: Page B" "No heading now." &&
+	expect_exit 1 "$NFSITE" build -q --source site --dest out &&
+	printf "\nMore.\n" >>site/content/docs/c.md &&
+	expect_exit 1 "$NFSITE" build -q --source site --dest out &&
+	grep -q "site/content/docs/a.md:4: error: broken link .b.md#target." err &&
+	site_page site/content/docs/b.md "title: Page B" "## Target" &&
+	"$NFSITE" build -q --source site --dest out &&
+	site_page site/content/docs/a.md "title: Page A" "Link to [b](b.md#gone)." &&
+	expect_exit 1 "$NFSITE" build -q --source site --dest out &&
+	grep -q "site/content/docs/a.md:4: error: broken link .b.md#gone." err
+'
 test_expect_success 'an output file deleted by hand comes back' '
 	make_site && rm out/docs/c/index.html &&
 	nfsite build -q --source site --dest out && grep_q "Plain." out/docs/c/index.html

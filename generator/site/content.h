@@ -37,6 +37,7 @@ struct page {
 	bool draft, toc, banners_enabled;
 	bool unlisted;          /* generated utility pages (404, search): in no section's lists */
 	bool cached;            /* this build found its render results still valid */
+	bool rendered;          /* this build rendered its Markdown: its ids and links are new */
 	bool has_results;       /* ids, links, search text, headings (and a question's html) are
 	                         * set: by this build's render, or kept from the last one */
 	unsigned long long body_key; /* hash of the source file's name and body; 0 until computed */
