@@ -15,7 +15,7 @@
 #define SEARCH_TEXT_MAX 400
 /* Pages per chunk file: a query fetches the chunks of the results it shows, so small
  * chunks waste little on pages not shown; larger ones would mean fewer files. */
-#define SEARCH_CHUNK 8
+#define SEARCH_CHUNK 16
 /* Words are cut to this many code points (search.js cuts query words the same way). */
 #define SEARCH_WORD_MAX 24
 
@@ -91,11 +91,11 @@ uint32_t search_shard(int32_t c1, int32_t c2, uint32_t nshards)
 	return (uint32_t)((uint64_t)c1 * 65599u + (uint64_t)c2) % nshards;
 }
 
-/* The layout for n listed pages: about 32 pages per shard, so a shard of a word most
- * pages hold stays a few kilobytes gzipped. */
+/* The layout for n listed pages: a shard per 64 pages; a word most pages hold costs a
+ * bit per page, so a shard stays a few kilobytes gzipped. */
 static uint32_t nshards_for(size_t n)
 {
-	size_t s = n / 32;
+	size_t s = n / 64;
 	return s < 16 ? 16 : s > 1024 ? 1024 : (uint32_t)s;
 }
 
@@ -239,6 +239,64 @@ static void put_number(struct buf *b, uint32_t v)
 		buf_putc(b, d[--n]);
 }
 
+/* The ids of p holding the word in field, as a list of gaps or as a bitmap, whichever
+ * is shorter: a word on most pages (in a generated or a large site, many are) costs
+ * a bit per page, not a number. */
+static void put_field(struct buf *b, const struct postings *p, unsigned field)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t list = 0;
+	uint32_t last = 0;
+	bool any = false;
+	for (size_t i = 0; i < p->n; i++) {
+		if (!(p->fields[i] & field))
+			continue;
+		uint32_t gap = p->id[i] - last;
+		list += 2 + (gap >= 10) + (gap >= 100) + (gap >= 1000) + (gap >= 10000);
+		last = p->id[i];
+		any = true;
+	}
+	if (any && last / 6 + 3 < list) {
+		/* bit i of character k: page 6k+i */
+		size_t len = last / 6 + 1;
+		unsigned char *bits = xcalloc(len, 1);
+		for (size_t i = 0; i < p->n; i++)
+			if (p->fields[i] & field)
+				bits[p->id[i] / 6] |= (unsigned char)(1u << (p->id[i] % 6));
+		buf_putc(b, '"');
+		for (size_t k = 0; k < len; k++)
+			buf_putc(b, b64[bits[k]]);
+		buf_putc(b, '"');
+		free(bits);
+		return;
+	}
+	buf_putc(b, '[');
+	last = 0;
+	bool first = true;
+	for (size_t i = 0; i < p->n; i++) {
+		if (!(p->fields[i] & field))
+			continue;
+		if (!first)
+			buf_putc(b, ',');
+		put_number(b, p->id[i] - last);
+		last = p->id[i];
+		first = false;
+	}
+	buf_putc(b, ']');
+}
+
+/* A word's pages: [title, heading, text], each put_field's. */
+static void put_postings(struct buf *b, const struct postings *p)
+{
+	buf_putc(b, '[');
+	put_field(b, p, FIELD_TITLE);
+	buf_putc(b, ',');
+	put_field(b, p, FIELD_HEADING);
+	buf_putc(b, ',');
+	put_field(b, p, FIELD_TEXT);
+	buf_putc(b, ']');
+}
+
 static int write_shards(struct json *j, struct indexer *ix, uint32_t ns,
                         int (*put)(const char *, const char *, size_t, void *), void *arg)
 {
@@ -262,16 +320,9 @@ static int write_shards(struct json *j, struct indexer *ix, uint32_t ns,
 		struct buf *b = &shard[search_shard(c1, c2, ns)];
 		buf_putc(b, b->len ? ',' : '{');
 		json_string(j, b, e->key, e->len);
-		buf_puts(b, ":[");
-		const struct postings *p = e->ptr;
-		uint32_t last = 0;
-		for (size_t i = 0; i < p->n; i++) {
-			if (i)
-				buf_putc(b, ',');
-			put_number(b, (p->id[i] - last) * 8u + p->fields[i]);
-			last = p->id[i];
-		}
-		buf_puts(b, "]\n");
+		buf_putc(b, ':');
+		put_postings(b, e->ptr);
+		buf_putc(b, '\n');
 	}
 	int rc = 0;
 	char name[64];

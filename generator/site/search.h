@@ -5,10 +5,11 @@
  *                             "q":[ids],"b":[ids]}: l holds one character per page,
  *                            U+0020 plus its title's length in UTF-16 units (at most 80);
  *                            q the FAQ pages and questions, b the archived bugs (gaps)
- *   search-index/t/K.json    shard K: {"word":[postings]} for every word whose first two
- *                            characters hash to K (search_shard); a posting is the gap to
- *                            the previous page id times 8 plus the fields holding the word
- *                            (1 title, 2 a heading, 4 the text)
+ *   search-index/t/K.json    shard K: {"word":[title, heading, text]} for every word
+ *                            whose first two characters hash to K (search_shard): the
+ *                            pages holding the word in each field, as a list of gaps
+ *                            between ids or, when shorter, a string bitmap (base64url,
+ *                            bit i of character k is page 6k+i)
  *   search-index/f/N.json    [entries] of pages N*CHUNK.., each {"t": title, "u": url
  *                            (with the base path), "k": kind, "h": [headings], "x": text}
  *

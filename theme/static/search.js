@@ -23,7 +23,7 @@
 	var MAX_POPUP = 8;
 	var MAX_PAGE = 50;
 	/* pages ranked again on their full entries beyond those shown */
-	var EXTRA = 4;
+	var EXTRA = 2;
 	/* quiet time after a keystroke before files are fetched */
 	var PAUSE = 120;
 	var WORD_MAX = 24; /* search.c's SEARCH_WORD_MAX */
@@ -126,20 +126,37 @@
 		return ((c1 * 65599 + c2) >>> 0) % meta.s;
 	}
 
+	var B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+	/* One field's pages: a list of gaps, or a bitmap (bit i of character k: page 6k+i). */
+	function fieldIds(v) {
+		var ids = [];
+		if (typeof v === 'string') {
+			for (var k = 0; k < v.length; k++) {
+				var bits = B64.indexOf(v.charAt(k));
+				for (var i = 0; i < 6 && bits > 0; i++)
+					if (bits & (1 << i))
+						ids.push(k * 6 + i);
+			}
+		} else if (Array.isArray(v)) {
+			var id = 0;
+			for (var j = 0; j < v.length; j++) {
+				id += v[j];
+				ids.push(id);
+			}
+		}
+		return ids;
+	}
+
+	/* A shard: each word's pages per field (1 title, 2 heading, 4 text). */
 	function loadShard(ix, k) {
 		return once(ix, ix.shards, k, 't/' + k + '.json', function (data) {
 			var words = {};
 			Object.keys(data || {}).forEach(function (w) {
-				var list = data[w];
-				if (!Array.isArray(list))
+				var fields = data[w];
+				if (!Array.isArray(fields))
 					return;
-				var ids = new Int32Array(list.length), f = new Uint8Array(list.length), id = 0;
-				for (var i = 0; i < list.length; i++) {
-					id += Math.floor(list[i] / 8);
-					ids[i] = id;
-					f[i] = list[i] % 8;
-				}
-				words[w] = { ids: ids, f: f };
+				words[w] = [1, 2, 4].map(function (f, i) { return { f: f, ids: fieldIds(fields[i]) }; });
 			});
 			return words;
 		});
@@ -268,10 +285,11 @@
 			Object.keys(words).forEach(function (word) {
 				if (one ? word !== w : word.lastIndexOf(w, 0) !== 0)
 					return;
-				var p = words[word];
-				for (var i = 0; i < p.ids.length; i++)
-					if (p.ids[i] < meta.n)
-						fw[p.ids[i]] |= p.f[i];
+				words[word].forEach(function (part) {
+					for (var i = 0; i < part.ids.length; i++)
+						if (part.ids[i] < meta.n)
+							fw[part.ids[i]] |= part.f;
+				});
 			});
 			for (var id = 0; id < meta.n; id++) {
 				if (fw[id] && found[id] === wi) {
