@@ -16,6 +16,9 @@ import os
 import posixpath
 import random
 
+from corpus import IFACES, WORDS, write
+import corpus
+
 ap = argparse.ArgumentParser()
 ap.add_argument("n", type=int)
 ap.add_argument("out")
@@ -23,14 +26,6 @@ ap.add_argument("--seed", type=int, default=11)
 a = ap.parse_args()
 rnd = random.Random(a.seed)
 
-WORDS = ("packet filter rule chain table set map verdict accept drop reject counter quota "
-         "limit rate meta mark conntrack state established related new invalid hook "
-         "priority family inet bridge netdev ingress egress prerouting postrouting input "
-         "output forward nat masquerade redirect snat dnat interface address port protocol "
-         "element timeout flag interval concatenation expression statement kernel netlink "
-         "transaction ruleset atomic replace flush list monitor trace log prefix level "
-         "flowtable offload hardware software queue userspace daemon helper expectation "
-         "zone synproxy tproxy socket fib route reverse path lookup dynamic update").split()
 TOPICS = ("sets maps chains tables hooks verdicts counters quotas limits marks zones "
           "helpers queues flowtables offload tracing logging monitoring bridging routing "
           "tunnels vlans namespaces cgroups sockets policies").split()
@@ -39,16 +34,14 @@ TAGS = ("nftables iptables conntrack nat firewall kernel tutorial reference howt
 # Top-level sections: none is a path the default theme owns (search, tags, news, ...).
 TOP = ["guide", "reference", "howto", "internals", "tools", "examples", "migration",
        "kernel", "userspace", "appendix"]
-IFACES = ["eth0", "eth1", "wlan0", "br0", "ens3", "lo"]
 
 
-def words(n, r=rnd):
-    return " ".join(r.choice(WORDS) for _ in range(n))
+def words(n):
+    return corpus.words(rnd, n)
 
 
 def sentence():
-    s = words(rnd.randint(8, 18))
-    return s[0].upper() + s[1:] + "."
+    return corpus.sentence(rnd, 18)
 
 
 # --- the section tree: 10 top sections, each with 2-4 subsections, most of those with
@@ -150,13 +143,8 @@ def link(self_i):
 
 
 def paragraph(self_i, nlinks):
-    parts = [sentence() for _ in range(rnd.randint(2, 6))]
-    for _ in range(nlinks):
-        k = rnd.randrange(len(parts))
-        parts[k] = parts[k][:-1] + ", see " + link(self_i) + "."
-    if rnd.random() < 0.3:
-        parts.append("Run `nft -c -f ruleset.nft` first, and *never* flush a **live** table.")
-    return " ".join(parts)
+    return corpus.paragraph(rnd, nlinks, lambda: link(self_i), 6, 18,
+                            "Run `nft -c -f ruleset.nft` first, and *never* flush a **live** table.")
 
 
 def nft_block():
@@ -270,12 +258,6 @@ def page(i):
     while len(text) < want:
         text += "\n\n" + paragraph(i, rnd.randint(0, 1))
     return "\n".join(fm) + text + "\n"
-
-
-def write(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
 
 
 content = os.path.join(a.out, "content")

@@ -15,6 +15,9 @@ import argparse
 import os
 import random
 
+from corpus import IFACES, WORDS, write
+import corpus
+
 ap = argparse.ArgumentParser()
 ap.add_argument("n", type=int)
 ap.add_argument("out")
@@ -23,30 +26,20 @@ ap.add_argument("--seed", type=int, default=7)
 a = ap.parse_args()
 rnd = random.Random(a.seed)
 
-WORDS = ("packet filter rule chain table set map verdict accept drop reject counter quota "
-         "limit rate meta mark conntrack state established related new invalid hook "
-         "priority family inet bridge netdev ingress egress prerouting postrouting input "
-         "output forward nat masquerade redirect snat dnat interface address port protocol "
-         "element timeout flag interval concatenation expression statement kernel netlink "
-         "transaction ruleset atomic replace flush list monitor trace log prefix level "
-         "flowtable offload hardware software queue userspace daemon helper expectation "
-         "zone synproxy tproxy socket fib route reverse path lookup dynamic update").split()
 TAGS = ("nftables iptables ipset conntrack nat firewall performance kernel tutorial "
         "reference howto migration logging sets maps flowtables bridge ipv6").split()
 H2 = ["Overview", "Configuration", "Examples", "Troubleshooting", "Performance notes",
       "Compatibility", "Security considerations", "Further reading"]
 H3 = ["Basic usage", "Advanced usage", "Common mistakes", "Verifying the result",
       "Kernel requirements", "Userspace tools"]
-IFACES = ["eth0", "eth1", "wlan0", "br0", "ens3", "lo"]
 
 
 def words(n):
-    return " ".join(rnd.choice(WORDS) for _ in range(n))
+    return corpus.words(rnd, n)
 
 
 def sentence():
-    s = words(rnd.randint(8, 16))
-    return s[0].upper() + s[1:] + "."
+    return corpus.sentence(rnd, 16)
 
 
 def slug(s):
@@ -68,13 +61,8 @@ def link(self_i):
 
 
 def paragraph(self_i, nlinks):
-    parts = [sentence() for _ in range(rnd.randint(2, 5))]
-    for _ in range(nlinks):
-        k = rnd.randrange(len(parts))
-        parts[k] = parts[k][:-1] + ", see " + link(self_i) + "."
-    if rnd.random() < 0.3:
-        parts.append("Use `nft list ruleset` to check, and *never* flush a **running** table.")
-    return " ".join(parts)
+    return corpus.paragraph(rnd, nlinks, lambda: link(self_i), 5, 16,
+                            "Use `nft list ruleset` to check, and *never* flush a **running** table.")
 
 
 def nft_block():
@@ -154,12 +142,6 @@ def page(i):
         extra = paragraph(i, rnd.randint(0, 1))
         text += "\n\n" + extra
     return "\n".join(fm) + text + "\n"
-
-
-def write(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
 
 
 content = os.path.join(a.out, "content")
