@@ -338,6 +338,80 @@ if [ "$BIG" = 1 ]; then
 	rm -rf "$W/big" "$W/out-big"
 fi
 
+# --- search: what a visitor's queries fetch, and what the index costs the build --------
+# On the site corpus's output, nginx with gzip on serves the site and chromium types a
+# page's title, then words many titles share (tests/browser/searchbytes.mjs): the bytes
+# the server sent for search.js and the index files of each query. perf samples one more
+# full build: the share of samples in search_index and search_entry (the page entries the
+# render workers quote). A missing tool leaves its rows "n/a".
+SEARCH_KB1=; SEARCH_KB2=; SEARCH_FILES=; SEARCH_SHARE=; SEARCH_NOTE=
+search_bench() {
+	[ "$C1" = site ] || { SEARCH_NOTE="needs the site corpus first"; return; }
+	if command -v perf >/dev/null 2>&1 &&
+		perf record -q -F 499 --call-graph dwarf,16384 -o "$W/perf.data" \
+			"$NFSITE" build -q --source "$S" --dest "$W/out-search" >/dev/null 2>&1; then
+		SEARCH_SHARE=$(perf script -i "$W/perf.data" -F ip,sym 2>/dev/null | awk '
+			NF == 0 { if (n) { t++; h += s } n = 0; s = 0; next }
+			{ n++; if ($2 == "search_index" || $2 == "search_entry") s = 1 }
+			END { if (n) { t++; h += s } if (t) printf "%.1f", 100 * h / t }')
+	fi
+	rm -rf "$W/perf.data" "$W/out-search"
+	for tool in nginx node "${CHROMIUM:-/usr/bin/chromium}"; do
+		command -v "$tool" >/dev/null 2>&1 || { SEARCH_NOTE="no $tool"; return; }
+	done
+	[ -d "$ROOT/tests/node_modules/playwright-core" ] || { SEARCH_NOTE="no tests/node_modules"; return; }
+	page=$(find "$S/content" -name "page-$(printf %05d $((N / 2))).md" | head -1)
+	q1=$(sed -n 's/^title: "\(.*\)"$/\1/p' "$page" | head -1)
+	want=${page#"$S/content"}; want=${want%.md}/
+	port=${BENCH_SEARCH_PORT:-18314}
+	mkdir -p "$W/nginx-tmp"; chmod 755 "$W"
+	user=; [ "$(id -u)" != 0 ] || user="user www-data;"
+	cat >"$W/nginx.conf" <<EOF
+$user
+pid $W/nginx.pid; error_log $W/nginx-error.log; worker_processes 1;
+events { worker_connections 64; }
+http {
+	include /etc/nginx/mime.types; access_log off;
+	client_body_temp_path $W/nginx-tmp/body; proxy_temp_path $W/nginx-tmp/proxy;
+	fastcgi_temp_path $W/nginx-tmp/fastcgi; uwsgi_temp_path $W/nginx-tmp/uwsgi;
+	scgi_temp_path $W/nginx-tmp/scgi;
+	gzip on; gzip_types application/json application/javascript text/javascript text/css;
+	server { listen 127.0.0.1:$port; location / { root $NFOUT; } }
+}
+EOF
+	nginx -c "$W/nginx.conf" -p "$W" -e "$W/nginx-error.log" || { SEARCH_NOTE="nginx did not start"; return; }
+	k=0; until curl -sf -o /dev/null "http://127.0.0.1:$port/" || [ $k -ge 100 ]; do sleep 0.1; k=$((k + 1)); done
+	# the limits are the table's business: the script's own are out of reach
+	if out=$(cd "$ROOT/tests" && node browser/searchbytes.mjs "http://127.0.0.1:$port" "$q1" "$want" \
+		"flush tproxy" 1e9 1e9 2>"$W/search.err"); then
+		SEARCH_KB1=$(echo "$out" | awk '{ print $1 }'); SEARCH_KB2=$(echo "$out" | awk '{ print $2 }')
+		SEARCH_FILES=$(echo "$out" | awk '{ print $3 " and " $4 }')
+	else
+		SEARCH_NOTE="browser: $(tail -1 "$W/search.err")"
+	fi
+	kill "$(cat "$W/nginx.pid")" 2>/dev/null || true
+}
+# search_table: the search rows of the table.
+search_table() {
+	echo "search ($C1 corpus, $N pages, served by nginx with gzip)"
+	if [ -n "$SEARCH_KB1" ]; then
+		row "  first query, as sent" "" "" "" "= $SEARCH_KB1 KB (script + index files)" \
+			"$(verdict "$SEARCH_KB1 <= 150") (<= 150 KB)"
+		row "  later query, as sent" "" "" "" "= $SEARCH_KB2 KB more ($SEARCH_FILES files)" \
+			"$(verdict "$SEARCH_KB2 <= 50") (<= 50 KB)"
+	else
+		row "  first and later query" "" "" "" "n/a: $SEARCH_NOTE" ""
+	fi
+	if [ -n "$SEARCH_SHARE" ]; then
+		row "  index share of the build" "" "" "" "= $SEARCH_SHARE% of perf samples" \
+			"$(verdict "$SEARCH_SHARE < 5") (< 5%)"
+	else
+		row "  index share of the build" "" "" "" "n/a: no perf" ""
+	fi
+}
+say "bench: search: bytes of two queries, index share of a build"
+search_bench
+
 # --- importers ---------------------------------------------------------------------------
 if [ "${BENCH_SKIP_IMPORT:-0}" != 1 ]; then
 	say "bench: MediaWiki dump of $WIKI_N pages"
@@ -469,6 +543,7 @@ edit_table() {
 		"$(verdict "$nf <= 2 * $fl") (<= 2x)"
 	row "    CPU time (user+sys)" "" "" "" \
 		"nfsite/floor = $(calc "$(med "nf_full_${C1}_disk" 4) / $(med floor 4)")x" "(information)"
+	search_table
 	if [ "$BIG" = 1 ]; then
 		nb=$(med nf_full_big 2); n1=$(med nf_full_site_disk 2)
 		echo "$BIG_N pages (site corpus), disk"
