@@ -23,8 +23,11 @@ test_expect_success 'the 10,000-page bench site builds with its search index' '
 	python3 "$ROOT/bench/gen-site.py" 10000 src >/dev/null &&
 	nfsite build --source src --dest site -q &&
 	test -f site/search-index/meta.json &&
-	python3 -c "import json, sys; assert json.load(open(sys.argv[1]))[\"n\"] > 10000" site/search-index/meta.json &&
-	test "$(ls site/search-index/f | wc -l)" -gt 1000
+	python3 -c "import json, os, sys
+m = json.load(open(sys.argv[1] + \"/meta.json\"))
+assert m[\"n\"] > 10000, m[\"n\"]
+assert len(os.listdir(sys.argv[1] + \"/f\")) == -(-m[\"n\"] // m[\"c\"])
+assert len(os.listdir(sys.argv[1] + \"/t\")) == m[\"s\"]" site/search-index
 '
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
