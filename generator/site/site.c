@@ -529,7 +529,7 @@ static int render_page(struct worker *w, struct page *p)
 	search_entry(w->json, p, b->cfg.base_path);
 	/* Nothing reads a rendered page's Markdown again in this build (its key is made),
 	 * and only the preview server keeps the model: 50-80 MB at 10,000 pages. A
-	 * question's body stays for phase B's /faq/ checks. */
+	 * question, rendered in two phases, keeps its body. */
 	if (b->once && p->kind != PAGE_QUESTION && p->body) {
 		free(p->body);
 		p->body = NULL;
