@@ -147,6 +147,29 @@ start_serve() {
 	wait_serve $SERVE_PID "$start_serve_n"
 }
 
+# nginx_conf FILE 'HTTP': writes an nginx configuration for a test's own server to FILE:
+# pid, logs and temporary folders in $TRASH (made reachable for the workers, which run
+# as www-data under root) and HTTP, the http block's own directives and servers. Start
+# it with nginx_start FILE; nginx_stop (trap it on EXIT) ends it.
+nginx_conf() {
+	chmod 755 "$TRASH"
+	mkdir -p "$TRASH/nginx-tmp"
+	{
+		[ "$(id -u)" != 0 ] || echo "user www-data;"
+		echo "pid $TRASH/nginx.pid; error_log $TRASH/nginx-error.log; worker_processes 1;"
+		echo "events { worker_connections 64; }"
+		echo "http {"
+		echo "	include /etc/nginx/mime.types;"
+		echo "	access_log $TRASH/nginx-access.log;"
+		echo "	client_body_temp_path $TRASH/nginx-tmp/body; proxy_temp_path $TRASH/nginx-tmp/proxy;"
+		echo "	fastcgi_temp_path $TRASH/nginx-tmp/fastcgi; uwsgi_temp_path $TRASH/nginx-tmp/uwsgi;"
+		echo "	scgi_temp_path $TRASH/nginx-tmp/scgi;"
+		printf '%s\n}\n' "$2"
+	} >"$1"
+}
+nginx_start() { nginx -c "$1" -p "$TRASH" -e "$TRASH/nginx-error.log" && poll 50 "test -s '$TRASH/nginx.pid'"; }
+nginx_stop() { [ -s "$TRASH/nginx.pid" ] && kill "$(cat "$TRASH/nginx.pid")" 2>/dev/null; }
+
 test_done() {
 	[ -n "${KEEP_TRASH:-}" ] || { cd /; rm -rf "$TRASH"; }
 	[ "$test_failed" = 0 ]

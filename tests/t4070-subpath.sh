@@ -18,9 +18,6 @@ if [ -n "$missing" ]; then
 	exit
 fi
 BASE=https://example.org/sub/
-# Workers drop root for www-data, which must reach the files.
-chmod 755 "$TRASH"
-if [ "$(id -u)" = 0 ]; then NGINX_USER="user www-data;"; else NGINX_USER=""; fi
 
 test_expect_success 'the bundled site builds under /sub/' '
 	nfsite build --source "$ROOT" --dest bundled --base-url "$BASE" -q &&
@@ -79,18 +76,7 @@ free_port() {
 P1=$(free_port)
 P2=$(free_port)
 P3=$(free_port)
-mkdir -p nginx-tmp
-cat >nginx.conf <<EOF
-$NGINX_USER
-pid $TRASH/nginx.pid; error_log $TRASH/nginx-error.log; worker_processes 1;
-events { worker_connections 64; }
-http {
-	include /etc/nginx/mime.types;
-	access_log $TRASH/nginx-access.log;
-	client_body_temp_path $TRASH/nginx-tmp/body; proxy_temp_path $TRASH/nginx-tmp/proxy;
-	fastcgi_temp_path $TRASH/nginx-tmp/fastcgi; uwsgi_temp_path $TRASH/nginx-tmp/uwsgi;
-	scgi_temp_path $TRASH/nginx-tmp/scgi;
-	include $TRASH/wb/public/_nfsite/redirects/aliases.nginx.conf;
+nginx_conf nginx.conf "	include $TRASH/wb/public/_nfsite/redirects/aliases.nginx.conf;
 	server {
 		listen 127.0.0.1:$P1;
 		location /sub/ { alias $TRASH/bundled/; error_page 404 /sub/404.html; }
@@ -103,15 +89,11 @@ http {
 	server {
 		listen 127.0.0.1:$P3;
 		location /sub/ { alias $TRASH/wb/public/; error_page 404 /sub/404.html; }
-	}
-}
-EOF
-stop_nginx() { [ -s "$TRASH/nginx.pid" ] && kill "$(cat "$TRASH/nginx.pid")" 2>/dev/null; }
-trap stop_nginx EXIT
+	}"
+trap nginx_stop EXIT
 
 test_expect_success 'nginx serves both sites from /sub/' '
-	nginx -c "$TRASH/nginx.conf" -p "$TRASH" -e "$TRASH/nginx-error.log" &&
-	poll 50 "test -s nginx.pid" &&
+	nginx_start "$TRASH/nginx.conf" &&
 	poll 50 "python3 -c \"import urllib.request; urllib.request.urlopen(\\\"http://127.0.0.1:$P2/sub/\\\")\" 2>/dev/null"
 '
 
@@ -230,5 +212,5 @@ else
 	'
 fi
 
-stop_nginx
+nginx_stop
 test_done

@@ -16,8 +16,6 @@ if [ -n "$missing" ]; then
 	test_done
 	exit
 fi
-chmod 755 "$TRASH"
-if [ "$(id -u)" = 0 ]; then NGINX_USER="user www-data;"; else NGINX_USER=""; fi
 
 test_expect_success 'the 10,000-page bench site builds with its search index' '
 	python3 "$ROOT/bench/gen-site.py" 10000 src >/dev/null &&
@@ -31,30 +29,12 @@ assert len(os.listdir(sys.argv[1] + \"/t\")) == m[\"s\"]" site/search-index
 '
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p nginx-tmp
-cat >nginx.conf <<CONF
-$NGINX_USER
-pid $TRASH/nginx.pid; error_log $TRASH/nginx-error.log; worker_processes 1;
-events { worker_connections 64; }
-http {
-	include /etc/nginx/mime.types;
-	access_log $TRASH/nginx-access.log;
-	client_body_temp_path $TRASH/nginx-tmp/body; proxy_temp_path $TRASH/nginx-tmp/proxy;
-	fastcgi_temp_path $TRASH/nginx-tmp/fastcgi; uwsgi_temp_path $TRASH/nginx-tmp/uwsgi;
-	scgi_temp_path $TRASH/nginx-tmp/scgi;
-	gzip on; gzip_types application/json application/javascript text/javascript text/css;
-	server {
-		listen 127.0.0.1:$PORT;
-		location / { root $TRASH/site; }
-	}
-}
-CONF
-stop_nginx() { [ -s "$TRASH/nginx.pid" ] && kill "$(cat "$TRASH/nginx.pid")" 2>/dev/null; }
-trap stop_nginx EXIT
+nginx_conf nginx.conf "	gzip on; gzip_types application/json application/javascript text/javascript text/css;
+	server { listen 127.0.0.1:$PORT; location / { root $TRASH/site; } }"
+trap nginx_stop EXIT
 
 test_expect_success 'nginx serves the site gzipped' '
-	nginx -c "$TRASH/nginx.conf" -p "$TRASH" -e "$TRASH/nginx-error.log" &&
-	poll 50 "test -s nginx.pid" &&
+	nginx_start "$TRASH/nginx.conf" &&
 	poll 50 "curl -sf -o /dev/null http://127.0.0.1:$PORT/" &&
 	curl -sf -H "Accept-Encoding: gzip" -D headers -o /dev/null http://127.0.0.1:$PORT/search-index/meta.json &&
 	grep -qi "^content-encoding: gzip" headers
