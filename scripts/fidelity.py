@@ -235,6 +235,18 @@ def land(toks, final):
     return out
 
 
+def url_map(nfsite, dump, titles):
+    """Our URL of every title the wiki dump has a page for, asked of nfsite itself."""
+    src = "".join("* [[:%s]]\n" % t for t in titles).encode()
+    out = run([nfsite, "wikitext", "--to", "html", "--xml", dump], src)
+    urlmap = {}
+    for t, li in zip(titles, re.findall(r"<li>(.*?)</li>", out, flags=re.S)):
+        m = re.search(r'href="([^"#]*)', li)
+        if m:
+            urlmap.setdefault(html.unescape(m.group(1)), title_key(t))
+    return urlmap
+
+
 def run(cmd, data):
     r = subprocess.run(cmd, input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if r.returncode not in (0,):
@@ -260,17 +272,7 @@ def main():
     dump = os.path.join(fx, "dump-current.xml")
 
     final = redirect_keys(pages)
-    urlmap = {}
-    if not args.pandoc:
-        # our URL of every title, from nfsite itself
-        titles = [p["title"] for p in pages]
-        src = "".join("* [[:%s]]\n" % t for t in titles).encode()
-        out = run([args.nfsite, "wikitext", "--to", "html", "--xml", dump], src)
-        hrefs = re.findall(r"<li>(.*?)</li>", out, flags=re.S)
-        for t, li in zip(titles, hrefs):
-            m = re.search(r'href="([^"#]*)', li)
-            if m:
-                urlmap.setdefault(html.unescape(m.group(1)), title_key(t))
+    urlmap = {} if args.pandoc else url_map(args.nfsite, dump, [p["title"] for p in pages])
 
     scores = []
     for p in sorted(pages, key=lambda p: p["slug"]):

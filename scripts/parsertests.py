@@ -138,23 +138,19 @@ def write_export(articles, path):
         f.write("".join(out))
 
 
-def mw_link(href):
+def local_link(path, frag, href):
     """MediaWiki's links in the tests: article path /wiki/$1, script /index.php."""
-    if not href:
-        return "none"
-    p = urllib.parse.urlsplit(href)
-    if p.scheme or href.startswith("//"):
-        return "ext:" + href
-    if href.startswith("#"):
-        return "#" + fidelity.frag_key(href[1:])
-    frag = "#" + fidelity.frag_key(p.fragment) if p.fragment else ""
-    if p.path.startswith("/wiki/"):
-        return "link:" + fidelity.title_key(p.path[len("/wiki/"):]) + frag
-    if p.path == "/index.php":
-        q = urllib.parse.parse_qs(p.query)
+    if path.startswith("/wiki/"):
+        return "link:" + fidelity.title_key(path[len("/wiki/"):]) + frag
+    if path == "/index.php":
+        q = urllib.parse.parse_qs(urllib.parse.urlsplit(href).query)
         if "title" in q:
             return "link:" + fidelity.title_key(q["title"][0]) + frag
     return "other:" + href
+
+
+def mw_link(href):
+    return fidelity.link_key(href, local_link)
 
 
 def main():
@@ -176,17 +172,8 @@ def main():
     tmp = tempfile.mkdtemp(prefix="nfsite-parsertests-")
     dump = os.path.join(tmp, "articles.xml")
     write_export(articles, dump)
-    # our URL of every article, from nfsite itself (as fidelity.py does)
-    titles = ["Main Page"] + [t for t, _ in articles]
-    r = subprocess.run([args.nfsite, "wikitext", "--to", "html", "--xml", dump],
-                       input="".join("* [[:%s]]\n" % t for t in titles).encode(),
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    urlmap = {}
-    for t, li in zip(titles, re.findall(r"<li>(.*?)</li>", r.stdout.decode(), flags=re.S)):
-        m = re.search(r'href="([^"#]*)', li)
-        if m:
-            urlmap.setdefault(html.unescape(m.group(1)), fidelity.title_key(t))
-    our = fidelity.our_link(urlmap)
+    our = fidelity.our_link(fidelity.url_map(args.nfsite, dump,
+                                             ["Main Page"] + [t for t, _ in articles]))
     skipped = collections.Counter()
     exact, total, failed, crashed = 0, 0, [], []
     for t in tests:
