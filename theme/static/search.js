@@ -108,11 +108,14 @@
 				var l = m && typeof m.l === 'string' ? m.l : '';
 				/* the part of today's score that is the page's own: kind and title length */
 				var bonus = new Float64Array(n);
-				for (var i = 0; i < n; i++)
-					bonus[i] = 2 * (1 - Math.min(Math.max(l.charCodeAt(i) - 32, 0) || 0, 80) / 80);
+				var tl = new Uint8Array(n);
+				for (var i = 0; i < n; i++) {
+					tl[i] = Math.min(Math.max(l.charCodeAt(i) - 32, 0) || 0, 80);
+					bonus[i] = 2 * (1 - tl[i] / 80);
+				}
 				ungap(m.q).forEach(function (id) { if (id < n) bonus[id] += 2; });
 				ungap(m.b).forEach(function (id) { if (id < n) bonus[id] -= 4; });
-				ix.meta = { n: n, c: m.c > 0 ? m.c : 1, s: m.s > 0 ? m.s : 1, bonus: bonus };
+				ix.meta = { n: n, c: m.c > 0 ? m.c : 1, s: m.s > 0 ? m.s : 1, bonus: bonus, tl: tl };
 				return ix.meta;
 			});
 			ix.metaP.catch(function () { ix.metaP = null; });
@@ -187,22 +190,19 @@
 	}
 
 	/* The words to look up: the terms' words as the build splits them, cut as it cuts
-	 * them; one-letter words only when there is nothing else (the next letter is on its
-	 * way). */
+	 * them; a one-letter word matches only itself, so a last one after others is left
+	 * out (its next letter is on its way). */
 	function lookupWords(ts) {
-		var seen = {};
-		var ws = [];
+		var all = [];
 		ts.forEach(function (t) {
 			t.split(/[^\p{L}\p{N}]+/u).forEach(function (w) {
-				w = Array.from(w).slice(0, WORD_MAX).join('');
-				if (w && !seen[w]) {
-					seen[w] = true;
-					ws.push(w);
-				}
+				if (w)
+					all.push(Array.from(w).slice(0, WORD_MAX).join(''));
 			});
 		});
-		var long = ws.filter(function (w) { return Array.from(w).length > 1; });
-		return long.length ? long : ws;
+		if (all.length > 1 && Array.from(all[all.length - 1]).length === 1)
+			all.pop();
+		return all.filter(function (w, i) { return all.indexOf(w) === i; });
 	}
 
 	function wordStart(s, i) {
@@ -272,12 +272,15 @@
 	}
 
 	/* The pages holding every word, best first by what the shards tell, ids ascending
-	 * (title order) among equals. */
-	function candidates(ix, ws, shards) {
+	 * (title order) among equals. The score is scoreDoc's at word starts; its phrase
+	 * bonuses are guessed from where all the words are: the title (exact when as long
+	 * as the query), every heading field, the text. */
+	function candidates(ix, ws, shards, ts) {
 		var meta = ix.meta;
 		var acc = new Float64Array(meta.n);
 		var found = new Uint8Array(meta.n);
 		var fw = new Uint8Array(meta.n);
+		var inT = new Uint8Array(meta.n), inH = new Uint8Array(meta.n), inX = new Uint8Array(meta.n);
 		ws.forEach(function (w, wi) {
 			fw.fill(0);
 			var words = shards[wi];
@@ -295,13 +298,25 @@
 				if (fw[id] && found[id] === wi) {
 					found[id] = wi + 1;
 					acc[id] += postingScore(fw[id]);
+					inT[id] += fw[id] & 1;
+					inH[id] += (fw[id] >> 1) & 1;
+					inX[id] += (fw[id] >> 2) & 1;
 				}
 			}
 		});
+		var nw = ws.length, many = ts.length > 1, plen = ts.join(' ').length;
 		var out = [];
-		for (var id = 0; id < meta.n; id++)
-			if (found[id] === ws.length)
-				out.push(id);
+		for (var id = 0; id < meta.n; id++) {
+			if (found[id] !== nw)
+				continue;
+			if (inT[id] === nw)
+				acc[id] += meta.tl[id] === plen ? 30 : many ? 15 : 0;
+			if (many && inH[id] === nw)
+				acc[id] += 6;
+			if (many && inX[id] === nw)
+				acc[id] += 3;
+			out.push(id);
+		}
 		out.sort(function (a, b) {
 			return (acc[b] + meta.bonus[b]) - (acc[a] + meta.bonus[a]) || a - b;
 		});
@@ -342,7 +357,7 @@
 			if (now && sh.some(function (e) { return !e.v; }))
 				return null;
 			function withShards(shards) {
-				var ids = candidates(ix, ws, shards).slice(0, limit + EXTRA);
+				var ids = candidates(ix, ws, shards, ts).slice(0, limit + EXTRA);
 				var ch = [];
 				ids.forEach(function (id) {
 					var c = Math.floor(id / meta.c);
