@@ -261,6 +261,67 @@ static void put_indented(struct buf *out, const char *s, size_t n, size_t ind)
 	}
 }
 
+/* doBlockLevels' two tests of a line holding block tags: *open when it opens a block
+ * whose content is not paragraphs (table, list, heading, pre...), *close when it closes
+ * one or opens one whose content is (div, blockquote, center, a cell). */
+static void block_match(const char *s, size_t n, bool *open, bool *close)
+{
+	static const char *const opens[] = {"table", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
+	                                    "tr", "p", "ul", "ol", "dl", "li", "/tr", "/td", "/th"};
+	static const char *const closes[] = {"/table", "/h1", "/h2", "/h3", "/h4", "/h5", "/h6",
+	                                     "td", "th", "blockquote", "/blockquote", "div", "/div",
+	                                     "hr", "/pre", "/p", "/li", "/ul", "/ol", "/dl",
+	                                     "center", "/center"};
+	*open = *close = false;
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (s[i] != '<')
+			continue;
+		size_t sl = s[i + 1] == '/';
+		size_t k = sl + tag_name(s, n, i + 1 + sl);
+		for (size_t j = 0; j < sizeof opens / sizeof *opens; j++)
+			*open |= name_is(s + i + 1, k, opens[j]);
+		for (size_t j = 0; j < sizeof closes / sizeof *closes; j++)
+			*close |= name_is(s + i + 1, k, closes[j]);
+	}
+}
+
+/* A paragraph holding block tags, as doBlockLevels splits it: a line with such a tag
+ * stands alone; after one that closes (or opens a div, a blockquote...), plain lines are
+ * a paragraph again, after one that opens a table or list they are its content. */
+static void block_para(struct ctx *c, const char *s, size_t n, struct buf *out, int depth)
+{
+	struct buf tmp = BUF_INIT;
+	bool in_block = false;
+	for (size_t i = 0; i < n;) {
+		size_t e = eol(s, n, i);
+		bool op, cl, text = false;
+		block_match(s + i, e - i, &op, &cl);
+		cl |= wt_has_block_file(c, s + i, e - i); /* a thumbnail is MediaWiki's <div> */
+		if (op || cl) {
+			in_block = !cl;
+		} else {
+			text = !in_block;
+			while (e < n) { /* the run of lines without block tags */
+				size_t ne = eol(s, n, e + 1);
+				block_match(s + e + 1, ne - e - 1, &op, &cl);
+				if (op || cl || wt_has_block_file(c, s + e + 1, ne - e - 1))
+					break;
+				e = ne;
+			}
+		}
+		buf_reset(&tmp);
+		wt_inline_render(c, s + i, e - i, HTML, 0, &tmp, depth);
+		buf_trim(&tmp);
+		if (tmp.len) {
+			buf_puts(out, text ? "<p>" : "");
+			buf_add(out, tmp.data, tmp.len);
+			buf_puts(out, text ? "</p>\n" : "\n");
+		}
+		i = e < n ? e + 1 : n;
+	}
+	buf_release(&tmp);
+}
+
 static void flush_para(struct ctx *c, struct buf *para, enum mode mode, struct buf *out, int depth)
 {
 	buf_trim(para);
@@ -268,7 +329,10 @@ static void flush_para(struct ctx *c, struct buf *para, enum mode mode, struct b
 		return;
 	struct buf tmp = BUF_INIT;
 	bool blk = has_block_tag(para->data, para->len) || wt_has_block_file(c, para->data, para->len);
-	wt_inline_render(c, para->data, para->len, blk ? HTML : mode, 0, &tmp, depth);
+	if (blk && para->len && memchr(para->data, '\n', para->len))
+		block_para(c, para->data, para->len, &tmp, depth);
+	else
+		wt_inline_render(c, para->data, para->len, blk ? HTML : mode, 0, &tmp, depth);
 	buf_trim(&tmp);
 	if (tmp.len) {
 		if (mode == MD) {
