@@ -171,6 +171,7 @@ nginx_start() { nginx -c "$1" -p "$TRASH" -e "$TRASH/nginx-error.log" && poll 50
 nginx_stop() { [ -s "$TRASH/nginx.pid" ] && kill "$(cat "$TRASH/nginx.pid")" 2>/dev/null; }
 
 test_done() {
+	nginx_stop || true # before its pid file goes with $TRASH (the EXIT trap would find none)
 	[ -n "${KEEP_TRASH:-}" ] || { cd /; rm -rf "$TRASH"; }
 	[ "$test_failed" = 0 ]
 }
