@@ -1,6 +1,7 @@
 /* search: the search index in shards and chunks (see search.h). */
 #include "site/search.h"
 #include "base/buf.h"
+#include "base/hash.h"
 #include "base/json.h"
 #include "base/strmap.h"
 #include "base/utf8.h"
@@ -203,7 +204,16 @@ static size_t js_length(const char *s)
 
 static void write_meta(struct json *j, struct page **pages, size_t n, uint32_t ns, struct buf *out)
 {
-	buf_printf(out, "{\"v\":1,\"n\":%zu,\"c\":%d,\"s\":%u,\"l\":", n, SEARCH_CHUNK, (unsigned)ns);
+	/* Ids are places in title order: one page added or renamed moves every later id. The
+	 * script asks for shards and chunks with this stamp, so a browser never mixes files of
+	 * two builds whose ids differ. */
+	uint64_t h = hash_bytes(HASH_SEED, &ns, sizeof ns);
+	for (size_t i = 0; i < n; i++) {
+		h = hash_bytes(h, pages[i]->title, strlen(pages[i]->title) + 1);
+		h = hash_bytes(h, pages[i]->url, strlen(pages[i]->url) + 1);
+	}
+	buf_printf(out, "{\"v\":1,\"h\":\"%016llx\",\"n\":%zu,\"c\":%d,\"s\":%u,\"l\":",
+	           (unsigned long long)h, n, SEARCH_CHUNK, (unsigned)ns);
 	struct buf l = BUF_INIT;
 	for (size_t i = 0; i < n; i++)
 		buf_putc(&l, (int)(' ' + js_length(pages[i]->title)));

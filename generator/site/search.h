@@ -1,8 +1,9 @@
 /* search: the index static/search.js reads, in files a query fetches on demand, so a
  * visitor loads a few dozen kilobytes of a large site's index rather than all of it:
  *
- *   search-index/meta.json   {"v":1,"n":pages,"c":CHUNK,"s":shards,"l":lengths,
- *                             "q":[ids],"b":[ids]}: l holds one character per page,
+ *   search-index/meta.json   {"v":1,"h":stamp,"n":pages,"c":CHUNK,"s":shards,"l":lengths,
+ *                             "q":[ids],"b":[ids]}: h changes with the ids (search.js
+ *                            asks for shards and chunks with ?h=h), l holds one character per page,
  *                            U+0020 plus its title's length in UTF-16 units (at most 80);
  *                            q the FAQ pages and questions, b the archived bugs (gaps)
  *   search-index/t/K.json    shard K: {"word":[title, heading, text]} for every word

@@ -58,8 +58,8 @@
 		return typeof h === 'string' ? h : (h && typeof h.t === 'string' ? h.t : '');
 	}
 
-	function fetchJson(url) {
-		return fetch(url, { credentials: 'same-origin' }).then(function (r) {
+	function fetchJson(url, fresh) {
+		return fetch(url, { credentials: 'same-origin', cache: fresh ? 'no-cache' : 'default' }).then(function (r) {
 			if (!r.ok)
 				throw new Error('search index: HTTP ' + r.status);
 			return r.json();
@@ -92,7 +92,7 @@
 	function once(ix, cache, key, path, decode) {
 		if (!cache[key]) {
 			cache[key] = { v: null, p: null };
-			cache[key].p = fetchJson(new URL(path, ix.url).href).then(function (data) {
+			cache[key].p = fetchJson(new URL(path + '?h=' + ix.meta.h, ix.url).href).then(function (data) {
 				cache[key].v = decode(data);
 				return cache[key].v;
 			});
@@ -103,7 +103,7 @@
 
 	function loadMeta(ix) {
 		if (!ix.metaP) {
-			ix.metaP = fetchJson(ix.url).then(function (m) {
+			ix.metaP = fetchJson(ix.url, true).then(function (m) {
 				var n = m && typeof m.n === 'number' ? m.n : 0;
 				var l = m && typeof m.l === 'string' ? m.l : '';
 				/* the part of today's score that is the page's own: kind and title length */
@@ -115,7 +115,7 @@
 				}
 				ungap(m.q).forEach(function (id) { if (id < n) bonus[id] += 2; });
 				ungap(m.b).forEach(function (id) { if (id < n) bonus[id] -= 4; });
-				ix.meta = { n: n, c: m.c > 0 ? m.c : 1, s: m.s > 0 ? m.s : 1, bonus: bonus, tl: tl };
+				ix.meta = { h: encodeURIComponent(String(m.h || '')), n: n, c: m.c > 0 ? m.c : 1, s: m.s > 0 ? m.s : 1, bonus: bonus, tl: tl };
 				return ix.meta;
 			});
 			ix.metaP.catch(function () { ix.metaP = null; });
@@ -126,7 +126,7 @@
 	function shardOf(meta, w) {
 		var c1 = w.codePointAt(0);
 		var c2 = w.length > String.fromCodePoint(c1).length ? w.codePointAt(String.fromCodePoint(c1).length) : 0;
-		return ((c1 * 65599 + c2) >>> 0) % meta.s;
+		return (c1 * 65599 + c2) % meta.s; /* below 2^37: exact, as search.c's 64-bit sum */
 	}
 
 	var B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
