@@ -189,8 +189,9 @@ int utf8_words(const char *p, size_t len, int (*fn)(const char *word, size_t len
 			continue;
 		}
 		i += k;
-		/* İ lower-cases to i and U+0307, a diacritic dropped below */
-		cp = cp == 0x130 ? 'i' : utf8proc_tolower(cp);
+		/* İ lower-cases to i and U+0307, a diacritic dropped below; final sigma is sigma
+		 * (JavaScript lower-cases a word-final Σ to ς, utf8proc to σ) */
+		cp = cp == 0x130 ? 'i' : cp == 0x3C2 ? 0x3C3 : utf8proc_tolower(cp);
 		utf8proc_int32_t d[8];
 		int last = 0;
 		utf8proc_ssize_t n = utf8proc_decompose_char(cp, d, 8, UTF8PROC_DECOMPOSE, &last);

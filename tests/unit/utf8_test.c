@@ -105,6 +105,9 @@ int main(void)
 	buf_reset(&b);
 	CHECK(utf8_words("a\xFF" "b  ", 5, join_word, &b) == 0); /* a bad byte splits */
 	CHECK_STR(b.data, "a|b");
+	buf_reset(&b); /* ΟΔΟΣ and οδος: one word, as search.js folds both */
+	CHECK(utf8_words("\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3 \xCE\xBF\xCE\xB4\xCE\xBF\xCF\x82", 17, join_word, &b) == 0);
+	CHECK_STR(b.data, "\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x83|\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x83");
 	int seen = 0;
 	CHECK(utf8_words("one two three", 13, stop_at_second, &seen) == 7 && seen == 2);
 	buf_release(&b);

@@ -32,9 +32,10 @@
 		'bug-index': 'Bugs', 'bug-product': 'Bugs', 'bug-component': 'Bugs'
 	};
 
-	/* Lower case without diacritics, so "Pipapo" and "pipapó" meet "pipapo". */
+	/* Lower case without diacritics, so "Pipapo" and "pipapó" meet "pipapo"; final sigma
+	 * as sigma, as base/utf8's utf8_words folds the index's words. */
 	function fold(s) {
-		return String(s).toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+		return String(s).toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/\u03c2/g, '\u03c3');
 	}
 
 	/* fold(), remembering for each folded character the index it came from in s. */
