@@ -56,3 +56,17 @@ export async function run(main) {
 	}
 	process.exit(code);
 }
+
+/* Waits (at most 10 s) until option's href, resolved against base, has the path (and hash)
+ * want: on a busy machine results for part of a typed query show while typing pauses. The
+ * caller's own check then says which result came first. */
+export async function settle(page, option, base, want) {
+	for (let i = 0; i < 100; i++) {
+		const h = await option.getAttribute('href').catch(() => null);
+		if (h) {
+			const u = new URL(h, base);
+			if (u.pathname + u.hash === want || u.pathname === want) return;
+		}
+		await page.waitForTimeout(100);
+	}
+}

@@ -2,7 +2,7 @@
 // results (a listbox with <mark>ed matches, arrow keys move the selection, Escape
 // closes), then Enter on the first result must land on EXPECTED (e.g. /faq/#slug) with
 // that element targeted and on screen.
-import { run, confine, check } from './lib.mjs';
+import { run, confine, check, settle } from './lib.mjs';
 
 run(async (browser, base, [query, expected]) => {
 	check(query && expected, 'usage: search.mjs BASE QUERY EXPECTED');
@@ -20,17 +20,7 @@ run(async (browser, base, [query, expected]) => {
 	await listbox.waitFor({ state: 'visible', timeout: 10000 });
 	const options = listbox.locator('[role="option"].search-hit');
 	await options.first().waitFor({ timeout: 10000 });
-	/* Results for a part of the query may show while typing pauses on a busy machine: wait
-	 * (at most 10 s) until the first result is the expected one; the check below says which
-	 * it is otherwise. */
-	const firstIs = async () => {
-		const h = await options.first().getAttribute('href').catch(() => null);
-		if (!h) return false;
-		const u = new URL(h, base + '/');
-		return u.pathname + u.hash === expected;
-	};
-	for (let i = 0; i < 100 && !(await firstIs()); i++)
-		await page.waitForTimeout(100);
+	await settle(page, options.first(), base + '/', expected);
 	const n = await options.count();
 	check(n >= 1, 'no results for ' + query);
 	check(await input.getAttribute('aria-expanded') === 'true', 'combobox not expanded');

@@ -2,7 +2,7 @@
 // e.g. http://127.0.0.1:8080/sub), type QUERY in the header search box and click the
 // first result: it must land on EXPECTED (a path under the sub-path, e.g.
 // /sub/bugs/12/), answered 200 by the server.
-import { run, confine, check } from './lib.mjs';
+import { run, confine, check, settle } from './lib.mjs';
 
 run(async (browser, base, [query, expected]) => {
 	check(query && expected, 'usage: subpath.mjs BASE QUERY EXPECTED');
@@ -19,6 +19,7 @@ run(async (browser, base, [query, expected]) => {
 	await input.pressSequentially(query, { delay: 10 });
 	const first = page.locator('header [role="listbox"] [role="option"].search-hit').first();
 	await first.waitFor({ timeout: 10000 });
+	await settle(page, first, page.url(), expected);
 	const href = new URL(await first.getAttribute('href'), page.url());
 	check(href.pathname === expected, `first result is ${href.pathname}, want ${expected}`);
 
