@@ -357,18 +357,29 @@
 			});
 			if (now && sh.some(function (e) { return !e.v; }))
 				return null;
+			/* A page the shards rank high can still fail scoreDoc (a term with punctuation,
+			 * like 0.9.0, is matched in the text): while fewer than limit hits remain, the
+			 * next candidates are tried, four times as many each round, three rounds at most. */
 			function withShards(shards) {
-				var ids = candidates(ix, ws, shards, ts).slice(0, limit + EXTRA);
-				var ch = [];
-				ids.forEach(function (id) {
-					var c = Math.floor(id / meta.c);
-					if (ch.indexOf(c) < 0)
-						ch.push(c);
-				});
-				var cs = ch.map(function (c) { return now ? ix.chunks[c] || {} : loadChunk(ix, c); });
-				if (now)
-					return cs.some(function (e) { return !e.v; }) ? null : ranked(ids);
-				return Promise.all(cs.map(function (e) { return e.p; })).then(function () { return ranked(ids); });
+				var all = candidates(ix, ws, shards, ts);
+				function attempt(k, round) {
+					var ids = all.slice(0, k);
+					var ch = [];
+					ids.forEach(function (id) {
+						var c = Math.floor(id / meta.c);
+						if (ch.indexOf(c) < 0)
+							ch.push(c);
+					});
+					var cs = ch.map(function (c) { return now ? ix.chunks[c] || {} : loadChunk(ix, c); });
+					function done() {
+						var r = ranked(ids);
+						return r.length < limit && k < all.length && round < 3 ? attempt(k * 4, round + 1) : r;
+					}
+					if (now)
+						return cs.some(function (e) { return !e.v; }) ? null : done();
+					return Promise.all(cs.map(function (e) { return e.p; })).then(done);
+				}
+				return attempt(limit + EXTRA, 0);
 			}
 			if (now)
 				return withShards(sh.map(function (e) { return e.v; }));
