@@ -168,7 +168,7 @@ nginx_conf() {
 	} >"$1"
 }
 nginx_start() { nginx -c "$1" -p "$TRASH" -e "$TRASH/nginx-error.log" && poll 50 "test -s '$TRASH/nginx.pid'"; }
-nginx_stop() { [ -s "$TRASH/nginx.pid" ] && kill "$(cat "$TRASH/nginx.pid")" 2>/dev/null; }
+nginx_stop() { [ -s "$TRASH/nginx.pid" ] && kill "$(cat "$TRASH/nginx.pid" 2>/dev/null)" 2>/dev/null; }
 
 test_done() {
 	nginx_stop || true # before its pid file goes with $TRASH (the EXIT trap would find none)

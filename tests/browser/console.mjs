@@ -17,7 +17,7 @@ run(async (browser, base, paths) => {
 		check(res && res.ok(), `${p}: HTTP ${res && res.status()}`);
 		const box = page.locator('header .search-input');
 		if (await box.count()) {
-			const idx = page.waitForResponse((r) => r.url().endsWith('/search-index.json'), { timeout: 10000 }).catch(() => null);
+			const idx = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/search-index/meta.json'), { timeout: 10000 });
 			await box.focus();
 			await idx;
 		}
