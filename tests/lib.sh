@@ -170,6 +170,11 @@ nginx_conf() {
 nginx_start() { nginx -c "$1" -p "$TRASH" -e "$TRASH/nginx-error.log" && poll 50 "test -s '$TRASH/nginx.pid'"; }
 nginx_stop() { [ -s "$TRASH/nginx.pid" ] && kill "$(cat "$TRASH/nginx.pid" 2>/dev/null)" 2>/dev/null; }
 
+# missing_tools TOOL...: prints " TOOL" for each one not on PATH (nor in /usr/sbin, /sbin).
+missing_tools() {
+	for t; do PATH=$PATH:/usr/sbin:/sbin command -v "$t" >/dev/null 2>&1 || printf ' %s' "$t"; done
+}
+
 test_done() {
 	nginx_stop || true # before its pid file goes with $TRASH (the EXIT trap would find none)
 	[ -n "${KEEP_TRASH:-}" ] || { cd /; rm -rf "$TRASH"; }

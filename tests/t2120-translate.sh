@@ -11,10 +11,7 @@ test_expect_success 'unit: which blocks get a translation' '
 '
 
 need="iptables-translate ip6tables-translate iptables-restore-translate ebtables-translate ipset-translate"
-missing=
-for t in $need; do
-	PATH=$PATH:/usr/sbin:/sbin command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
-done
+missing=$(missing_tools $need)
 if [ -n "$missing" ]; then
 	test_skip 'nft translations of iptables blocks' "missing:$missing (Debian packages iptables, ipset: scripts/install-deps.sh test)"
 	test_done

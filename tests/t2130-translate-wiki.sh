@@ -10,10 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 need="iptables-translate ipset-translate"
-missing=
-for t in $need; do
-	PATH=$PATH:/usr/sbin:/sbin command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
-done
+missing=$(missing_tools $need)
 if [ -n "$missing" ]; then
 	test_skip 'an imported wiki page shows nft translations' "missing:$missing (Debian packages iptables, ipset: scripts/install-deps.sh test)"
 	test_done
