@@ -49,6 +49,29 @@ test_expect_success 'editing Markdown rebuilds: the new text is served and clien
 	poll 50 "grep -q \"^event: reload$\" events"
 '
 
+# The preview server re-makes only the search files an edit touches (search.c's memo):
+# each state must equal what a one-off build makes of the same sources.
+same_index() {
+	rm -rf oneoff && "$NFSITE" build -q --source site --dest oneoff && diff -r "$OUTDIR/search-index" oneoff/search-index
+}
+test_expect_success 'an edit updates the search index as a one-off build makes it: word added, removed, page added' '
+	site_page site/content/about.md "title: About" "Second version, edited live. Xylophonic zebras." &&
+	poll 100 "page /about/ >/dev/null && grep -q Xylophonic page.html" &&
+	test "$(grep -l "\"xylophonic\":" "$OUTDIR"/search-index/t/*.json | wc -l)" = 1 &&
+	grep_q "Xylophonic zebras" "$OUTDIR/search-index/f/0.json" &&
+	same_index &&
+	site_page site/content/about.md "title: About" "Second version, edited live." &&
+	poll 100 "page /about/ >/dev/null && ! grep -q Xylophonic page.html" &&
+	! grep -q xylophonic "$OUTDIR"/search-index/t/*.json &&
+	same_index &&
+	site_page site/content/aardvark.md "title: Aardvark" "A page that sorts first moves every id." &&
+	poll 100 "test \"\$(page /aardvark/)\" = 200" &&
+	same_index &&
+	rm site/content/aardvark.md &&
+	poll 100 "test \"\$(page /aardvark/)\" = 404" &&
+	same_index
+'
+
 test_expect_success 'retagging a page rebuilds the tag pages: the old one goes, the new one lists it' '
 	site_page site/content/about.md "title: About
 tags: [first]" "Tagged." &&

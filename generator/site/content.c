@@ -427,6 +427,7 @@ void content_page_forget(struct page *p)
 	p->search_text = NULL;
 	free(p->search_json);
 	p->search_json = NULL;
+	p->search_key = 0;
 	for (size_t i = 0; i < p->nheadings; i++)
 		free(p->headings[i]);
 	free(p->headings);

@@ -74,6 +74,7 @@ struct page {
 	size_t nlinks;
 	char *search_text;      /* plain text for the search index (owned) */
 	char *search_json;      /* this page's entry of the search index, made once (owned) */
+	unsigned long long search_key; /* hash of search_json; 0 without it */
 	char **headings;        /* heading texts for the search index (owned) */
 	size_t nheadings;
 };

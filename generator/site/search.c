@@ -84,6 +84,7 @@ void search_entry(struct json *j, struct page *p, const char *base_path)
 		return;
 	struct buf e = BUF_INIT;
 	entry(j, p, base_path, &e);
+	p->search_key = hash_bytes(HASH_SEED, e.data, e.len);
 	p->search_json = buf_detach(&e, NULL);
 }
 
@@ -100,17 +101,22 @@ static uint32_t nshards_for(size_t n)
 	return s < 16 ? 16 : s > 1024 ? 1024 : (uint32_t)s;
 }
 
-static size_t nlisted(const struct content *m)
+/* The pages the index lists, in the model's order (owned array, n of them). */
+static struct page **listed(const struct content *m, size_t *n)
 {
-	size_t n = 0;
+	struct page **pages = xcalloc(m->npages + 1, sizeof *pages);
+	*n = 0;
 	for (size_t i = 0; i < m->npages; i++)
-		n += !m->pages[i]->unlisted;
-	return n;
+		if (!m->pages[i]->unlisted)
+			pages[(*n)++] = m->pages[i];
+	return pages;
 }
 
 int search_files(const struct content *m, int (*fn)(const char *rel, void *arg), void *arg)
 {
-	size_t n = nlisted(m);
+	size_t n = 0;
+	for (size_t i = 0; i < m->npages; i++)
+		n += !m->pages[i]->unlisted;
 	uint32_t ns = nshards_for(n);
 	int rc = fn("search-index/meta.json", arg);
 	char name[64];
@@ -125,68 +131,241 @@ int search_files(const struct content *m, int (*fn)(const char *rel, void *arg),
 	return rc;
 }
 
-/* One word's pages: ids ascending, each with the fields that hold the word. */
-struct postings {
+/* A word and the pages holding it: ids ascending, each with the fields that hold it. */
+struct word {
+	const char *key; /* borrowed from the memo's map */
+	size_t len;
+	uint32_t shard;
 	uint32_t *id;
 	unsigned char *fields;
 	size_t n, cap;
 };
 
-struct indexer {
-	struct strmap words; /* folded word → struct postings (ptr) */
-	uint32_t id;         /* the page being read */
+struct ids {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+struct search_memo {
+	struct strmap words; /* folded word → index in w (num) */
+	struct word *w;
+	size_t nw, cap_w;
+	uint32_t ns;
+	struct ids *shard;   /* per shard: indices in w of its words */
+	bool *dirty;         /* per shard: changed by this build */
+	/* Kept for the next build (search_memo_new's only): */
+	bool kept;           /* all below describe the live index */
+	size_t n;
+	char *base_path;
+	struct strmap by_url; /* URL → id (num) */
+	uint64_t *layout;     /* per id: its title, URL and kind */
+	uint64_t *entry;      /* per id: its entry (search_key) */
+	struct ids *holds;    /* per id: indices in w of the words it holds */
+};
+
+struct search_memo *search_memo_new(void)
+{
+	return xcalloc(1, sizeof(struct search_memo));
+}
+
+static void memo_clear(struct search_memo *x)
+{
+	for (size_t i = 0; i < x->nw; i++) {
+		free(x->w[i].id);
+		free(x->w[i].fields);
+	}
+	free(x->w);
+	strmap_release(&x->words);
+	for (uint32_t k = 0; x->shard && k < x->ns; k++)
+		free(x->shard[k].v);
+	free(x->shard);
+	free(x->dirty);
+	for (size_t i = 0; x->holds && i < x->n; i++)
+		free(x->holds[i].v);
+	free(x->holds);
+	free(x->layout);
+	free(x->entry);
+	strmap_release(&x->by_url);
+	free(x->base_path);
+	*x = (struct search_memo){.words = STRMAP_INIT, .by_url = STRMAP_INIT};
+}
+
+void search_memo_free(struct search_memo *x)
+{
+	if (x) {
+		memo_clear(x);
+		free(x);
+	}
+}
+
+/* The first place in ids[0..n) not below id. */
+static size_t lower_bound(const uint32_t *ids, size_t n, uint32_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct adder {
+	struct search_memo *x;
+	uint32_t id;
 	unsigned field;
+	struct ids *holds; /* the page's words, when the memo keeps them */
 };
 
 static int add_word(const char *w, size_t len, void *arg)
 {
-	struct indexer *ix = arg;
+	struct adder *a = arg;
+	struct search_memo *x = a->x;
 	size_t cps = 0, i = 0;
 	for (; i < len; i++)
 		if (((unsigned char)w[i] & 0xC0) != 0x80 && ++cps > SEARCH_WORD_MAX)
 			break;
-	struct strmap_entry *e = strmap_put(&ix->words, w, i, NULL);
-	struct postings *p = e->ptr;
-	if (!p)
-		e->ptr = p = xcalloc(1, sizeof *p);
-	if (p->n && p->id[p->n - 1] == ix->id) {
-		p->fields[p->n - 1] |= (unsigned char)ix->field;
+	bool added;
+	struct strmap_entry *e = strmap_put(&x->words, w, i, &added);
+	if (added) {
+		int32_t c1 = 0, c2 = 0;
+		size_t k1 = utf8_decode(e->key, e->len, &c1);
+		if (k1 < e->len)
+			utf8_decode(e->key + k1, e->len - k1, &c2);
+		ALLOC_GROW(x->w, x->nw + 1, x->cap_w);
+		x->w[x->nw] = (struct word){.key = e->key, .len = e->len, .shard = search_shard(c1, c2, x->ns)};
+		struct ids *s = &x->shard[x->w[x->nw].shard];
+		ALLOC_GROW(s->v, s->n + 1, s->cap);
+		s->v[s->n++] = (uint32_t)x->nw;
+		e->num = (long)x->nw++;
+	}
+	struct word *wd = &x->w[e->num];
+	x->dirty[wd->shard] = true;
+	/* Pages come in id order on a full build: then the id goes last. */
+	size_t at = wd->n && wd->id[wd->n - 1] >= a->id ? lower_bound(wd->id, wd->n, a->id) : wd->n;
+	if (at < wd->n && wd->id[at] == a->id) {
+		wd->fields[at] |= (unsigned char)a->field;
 		return 0;
 	}
-	size_t cap = p->cap;
-	ALLOC_GROW(p->id, p->n + 1, p->cap);
-	if (p->cap != cap)
-		p->fields = xrealloc(p->fields, p->cap);
-	p->id[p->n] = ix->id;
-	p->fields[p->n++] = (unsigned char)ix->field;
+	size_t cap = wd->cap;
+	ALLOC_GROW(wd->id, wd->n + 1, wd->cap);
+	if (wd->cap != cap)
+		wd->fields = xrealloc(wd->fields, wd->cap);
+	memmove(wd->id + at + 1, wd->id + at, (wd->n - at) * sizeof *wd->id);
+	memmove(wd->fields + at + 1, wd->fields + at, wd->n - at);
+	wd->id[at] = a->id;
+	wd->fields[at] = (unsigned char)a->field;
+	wd->n++;
+	if (a->holds) {
+		ALLOC_GROW(a->holds->v, a->holds->n + 1, a->holds->cap);
+		a->holds->v[a->holds->n++] = (uint32_t)e->num;
+	}
 	return 0;
 }
 
-static void index_page(struct indexer *ix, const struct page *p)
+static void index_page(struct search_memo *x, const struct page *p, uint32_t id)
 {
-	ix->field = FIELD_TITLE;
+	struct adder a = {x, id, FIELD_TITLE, x->holds ? &x->holds[id] : NULL};
 	if (p->title)
-		utf8_words(p->title, strlen(p->title), add_word, ix);
-	ix->field = FIELD_HEADING;
+		utf8_words(p->title, strlen(p->title), add_word, &a);
+	a.field = FIELD_HEADING;
 	for (size_t k = 0; k < p->nheadings; k++)
-		utf8_words(p->headings[k], strlen(p->headings[k]), add_word, ix);
-	ix->field = FIELD_TEXT;
+		utf8_words(p->headings[k], strlen(p->headings[k]), add_word, &a);
+	a.field = FIELD_TEXT;
 	size_t n;
 	const char *text = page_text(p, &n);
-	utf8_words(text, n, add_word, ix);
+	utf8_words(text, n, add_word, &a);
+}
+
+/* Takes page id out of every word it held. */
+static void unindex_page(struct search_memo *x, uint32_t id)
+{
+	struct ids *h = &x->holds[id];
+	for (size_t k = 0; k < h->n; k++) {
+		struct word *wd = &x->w[h->v[k]];
+		size_t at = lower_bound(wd->id, wd->n, id);
+		if (at < wd->n && wd->id[at] == id) {
+			memmove(wd->id + at, wd->id + at + 1, (wd->n - at - 1) * sizeof *wd->id);
+			memmove(wd->fields + at, wd->fields + at + 1, wd->n - at - 1);
+			wd->n--;
+		}
+		x->dirty[wd->shard] = true;
+	}
+	h->n = 0;
+}
+
+static const char *str0(const char *s)
+{
+	return s ? s : "";
 }
 
 static int cmp_title(const void *a, const void *b)
 {
 	const struct page *p = *(struct page *const *)a, *q = *(struct page *const *)b;
-	int c = strcmp(p->title ? p->title : "", q->title ? q->title : "");
+	int c = strcmp(str0(p->title), str0(q->title));
 	return c ? c : p->index < q->index ? -1 : p->index > q->index;
 }
 
-static int cmp_key(const void *a, const void *b)
+static int cmp_word(const void *a, const void *b, void *arg)
 {
-	const struct strmap_entry *x = *(struct strmap_entry *const *)a, *y = *(struct strmap_entry *const *)b;
-	return strcmp(x->key, y->key);
+	const struct word *w = arg;
+	return strcmp(w[*(const uint32_t *)a].key, w[*(const uint32_t *)b].key);
+}
+
+/* What fixes a page's id and its part of the metadata. */
+static uint64_t layout_of(const struct page *p)
+{
+	uint64_t h = HASH_SEED;
+	const char *parts[] = {str0(p->title), p->url, str0(p->kind_name)};
+	for (size_t i = 0; i < 3; i++)
+		h = hash_bytes(h, parts[i], strlen(parts[i]) + 1);
+	return h;
+}
+
+/* When the memo's ids still hold (the same pages, titles, URLs and kinds, still in
+ * title order), puts pages at those ids and returns true: then no id moved, and only
+ * the shards and chunks of pages whose entry changed are made again. */
+static bool same_layout(const struct search_memo *x, struct page **pages, size_t n, const char *base_path)
+{
+	if (!x->kept || x->n != n || strcmp(x->base_path, base_path))
+		return false;
+	struct page **at = xcalloc(n + 1, sizeof *at);
+	bool ok = true;
+	for (size_t i = 0; i < n && ok; i++) {
+		const struct strmap_entry *e = strmap_get(&x->by_url, pages[i]->url, strlen(pages[i]->url));
+		ok = e && !at[e->num] && layout_of(pages[i]) == x->layout[e->num];
+		if (ok)
+			at[e->num] = pages[i];
+	}
+	for (size_t i = 1; i < n && ok; i++)
+		ok = cmp_title(&at[i - 1], &at[i]) < 0;
+	if (ok)
+		memcpy(pages, at, n * sizeof *pages);
+	free(at);
+	return ok;
+}
+
+/* Starts the memo over for n pages in id order: every shard to be made. */
+static void memo_start(struct search_memo *x, struct page **pages, size_t n, const char *base_path, bool keep)
+{
+	memo_clear(x);
+	x->ns = nshards_for(n);
+	x->shard = xcalloc(x->ns, sizeof *x->shard);
+	x->dirty = xcalloc(x->ns, sizeof *x->dirty);
+	if (!keep)
+		return;
+	x->n = n;
+	x->base_path = xstrdup(base_path);
+	x->layout = xcalloc(n + 1, sizeof *x->layout);
+	x->entry = xcalloc(n + 1, sizeof *x->entry);
+	x->holds = xcalloc(n + 1, sizeof *x->holds);
+	for (size_t i = 0; i < n; i++) {
+		x->layout[i] = layout_of(pages[i]);
+		x->entry[i] = pages[i]->search_key;
+		strmap_put(&x->by_url, pages[i]->url, strlen(pages[i]->url), NULL)->num = (long)i;
+	}
 }
 
 /* The title's length as JavaScript counts it (UTF-16 units), at most 80. */
@@ -209,7 +388,7 @@ static void write_meta(struct json *j, struct page **pages, size_t n, uint32_t n
 	 * two builds whose ids differ. */
 	uint64_t h = hash_bytes(HASH_SEED, &ns, sizeof ns);
 	for (size_t i = 0; i < n; i++) {
-		h = hash_bytes(h, pages[i]->title, strlen(pages[i]->title) + 1);
+		h = hash_bytes(h, str0(pages[i]->title), strlen(str0(pages[i]->title)) + 1);
 		h = hash_bytes(h, pages[i]->url, strlen(pages[i]->url) + 1);
 	}
 	buf_printf(out, "{\"v\":1,\"h\":\"%016llx\",\"n\":%zu,\"c\":%d,\"s\":%u,\"l\":",
@@ -225,7 +404,7 @@ static void write_meta(struct json *j, struct page **pages, size_t n, uint32_t n
 		size_t last = 0;
 		bool first = true;
 		for (size_t i = 0; i < n; i++) {
-			const char *kind = pages[i]->kind_name ? pages[i]->kind_name : "";
+			const char *kind = str0(pages[i]->kind_name);
 			if (strcmp(kind, lists[k][1]) && !(lists[k][2] && !strcmp(kind, lists[k][2])))
 				continue;
 			buf_printf(out, first ? "%zu" : ",%zu", i - last);
@@ -249,30 +428,30 @@ static void put_number(struct buf *b, uint32_t v)
 		buf_putc(b, d[--n]);
 }
 
-/* The ids of p holding the word in field, as a list of gaps or as a bitmap, whichever
+/* The ids of w holding the word in field, as a list of gaps or as a bitmap, whichever
  * is shorter: a word on most pages (in a generated or a large site, many are) costs
  * a bit per page, not a number. */
-static void put_field(struct buf *b, const struct postings *p, unsigned field)
+static void put_field(struct buf *b, const struct word *w, unsigned field)
 {
 	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 	size_t list = 0;
 	uint32_t last = 0;
 	bool any = false;
-	for (size_t i = 0; i < p->n; i++) {
-		if (!(p->fields[i] & field))
+	for (size_t i = 0; i < w->n; i++) {
+		if (!(w->fields[i] & field))
 			continue;
-		uint32_t gap = p->id[i] - last;
+		uint32_t gap = w->id[i] - last;
 		list += 2 + (gap >= 10) + (gap >= 100) + (gap >= 1000) + (gap >= 10000);
-		last = p->id[i];
+		last = w->id[i];
 		any = true;
 	}
 	if (any && last / 6 + 3 < list) {
 		/* bit i of character k: page 6k+i */
 		size_t len = last / 6 + 1;
 		unsigned char *bits = xcalloc(len, 1);
-		for (size_t i = 0; i < p->n; i++)
-			if (p->fields[i] & field)
-				bits[p->id[i] / 6] |= (unsigned char)(1u << (p->id[i] % 6));
+		for (size_t i = 0; i < w->n; i++)
+			if (w->fields[i] & field)
+				bits[w->id[i] / 6] |= (unsigned char)(1u << (w->id[i] % 6));
 		buf_putc(b, '"');
 		for (size_t k = 0; k < len; k++)
 			buf_putc(b, b64[bits[k]]);
@@ -283,119 +462,119 @@ static void put_field(struct buf *b, const struct postings *p, unsigned field)
 	buf_putc(b, '[');
 	last = 0;
 	bool first = true;
-	for (size_t i = 0; i < p->n; i++) {
-		if (!(p->fields[i] & field))
+	for (size_t i = 0; i < w->n; i++) {
+		if (!(w->fields[i] & field))
 			continue;
 		if (!first)
 			buf_putc(b, ',');
-		put_number(b, p->id[i] - last);
-		last = p->id[i];
+		put_number(b, w->id[i] - last);
+		last = w->id[i];
 		first = false;
 	}
 	buf_putc(b, ']');
 }
 
-/* A word's pages: [title, heading, text], each put_field's. */
-static void put_postings(struct buf *b, const struct postings *p)
+/* Shard k: its words in byte order (so the file never depends on the memo's history),
+ * each with [title, heading, text] ids; words no page holds any more are left out. */
+static void put_shard(struct json *j, struct search_memo *x, uint32_t k, struct buf *out)
 {
-	buf_putc(b, '[');
-	put_field(b, p, FIELD_TITLE);
-	buf_putc(b, ',');
-	put_field(b, p, FIELD_HEADING);
-	buf_putc(b, ',');
-	put_field(b, p, FIELD_TEXT);
-	buf_putc(b, ']');
-}
-
-static int write_shards(struct json *j, struct indexer *ix, uint32_t ns,
-                        int (*put)(const char *, const char *, size_t, void *), void *arg)
-{
-	/* Words by shard, each shard's words in byte order, so the files never depend on the
-	 * table's history. */
-	struct strmap_entry **sorted = xcalloc(ix->words.n + 1, sizeof *sorted);
-	size_t nw = 0;
-	for (size_t i = 0; i < ix->words.cap; i++)
-		if (ix->words.slot[i].key)
-			sorted[nw++] = &ix->words.slot[i];
-	qsort(sorted, nw, sizeof *sorted, cmp_key);
-	struct buf *shard = xcalloc(ns, sizeof *shard);
-	for (uint32_t k = 0; k < ns; k++)
-		buf_init(&shard[k]);
-	for (size_t w = 0; w < nw; w++) {
-		const struct strmap_entry *e = sorted[w];
-		int32_t c1 = 0, c2 = 0;
-		size_t k1 = utf8_decode(e->key, e->len, &c1);
-		if (k1 < e->len)
-			utf8_decode(e->key + k1, e->len - k1, &c2);
-		struct buf *b = &shard[search_shard(c1, c2, ns)];
-		buf_putc(b, b->len ? ',' : '{');
-		json_string(j, b, e->key, e->len);
-		buf_putc(b, ':');
-		put_postings(b, e->ptr);
-		buf_putc(b, '\n');
-	}
-	int rc = 0;
-	char name[64];
-	for (uint32_t k = 0; k < ns; k++) {
-		buf_puts(&shard[k], shard[k].len ? "}\n" : "{}\n");
-		snprintf(name, sizeof name, "search-index/t/%u.json", (unsigned)k);
-		if (!rc)
-			rc = put(name, shard[k].data, shard[k].len, arg);
-		buf_release(&shard[k]);
-	}
-	free(shard);
-	free(sorted);
-	return rc;
-}
-
-int search_index(struct content *m, const char *base_path,
-                 int (*put)(const char *rel, const char *data, size_t len, void *arg), void *arg)
-{
-	struct json *j = json_new(false);
-	size_t n = 0;
-	struct page **pages = xcalloc(m->npages + 1, sizeof *pages);
-	for (size_t i = 0; i < m->npages; i++)
-		if (!m->pages[i]->unlisted)
-			pages[n++] = m->pages[i];
-	qsort(pages, n, sizeof *pages, cmp_title);
-	uint32_t ns = nshards_for(n);
-
-	struct buf out = BUF_INIT;
-	write_meta(j, pages, n, ns, &out);
-	int rc = put("search-index/meta.json", out.data, out.len, arg);
-
-	struct indexer ix = {STRMAP_INIT, 0, 0};
-	for (size_t i = 0; i < n; i++) {
-		ix.id = (uint32_t)i;
-		index_page(&ix, pages[i]);
-	}
-	if (!rc)
-		rc = write_shards(j, &ix, ns, put, arg);
-	for (size_t i = 0; i < ix.words.cap; i++) {
-		struct postings *p = ix.words.slot[i].ptr;
-		if (!p)
+	struct ids *s = &x->shard[k];
+	qsort_r(s->v, s->n, sizeof *s->v, cmp_word, x->w);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct word *w = &x->w[s->v[i]];
+		if (!w->n)
 			continue;
-		free(p->id);
-		free(p->fields);
-		free(p);
+		buf_putc(out, out->len ? ',' : '{');
+		json_string(j, out, w->key, w->len);
+		buf_puts(out, ":[");
+		put_field(out, w, FIELD_TITLE);
+		buf_putc(out, ',');
+		put_field(out, w, FIELD_HEADING);
+		buf_putc(out, ',');
+		put_field(out, w, FIELD_TEXT);
+		buf_puts(out, "]\n");
 	}
-	strmap_release(&ix.words);
+	buf_puts(out, out->len ? "}\n" : "{}\n");
+}
 
-	char name[64];
-	for (size_t c = 0; c * SEARCH_CHUNK < n && !rc; c++) {
-		buf_reset(&out);
-		buf_putc(&out, '[');
-		for (size_t i = c * SEARCH_CHUNK; i < n && i < (c + 1) * SEARCH_CHUNK; i++) {
-			search_entry(j, pages[i], base_path);
-			if (i > c * SEARCH_CHUNK)
-				buf_puts(&out, ",\n");
-			buf_puts(&out, pages[i]->search_json);
-		}
-		buf_puts(&out, "]\n");
-		snprintf(name, sizeof name, "search-index/f/%zu.json", c);
-		rc = put(name, out.data, out.len, arg);
+static void put_chunk(struct page **pages, size_t n, size_t c, struct buf *out)
+{
+	buf_putc(out, '[');
+	for (size_t i = c * SEARCH_CHUNK; i < n && i < (c + 1) * SEARCH_CHUNK; i++) {
+		if (i > c * SEARCH_CHUNK)
+			buf_puts(out, ",\n");
+		buf_puts(out, pages[i]->search_json);
 	}
+	buf_puts(out, "]\n");
+}
+
+int search_index(struct content *m, const char *base_path, struct search_memo *memo,
+                 const struct search_sink *sink)
+{
+	struct search_memo scratch = {.words = STRMAP_INIT, .by_url = STRMAP_INIT};
+	struct search_memo *x = memo ? memo : &scratch;
+	struct json *j = json_new(false);
+	size_t n;
+	struct page **pages = listed(m, &n);
+	for (size_t i = 0; i < n; i++)
+		search_entry(j, pages[i], base_path);
+	size_t nchunks = (n + SEARCH_CHUNK - 1) / SEARCH_CHUNK;
+	bool *chunk_dirty = xcalloc(nchunks + 1, sizeof *chunk_dirty);
+	bool same = same_layout(x, pages, n, base_path);
+	if (same) {
+		memset(x->dirty, 0, x->ns * sizeof *x->dirty);
+		for (size_t i = 0; i < n; i++) {
+			if (pages[i]->search_key == x->entry[i])
+				continue;
+			unindex_page(x, (uint32_t)i);
+			index_page(x, pages[i], (uint32_t)i);
+			x->entry[i] = pages[i]->search_key;
+			chunk_dirty[i / SEARCH_CHUNK] = true;
+		}
+	} else {
+		qsort(pages, n, sizeof *pages, cmp_title);
+		memo_start(x, pages, n, base_path, memo != NULL);
+		for (size_t i = 0; i < n; i++)
+			index_page(x, pages[i], (uint32_t)i);
+		/* every file made again: a shard no word reaches any more is made empty */
+		memset(x->dirty, 1, x->ns * sizeof *x->dirty);
+		memset(chunk_dirty, 1, nchunks * sizeof *chunk_dirty);
+	}
+	x->kept = false; /* until every file is handed over */
+
+	/* Each file is made only when it changed or the output lost it. */
+	struct buf out = BUF_INIT;
+	char name[64];
+	int rc = 0;
+	for (size_t f = 0; f < 1 + x->ns + nchunks && rc >= 0; f++) {
+		bool dirty;
+		if (f == 0) {
+			snprintf(name, sizeof name, "search-index/meta.json");
+			dirty = !same;
+		} else if (f <= x->ns) {
+			snprintf(name, sizeof name, "search-index/t/%zu.json", f - 1);
+			dirty = x->dirty[f - 1];
+		} else {
+			snprintf(name, sizeof name, "search-index/f/%zu.json", f - 1 - x->ns);
+			dirty = chunk_dirty[f - 1 - x->ns];
+		}
+		if (!dirty && (rc = sink->keep(name, sink->arg)) <= 0)
+			continue;
+		buf_reset(&out);
+		if (f == 0)
+			write_meta(j, pages, n, x->ns, &out);
+		else if (f <= x->ns)
+			put_shard(j, x, (uint32_t)(f - 1), &out);
+		else
+			put_chunk(pages, n, f - 1 - x->ns, &out);
+		rc = sink->put(name, out.data, out.len, sink->arg);
+	}
+	if (rc == 0 && memo)
+		memo->kept = true;
+	else
+		memo_clear(x);
 	buf_release(&out);
+	free(chunk_dirty);
 	free(pages);
 	json_free(j);
 	return rc;

@@ -20,6 +20,7 @@
 #ifndef NFSITE_SEARCH_H
 #define NFSITE_SEARCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,12 +31,27 @@ struct page;
 /* Calls fn(rel, arg) for the name of every file search_index writes for m (they follow
  * from the number of listed pages alone); a non-zero return stops and is returned. */
 int search_files(const struct content *m, int (*fn)(const char *rel, void *arg), void *arg);
-/* Makes the index and hands each file to put(rel, data, len, arg) (borrowed for the
- * call); each page's entry is made once and kept on the page (search_json), so a
- * rebuild that re-rendered one page quotes one page's text. Returns put's first
- * non-zero result, or 0. */
-int search_index(struct content *m, const char *base_path,
-                 int (*put)(const char *rel, const char *data, size_t len, void *arg), void *arg);
+/* Where search_index hands its files: put(rel, data, len, arg) writes one (data borrowed
+ * for the call; non-zero stops); keep(rel, arg) keeps one the live output holds as the
+ * last build wrote it: 0 when kept, 1 when it must be written, -1 on error. */
+struct search_sink {
+	int (*put)(const char *rel, const char *data, size_t len, void *arg);
+	int (*keep)(const char *rel, void *arg);
+	void *arg;
+};
+/* What one build's index leaves for the next build of the same output (the preview
+ * server): every page's words by id, so an edit that keeps the ids makes again only the
+ * shards and the chunk the edited pages touch. Owned by the caller. */
+struct search_memo;
+struct search_memo *search_memo_new(void);
+void search_memo_free(struct search_memo *memo);
+/* Makes the index and hands each file to sink; each page's entry is made once and kept
+ * on the page (search_json), so a rebuild that re-rendered one page quotes one page's
+ * text. memo (NULL for a one-off build) holds the last build's index, whose files the
+ * live output holds: then only files that changed are made, the rest kept. A memo whose
+ * build then fails must be freed. Returns sink's first error, or 0. */
+int search_index(struct content *m, const char *base_path, struct search_memo *memo,
+                 const struct search_sink *sink);
 /* Makes p's entry now (render workers call it, each with its own json writer, so the
  * quoting runs in parallel); search_index makes any entry still missing. */
 void search_entry(struct json *j, struct page *p, const char *base_path);

@@ -56,6 +56,7 @@ struct build {
 	struct banners *banners;
 	struct output *out;
 	struct cache *cache;
+	struct search_memo *search; /* the preview server's, NULL in a one-off build */
 	struct translator *tr; /* nft translations of iptables blocks (translate.h) */
 	uint64_t key;          /* the site key (see site_key) */
 	time_t now;
@@ -1231,7 +1232,9 @@ static int search_file_kept(const char *rel, void *arg)
 static int keep_search_file(const char *rel, void *arg)
 {
 	struct build *b = arg;
-	return output_keep(b->out, rel, rel);
+	if (!output_kept(b->out, rel))
+		return 1;
+	return output_keep(b->out, rel, rel) < 0 ? -1 : 0;
 }
 
 static int put_search_file(const char *rel, const char *data, size_t len, void *arg)
@@ -1240,13 +1243,15 @@ static int put_search_file(const char *rel, const char *data, size_t len, void *
 	return output_write(b->out, rel, data, len, rel);
 }
 
-/* The search index's files, kept as a whole while no page's text changed. */
+/* The search index's files: kept as a whole while no page's text changed; otherwise
+ * made again, in the preview server only those the changed pages touch. */
 static int write_search(struct build *b, uint64_t key)
 {
 	static const char name[] = "file:search-index/";
 	if (search_files(&b->model, search_file_kept, b) == 0 && cache_touch(b->cache, name, key))
 		return search_files(&b->model, keep_search_file, b);
-	if (search_index(&b->model, b->cfg.base_path, put_search_file, b) != 0)
+	struct search_sink sink = {put_search_file, keep_search_file, b};
+	if (search_index(&b->model, b->cfg.base_path, b->search, &sink) != 0)
 		return -1;
 	cache_store_key(b->cache, name, key);
 	return 0;
@@ -1370,6 +1375,7 @@ static double now_seconds(void)
 struct site_state {
 	struct content model; /* the last build's pages, for unchanged files */
 	struct cache *cache;  /* render results, in memory */
+	struct search_memo *search; /* the live output's search index */
 	struct workers ws;    /* Lua states whose page tables fit the site key below */
 	bool have_ws;
 	uint64_t key;
@@ -1385,6 +1391,8 @@ static void state_clear(struct site_state *s)
 	content_free(&s->model);
 	cache_free(s->cache);
 	s->cache = NULL;
+	search_memo_free(s->search);
+	s->search = NULL;
 	if (s->have_ws)
 		workers_release(&s->ws);
 	s->have_ws = false;
@@ -1550,8 +1558,11 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 		for (int i = 0; i < ws.n; i++)
 			ws.w[i].b = &b;
 	}
-	if (state)
+	if (state) {
+		b.search = state->search ? state->search : search_memo_new();
+		state->search = NULL;
 		state_clear(state);
+	}
 	if (!b.cache)
 		b.cache = cache_open(opts->dest, key);
 	translator_set_store(b.tr, &(struct translate_store){translation_get, translation_put, b.cache});
@@ -1611,6 +1622,8 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 		state->model = b.model;
 		memset(&b.model, 0, sizeof b.model);
 		b.cache = NULL;
+		state->search = b.search;
+		b.search = NULL;
 	}
 	if (stats) {
 		stats->pages = state ? state->model.npages : b.model.npages;
@@ -1625,6 +1638,7 @@ out:
 		state_clear(state);
 	output_abort(b.out);
 	cache_free(b.cache);
+	search_memo_free(b.search); /* a failed build's: it may describe files never committed */
 	build_release(&b);
 	return rc;
 }
