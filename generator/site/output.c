@@ -39,6 +39,7 @@ struct entry {
 	bool staged;  /* in the staging folder as seq, renamed into place by output_prepare */
 	bool written; /* new bytes: the stamp is read once they are in place */
 	bool changed; /* differs from the live site's file */
+	bool known;   /* the live site has a file of this name */
 	size_t seq;
 	char *src;
 };
@@ -102,7 +103,11 @@ static void manifest_load(struct manifest *m, const char *dir)
 				break;
 			line = nl + 1;
 		}
-		if (m->n)
+		/* output_prepare writes them sorted: sort only a manifest that is not */
+		bool sorted = true;
+		for (size_t i = 0; i + 1 < m->n && sorted; i++)
+			sorted = strcmp(m->e[i].rel, m->e[i + 1].rel) < 0;
+		if (!sorted)
 			qsort(m->e, m->n, sizeof *m->e, cmp_entry);
 	}
 	buf_release(&b);
@@ -561,15 +566,15 @@ static bool holds(const struct output *o, const char *dir, const struct entry *e
 /* Records rel and puts its file into the new site: nothing to do when the spare already
  * holds it (prev), a hard link when the live site does (live). Otherwise returns 1 with
  * *tmp (caller frees) naming where its bytes must be written; -1 after reporting. */
-static int place(struct output *o, const char *rel, uint64_t h, const char *src, const struct entry *live,
-                 const struct entry *prev, char **tmp)
+static int place(struct output *o, const char *rel, uint64_t h, const char *src, bool known,
+                 const struct entry *live, const struct entry *prev, char **tmp)
 {
 	pthread_mutex_lock(&o->lock);
 	size_t seq = o->seq++, idx = o->n;
 	ALLOC_GROW(o->entries, o->n + 1, o->cap);
 	o->entries[o->n++] = (struct entry){
 		.rel = xstrdup(rel), .hash = h, .st = prev ? prev->st : live ? live->st : (struct stamp){0},
-		.staged = !prev && !o->fresh, .written = !prev && !live, .changed = !live, .seq = seq,
+		.staged = !prev && !o->fresh, .written = !prev && !live, .changed = !live, .known = known, .seq = seq,
 		.src = xstrdup(src ? src : rel),
 	};
 	pthread_mutex_unlock(&o->lock);
@@ -619,11 +624,12 @@ static int add_entry(struct output *o, const char *rel, uint64_t h, size_t len, 
 	if (!fs_rel_is_safe(rel, strlen(rel)) || reserved(rel))
 		return error_at(src, 0, "output path '%s' would leave the output folder or is reserved", rel);
 	const struct entry *live = find(&o->live, rel), *prev = find(&o->prev, rel);
+	bool known = live != NULL;
 	if (live && !(live->hash == h && live->st.size == len && holds(o, o->root, live)))
 		live = NULL;
 	if (prev && !(prev->hash == h && prev->st.size == len && holds(o, o->spare, prev)))
 		prev = NULL;
-	return place(o, rel, h, src, live, prev, tmp);
+	return place(o, rel, h, src, known, live, prev, tmp);
 }
 
 int output_write(struct output *o, const char *rel, const char *data, size_t len, const char *src)
@@ -649,7 +655,7 @@ int output_keep(struct output *o, const char *rel, const char *src)
 		return error_at(src, 0, "output '%s' is not in the live site to keep", rel);
 	if (prev && !(prev->hash == live->hash && prev->st.size == live->st.size && holds(o, o->spare, prev)))
 		prev = NULL;
-	return place(o, rel, live->hash, src, live, prev, NULL);
+	return place(o, rel, live->hash, src, true, live, prev, NULL);
 }
 
 /* Fills chunk unless the file ends first. */
@@ -803,6 +809,13 @@ static int cmp_folded(const void *a, const void *b)
  * (and would break the sitemap's XML). Entries are sorted and free of exact clashes. */
 static int check_names(const struct output *o)
 {
+	/* The live site's names passed this check: a build writing only those (an edit in
+	 * the preview server) has nothing new to compare. */
+	bool all_known = true;
+	for (size_t i = 0; i < o->n && all_known; i++)
+		all_known = o->entries[i].known;
+	if (all_known)
+		return 0;
 	struct folded *f = xcalloc(o->n + 1, sizeof *f);
 	size_t n = 0;
 	int rc = 0;
@@ -835,6 +848,16 @@ static int check_names(const struct output *o)
 	return rc;
 }
 
+/* Whether the new site has rel, for names asked in ascending order: *at walks
+ * o->entries (sorted) along, so a whole manifest costs one pass. */
+static bool has_entry(const struct output *o, const char *rel, size_t *at)
+{
+	int c = 1;
+	while (*at < o->n && (c = strcmp(o->entries[*at].rel, rel)) < 0)
+		++*at;
+	return *at < o->n && c == 0;
+}
+
 int output_prepare(struct output *o, struct output_stats *stats)
 {
 	int rc = 0;
@@ -861,9 +884,10 @@ int output_prepare(struct output *o, struct output_stats *stats)
 	else if ((unlink(manifest) < 0 && errno != ENOENT) || (unlink(cache) < 0 && errno != ENOENT))
 		rc = error_at(manifest, 0, "cannot remove: %s", strerror(errno));
 	/* Files of the spare's site that the new one does not have. */
+	size_t at = 0;
 	for (size_t i = 0; i < o->prev.n && rc == 0; i++) {
 		struct entry key = {.rel = o->prev.e[i].rel};
-		if (bsearch(&key, o->entries, o->n, sizeof key, cmp_entry))
+		if (has_entry(o, key.rel, &at))
 			continue;
 		char *p = xasprintf("%s/%s", o->spare, key.rel);
 		struct stat st;
@@ -894,10 +918,9 @@ int output_prepare(struct output *o, struct output_stats *stats)
 	size_t changed = 0, removed = 0;
 	for (size_t i = 0; i < o->n; i++)
 		changed += o->entries[i].changed;
-	for (size_t i = 0; i < o->live.n; i++) {
-		struct entry key = {.rel = o->live.e[i].rel};
-		removed += !bsearch(&key, o->entries, o->n, sizeof key, cmp_entry);
-	}
+	at = 0;
+	for (size_t i = 0; i < o->live.n; i++)
+		removed += !has_entry(o, o->live.e[i].rel, &at);
 	if (rc == 0) {
 		struct buf m = BUF_INIT;
 		for (size_t i = 0; i < o->n; i++) {

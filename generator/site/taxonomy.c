@@ -15,23 +15,28 @@ struct term {
 	const char *name;      /* the spelling first in byte order, borrowed from a page */
 	char *url;             /* /tags/SLUG/ */
 	struct page *page;     /* the page standing for it, once known */
-	struct page **members; /* NULL-terminated when handed to the page */
+	size_t *members;       /* indices in the model's pages */
 	size_t n, cap;
 };
 
 struct terms {
 	struct strmap by_slug; /* slug → index in t (num) */
+	struct strmap by_tag;  /* a tag as written → index in t (num): spellings repeat, so
+	                        * each is slugged once */
 	struct term *t;
 	size_t n, cap;
 	struct buf slug;
 };
 
 /* The term of tag s, added when new. */
-static struct term *term_of(struct terms *ts, const char *s)
+static size_t term_of(struct terms *ts, const char *s)
 {
+	bool added;
+	struct strmap_entry *spelt = strmap_put(&ts->by_tag, s, strlen(s), &added);
+	if (!added)
+		return (size_t)spelt->num;
 	buf_reset(&ts->slug);
 	slug_tag(s, strlen(s), &ts->slug);
-	bool added;
 	struct strmap_entry *e = strmap_put(&ts->by_slug, ts->slug.data, ts->slug.len, &added);
 	if (added) {
 		ALLOC_GROW(ts->t, ts->n + 1, ts->cap);
@@ -41,7 +46,8 @@ static struct term *term_of(struct terms *ts, const char *s)
 	struct term *t = &ts->t[e->num];
 	if (strcmp(s, t->name) < 0)
 		t->name = s;
-	return t;
+	spelt->num = e->num;
+	return (size_t)e->num;
 }
 
 /* Where a page sorts among a tag's: front matter sort_title (a wiki's DEFAULTSORT), else
@@ -52,11 +58,17 @@ static const char *sort_key(const struct page *p)
 	return v && v->type == FM_STRING ? v->str : p->title ? p->title : "";
 }
 
-static int cmp_title(const void *a, const void *b)
+/* A page with its sort key, looked up once rather than at every comparison. */
+struct keyed {
+	const char *key;
+	struct page *p;
+};
+
+static int cmp_keyed(const void *a, const void *b)
 {
-	const struct page *x = *(struct page *const *)a, *y = *(struct page *const *)b;
-	int c = strcasecmp(sort_key(x), sort_key(y));
-	return c ? c : strcmp(x->url, y->url);
+	const struct keyed *x = a, *y = b;
+	int c = strcasecmp(x->key, y->key);
+	return c ? c : strcmp(x->p->url, y->p->url);
 }
 
 static int cmp_term(const void *a, const void *b)
@@ -77,27 +89,51 @@ static void give_members(struct page *p, struct page **list, size_t n, int (*cmp
 	p->nmembers = n;
 }
 
+/* Hands the pages m->pages[idx[0..n)] to p as give_members does, in sort key order
+ * (keys[i] is m->pages[i]'s), then URL. */
+static void give_members_by_title(struct page *p, const struct content *m, const char **keys, const size_t *idx,
+                                  size_t n)
+{
+	struct keyed *k = xcalloc(n + 1, sizeof *k);
+	for (size_t i = 0; i < n; i++)
+		k[i] = (struct keyed){keys[idx[i]], m->pages[idx[i]]};
+	qsort(k, n, sizeof *k, cmp_keyed);
+	p->members = xcalloc(n + 1, sizeof *p->members);
+	for (size_t i = 0; i < n; i++)
+		p->members[i] = k[i].p;
+	p->nmembers = n;
+	free(k);
+}
+
 int taxonomy_build(struct content *m)
 {
-	struct terms ts = {.by_slug = STRMAP_INIT, .slug = BUF_INIT};
+	struct terms ts = {.by_slug = STRMAP_INIT, .by_tag = STRMAP_INIT, .slug = BUF_INIT};
 	struct strmap by_url = STRMAP_INIT;
 	struct page **pages = NULL;
 	size_t npages = m->npages; /* the site's own pages: those added below carry no tags */
+	const char **keys = xcalloc(npages + 1, sizeof *keys);
+	size_t *tag_terms = NULL, ntag_terms = 0, cap_tag_terms = 0; /* each page's tags' terms, in order */
 	int rc = 0;
 
 	for (size_t i = 0; i < npages; i++) {
 		struct page *p = m->pages[i];
+		if (p->tags && p->tags[0])
+			keys[i] = sort_key(p);
 		for (size_t k = 0; p->tags && p->tags[k]; k++) {
-			struct term *t = term_of(&ts, p->tags[k]);
-			if (!t->n || t->members[t->n - 1] != p) { /* "a" and "A" on one page: once */
+			size_t ti = term_of(&ts, p->tags[k]);
+			struct term *t = &ts.t[ti];
+			ALLOC_GROW(tag_terms, ntag_terms + 1, cap_tag_terms);
+			tag_terms[ntag_terms++] = ti;
+			if (!t->n || t->members[t->n - 1] != i) { /* "a" and "A" on one page: once */
 				ALLOC_GROW(t->members, t->n + 1, t->cap);
-				t->members[t->n++] = p;
+				t->members[t->n++] = i;
 			}
 		}
 		const struct fm_value *v = fm_get(p->fm, "lists_tag");
 		if (!v || v->type != FM_STRING)
 			continue;
-		struct term *t = term_of(&ts, v->str);
+		size_t ti = term_of(&ts, v->str); /* before reading ts.t, which it may move */
+		struct term *t = &ts.t[ti];
 		if (t->page) {
 			rc = error_at(p->file, v->line, "tag '%s' is already listed by %s", v->str, t->page->file);
 			continue;
@@ -140,11 +176,11 @@ int taxonomy_build(struct content *m)
 
 	pages = xcalloc(ts.n, sizeof *pages);
 	for (size_t i = 0; i < ts.n; i++) {
-		give_members(ts.t[i].page, ts.t[i].members, ts.t[i].n, cmp_title);
+		give_members_by_title(ts.t[i].page, m, keys, ts.t[i].members, ts.t[i].n);
 		pages[i] = ts.t[i].page;
 	}
 	give_members(index, pages, ts.n, cmp_term);
-	for (size_t i = 0; i < npages; i++) {
+	for (size_t i = 0, at = 0; i < npages; i++) {
 		struct page *p = m->pages[i];
 		size_t n = 0;
 		while (p->tags && p->tags[n])
@@ -152,11 +188,8 @@ int taxonomy_build(struct content *m)
 		if (!n)
 			continue;
 		p->tag_pages = xcalloc(n + 1, sizeof *p->tag_pages);
-		for (size_t k = 0; k < n; k++) {
-			buf_reset(&ts.slug);
-			slug_tag(p->tags[k], strlen(p->tags[k]), &ts.slug);
-			p->tag_pages[k] = ts.t[strmap_get(&ts.by_slug, ts.slug.data, ts.slug.len)->num].page;
-		}
+		for (size_t k = 0; k < n; k++)
+			p->tag_pages[k] = ts.t[tag_terms[at++]].page;
 	}
 out:
 	for (size_t i = 0; i < ts.n; i++) {
@@ -165,7 +198,10 @@ out:
 	}
 	free(ts.t);
 	free(pages);
+	free(keys);
+	free(tag_terms);
 	strmap_release(&ts.by_slug);
+	strmap_release(&ts.by_tag);
 	strmap_release(&by_url);
 	buf_release(&ts.slug);
 	return rc;
