@@ -50,6 +50,11 @@ struct manifest {
 	size_t n;
 };
 
+struct output_memo {
+	bool kept; /* live and prev are the manifests of dest and its spare */
+	struct manifest live, prev;
+};
+
 struct output {
 	char *dest;    /* as the user named it, for messages */
 	char *root;    /* the same folder as a path rename(2) takes */
@@ -450,7 +455,27 @@ static int stage_parents(const char *staging, const char *rel)
 
 static int write_new(const char *path, const char *data, size_t len, const char *what, bool taken_ok);
 
-struct output *output_begin(const char *dest, int lock, bool trust_manifest)
+struct output_memo *output_memo_new(void)
+{
+	return xcalloc(1, sizeof(struct output_memo));
+}
+
+static void memo_drop(struct output_memo *m)
+{
+	free_entries(m->live.e, m->live.n);
+	free_entries(m->prev.e, m->prev.n);
+	*m = (struct output_memo){0};
+}
+
+void output_memo_free(struct output_memo *m)
+{
+	if (m) {
+		memo_drop(m);
+		free(m);
+	}
+}
+
+struct output *output_begin(const char *dest, int lock, bool trust_manifest, struct output_memo *memo)
 {
 	struct output *o = xcalloc(1, sizeof *o);
 	o->dest = xstrdup(dest);
@@ -475,10 +500,22 @@ struct output *output_begin(const char *dest, int lock, bool trust_manifest)
 			goto fail;
 		}
 	}
-	manifest_load(&o->live, o->root);
 	o->spare = side_path(o->root, "spare");
 	enum spare_state state = spare_state(o->spare);
-	manifest_load(&o->prev, o->spare);
+	if (memo && memo->kept && trust_manifest) {
+		o->live = memo->live;
+		o->prev = memo->prev;
+		*memo = (struct output_memo){0};
+		if (state != SPARE_SITE) { /* as manifest_load finds it: no manifest, no files */
+			free_entries(o->prev.e, o->prev.n);
+			o->prev = (struct manifest){0};
+		}
+	} else {
+		if (memo)
+			memo_drop(memo);
+		manifest_load(&o->live, o->root);
+		manifest_load(&o->prev, o->spare);
+	}
 	if (state == SPARE_FOREIGN && !move_all_foreign(o, NULL)) {
 		error_at(dest, 0, "cannot go on while %s holds what nfsite did not write", o->spare);
 		goto fail;
@@ -953,7 +990,7 @@ const char *output_tree(const struct output *o)
 	return o->spare;
 }
 
-int output_commit(struct output *o)
+int output_commit(struct output *o, struct output_memo *memo)
 {
 	/* The one step the reader of DEST sees: before it the previous site, after it the
 	 * new one. RENAME_EXCHANGE keeps DEST a real folder at every moment (a symlink flip
@@ -988,6 +1025,16 @@ int output_commit(struct output *o)
 	}
 	if (d)
 		closedir(d);
+	if (memo && rc == 0) {
+		/* The new site's entries (sorted, stamps read back) are its manifest; the old
+		 * live site, now the spare, keeps its own. */
+		memo->live = (struct manifest){o->entries, o->n};
+		memo->prev = o->live;
+		memo->kept = true;
+		o->entries = NULL;
+		o->n = 0;
+		o->live = (struct manifest){0};
+	}
 	output_free(o);
 	return rc;
 }

@@ -53,11 +53,18 @@ void output_recover(const char *dest);
 /* True when every file the last build of dest wrote (its manifest) is still there as
  * written. */
 bool output_intact(const char *dest, size_t *nfiles);
+/* What a build leaves for the next build of the same output that trusts its manifests
+ * (the preview server): both manifests in memory, so output_begin reads neither file.
+ * Owned by the caller. */
+struct output_memo;
+struct output_memo *output_memo_new(void);
+void output_memo_free(struct output_memo *memo);
 /* Call with the lock held (lock is output_lock's fd: output_commit swaps only while it
  * still locks the lock file). Returns NULL after reporting. With trust_manifest, files
  * the manifests list are taken to be there as written (no lstat), for an output folder
- * nobody else touches. */
-struct output *output_begin(const char *dest, int lock, bool trust_manifest);
+ * nobody else touches; then memo (may be NULL), when the last commit filled it, gives
+ * both manifests. */
+struct output *output_begin(const char *dest, int lock, bool trust_manifest, struct output_memo *memo);
 /* Thread-safe. rel is relative to DEST ("docs/sets/index.html"). src names what made
  * the file, for messages. Returns -1 after reporting (unsafe path, I/O error); a path
  * written twice is reported by output_prepare. */
@@ -77,9 +84,10 @@ int output_prepare(struct output *o, struct output_stats *stats);
 /* The folder of the new site, for bookkeeping files that must travel with it (the
  * build cache). Valid until output_commit or output_abort. */
 const char *output_tree(const struct output *o);
-/* Swaps the prepared site in with one rename and frees o. Returns -1 after reporting
- * (DEST is then still the previous site). */
-int output_commit(struct output *o);
+/* Swaps the prepared site in with one rename and frees o; then fills memo (may be NULL)
+ * for the next output_begin. Returns -1 after reporting (DEST is then still the previous
+ * site). */
+int output_commit(struct output *o, struct output_memo *memo);
 /* Discards everything staged and frees o. NULL is fine. */
 void output_abort(struct output *o);
 

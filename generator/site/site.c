@@ -1376,6 +1376,7 @@ struct site_state {
 	struct content model; /* the last build's pages, for unchanged files */
 	struct cache *cache;  /* render results, in memory */
 	struct search_memo *search; /* the live output's search index */
+	struct output_memo *out;    /* the live output's manifests */
 	struct workers ws;    /* Lua states whose page tables fit the site key below */
 	bool have_ws;
 	uint64_t key;
@@ -1403,6 +1404,7 @@ void site_state_free(struct site_state *s)
 	if (!s)
 		return;
 	state_clear(s);
+	output_memo_free(s->out); /* kept by state_clear: output_begin takes what it holds */
 	free(s);
 }
 
@@ -1543,7 +1545,9 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 	if (check_templates(&b) < 0)
 		goto out;
 	/* The preview server's output folder is its own: its manifest can be trusted. */
-	if (!(b.out = output_begin(opts->dest, lock, state != NULL)))
+	if (state && !state->out)
+		state->out = output_memo_new();
+	if (!(b.out = output_begin(opts->dest, lock, state != NULL, state ? state->out : NULL)))
 		goto out;
 	b.tr = translator_new();
 	uint64_t key = b.key = site_key(&b);
@@ -1609,7 +1613,7 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 	}
 	struct output *o = b.out;
 	b.out = NULL;
-	if (output_commit(o) < 0)                                                  /* 9 */
+	if (output_commit(o, state ? state->out : NULL) < 0)                      /* 9 */
 		goto out;
 	if (state) {
 		/* Keep what the next build can reuse. */
