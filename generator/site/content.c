@@ -865,20 +865,24 @@ static void make_summary(struct page *p)
 }
 
 /* Generators append pages; most builds add none, so check before sorting. */
-static void sort_pages(struct content *m)
+/* Sorts the pages by URL; false when two share one (strictly ascending URLs, as a
+ * rebuild mostly finds them, need no second look). */
+static bool sort_pages(struct content *m)
 {
-	for (size_t i = 0; i + 1 < m->npages; i++)
-		if (strcmp(m->pages[i]->url, m->pages[i + 1]->url) > 0) {
-			qsort(m->pages, m->npages, sizeof *m->pages, cmp_url);
-			return;
-		}
+	size_t i = 0;
+	while (i + 1 < m->npages && strcmp(m->pages[i]->url, m->pages[i + 1]->url) < 0)
+		i++;
+	if (i + 1 >= m->npages)
+		return true;
+	qsort(m->pages, m->npages, sizeof *m->pages, cmp_url);
+	return false;
 }
 
 int content_resolve(struct content *m, const char *news_url)
 {
 	int rc = 0;
-	sort_pages(m);
-	for (size_t i = 0; i + 1 < m->npages; i++)
+	bool unique = sort_pages(m);
+	for (size_t i = 0; i + 1 < m->npages && !unique; i++)
 		if (!strcmp(m->pages[i]->url, m->pages[i + 1]->url))
 			rc = error_at(m->pages[i + 1]->file, 0, "URL %s is already taken by %s", m->pages[i]->url,
 			              m->pages[i]->file);
@@ -969,7 +973,10 @@ int content_resolve(struct content *m, const char *news_url)
 	for (size_t i = 0; i < m->npages; i++)
 		if (m->pages[i]->kind != PAGE_GENERATED)
 			m->by_src[m->nby_src++] = m->pages[i];
-	if (m->nby_src)
+	bool sorted = true;
+	for (size_t i = 0; i + 1 < m->nby_src && sorted; i++)
+		sorted = cmp_src(&m->by_src[i], &m->by_src[i + 1]) < 0;
+	if (!sorted)
 		qsort(m->by_src, m->nby_src, sizeof *m->by_src, cmp_src);
 	return 0;
 }

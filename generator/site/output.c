@@ -902,12 +902,13 @@ int output_prepare(struct output *o, struct output_stats *stats)
 	bool sorted = true;
 	for (size_t i = 0; i + 1 < o->n && sorted; i++)
 		sorted = strcmp(o->entries[i].rel, o->entries[i + 1].rel) < 0;
-	if (!sorted)
+	if (!sorted) { /* strictly ascending names have no twins */
 		qsort(o->entries, o->n, sizeof *o->entries, cmp_entry);
-	for (size_t i = 0; i + 1 < o->n; i++)
-		if (!strcmp(o->entries[i].rel, o->entries[i + 1].rel))
-			rc = error_at(o->entries[i + 1].src, 0, "output '%s' is also written by %s", o->entries[i].rel,
-			              o->entries[i].src);
+		for (size_t i = 0; i + 1 < o->n; i++)
+			if (!strcmp(o->entries[i].rel, o->entries[i + 1].rel))
+				rc = error_at(o->entries[i + 1].src, 0, "output '%s' is also written by %s", o->entries[i].rel,
+				              o->entries[i].src);
+	}
 	if (rc < 0 || check_names(o) < 0)
 		return -1;
 	/* From here on the spare is neither the site before last nor the new one: its
@@ -934,6 +935,8 @@ int output_prepare(struct output *o, struct output_stats *stats)
 	}
 	for (size_t i = 0; i < o->n && rc == 0; i++) {
 		struct entry *e = &o->entries[i];
+		if (!e->staged && !e->written)
+			continue; /* already in place: most files of a rebuild */
 		char *to = xasprintf("%s/%s", o->spare, e->rel);
 		if (e->staged) {
 			char *from = xasprintf("%s/%zu", o->staging, e->seq);

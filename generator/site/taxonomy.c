@@ -62,6 +62,7 @@ static const char *sort_key(const struct page *p)
 struct keyed {
 	const char *key;
 	struct page *p;
+	size_t i; /* in the model's pages */
 };
 
 static int cmp_keyed(const void *a, const void *b)
@@ -89,20 +90,13 @@ static void give_members(struct page *p, struct page **list, size_t n, int (*cmp
 	p->nmembers = n;
 }
 
-/* Hands the pages m->pages[idx[0..n)] to p as give_members does, in sort key order
- * (keys[i] is m->pages[i]'s), then URL. */
-static void give_members_by_title(struct page *p, const struct content *m, const char **keys, const size_t *idx,
-                                  size_t n)
+/* Hands the pages m->pages[idx[0..n)] to p, in that order, as give_members does. */
+static void give_members_at(struct page *p, const struct content *m, const size_t *idx, size_t n)
 {
-	struct keyed *k = xcalloc(n + 1, sizeof *k);
-	for (size_t i = 0; i < n; i++)
-		k[i] = (struct keyed){keys[idx[i]], m->pages[idx[i]]};
-	qsort(k, n, sizeof *k, cmp_keyed);
 	p->members = xcalloc(n + 1, sizeof *p->members);
 	for (size_t i = 0; i < n; i++)
-		p->members[i] = k[i].p;
+		p->members[i] = m->pages[idx[i]];
 	p->nmembers = n;
-	free(k);
 }
 
 int taxonomy_build(struct content *m)
@@ -111,23 +105,22 @@ int taxonomy_build(struct content *m)
 	struct strmap by_url = STRMAP_INIT;
 	struct page **pages = NULL;
 	size_t npages = m->npages; /* the site's own pages: those added below carry no tags */
-	const char **keys = xcalloc(npages + 1, sizeof *keys);
-	size_t *tag_terms = NULL, ntag_terms = 0, cap_tag_terms = 0; /* each page's tags' terms, in order */
+	/* The terms of page i's tags, in order: tag_terms[first[i] .. first[i + 1]). */
+	size_t *first = xcalloc(npages + 1, sizeof *first);
+	size_t *tag_terms = NULL, ntag_terms = 0, cap_tag_terms = 0;
+	struct keyed *order = xcalloc(npages + 1, sizeof *order);
+	size_t norder = 0;
 	int rc = 0;
 
 	for (size_t i = 0; i < npages; i++) {
 		struct page *p = m->pages[i];
+		first[i] = ntag_terms;
 		if (p->tags && p->tags[0])
-			keys[i] = sort_key(p);
+			order[norder++] = (struct keyed){sort_key(p), p, i};
 		for (size_t k = 0; p->tags && p->tags[k]; k++) {
 			size_t ti = term_of(&ts, p->tags[k]);
-			struct term *t = &ts.t[ti];
 			ALLOC_GROW(tag_terms, ntag_terms + 1, cap_tag_terms);
 			tag_terms[ntag_terms++] = ti;
-			if (!t->n || t->members[t->n - 1] != i) { /* "a" and "A" on one page: once */
-				ALLOC_GROW(t->members, t->n + 1, t->cap);
-				t->members[t->n++] = i;
-			}
 		}
 		const struct fm_value *v = fm_get(p->fm, "lists_tag");
 		if (!v || v->type != FM_STRING)
@@ -141,8 +134,22 @@ int taxonomy_build(struct content *m)
 		t->page = p;
 		p->term = v->str;
 	}
+	first[npages] = ntag_terms;
 	if (rc < 0 || !ts.n)
 		goto out;
+	/* One sort of every tagged page (sort key, then URL), not one per tag: each tag's
+	 * members are then taken in that order. */
+	qsort(order, norder, sizeof *order, cmp_keyed);
+	for (size_t r = 0; r < norder; r++) {
+		size_t i = order[r].i;
+		for (size_t k = first[i]; k < first[i + 1]; k++) {
+			struct term *t = &ts.t[tag_terms[k]];
+			if (!t->n || t->members[t->n - 1] != i) { /* "a" and "A" on one page: once */
+				ALLOC_GROW(t->members, t->n + 1, t->cap);
+				t->members[t->n++] = i;
+			}
+		}
+	}
 
 	/* Pages written at /tags/NAME/ stand for their tag, /tags/ is the index. */
 	for (size_t i = 0; i < ts.n; i++)
@@ -176,7 +183,7 @@ int taxonomy_build(struct content *m)
 
 	pages = xcalloc(ts.n, sizeof *pages);
 	for (size_t i = 0; i < ts.n; i++) {
-		give_members_by_title(ts.t[i].page, m, keys, ts.t[i].members, ts.t[i].n);
+		give_members_at(ts.t[i].page, m, ts.t[i].members, ts.t[i].n);
 		pages[i] = ts.t[i].page;
 	}
 	give_members(index, pages, ts.n, cmp_term);
@@ -198,7 +205,8 @@ out:
 	}
 	free(ts.t);
 	free(pages);
-	free(keys);
+	free(first);
+	free(order);
 	free(tag_terms);
 	strmap_release(&ts.by_slug);
 	strmap_release(&ts.by_tag);
