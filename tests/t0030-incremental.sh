@@ -23,11 +23,17 @@ written() { sed -n 's/.*(\([0-9]*\) files written.*/\1/p' "$1"; }
 test_expect_success 'a rebuild with no change writes nothing' '
 	make_site && nfsite build --source site --dest out 2>log && test "$(written log)" = 0
 '
-test_expect_success 'editing one body rewrites only that page' '
-	make_site && printf "\nMore text.\n" >>site/content/docs/c.md &&
-	nfsite build --source site --dest out 2>log && grep_q "More text." out/docs/c/index.html &&
+test_expect_success 'editing one body rewrites only that page, its chunk and its new words shards' '
+	make_site && printf "\nQuokkafish text.\n" >>site/content/docs/c.md &&
+	nfsite build --source site --dest out 2>log && grep_q "Quokkafish text." out/docs/c/index.html &&
 	# the page, its chunk of the search index and the shards of its two new words
-	test "$(written log)" -le 4
+	test "$(written log)" -le 4 &&
+	test "$(grep -l "^[{,]\"quokkafish\":" out/search-index/t/*.json | wc -l)" = 1 &&
+	grep -l "Quokkafish text" out/search-index/f/*.json >chunks && test "$(wc -l <chunks)" = 1 &&
+	grep_q "\"Page C\"" "$(cat chunks)" &&
+	rm -rf fresh && nfsite build -q --source site --dest fresh && diff -r out/search-index fresh/search-index &&
+	site_page site/content/docs/c.md "title: Page C" "Plain." &&
+	nfsite build -q --source site --dest out && ! grep -q quokkafish out/search-index/t/*.json
 '
 test_expect_success 'a template change re-renders every page' '
 	make_site && mkdir -p site/templates &&

@@ -92,6 +92,24 @@ test_expect_success 'search in the fixture site finds its only question' '
 	browser search.mjs "$FIXTURE" "fixture for" /faq/#what-is-this
 '
 
+# Words search.js must fold and place in a shard as search.c did: Greek with a final
+# sigma and accents, a dotted capital I (full case folding gives i + U+0307), a word in a
+# non-BMP script (Deseret, shard of code points above U+FFFF), Latin diacritics.
+test_expect_success 'search folds and finds words as the index holds them: Greek, İ, non-BMP, diacritics' '
+	mkdir -p fold-src/content &&
+	site_page fold-src/content/_index.md "title: Home" "Home." &&
+	site_page fold-src/content/greek.md "title: Σοφός λόγος" "A page about Greek." &&
+	site_page fold-src/content/turkish.md "title: İzmirlioğlu notes" "A page about Turkish." &&
+	site_page fold-src/content/deseret.md "title: 𐐔𐐯𐑅𐐨𐑉𐐯𐐻 script" "A page about Deseret." &&
+	site_page fold-src/content/latin.md "title: Crème brûlée" "A page about desserts." &&
+	printf "return { title = \"Fold\", base_url = \"http://127.0.0.1/\" }\n" >fold-src/site.lua &&
+	nfsite build -q --source fold-src --dest fold &&
+	serve fold fold && FOLD=$url &&
+	browser searchfold.mjs "$FOLD" "ΣΟΦΟΣ=/greek/" "σοφος=/greek/" "ΛΌΓΟΣ=/greek/" \
+		"izmirlioglu=/turkish/" "İZMİRLİOĞLU=/turkish/" \
+		"𐐼𐐯𐑅𐐨𐑉𐐯𐐻=/deseret/" "𐐔𐐯𐑅𐐨𐑉𐐯𐐻=/deseret/" "creme brulee=/latin/" "CRÈME=/latin/"
+'
+
 test_expect_success 'the /search/ page shows results for ?q= and lists every page without JavaScript' '
 	test -f fixture/search/index.html &&
 	browser searchpage.mjs "$FIXTURE" "fixture for" /faq/#what-is-this
