@@ -778,10 +778,11 @@ bool content_is_draft(const struct content *m, const char *key)
 
 /* --- resolve ------------------------------------------------------------------------ */
 
-static int cmp_children(const void *a, const void *b, void *news_url)
+/* Children of one section; news: that section is the news section. */
+static int cmp_children(const void *a, const void *b, void *news)
 {
 	const struct page *x = *(struct page *const *)a, *y = *(struct page *const *)b;
-	if (x->section && news_url && !strcmp(x->section->url, news_url)) {
+	if (*(const bool *)news) {
 		/* Newest first by instant, undated last. */
 		int64_t tx = x->date ? x->date_at.t : INT64_MIN, ty = y->date ? y->date_at.t : INT64_MIN;
 		if (tx != ty)
@@ -957,10 +958,11 @@ int content_resolve(struct content *m, const char *news_url)
 	}
 	for (size_t i = 0; i < m->npages; i++) {
 		struct page *p = m->pages[i];
+		bool news = news_url && (p->npages || p->nsubsections) && !strcmp(p->url, news_url);
 		if (p->npages)
-			qsort_r(p->pages, p->npages, sizeof *p->pages, cmp_children, (void *)news_url);
+			qsort_r(p->pages, p->npages, sizeof *p->pages, cmp_children, &news);
 		if (p->nsubsections)
-			qsort_r(p->subsections, p->nsubsections, sizeof *p->subsections, cmp_children, (void *)news_url);
+			qsort_r(p->subsections, p->nsubsections, sizeof *p->subsections, cmp_children, &news);
 		for (size_t k = 0; k < p->npages; k++) {
 			p->pages[k]->prev = k ? p->pages[k - 1] : NULL;
 			p->pages[k]->next = k + 1 < p->npages ? p->pages[k + 1] : NULL;
