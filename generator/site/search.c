@@ -46,6 +46,11 @@ static const char *page_text(const struct page *p, size_t *len)
 	return text;
 }
 
+size_t search_text_used(const char *text, size_t len)
+{
+	return cut(text, len, SEARCH_TEXT_MAX);
+}
+
 static void entry(struct json *j, const struct page *p, const char *base_path, struct buf *out)
 {
 	buf_puts(out, "{\"t\":");

@@ -424,7 +424,7 @@ static void keep_results(struct page *p, struct md_doc *doc)
 	p->nlinks = doc->nlinks;
 	doc->links = NULL;
 	doc->nlinks = 0;
-	p->search_text = buf_detach(&doc->text, NULL);
+	p->search_text = xstrndup(doc->text.data, search_text_used(doc->text.data, doc->text.len));
 	p->has_results = true;
 }
 
