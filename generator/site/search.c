@@ -89,7 +89,9 @@ void search_entry(struct json *j, struct page *p, const char *base_path)
 		return;
 	struct buf e = BUF_INIT;
 	entry(j, p, base_path, &e);
-	p->search_json = buf_detach(&e, NULL);
+	/* Kept to the end of the build: without the buffer's spare room. */
+	p->search_json = xstrndup(e.data, e.len);
+	buf_release(&e);
 }
 
 uint32_t search_shard(int32_t c1, int32_t c2, uint32_t nshards)
