@@ -214,6 +214,15 @@ static void add_clean(struct buf *b, const char *s)
 		buf_putc(b, *s == '\n' || *s == '\t' ? ' ' : *s);
 }
 
+/* b's text in a block of its own size, b emptied for the next one: an entry lives to the
+ * end of the build, and a buffer's growth leaves up to half of it spare. */
+static char *take(struct buf *b)
+{
+	char *s = xstrndup(b->data, b->len);
+	buf_reset(b);
+	return s;
+}
+
 void cache_store(struct cache *c, const struct page *p, const struct md_doc *doc, uint64_t page_key)
 {
 	struct entry e = {.url = xstrdup(p->url), .key = page_key, .used = true};
@@ -222,12 +231,12 @@ void cache_store(struct cache *c, const struct page *p, const struct md_doc *doc
 		add_clean(&b, p->ids[i]);
 		buf_putc(&b, '\n');
 	}
-	e.ids = buf_detach(&b, NULL);
+	e.ids = take(&b);
 	for (size_t i = 0; i < p->nheadings; i++) {
 		add_clean(&b, p->headings[i]);
 		buf_putc(&b, '\n');
 	}
-	e.headings = buf_detach(&b, NULL);
+	e.headings = take(&b);
 	for (size_t i = 0; i < p->nlinks; i++) {
 		const struct md_link *l = &p->links[i];
 		buf_printf(&b, "%d\t", l->line);
@@ -238,7 +247,7 @@ void cache_store(struct cache *c, const struct page *p, const struct md_doc *doc
 		add_clean(&b, l->written);
 		buf_putc(&b, '\n');
 	}
-	e.links = buf_detach(&b, NULL);
+	e.links = take(&b);
 	e.text = xstrdup(p->search_text ? p->search_text : "");
 	e.html = p->kind == PAGE_QUESTION && p->html ? xstrdup(p->html) : NULL;
 	if (doc) {
@@ -247,10 +256,11 @@ void cache_store(struct cache *c, const struct page *p, const struct md_doc *doc
 			add_clean(&b, doc->hrefs[i].href);
 			buf_putc(&b, '\n');
 		}
-		e.hrefs = buf_detach(&b, NULL);
+		e.hrefs = take(&b);
 		e.out = xstrdup(p->out);
 		e.file = xstrdup(p->file);
 	}
+	buf_release(&b);
 	store_entry(c, e);
 }
 

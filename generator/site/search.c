@@ -46,6 +46,11 @@ static const char *page_text(const struct page *p, size_t *len)
 	return text;
 }
 
+size_t search_text_used(const char *text, size_t len)
+{
+	return cut(text, len, SEARCH_TEXT_MAX);
+}
+
 static void entry(struct json *j, const struct page *p, const char *base_path, struct buf *out)
 {
 	buf_puts(out, "{\"t\":");
@@ -85,7 +90,9 @@ void search_entry(struct json *j, struct page *p, const char *base_path)
 	struct buf e = BUF_INIT;
 	entry(j, p, base_path, &e);
 	p->search_key = hash_bytes(HASH_SEED, e.data, e.len);
-	p->search_json = buf_detach(&e, NULL);
+	/* Kept to the end of the build: without the buffer's spare room. */
+	p->search_json = xstrndup(e.data, e.len);
+	buf_release(&e);
 }
 
 uint32_t search_shard(int32_t c1, int32_t c2, uint32_t nshards)

@@ -55,6 +55,10 @@ int search_index(struct content *m, const char *base_path, struct search_memo *m
 /* Makes p's entry now (render workers call it, each with its own json writer, so the
  * quoting runs in parallel); search_index makes any entry still missing. */
 void search_entry(struct json *j, struct page *p, const char *base_path);
+/* How much of a page's plain text (len bytes) the index uses: the first bytes, cut at a
+ * word. The rest is never read, so a page keeps only these (its render results and the
+ * build cache): the full text is 45 MB at 10,000 pages, the part used 4 MB. */
+size_t search_text_used(const char *text, size_t len);
 /* The shard of a word starting with code points c1 and c2 (c2 0 for a one-character
  * word) among nshards; search.js computes the same. */
 uint32_t search_shard(int32_t c1, int32_t c2, uint32_t nshards);

@@ -412,8 +412,9 @@ struct worker {
 
 static void keep_results(struct page *p, struct md_doc *doc)
 {
-	/* Every id of the page (headings, footnotes, raw HTML), for other pages' #anchors. */
-	p->ids = doc->anchors;
+	/* Every id of the page (headings, footnotes, raw HTML), for other pages' #anchors.
+	 * Kept to the end of the build: the arrays lose their growth's spare room. */
+	p->ids = doc->nanchors ? xreallocarray(doc->anchors, doc->nanchors, sizeof *p->ids) : doc->anchors;
 	p->nids = doc->nanchors;
 	doc->anchors = NULL;
 	doc->nanchors = 0;
@@ -421,11 +422,11 @@ static void keep_results(struct page *p, struct md_doc *doc)
 	for (size_t i = 0; i < doc->nheadings; i++)
 		p->headings[i] = xstrdup(doc->headings[i].text);
 	p->nheadings = doc->nheadings;
-	p->links = doc->links;
+	p->links = doc->nlinks ? xreallocarray(doc->links, doc->nlinks, sizeof *p->links) : doc->links;
 	p->nlinks = doc->nlinks;
 	doc->links = NULL;
 	doc->nlinks = 0;
-	p->search_text = buf_detach(&doc->text, NULL);
+	p->search_text = xstrndup(doc->text.data, search_text_used(doc->text.data, doc->text.len));
 	p->has_results = true;
 }
 

@@ -46,7 +46,7 @@ int main(void)
 	/* First build: into a folder that does not exist yet. */
 	int lock = output_lock(dest);
 	CHECK(lock >= 0);
-	struct output *o = output_begin(dest, lock, false);
+	struct output *o = output_begin(dest, lock, false, NULL);
 	CHECK(o != NULL);
 	CHECK(output_write(o, "index.html", "home 1", 6, NULL) == 0);
 	CHECK(output_write(o, "docs/a/index.html", "a 1", 3, NULL) == 0);
@@ -54,14 +54,14 @@ int main(void)
 	CHECK(output_write(o, "../escape", "x", 1, "evil") < 0);
 	CHECK(output_prepare(o, &st) == 0 && st.written == 3);
 	CHECK(!fs_exists(dest)); /* nothing is public before the commit */
-	CHECK(output_commit(o) == 0);
+	CHECK(output_commit(o, NULL) == 0);
 	CHECK_FILE("index.html", "home 1");
 	CHECK_FILE("docs/a/index.html", "a 1");
 	CHECK(output_intact(dest, &(size_t){0}));
 
 	/* Second build: one change, one file gone, one kept; a CNAME nfsite did not write. */
 	put("CNAME", "example.org");
-	o = output_begin(dest, lock, false);
+	o = output_begin(dest, lock, false, NULL);
 	CHECK(o != NULL);
 	CHECK(output_kept(o, "docs/a/index.html"));
 	CHECK(output_keep(o, "docs/a/index.html", "a.md") == 0);
@@ -69,14 +69,14 @@ int main(void)
 	CHECK(output_prepare(o, &st) == 0);
 	CHECK(st.written == 1 && st.unchanged == 1 && st.removed == 1);
 	CHECK_FILE("index.html", "home 1"); /* still the old site */
-	CHECK(output_commit(o) == 0);
+	CHECK(output_commit(o, NULL) == 0);
 	CHECK_FILE("index.html", "home 2");
 	CHECK_FILE("docs/a/index.html", "a 1");
 	CHECK_FILE("CNAME", "example.org");
 	CHECK(read_rel("old.html") == NULL);
 
 	/* An aborted build changes nothing. */
-	o = output_begin(dest, lock, false);
+	o = output_begin(dest, lock, false, NULL);
 	CHECK(o != NULL);
 	CHECK(output_write(o, "index.html", "home 3", 6, NULL) == 0);
 	output_abort(o);
@@ -84,11 +84,11 @@ int main(void)
 	CHECK_FILE("CNAME", "example.org");
 
 	/* The site now writes CNAME itself: the old one is kept aside. */
-	o = output_begin(dest, lock, false);
+	o = output_begin(dest, lock, false, NULL);
 	CHECK(o != NULL);
 	CHECK(output_write(o, "index.html", "home 2", 6, NULL) == 0);
 	CHECK(output_write(o, "CNAME", "site.example", 12, NULL) == 0);
-	CHECK(output_prepare(o, &st) == 0 && output_commit(o) == 0);
+	CHECK(output_prepare(o, &st) == 0 && output_commit(o, NULL) == 0);
 	CHECK_FILE("CNAME", "site.example");
 	char *aside = xasprintf("%s/.public.nfsite/rescued/CNAME", dir);
 	struct buf b = BUF_INIT;
@@ -98,12 +98,48 @@ int main(void)
 	free(aside);
 
 	/* Two paths that one case-insensitive file system takes for one are refused. */
-	o = output_begin(dest, lock, false);
+	o = output_begin(dest, lock, false, NULL);
 	CHECK(o != NULL);
 	CHECK(output_write(o, "Page.html", "1", 1, "a.md") == 0);
 	CHECK(output_write(o, "page.html", "2", 1, "b.md") == 0);
 	CHECK(output_prepare(o, &st) < 0);
 	output_abort(o);
+
+	/* With trusted manifests and a memo, three builds in a row: each begins from what
+	 * the last commit left in memory, the manifest files unread, and counts as the disk
+	 * would tell; a build that fails leaves the memo empty, so the next reads the disk. */
+	struct output_memo *memo = output_memo_new();
+	for (int round = 0; round < 3; round++) {
+		if (round == 2) { /* proof that the memo, not the file, is read */
+			char *m = xasprintf("%s/.nfsite-manifest", dest);
+			CHECK(unlink(m) == 0);
+			free(m);
+		}
+		o = output_begin(dest, lock, true, memo);
+		CHECK(o != NULL);
+		char home[16];
+		snprintf(home, sizeof home, "home m%d", round);
+		CHECK(output_write(o, "index.html", home, strlen(home), NULL) == 0);
+		if (round) {
+			CHECK(output_kept(o, "docs/b/index.html"));
+			CHECK(output_keep(o, "docs/b/index.html", "b.md") == 0);
+		} else {
+			CHECK(output_write(o, "docs/b/index.html", "b 1", 3, NULL) == 0);
+		}
+		CHECK(output_prepare(o, &st) == 0);
+		CHECK(st.written == (round ? 1u : 2u) && st.unchanged == (round ? 1u : 0u));
+		CHECK(st.removed == (round ? 0u : 1u)); /* the CNAME the last site wrote */
+		CHECK(output_commit(o, memo) == 0);
+		CHECK_FILE("index.html", home);
+		CHECK_FILE("docs/b/index.html", "b 1");
+	}
+	o = output_begin(dest, lock, true, memo);
+	CHECK(o != NULL && output_write(o, "index.html", "x", 1, NULL) == 0);
+	output_abort(o);
+	o = output_begin(dest, lock, true, memo); /* from the disk again */
+	CHECK(o != NULL && output_kept(o, "docs/b/index.html") && !output_kept(o, "docs/a/index.html"));
+	output_abort(o);
+	output_memo_free(memo);
 
 	output_unlock(lock);
 	CHECK(fs_remove_tree(dir) == 0);
