@@ -7,7 +7,7 @@
  *
  * Live reload, one generation counter:
  *
- *   save ──► inotify ──► quiet 40 ms ──►  site_build ──► gen++ ──► resume SSE clients
+ *   save ──► inotify ──► quiet 20 ms ──►  site_build ──► gen++ ──► resume SSE clients
  *                                                                        │
  *   page ◄── reload / swap CSS ◄── "event: reload|css" ◄── client.gen != gen
  *
@@ -59,7 +59,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SERVE_QUIET_MS 40     /* a burst of saves ends after this much silence */
+#define SERVE_QUIET_MS 20     /* a burst of saves ends after this much silence */
 #define SERVE_MAX_WAIT_MS 1000 /* but a build starts at most this long after the first */
 #define SERVE_PING_MS 20000   /* SSE keep-alive, also finds clients that went away */
 #define SERVE_PORT_TRIES 10   /* a busy --port moves up this many ports at most */
