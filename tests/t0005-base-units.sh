@@ -22,5 +22,6 @@ unit_case utf8 "utf8: decode, encode, validation with and without NUL, repair, f
 unit_case slug "slug: heading ids (İstanbul, Ǆ, Ⴀ), content paths, bug archive names, wiki titles, tags"
 unit_case fs "fs: relative paths that cannot leave their base, joins, overlap by path, link and folder"
 unit_case output "output: nothing public before the commit, abort changes nothing, keep, prune, foreign files moved or kept aside"
+unit_case search "search: the preview server's memo makes only the files an edit touches, each as a one-off build makes it; a failed put drops it"
 unit_case suggest "suggest: Damerau-Levenshtein distance, which names are near enough for did you mean"
 test_done

@@ -114,6 +114,16 @@ test_expect_success 'fixing the template recovers without a restart' '
 	grep_not -q "Build failed" page.html
 '
 
+test_expect_success 'after failed builds an edit still updates the search index as a one-off build does' '
+	site_page site/content/about.md "title: About" "Second version, edited live. Yttrium." &&
+	poll 100 "page /about/ >/dev/null && grep -q Yttrium page.html" &&
+	grep -q "\"yttrium\":" "$OUTDIR"/search-index/t/*.json &&
+	same_index &&
+	site_page site/content/about.md "title: About" "Second version, edited live." &&
+	poll 100 "page /about/ >/dev/null && ! grep -q Yttrium page.html" &&
+	same_index
+'
+
 test_expect_success 'new folders are watched too' '
 	mkdir -p site/content/fresh/deeper &&
 	sleep 0.2 &&

@@ -72,7 +72,8 @@ struct page {
 	size_t nids;
 	struct md_link *links;  /* internal links to check once every page has rendered */
 	size_t nlinks;
-	char *search_text;      /* plain text for the search index (owned) */
+	char *search_text;      /* the part of its plain text the search index reads
+	                         * (search_text_used; owned) */
 	char *search_json;      /* this page's entry of the search index, made once (owned) */
 	unsigned long long search_key; /* hash of search_json; 0 without it */
 	char **headings;        /* heading texts for the search index (owned) */

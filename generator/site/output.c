@@ -76,6 +76,15 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(((const struct entry *)a)->rel, ((const struct entry *)b)->rel);
 }
 
+/* Whether e[0..n) is strictly ascending by name (sorted, no two alike). */
+static bool ascending(const struct entry *e, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++)
+		if (strcmp(e[i].rel, e[i + 1].rel) >= 0)
+			return false;
+	return true;
+}
+
 static const struct entry *find(const struct manifest *m, const char *rel)
 {
 	struct entry key = {.rel = (char *)rel};
@@ -109,10 +118,7 @@ static void manifest_load(struct manifest *m, const char *dir)
 			line = nl + 1;
 		}
 		/* output_prepare writes them sorted: sort only a manifest that is not */
-		bool sorted = true;
-		for (size_t i = 0; i + 1 < m->n && sorted; i++)
-			sorted = strcmp(m->e[i].rel, m->e[i + 1].rel) < 0;
-		if (!sorted)
+		if (!ascending(m->e, m->n))
 			qsort(m->e, m->n, sizeof *m->e, cmp_entry);
 	}
 	buf_release(&b);
@@ -899,10 +905,7 @@ int output_prepare(struct output *o, struct output_stats *stats)
 {
 	int rc = 0;
 	/* Pages arrive mostly in URL order; sort only when they did not. */
-	bool sorted = true;
-	for (size_t i = 0; i + 1 < o->n && sorted; i++)
-		sorted = strcmp(o->entries[i].rel, o->entries[i + 1].rel) < 0;
-	if (!sorted) { /* strictly ascending names have no twins */
+	if (!ascending(o->entries, o->n)) { /* strictly ascending names have no twins */
 		qsort(o->entries, o->n, sizeof *o->entries, cmp_entry);
 		for (size_t i = 0; i + 1 < o->n; i++)
 			if (!strcmp(o->entries[i].rel, o->entries[i + 1].rel))
@@ -1033,6 +1036,10 @@ int output_commit(struct output *o, struct output_memo *memo)
 		 * live site, now the spare, keeps its own. */
 		memo->live = (struct manifest){o->entries, o->n};
 		memo->prev = o->live;
+		for (size_t i = 0; i < o->n; i++) { /* as manifest_load would give them */
+			free(o->entries[i].src);
+			o->entries[i].src = NULL;
+		}
 		memo->kept = true;
 		o->entries = NULL;
 		o->n = 0;

@@ -108,13 +108,18 @@ static uint32_t nshards_for(size_t n)
 	return s < 16 ? 16 : s > 1024 ? 1024 : (uint32_t)s;
 }
 
+static bool is_listed(const struct page *p)
+{
+	return !p->unlisted;
+}
+
 /* The pages the index lists, in the model's order (owned array, n of them). */
 static struct page **listed(const struct content *m, size_t *n)
 {
 	struct page **pages = xcalloc(m->npages + 1, sizeof *pages);
 	*n = 0;
 	for (size_t i = 0; i < m->npages; i++)
-		if (!m->pages[i]->unlisted)
+		if (is_listed(m->pages[i]))
 			pages[(*n)++] = m->pages[i];
 	return pages;
 }
@@ -123,7 +128,7 @@ int search_files(const struct content *m, int (*fn)(const char *rel, void *arg),
 {
 	size_t n = 0;
 	for (size_t i = 0; i < m->npages; i++)
-		n += !m->pages[i]->unlisted;
+		n += is_listed(m->pages[i]);
 	uint32_t ns = nshards_for(n);
 	int rc = fn("search-index/meta.json", arg);
 	char name[64];
@@ -160,6 +165,7 @@ struct search_memo {
 	uint32_t ns;
 	struct ids *shard;   /* per shard: indices in w of its words */
 	bool *dirty;         /* per shard: changed by this build */
+	size_t dead;         /* words no page holds any more (left out of the files) */
 	/* Kept for the next build (search_memo_new's only): */
 	bool kept;           /* all below describe the live index */
 	size_t n;
@@ -249,7 +255,7 @@ static int add_word(const char *w, size_t len, void *arg)
 		e->num = (long)x->nw++;
 	}
 	struct word *wd = &x->w[e->num];
-	x->dirty[wd->shard] = true;
+	x->dead -= !added && wd->n == 0; /* back to life */
 	/* Pages come in id order on a full build: then the id goes last. */
 	size_t at = wd->n && wd->id[wd->n - 1] >= a->id ? lower_bound(wd->id, wd->n, a->id) : wd->n;
 	if (at < wd->n && wd->id[at] == a->id) {
@@ -296,11 +302,63 @@ static void unindex_page(struct search_memo *x, uint32_t id)
 		if (at < wd->n && wd->id[at] == id) {
 			memmove(wd->id + at, wd->id + at + 1, (wd->n - at - 1) * sizeof *wd->id);
 			memmove(wd->fields + at, wd->fields + at + 1, wd->n - at - 1);
-			wd->n--;
+			x->dead += --wd->n == 0;
 		}
-		x->dirty[wd->shard] = true;
 	}
 	h->n = 0;
+}
+
+/* A word of one page and the fields that hold it there. */
+struct held {
+	uint32_t w;
+	unsigned char fields;
+};
+
+static int cmp_held(const void *a, const void *b)
+{
+	uint32_t x = ((const struct held *)a)->w, y = ((const struct held *)b)->w;
+	return x < y ? -1 : x > y;
+}
+
+/* Page id's words as it holds them now, sorted (owned array, *n of them). */
+static struct held *held_by(const struct search_memo *x, uint32_t id, size_t *n)
+{
+	const struct ids *h = &x->holds[id];
+	struct held *out = xcalloc(h->n + 1, sizeof *out);
+	for (size_t k = 0; k < h->n; k++) {
+		const struct word *wd = &x->w[h->v[k]];
+		size_t at = lower_bound(wd->id, wd->n, id);
+		out[k] = (struct held){h->v[k], wd->fields[at]};
+	}
+	qsort(out, h->n, sizeof *out, cmp_held);
+	*n = h->n;
+	return out;
+}
+
+/* Takes page id out of its words and puts p in; marks dirty the shards of the words
+ * whose pages changed (a word the page holds before and after, in the same fields, is
+ * the same as before). */
+static void reindex_page(struct search_memo *x, const struct page *p, uint32_t id)
+{
+	size_t nb, na;
+	struct held *before = held_by(x, id, &nb);
+	unindex_page(x, id);
+	index_page(x, p, id);
+	struct held *after = held_by(x, id, &na);
+	for (size_t i = 0, j = 0; i < nb || j < na;) {
+		if (j == na || (i < nb && before[i].w < after[j].w)) {
+			x->dirty[x->w[before[i++].w].shard] = true;
+		} else if (i == nb || after[j].w < before[i].w) {
+			x->dirty[x->w[after[j++].w].shard] = true;
+		} else {
+			if (before[i].fields != after[j].fields)
+				x->dirty[x->w[after[j].w].shard] = true;
+			i++;
+			j++;
+		}
+	}
+	free(before);
+	free(after);
 }
 
 static const char *str0(const char *s)
@@ -527,14 +585,17 @@ int search_index(struct content *m, const char *base_path, struct search_memo *m
 		search_entry(j, pages[i], base_path);
 	size_t nchunks = (n + SEARCH_CHUNK - 1) / SEARCH_CHUNK;
 	bool *chunk_dirty = xcalloc(nchunks + 1, sizeof *chunk_dirty);
-	bool same = same_layout(x, pages, n, base_path);
+	/* Words no page holds any more stay in the memo: once they are half of it, start over. */
+	bool same = x->dead * 2 <= x->nw && same_layout(x, pages, n, base_path);
 	if (same) {
 		memset(x->dirty, 0, x->ns * sizeof *x->dirty);
 		for (size_t i = 0; i < n; i++) {
+			/* The entry's 64-bit hash stands for the words it holds (title, headings,
+			 * text): a collision keeps a stale shard, a risk taken as for the build
+			 * cache's keys. */
 			if (pages[i]->search_key == x->entry[i])
 				continue;
-			unindex_page(x, (uint32_t)i);
-			index_page(x, pages[i], (uint32_t)i);
+			reindex_page(x, pages[i], (uint32_t)i);
 			x->entry[i] = pages[i]->search_key;
 			chunk_dirty[i / SEARCH_CHUNK] = true;
 		}
@@ -553,7 +614,7 @@ int search_index(struct content *m, const char *base_path, struct search_memo *m
 	struct buf out = BUF_INIT;
 	char name[64];
 	int rc = 0;
-	for (size_t f = 0; f < 1 + x->ns + nchunks && rc >= 0; f++) {
+	for (size_t f = 0; f < 1 + x->ns + nchunks && rc == 0; f++) {
 		bool dirty;
 		if (f == 0) {
 			snprintf(name, sizeof name, "search-index/meta.json");

@@ -32,7 +32,7 @@ struct page;
  * from the number of listed pages alone); a non-zero return stops and is returned. */
 int search_files(const struct content *m, int (*fn)(const char *rel, void *arg), void *arg);
 /* Where search_index hands its files: put(rel, data, len, arg) writes one (data borrowed
- * for the call; non-zero stops); keep(rel, arg) keeps one the live output holds as the
+ * for the call; -1 stops); keep(rel, arg) keeps one the live output holds as the
  * last build wrote it: 0 when kept, 1 when it must be written, -1 on error. */
 struct search_sink {
 	int (*put)(const char *rel, const char *data, size_t len, void *arg);
@@ -57,7 +57,7 @@ int search_index(struct content *m, const char *base_path, struct search_memo *m
 void search_entry(struct json *j, struct page *p, const char *base_path);
 /* How much of a page's plain text (len bytes) the index uses: the first bytes, cut at a
  * word. The rest is never read, so a page keeps only these (its render results and the
- * build cache): the full text is 45 MB at 10,000 pages, the part used 4 MB. */
+ * build cache). */
 size_t search_text_used(const char *text, size_t len);
 /* The shard of a word starting with code points c1 and c2 (c2 0 for a one-character
  * word) among nshards; search.js computes the same. */

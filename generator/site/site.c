@@ -1250,7 +1250,7 @@ static int write_search(struct build *b, uint64_t key)
 {
 	static const char name[] = "file:search-index/";
 	if (search_files(&b->model, search_file_kept, b) == 0 && cache_touch(b->cache, name, key))
-		return search_files(&b->model, keep_search_file, b);
+		return search_files(&b->model, keep_search_file, b) ? -1 : 0;
 	struct search_sink sink = {put_search_file, keep_search_file, b};
 	if (search_index(&b->model, b->cfg.base_path, b->search, &sink) != 0)
 		return -1;
