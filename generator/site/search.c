@@ -544,7 +544,8 @@ static void put_field(struct buf *b, const struct word *w, unsigned field)
 static void put_shard(struct json *j, struct search_memo *x, uint32_t k, struct buf *out)
 {
 	struct ids *s = &x->shard[k];
-	qsort_r(s->v, s->n, sizeof *s->v, cmp_word, x->w);
+	if (s->n)
+		qsort_r(s->v, s->n, sizeof *s->v, cmp_word, x->w);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct word *w = &x->w[s->v[i]];
 		if (!w->n)
