@@ -15,7 +15,7 @@ struct term {
 	const char *name;      /* the spelling first in byte order, borrowed from a page */
 	char *url;             /* /tags/SLUG/ */
 	struct page *page;     /* the page standing for it, once known */
-	size_t *members;       /* indices in the model's pages */
+	struct page **members; /* NULL-terminated when handed to the page */
 	size_t n, cap;
 };
 
@@ -79,23 +79,15 @@ static int cmp_term(const void *a, const void *b)
 	return c ? c : strcmp(x->term, y->term);
 }
 
-/* Hands a sorted, NULL-terminated copy of list to p. */
+/* Hands a NULL-terminated copy of list to p, sorted by cmp (NULL: list is in order). */
 static void give_members(struct page *p, struct page **list, size_t n, int (*cmp)(const void *, const void *))
 {
 	p->members = xcalloc(n + 1, sizeof *p->members);
 	if (n) {
 		memcpy(p->members, list, n * sizeof *list);
-		qsort(p->members, n, sizeof *p->members, cmp);
+		if (cmp)
+			qsort(p->members, n, sizeof *p->members, cmp);
 	}
-	p->nmembers = n;
-}
-
-/* Hands the pages m->pages[idx[0..n)] to p, in that order, as give_members does. */
-static void give_members_at(struct page *p, const struct content *m, const size_t *idx, size_t n)
-{
-	p->members = xcalloc(n + 1, sizeof *p->members);
-	for (size_t i = 0; i < n; i++)
-		p->members[i] = m->pages[idx[i]];
 	p->nmembers = n;
 }
 
@@ -144,9 +136,9 @@ int taxonomy_build(struct content *m)
 		size_t i = order[r].i;
 		for (size_t k = first[i]; k < first[i + 1]; k++) {
 			struct term *t = &ts.t[tag_terms[k]];
-			if (!t->n || t->members[t->n - 1] != i) { /* "a" and "A" on one page: once */
+			if (!t->n || t->members[t->n - 1] != order[r].p) { /* "a" and "A" on one page: once */
 				ALLOC_GROW(t->members, t->n + 1, t->cap);
-				t->members[t->n++] = i;
+				t->members[t->n++] = order[r].p;
 			}
 		}
 	}
@@ -183,7 +175,7 @@ int taxonomy_build(struct content *m)
 
 	pages = xcalloc(ts.n, sizeof *pages);
 	for (size_t i = 0; i < ts.n; i++) {
-		give_members_at(ts.t[i].page, m, ts.t[i].members, ts.t[i].n);
+		give_members(ts.t[i].page, ts.t[i].members, ts.t[i].n, NULL);
 		pages[i] = ts.t[i].page;
 	}
 	give_members(index, pages, ts.n, cmp_term);
