@@ -2,7 +2,7 @@
 // and expects the first result to be PATH. The words are picked so that search.js must
 // fold them (case, diacritics, final sigma) and choose their shard exactly as search.c
 // did when it wrote the index; a difference means no result or another page first.
-import { run, confine, check } from './lib.mjs';
+import { run, confine, check, settle } from './lib.mjs';
 
 run(async (browser, base, pairs) => {
 	check(pairs.length > 0, 'usage: searchfold.mjs BASE QUERY=PATH...');
@@ -19,15 +19,9 @@ run(async (browser, base, pairs) => {
 		const query = pair.slice(0, at), want = pair.slice(at + 1);
 		await input.fill('');
 		await input.fill(query);
-		let got = null;
-		for (let i = 0; i < 100; i++) {
-			if (await first.count()) {
-				got = new URL(await first.getAttribute('href'), base + '/').pathname;
-				if (got === want)
-					break;
-			}
-			await page.waitForTimeout(100);
-		}
+		await first.waitFor({ timeout: 10000 });
+		await settle(page, first, base + '/', want);
+		const got = new URL(await first.getAttribute('href'), base + '/').pathname;
 		check(got === want, `query ${JSON.stringify(query)}: first result ${got}, want ${want}`);
 	}
 	check(blocked.length === 0, 'requests outside the site: ' + blocked.join(', '));
