@@ -124,20 +124,33 @@ static struct page **listed(const struct content *m, size_t *n)
 	return pages;
 }
 
+/* The index's files in one numbering: 0 the metadata, 1..ns the shards, then the
+ * chunks of n listed pages. */
+static size_t file_count(size_t n, uint32_t ns)
+{
+	return 1 + ns + (n + SEARCH_CHUNK - 1) / SEARCH_CHUNK;
+}
+
+static void file_name(size_t f, uint32_t ns, char name[64])
+{
+	if (f == 0)
+		snprintf(name, 64, "search-index/meta.json");
+	else if (f <= ns)
+		snprintf(name, 64, "search-index/t/%zu.json", f - 1);
+	else
+		snprintf(name, 64, "search-index/f/%zu.json", f - 1 - ns);
+}
+
 int search_files(const struct content *m, int (*fn)(const char *rel, void *arg), void *arg)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < m->npages; i++)
 		n += is_listed(m->pages[i]);
 	uint32_t ns = nshards_for(n);
-	int rc = fn("search-index/meta.json", arg);
 	char name[64];
-	for (uint32_t k = 0; k < ns && !rc; k++) {
-		snprintf(name, sizeof name, "search-index/t/%u.json", (unsigned)k);
-		rc = fn(name, arg);
-	}
-	for (size_t c = 0; c * SEARCH_CHUNK < n && !rc; c++) {
-		snprintf(name, sizeof name, "search-index/f/%zu.json", c);
+	int rc = 0;
+	for (size_t f = 0; f < file_count(n, ns) && !rc; f++) {
+		file_name(f, ns, name);
 		rc = fn(name, arg);
 	}
 	return rc;
@@ -615,18 +628,9 @@ int search_index(struct content *m, const char *base_path, struct search_memo *m
 	struct buf out = BUF_INIT;
 	char name[64];
 	int rc = 0;
-	for (size_t f = 0; f < 1 + x->ns + nchunks && rc == 0; f++) {
-		bool dirty;
-		if (f == 0) {
-			snprintf(name, sizeof name, "search-index/meta.json");
-			dirty = !same;
-		} else if (f <= x->ns) {
-			snprintf(name, sizeof name, "search-index/t/%zu.json", f - 1);
-			dirty = x->dirty[f - 1];
-		} else {
-			snprintf(name, sizeof name, "search-index/f/%zu.json", f - 1 - x->ns);
-			dirty = chunk_dirty[f - 1 - x->ns];
-		}
+	for (size_t f = 0; f < file_count(n, x->ns) && rc == 0; f++) {
+		file_name(f, x->ns, name);
+		bool dirty = f == 0 ? !same : f <= x->ns ? x->dirty[f - 1] : chunk_dirty[f - 1 - x->ns];
 		if (!dirty && (rc = sink->keep(name, sink->arg)) <= 0)
 			continue;
 		buf_reset(&out);
