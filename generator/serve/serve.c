@@ -865,8 +865,8 @@ static void serve_build(struct server *srv, bool css_only, const struct changes 
 	if (rc < 0)
 		info("build failed; the browser shows the errors until the next save fixes them");
 	else
-		info("built %zu pages (%zu written, %zu unchanged, %zu removed) in %.0f ms", st.pages, st.written,
-		     st.unchanged, st.removed, st.seconds * 1000);
+		info("built %zu pages (%zu written, %zu unchanged, %zu removed%s) in %.0f ms", st.pages, st.written,
+		     st.unchanged, st.removed, st.bodies_only ? "; only the edited text" : "", st.seconds * 1000);
 	buf_release(&errs);
 	if (changed)
 		notify(srv, false);

@@ -540,19 +540,20 @@ uint64_t cache_site_key(const struct cache *c)
 	return c->site_key;
 }
 
-void cache_retain(struct cache *c)
+void cache_retain(struct cache *c, bool all)
 {
-	size_t k = 0;
+	size_t k = 0, kloaded = 0;
 	for (size_t i = 0; i < c->n; i++) {
-		if (c->e[i].used) {
+		if (c->e[i].used || all) {
 			c->e[i].used = false;
 			c->e[k++] = c->e[i];
+			kloaded += i < c->nloaded;
 		} else {
 			entry_release(&c->e[i]);
 		}
 	}
-	c->n = k;
-	if (c->n)
-		qsort(c->e, c->n, sizeof *c->e, cmp_entry);
-	c->nloaded = c->n;
+	/* The loaded part stays sorted: sort only when new names came after it. */
+	if (k > kloaded)
+		qsort(c->e, k, sizeof *c->e, cmp_entry);
+	c->n = c->nloaded = k;
 }

@@ -42,8 +42,9 @@ void cache_store(struct cache *c, const struct page *p, const struct md_doc *doc
 void cache_save(struct cache *c, const char *dir);
 void cache_free(struct cache *c);
 /* Keeps c in memory for the next build instead of writing it (the preview server):
- * drops what this build did not use and makes everything findable again. */
-void cache_retain(struct cache *c);
+ * drops what this build did not use, unless all (a build that rendered only what
+ * changed and left everything else as it was), and makes everything findable again. */
+void cache_retain(struct cache *c, bool all);
 /* The source snapshot recorded by the last build that wrote dest's cache (see
  * site.c), or 0; *drafts is the number of drafts that build left out. */
 uint64_t cache_read_snapshot(const char *dest, size_t *drafts);

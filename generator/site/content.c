@@ -1050,3 +1050,72 @@ int content_rescan(const char *source, bool drafts, struct content *model, struc
 	free(sc.source_real);
 	return rc;
 }
+
+int content_patch(const char *source, bool drafts, struct content *model, const char *const *changed,
+                  size_t nchanged, struct page ***patched, size_t *npatched)
+{
+	if (!model->npages || !model->nby_src || !nchanged)
+		return 1;
+	struct page **old = xcalloc(nchanged, sizeof *old);
+	struct content tmp = {0};
+	struct scan sc = {.source = source, .drafts = drafts, .model = &tmp, .top = "content"};
+	int rc = 1;
+	/* Questions show on /faq/ too: only plain pages qualify. */
+	for (size_t i = 0; i < nchanged; i++) {
+		const char *c = changed[i];
+		size_t n = strlen(c);
+		if (n < 4 || strcmp(c + n - 3, ".md") || strncmp(c, "content/", 8))
+			goto out;
+		old[i] = content_find_source(model, c);
+		if (!old[i] || !old[i]->mtime_ns || old[i]->kind == PAGE_FAQ || old[i]->kind == PAGE_QUESTION)
+			goto out;
+		for (size_t k = 0; k < i; k++)
+			if (old[k] == old[i])
+				goto out;
+	}
+	/* Read as a scan would, silently: whatever it has to say, content_scan says again. */
+	sc.source_real = realpath(source, NULL);
+	log_silence(true);
+	for (size_t i = 0; i < nchanged; i++) {
+		char *path = xasprintf("%s/%s", source, changed[i]);
+		struct stat st;
+		if (lstat(path, &st) < 0)
+			sc.errors++;
+		else
+			scan_entry(changed[i] + 8, &st, &sc);
+		free(path);
+	}
+	read_pending(&sc);
+	bool quiet = log_silenced() == 0;
+	log_silence(false);
+	if (sc.errors || !quiet || tmp.npages != nchanged || tmp.nassets)
+		goto out;
+	for (size_t i = 0; i < nchanged; i++) {
+		struct page *p = old[i], *n = tmp.pages[i];
+		make_summary(n);
+		if (strcmp(n->url, p->url) || n->kind != p->kind || n->body_line != p->body_line ||
+		    !fm_same(n->fm, p->fm) || strcmp(n->summary, p->summary))
+			goto out;
+	}
+	for (size_t i = 0; i < nchanged; i++) {
+		struct page *p = old[i], *n = tmp.pages[i];
+		char *body = p->body;
+		p->body = n->body;
+		n->body = body;
+		p->body_len = n->body_len;
+		p->mtime_ns = n->mtime_ns;
+		p->size = n->size;
+		p->ino = n->ino;
+		p->body_key = 0;
+		p->rendered = false;
+	}
+	*patched = old;
+	*npatched = nchanged;
+	old = NULL;
+	rc = 0;
+out:
+	free(old);
+	free(sc.source_real);
+	content_free(&tmp);
+	return rc;
+}

@@ -116,6 +116,15 @@ int content_scan(const char *source, bool drafts, struct content *model, struct 
  * content_scan. */
 int content_rescan(const char *source, bool drafts, struct content *model, struct content *prev,
                    const char *const *changed, size_t nchanged);
+/* The preview server's shortcut after the last build's model (resolved, rendered):
+ * when every changed path (relative to source) is a Markdown page under content/ whose
+ * front matter and summary, all other pages can show of it, are exactly as before, its
+ * new body replaces the old one in place (its render results, now stale, are left for
+ * the caller to compare and content_page_forget), and the rest of model stands. Returns 0 then, with the patched pages in *patched (owned
+ * array, *npatched of them); 1, with model untouched, otherwise (a file that cannot be
+ * read is left for content_scan to report). */
+int content_patch(const char *source, bool drafts, struct content *model, const char *const *changed,
+                  size_t nchanged, struct page ***patched, size_t *npatched);
 /* True when src ("content/a.md") or url ("/a/") names a draft this build left out. */
 bool content_is_draft(const struct content *model, const char *key);
 /* Frees a page's render results (ids, links, search text, headings, a question's

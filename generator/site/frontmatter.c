@@ -54,6 +54,22 @@ const struct fm_value *fm_get(const struct fm_value *v, const char *key)
 	return NULL;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+bool fm_same(const struct fm_value *a, const struct fm_value *b)
+{
+	/* The scalars' text decides their typed values, so it is all there is to compare. */
+	if (a->type != b->type || a->line != b->line || a->n != b->n || !same_str(a->str, b->str))
+		return false;
+	for (size_t k = 0; k < a->n; k++)
+		if ((a->keys && !same_str(a->keys[k], b->keys[k])) || !fm_same(&a->items[k], &b->items[k]))
+			return false;
+	return true;
+}
+
 static int line_of(struct parser *p, const yaml_event_t *ev)
 {
 	return p->line0 + (int)ev->start_mark.line;

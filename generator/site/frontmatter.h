@@ -36,5 +36,7 @@ void fm_free(struct fm_value *v);
 /* Map lookup; NULL when v is not a map or has no such key. Borrowed. */
 const struct fm_value *fm_get(const struct fm_value *v, const char *key);
 const char *fm_type_name(enum fm_type t);
+/* True when a and b hold the same values, written on the same lines. */
+bool fm_same(const struct fm_value *a, const struct fm_value *b);
 
 #endif

@@ -691,6 +691,16 @@ bool output_kept(struct output *o, const char *rel)
 	return live && holds(o, o->root, live);
 }
 
+/* Whether e[0..n) (sorted) has rel, for names asked in ascending order: *at walks along,
+ * so a whole manifest costs one pass. */
+static bool has_entry(const struct entry *e, size_t n, const char *rel, size_t *at)
+{
+	int c = 1;
+	while (*at < n && (c = strcmp(e[*at].rel, rel)) < 0)
+		++*at;
+	return *at < n && c == 0;
+}
+
 int output_keep(struct output *o, const char *rel, const char *src)
 {
 	const struct entry *live = find(&o->live, rel), *prev = find(&o->prev, rel);
@@ -699,6 +709,35 @@ int output_keep(struct output *o, const char *rel, const char *src)
 	if (prev && !(prev->hash == live->hash && prev->st.size == live->st.size && holds(o, o->spare, prev)))
 		prev = NULL;
 	return place(o, rel, live->hash, src, true, live, prev, NULL);
+}
+
+int output_keep_rest(struct output *o)
+{
+	if (!ascending(o->entries, o->n))
+		qsort(o->entries, o->n, sizeof *o->entries, cmp_entry);
+	size_t nw = o->n, at = 0, pat = 0;
+	for (size_t i = 0; i < o->live.n; i++) {
+		const struct entry *live = &o->live.e[i], *prev = NULL;
+		if (has_entry(o->entries, nw, live->rel, &at))
+			continue;
+		if (has_entry(o->prev.e, o->prev.n, live->rel, &pat)) {
+			prev = &o->prev.e[pat];
+			if (!(prev->hash == live->hash && prev->st.size == live->st.size && holds(o, o->spare, prev)))
+				prev = NULL;
+		}
+		if (place(o, live->rel, live->hash, live->rel, true, live, prev, NULL) < 0)
+			return -1;
+	}
+	/* Both runs are sorted: one merge gives output_prepare sorted entries again. */
+	struct entry *m = xcalloc(o->n + 1, sizeof *m);
+	size_t a = 0, b = nw, k = 0;
+	while (a < nw || b < o->n)
+		m[k++] = b == o->n || (a < nw && strcmp(o->entries[a].rel, o->entries[b].rel) < 0) ? o->entries[a++]
+		                                                                                  : o->entries[b++];
+	free(o->entries);
+	o->entries = m;
+	o->cap = o->n + 1;
+	return 0;
 }
 
 /* Fills chunk unless the file ends first. */
@@ -891,15 +930,6 @@ static int check_names(const struct output *o)
 	return rc;
 }
 
-/* Whether the new site has rel, for names asked in ascending order: *at walks
- * o->entries (sorted) along, so a whole manifest costs one pass. */
-static bool has_entry(const struct output *o, const char *rel, size_t *at)
-{
-	int c = 1;
-	while (*at < o->n && (c = strcmp(o->entries[*at].rel, rel)) < 0)
-		++*at;
-	return *at < o->n && c == 0;
-}
 
 int output_prepare(struct output *o, struct output_stats *stats)
 {
@@ -928,7 +958,7 @@ int output_prepare(struct output *o, struct output_stats *stats)
 	size_t at = 0;
 	for (size_t i = 0; i < o->prev.n && rc == 0; i++) {
 		struct entry key = {.rel = o->prev.e[i].rel};
-		if (has_entry(o, key.rel, &at))
+		if (has_entry(o->entries, o->n, key.rel, &at))
 			continue;
 		char *p = xasprintf("%s/%s", o->spare, key.rel);
 		struct stat st;
@@ -963,7 +993,7 @@ int output_prepare(struct output *o, struct output_stats *stats)
 		changed += o->entries[i].changed;
 	at = 0;
 	for (size_t i = 0; i < o->live.n; i++)
-		removed += !has_entry(o, o->live.e[i].rel, &at);
+		removed += !has_entry(o->entries, o->n, o->live.e[i].rel, &at);
 	if (rc == 0) {
 		struct buf m = BUF_INIT;
 		for (size_t i = 0; i < o->n; i++) {

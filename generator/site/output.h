@@ -75,6 +75,10 @@ bool output_kept(struct output *o, const char *rel);
 /* Keeps rel exactly as the live site holds it, without its bytes (the build cache
  * knows it is unchanged; check output_kept first). Thread-safe; -1 after reporting. */
 int output_keep(struct output *o, const char *rel, const char *src);
+/* Keeps every file of the live site this build has not written or kept yet, for a
+ * build that knows the rest of the site is unchanged (the preview server after a body
+ * edit). Call after the last write; -1 after reporting. */
+int output_keep_rest(struct output *o);
 /* Writes the regular file at path as rel, streamed (never held in memory whole). */
 int output_copy(struct output *o, const char *rel, const char *path);
 /* Completes the new site in the spare and writes its manifest; fills stats (written:

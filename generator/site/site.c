@@ -82,6 +82,13 @@ static void add_file(struct build *b, const char *rel)
 	b->files[b->nfiles++] = xstrdup(rel);
 }
 
+static void free_files(char **files, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -675,14 +682,14 @@ static bool page_has_id(const struct page *p, const char *id)
  * leaves no cache behind, and the preview server drops its state): only links from or
  * to a page rendered now, or to a generated one, need checking. Warnings come again
  * with every build, so with warnings every link is checked. At 10,000 pages this was
- * 12% of a one-page rebuild in nfsite serve. */
-static int check_anchors(struct build *b)
+ * 12% of a one-page rebuild in nfsite serve. Checks the links of pages[0..n). */
+static int check_anchors(struct build *b, struct page *const *pages, size_t n)
 {
 	int rc = 0;
 	size_t bl = strlen(b->cfg.base_path);
 	bool all = b->cfg.links_anchors == LINKS_WARN;
-	for (size_t i = 0; i < b->model.npages; i++) {
-		const struct page *p = b->model.pages[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct page *p = pages[i];
 		bool p_new = all || p->rendered || p->kind == PAGE_GENERATED;
 		for (size_t k = 0; k < p->nlinks; k++) {
 			const struct md_link *l = &p->links[k];
@@ -1258,15 +1265,21 @@ static int write_search(struct build *b, uint64_t key)
 	return 0;
 }
 
+/* What the search index is made of: the site key and every page's body. */
+static uint64_t text_key(const struct build *b)
+{
+	uint64_t h = b->key;
+	for (size_t i = 0; i < b->model.npages; i++)
+		h = hash_bytes(h, &b->model.pages[i]->body_key, sizeof b->model.pages[i]->body_key);
+	return h;
+}
+
 static int write_extras(struct build *b)
 {
 	int rc = 0;
 	struct buf x = BUF_INIT;
-	uint64_t text_key = b->key;
-	for (size_t i = 0; i < b->model.npages; i++)
-		text_key = hash_bytes(text_key, &b->model.pages[i]->body_key, sizeof b->model.pages[i]->body_key);
 	if (extra(b, "sitemap.xml", b->key, make_sitemap) < 0 || extra(b, "atom.xml", b->key, make_atom) < 0 ||
-	    write_search(b, text_key) < 0)
+	    write_search(b, text_key(b)) < 0)
 		rc = -1;
 	char *robots = xasprintf("%s/static/robots.txt", b->opts->source);
 	if (!fs_exists(robots)) {
@@ -1355,9 +1368,7 @@ static void build_release(struct build *b)
 	banners_free(b->banners);
 	content_free(&b->model);
 	config_release(&b->cfg);
-	for (size_t i = 0; i < b->nfiles; i++)
-		free(b->files[i]);
-	free(b->files);
+	free_files(b->files, b->nfiles);
 	for (size_t i = 0; i < b->ngenerated; i++) {
 		free(b->generated_files[i].rel);
 		free(b->generated_files[i].data);
@@ -1380,6 +1391,9 @@ struct site_state {
 	struct output_memo *out;    /* the live output's manifests */
 	struct workers ws;    /* Lua states whose page tables fit the site key below */
 	bool have_ws;
+	bool clean;           /* the last build warned about nothing */
+	char **files;         /* the last build's (struct build) */
+	size_t nfiles;
 	uint64_t key;
 };
 
@@ -1391,6 +1405,9 @@ struct site_state *site_state_new(void)
 static void state_clear(struct site_state *s)
 {
 	content_free(&s->model);
+	free_files(s->files, s->nfiles);
+	s->files = NULL;
+	s->nfiles = 0;
 	cache_free(s->cache);
 	s->cache = NULL;
 	search_memo_free(s->search);
@@ -1454,7 +1471,7 @@ static uint64_t source_snapshot(const struct build_opts *opts, time_t now)
 }
 
 static int build_site(const struct build_opts *opts, struct build_stats *stats, struct site_state *state,
-                      time_t now, uint64_t snapshot, int lock);
+                      time_t now, uint64_t snapshot, int lock, bool patch);
 
 int site_build(const struct build_opts *opts, struct build_stats *stats)
 {
@@ -1464,7 +1481,7 @@ int site_build(const struct build_opts *opts, struct build_stats *stats)
 	time_t now = (time_t)date_now();
 	log_reset_count();
 	if (!fs_is_dir(opts->source))
-		return build_site(opts, stats, NULL, now, 0, -1); /* which says so */
+		return build_site(opts, stats, NULL, now, 0, -1, false); /* which says so */
 	/* Held from the first look at dest to the swap: one build at a time. */
 	int lock = output_lock(opts->dest);
 	if (lock < 0)
@@ -1479,7 +1496,7 @@ int site_build(const struct build_opts *opts, struct build_stats *stats)
 			*stats = (struct build_stats){.unchanged = nfiles, .drafts = drafts, .up_to_date = true};
 		rc = 0;
 	} else {
-		rc = build_site(opts, stats, NULL, now, snap, lock);
+		rc = build_site(opts, stats, NULL, now, snap, lock, false);
 	}
 	output_unlock(lock);
 	return rc;
@@ -1490,7 +1507,10 @@ int site_rebuild(const struct build_opts *opts, struct build_stats *stats, struc
 	int lock = output_lock(opts->dest);
 	if (lock < 0)
 		return -1;
-	int rc = build_site(opts, stats, state, (time_t)date_now(), 0, lock);
+	time_t now = (time_t)date_now();
+	int rc = build_site(opts, stats, state, now, 0, lock, true);
+	if (rc == 1) /* the shortcut did not apply after all */
+		rc = build_site(opts, stats, state, now, 0, lock, false);
 	output_unlock(lock);
 	return rc;
 }
@@ -1506,13 +1526,29 @@ static void translation_put(void *cache, uint64_t key, const char *nft)
 	cache_store_translation(cache, key, nft);
 }
 
+/* The hash of p's element ids, in order. */
+static uint64_t ids_key(const struct page *p)
+{
+	uint64_t h = HASH_SEED;
+	for (size_t i = 0; i < p->nids; i++)
+		h = hash_str(h, p->ids[i]);
+	return h;
+}
+
 /* The build itself, under lock (output_lock's); snapshot (0 for none) is recorded in
- * the cache for site_build. */
+ * the cache for site_build. With patch, in the preview server, an edit that changes
+ * only bodies is applied to the last build's model in place (content_patch): nothing
+ * else is made again, only the edited pages are rendered and the search index
+ * updated, every other file is kept. Returns 1, with state as it was, when that turns
+ * out not to apply (another site key: the day, site.lua, a translator). */
 static int build_site(const struct build_opts *opts, struct build_stats *stats, struct site_state *state,
-                      time_t now, uint64_t snapshot, int lock)
+                      time_t now, uint64_t snapshot, int lock, bool patch)
 {
 	struct build b = {.opts = opts, .now = now, .host_redirects = BUF_INIT, .once = !state};
 	struct workers ws = {0};
+	struct page **patched = NULL; /* the pages content_patch changed, or NULL */
+	size_t npatched = 0;
+	uint64_t *old_ids = NULL; /* their ids_key before */
 	double t0 = now_seconds();
 	log_reset_count(); /* this build fails on its own errors only */
 	int rc = -1;
@@ -1530,7 +1566,25 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 	if (banners_load(&b.cfg, &b.banners) < 0)
 		goto out;
 	int scanned = 1;                                                                             /* 2 */
-	if (state && opts->changed)
+	patch = patch && state && opts->changed && state->clean && state->files && state->cache && state->have_ws &&
+	        state->search;
+	if (patch && content_patch(opts->source, opts->drafts, &state->model, opts->changed, opts->nchanged, &patched,
+	                           &npatched) == 0) {
+		b.model = state->model;
+		memset(&state->model, 0, sizeof state->model);
+		b.files = state->files;
+		b.nfiles = b.cap_files = state->nfiles;
+		state->files = NULL;
+		state->nfiles = 0;
+		/* Links to an edited page need checking again only if its ids change. */
+		old_ids = xcalloc(npatched, sizeof *old_ids);
+		for (size_t i = 0; i < npatched; i++) {
+			old_ids[i] = ids_key(patched[i]);
+			content_page_forget(patched[i]);
+		}
+		scanned = 0;
+	}
+	if (scanned == 1 && state && opts->changed)
 		scanned = content_rescan(opts->source, opts->drafts, &b.model, &state->model, opts->changed, opts->nchanged);
 	if (scanned == 1)
 		scanned = content_scan(opts->source, opts->drafts, &b.model, state ? &state->model : NULL);
@@ -1538,13 +1592,15 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 		content_free(&state->model);
 	if (scanned < 0)
 		goto out;
-	if (generate(&b) < 0 || taxonomy_build(&b.model) < 0)                      /* 3 */
-		goto out;
-	if (content_resolve(&b.model, b.cfg.news_url) < 0 || faq_check(&b.model) < 0) /* 4 */
-		goto out;
-	collect_files(&b);
-	if (check_templates(&b) < 0)
-		goto out;
+	if (!patched) {
+		if (generate(&b) < 0 || taxonomy_build(&b.model) < 0)                  /* 3 */
+			goto out;
+		if (content_resolve(&b.model, b.cfg.news_url) < 0 || faq_check(&b.model) < 0) /* 4 */
+			goto out;
+		collect_files(&b);
+		if (check_templates(&b) < 0)
+			goto out;
+	}
 	/* The preview server's output folder is its own: its manifest can be trusted. */
 	if (state && !state->out)
 		state->out = output_memo_new();
@@ -1552,6 +1608,10 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 		goto out;
 	b.tr = translator_new();
 	uint64_t key = b.key = site_key(&b);
+	if (patched && (key != state->key || cache_site_key(state->cache) != key)) {
+		rc = 1;
+		goto out;
+	}
 	/* A kept cache and kept workers are only good for the same site key. */
 	if (state && state->cache && cache_site_key(state->cache) == key) {
 		b.cache = state->cache;
@@ -1577,23 +1637,32 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 	compute_body_keys(&b.model);
 	for (size_t i = 0; i < b.model.npages; i++)
 		b.model.pages[i]->rendered = false;
-	struct page **queue = xcalloc(b.model.npages + 1, sizeof *queue);         /* 5 */
-	size_t nq = 0;
-	for (size_t i = 0; i < b.model.npages; i++)
-		if (b.model.pages[i]->kind == PAGE_QUESTION)
-			queue[nq++] = b.model.pages[i];
-	int r = render_all(&ws, queue, nq, true);
-	if (r == 0)
-		r = render_all(&ws, b.model.pages, b.model.npages, false);
-	free(queue);
+	int r;
+	if (patched) {                                                                               /* 5 */
+		r = render_all(&ws, patched, npatched, false);
+	} else {
+		struct page **queue = xcalloc(b.model.npages + 1, sizeof *queue);
+		size_t nq = 0;
+		for (size_t i = 0; i < b.model.npages; i++)
+			if (b.model.pages[i]->kind == PAGE_QUESTION)
+				queue[nq++] = b.model.pages[i];
+		r = render_all(&ws, queue, nq, true);
+		if (r == 0)
+			r = render_all(&ws, b.model.pages, b.model.npages, false);
+		free(queue);
+	}
 	if (r < 0)
 		goto out;
-	if (check_anchors(&b) < 0)                                                 /* 6 */
+	bool same_ids = patched != NULL;
+	for (size_t i = 0; i < npatched; i++)
+		same_ids &= ids_key(patched[i]) == old_ids[i];
+	if (same_ids ? check_anchors(&b, patched, npatched) : check_anchors(&b, b.model.pages, b.model.npages)) /* 6 */
 		goto out;
 	if (b.broken_pages || b.broken_anchors)
 		warn_at(NULL, 0, "%zu broken link%s, %zu broken anchor%s (warnings)", b.broken_pages,
 		        b.broken_pages == 1 ? "" : "s", b.broken_anchors, b.broken_anchors == 1 ? "" : "s");
-	if (write_extras(&b) < 0)                                                  /* 7 */
+	/* Only the edited pages' text changed: every other file is as the live site has it. */
+	if (patched ? write_search(&b, text_key(&b)) < 0 || output_keep_rest(b.out) < 0 : write_extras(&b) < 0) /* 7 */
 		goto out;
 	if (log_error_count() > 0)
 		goto out;
@@ -1618,8 +1687,13 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 		goto out;
 	if (state) {
 		/* Keep what the next build can reuse. */
-		cache_retain(b.cache);
+		cache_retain(b.cache, patched != NULL);
 		state->cache = b.cache;
+		state->clean = !b.broken_pages && !b.broken_anchors;
+		state->files = b.files;
+		state->nfiles = b.nfiles;
+		b.files = NULL;
+		b.nfiles = 0;
 		state->ws = ws;
 		state->have_ws = true;
 		state->key = key;
@@ -1633,10 +1707,22 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 	if (stats) {
 		stats->pages = state ? state->model.npages : b.model.npages;
 		stats->drafts = state ? state->model.ndrafts : b.model.ndrafts;
+		stats->bodies_only = patched != NULL;
 		stats->seconds = now_seconds() - t0;
 	}
 	rc = 0;
 out:
+	if (rc == 1) {
+		/* Back as it was, for the build without the shortcut. */
+		state->model = b.model;
+		memset(&b.model, 0, sizeof b.model);
+		state->files = b.files;
+		state->nfiles = b.nfiles;
+		b.files = NULL;
+		b.nfiles = 0;
+	}
+	free(patched);
+	free(old_ids);
 	if (ws.w)
 		workers_release(&ws);
 	if (rc < 0 && state)

@@ -34,6 +34,7 @@ struct build_stats {
 	size_t removed;   /* stale files pruned */
 	size_t drafts;    /* pages left out as drafts (no --drafts) */
 	bool up_to_date;  /* nothing in the sources changed since the last build: no work done */
+	bool bodies_only; /* site_rebuild patched the edited bodies into the last model */
 	double seconds;
 };
 
@@ -42,8 +43,9 @@ struct build_stats {
 int site_build(const struct build_opts *opts, struct build_stats *stats);
 
 /* What one build keeps in memory for the next build of the same site with the same
- * options (the preview server): the page model (unchanged files are not read again),
- * the render cache, and the workers' Lua states while the site's shape holds. */
+ * options (the preview server): the page model (unchanged files are not read again, and
+ * an edit that changes only what no other page shows is patched into it), the render
+ * cache, and the workers' Lua states while the site's shape holds. */
 struct site_state;
 struct site_state *site_state_new(void);
 void site_state_free(struct site_state *state);
