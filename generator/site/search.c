@@ -187,6 +187,8 @@ struct search_memo {
 	uint64_t *layout;     /* per id: its title, URL and kind */
 	uint64_t *entry;      /* per id: its entry (search_key) */
 	struct ids *holds;    /* per id: indices in w of the words it holds */
+	struct page **pages;  /* per id: its page, read only while a caller vouches for them
+	                       * (search_index's changed) */
 };
 
 struct search_memo *search_memo_new(void)
@@ -211,6 +213,7 @@ static void memo_clear(struct search_memo *x)
 	free(x->holds);
 	free(x->layout);
 	free(x->entry);
+	free(x->pages);
 	strmap_release(&x->by_url);
 	free(x->base_path);
 	*x = (struct search_memo){.words = STRMAP_INIT, .by_url = STRMAP_INIT};
@@ -425,6 +428,31 @@ static bool same_layout(const struct search_memo *x, struct page **pages, size_t
 	return ok;
 }
 
+/* Whether each of changed[0..n) that the index lists holds the id and layout it had in
+ * the memo's build (the same page object, title, URL and kind). */
+static bool ids_hold(const struct search_memo *x, struct page *const *changed, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct page *p = changed[i];
+		const struct strmap_entry *e = is_listed(p) ? strmap_get(&x->by_url, p->url, strlen(p->url)) : NULL;
+		if (is_listed(p) && !(e && x->pages[e->num] == p && layout_of(p) == x->layout[e->num]))
+			return false;
+	}
+	return true;
+}
+
+/* Puts page id's words again when its entry changed; marks its chunk. */
+static void update_page(struct search_memo *x, const struct page *p, uint32_t id, bool *chunk_dirty)
+{
+	/* The entry's 64-bit hash stands for the words it holds (title, headings, text): a
+	 * collision keeps a stale shard, a risk taken as for the build cache's keys. */
+	if (p->search_key == x->entry[id])
+		return;
+	reindex_page(x, p, id);
+	x->entry[id] = p->search_key;
+	chunk_dirty[id / SEARCH_CHUNK] = true;
+}
+
 /* Starts the memo over for n pages in id order: every shard to be made. */
 static void memo_start(struct search_memo *x, struct page **pages, size_t n, const char *base_path, bool keep)
 {
@@ -588,31 +616,40 @@ static void put_chunk(struct page **pages, size_t n, size_t c, struct buf *out)
 }
 
 int search_index(struct content *m, const char *base_path, struct search_memo *memo,
-                 const struct search_sink *sink)
+                 const struct search_sink *sink, struct page *const *changed, size_t nchanged)
 {
 	struct search_memo scratch = {.words = STRMAP_INIT, .by_url = STRMAP_INIT};
 	struct search_memo *x = memo ? memo : &scratch;
 	struct json *j = json_new(false);
 	size_t n;
-	struct page **pages = listed(m, &n);
-	for (size_t i = 0; i < n; i++)
-		search_entry(j, pages[i], base_path);
+	struct page **pages;
+	/* Words no page holds any more stay in the memo: once they are half of it, start over. */
+	bool fresh = x->dead * 2 <= x->nw, same;
+	if (changed && x->kept && fresh && ids_hold(x, changed, nchanged)) {
+		/* Told what changed: no other page is looked at. */
+		pages = x->pages;
+		x->pages = NULL;
+		n = x->n;
+		for (size_t i = 0; i < nchanged; i++)
+			search_entry(j, changed[i], base_path);
+		same = true;
+	} else {
+		changed = NULL;
+		pages = listed(m, &n);
+		for (size_t i = 0; i < n; i++)
+			search_entry(j, pages[i], base_path);
+		same = fresh && same_layout(x, pages, n, base_path);
+	}
 	size_t nchunks = (n + SEARCH_CHUNK - 1) / SEARCH_CHUNK;
 	bool *chunk_dirty = xcalloc(nchunks + 1, sizeof *chunk_dirty);
-	/* Words no page holds any more stay in the memo: once they are half of it, start over. */
-	bool same = x->dead * 2 <= x->nw && same_layout(x, pages, n, base_path);
 	if (same) {
 		memset(x->dirty, 0, x->ns * sizeof *x->dirty);
-		for (size_t i = 0; i < n; i++) {
-			/* The entry's 64-bit hash stands for the words it holds (title, headings,
-			 * text): a collision keeps a stale shard, a risk taken as for the build
-			 * cache's keys. */
-			if (pages[i]->search_key == x->entry[i])
-				continue;
-			reindex_page(x, pages[i], (uint32_t)i);
-			x->entry[i] = pages[i]->search_key;
-			chunk_dirty[i / SEARCH_CHUNK] = true;
-		}
+		for (size_t i = 0; changed && i < nchanged; i++)
+			if (is_listed(changed[i]))
+				update_page(x, changed[i], (uint32_t)strmap_get(&x->by_url, changed[i]->url,
+				                                                strlen(changed[i]->url))->num, chunk_dirty);
+		for (size_t i = 0; !changed && i < n; i++)
+			update_page(x, pages[i], (uint32_t)i, chunk_dirty);
 	} else {
 		qsort(pages, n, sizeof *pages, cmp_title);
 		memo_start(x, pages, n, base_path, memo != NULL);
@@ -642,10 +679,14 @@ int search_index(struct content *m, const char *base_path, struct search_memo *m
 			put_chunk(pages, n, f - 1 - x->ns, &out);
 		rc = sink->put(name, out.data, out.len, sink->arg);
 	}
-	if (rc == 0 && memo)
+	if (rc == 0 && memo) {
 		memo->kept = true;
-	else
+		free(memo->pages);
+		memo->pages = pages; /* in id order */
+		pages = NULL;
+	} else {
 		memo_clear(x);
+	}
 	buf_release(&out);
 	free(chunk_dirty);
 	free(pages);

@@ -49,9 +49,12 @@ void search_memo_free(struct search_memo *memo);
  * on the page (search_json), so a rebuild that re-rendered one page quotes one page's
  * text. memo (NULL for a one-off build) holds the last build's index, whose files the
  * live output holds: then only files that changed are made, the rest kept. A memo whose
- * build then fails must be freed. Returns sink's first error, or 0. */
+ * build then fails must be freed. changed (NULL: not known), with a memo, vouches that
+ * m holds the very page objects of the memo's build and that only the text of
+ * changed[0..nchanged) may differ: then no other page is looked at. Returns sink's
+ * first error, or 0. */
 int search_index(struct content *m, const char *base_path, struct search_memo *memo,
-                 const struct search_sink *sink);
+                 const struct search_sink *sink, struct page *const *changed, size_t nchanged);
 /* Makes p's entry now (render workers call it, each with its own json writer, so the
  * quoting runs in parallel); search_index makes any entry still missing. */
 void search_entry(struct json *j, struct page *p, const char *base_path);

@@ -1252,14 +1252,15 @@ static int put_search_file(const char *rel, const char *data, size_t len, void *
 }
 
 /* The search index's files: kept as a whole while no page's text changed; otherwise
- * made again, in the preview server only those the changed pages touch. */
-static int write_search(struct build *b, uint64_t key)
+ * made again, in the preview server only those the changed pages touch (changed: the
+ * pages content_patch changed, or NULL when not known). */
+static int write_search(struct build *b, uint64_t key, struct page *const *changed, size_t nchanged)
 {
 	static const char name[] = "file:search-index/";
 	if (search_files(&b->model, search_file_kept, b) == 0 && cache_touch(b->cache, name, key))
 		return search_files(&b->model, keep_search_file, b) ? -1 : 0;
 	struct search_sink sink = {put_search_file, keep_search_file, b};
-	if (search_index(&b->model, b->cfg.base_path, b->search, &sink) != 0)
+	if (search_index(&b->model, b->cfg.base_path, b->search, &sink, changed, nchanged) != 0)
 		return -1;
 	cache_store_key(b->cache, name, key);
 	return 0;
@@ -1279,7 +1280,7 @@ static int write_extras(struct build *b)
 	int rc = 0;
 	struct buf x = BUF_INIT;
 	if (extra(b, "sitemap.xml", b->key, make_sitemap) < 0 || extra(b, "atom.xml", b->key, make_atom) < 0 ||
-	    write_search(b, text_key(b)) < 0)
+	    write_search(b, text_key(b), NULL, 0) < 0)
 		rc = -1;
 	char *robots = xasprintf("%s/static/robots.txt", b->opts->source);
 	if (!fs_exists(robots)) {
@@ -1662,7 +1663,8 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 		warn_at(NULL, 0, "%zu broken link%s, %zu broken anchor%s (warnings)", b.broken_pages,
 		        b.broken_pages == 1 ? "" : "s", b.broken_anchors, b.broken_anchors == 1 ? "" : "s");
 	/* Only the edited pages' text changed: every other file is as the live site has it. */
-	if (patched ? write_search(&b, text_key(&b)) < 0 || output_keep_rest(b.out) < 0 : write_extras(&b) < 0) /* 7 */
+	int made = patched ? write_search(&b, text_key(&b), patched, npatched) : write_extras(&b); /* 7 */
+	if (made < 0 || (patched && output_keep_rest(b.out) < 0))
 		goto out;
 	if (log_error_count() > 0)
 		goto out;

@@ -45,15 +45,17 @@ static void store_release(struct store *s)
 	strmap_release(&s->files);
 }
 
-/* Runs search_index through memo into live; then a one-off run into a fresh store must
- * give the same files. Returns the number of files put through the memo. */
-static size_t run_and_compare(struct content *m, struct search_memo *memo, struct store *live, int line)
+/* Runs search_index through memo into live, told that only changed[0..n) changed
+ * (NULL: not told); then a one-off run into a fresh store must give the same files.
+ * Returns the number of files put through the memo. */
+static size_t run_told(struct content *m, struct search_memo *memo, struct store *live, struct page *const *changed,
+                       size_t n, int line)
 {
 	live->puts = live->keeps = 0;
-	unit_check_at(search_index(m, "", memo, &(struct search_sink){put, keep, live}) == 0, __FILE__, line,
+	unit_check_at(search_index(m, "", memo, &(struct search_sink){put, keep, live}, changed, n) == 0, __FILE__, line,
 	              "search_index through the memo failed");
 	struct store fresh = {STRMAP_INIT, 0, 0, 0};
-	unit_check_at(search_index(m, "", NULL, &(struct search_sink){put, keep, &fresh}) == 0, __FILE__, line,
+	unit_check_at(search_index(m, "", NULL, &(struct search_sink){put, keep, &fresh}, NULL, 0) == 0, __FILE__, line,
 	              "search_index without memo failed");
 	unit_check_at(fresh.files.n == live->files.n, __FILE__, line, "%zu files, want %zu", live->files.n,
 	              fresh.files.n);
@@ -66,6 +68,11 @@ static size_t run_and_compare(struct content *m, struct search_memo *memo, struc
 	}
 	store_release(&fresh);
 	return live->puts;
+}
+
+static size_t run_and_compare(struct content *m, struct search_memo *memo, struct store *live, int line)
+{
+	return run_told(m, memo, live, NULL, 0, line);
 }
 
 /* Gives page i the text (as a rendered page gets it), dropping its old entry. */
@@ -121,7 +128,7 @@ int main(void)
 	set_text(&m, 30, "Common words and a fresh word, xylograph.");
 	live.fail_at = 2;
 	live.puts = 0;
-	CHECK(search_index(&m, "", memo, &(struct search_sink){put, keep, &live}) < 0);
+	CHECK(search_index(&m, "", memo, &(struct search_sink){put, keep, &live}, NULL, 0) < 0);
 	live.fail_at = 0;
 	CHECK(run_and_compare(&m, memo, &live, __LINE__) == 20);
 
@@ -144,7 +151,40 @@ int main(void)
 	puts = run_and_compare(&m, memo, &live, __LINE__);
 	CHECK(puts >= 2 && puts <= 4);
 
+	/* Told which page changed (the preview server after a body edit): the same files as
+	 * when every page is looked at, and as few. */
+	run_and_compare(&m, memo, &live, __LINE__);
+	set_text(&m, 25, "Common words and word25 here, quillwort.");
+	CHECK(run_told(&m, memo, &live, &m.pages[25], 1, __LINE__) == 2);
+	set_text(&m, 25, "Common words and word25 here.");
+	set_text(&m, 26, "Common words and word26 here, quillwort.");
+	struct page *two[] = {m.pages[25], m.pages[26]};
+	puts = run_told(&m, memo, &live, two, 2, __LINE__);
+	CHECK(puts >= 2 && puts <= 3);
+	/* No other page is looked at: a change not told is not seen (until a run that is not
+	 * told looks at every page). */
+	set_text(&m, 27, "Common words and word27 here, yarrowroot.");
+	live.puts = 0;
+	CHECK(search_index(&m, "", memo, &(struct search_sink){put, keep, &live}, &m.pages[25], 1) == 0 && live.puts == 0);
+	CHECK(run_and_compare(&m, memo, &live, __LINE__) == 2);
+	/* A told page whose title changed moves ids: every file again. */
+	free(m.pages[9]->title_owned);
+	m.pages[9]->title = m.pages[9]->title_owned = xstrdup("Alpha page");
+	set_text(&m, 9, "Common words.");
+	CHECK(run_told(&m, memo, &live, &m.pages[9], 1, __LINE__) >= 17);
+	/* A page object the memo's build did not have (same URL): looked at in full. */
+	struct content other = {0};
+	CHECK(content_add_generated(&other, "gen", m.pages[12]->url, m.pages[12]->title, "page", "x", NULL, "", NULL,
+	                            0) == 0);
+	struct page *old12 = m.pages[12];
+	m.pages[12] = other.pages[0];
+	m.pages[12]->index = 12;
+	m.pages[12]->search_text = xstrdup("Common words and word12 here, and vellum.");
+	CHECK(run_told(&m, memo, &live, &m.pages[12], 1, __LINE__) >= 1);
+	other.pages[0] = old12;
+
 	search_memo_free(memo);
+	content_free(&other);
 	store_release(&live);
 	content_free(&m);
 	return unit_done();
