@@ -11,7 +11,8 @@ LONG="This first paragraph is long enough to be the whole summary of its page, s
 anything written below it changes the page itself and nothing that another page shows \
 of it: the section lists, the feeds and the sitemap all stay exactly as they were before."
 
-mkdir -p site/content bin
+mkdir -p site/content site/static bin
+printf 'body { color: black; }\n' >site/static/extra.css
 site_page site/content/_index.md 'title: Home' 'Welcome home.'
 site_page site/content/docs/_index.md 'title: Docs' 'The documentation.'
 site_page site/content/docs/alpha.md 'title: Alpha
@@ -82,6 +83,35 @@ See [the setup of alpha](alpha.md#setup). Wombats too." &&
 	shortcut &&
 	page /docs/beta/ >/dev/null && grep_q "Wombats too." page.html &&
 	same_site
+'
+
+test_expect_success 'after a full build that kept the search index (a static file), the next edit takes it' '
+	n=$(builds) &&
+	printf "body { color: navy; }\n" >site/static/extra.css &&
+	poll 100 "test \$(builds) -gt $n" && no_shortcut &&
+	edit site/content/docs/beta.md "title: Beta" "$LONG
+
+See [the setup of alpha](alpha.md#setup). Wombats and numbats." &&
+	shortcut &&
+	page /docs/beta/ >/dev/null && grep_q "Wombats and numbats." page.html &&
+	same_site
+'
+
+test_expect_success 'a front matter error in an edited page is reported once' '
+	edit site/content/docs/alpha.md "title: Alpha
+tags: [sets
+aliases: [/old/alpha/]" "$LONG" &&
+	test "$(page /docs/alpha/)" = 500 &&
+	grep "alpha.md:[0-9]*: error" page.html >errors &&
+	test "$(wc -l <errors)" = 1 &&
+	edit site/content/docs/alpha.md "title: Alpha
+tags: [sets]
+aliases: [/old/alpha/]" "$LONG
+
+## Setup
+
+How to set it up. Quokkas help." &&
+	test "$(page /docs/alpha/)" = 200
 '
 
 test_expect_success 'renaming a heading another page links to fails the build at that link' '
@@ -173,7 +203,7 @@ test_expect_success 'a translator that appears on PATH changes the site key: no 
 date: 2026-01-05" "$LONG
 
 Before the translator." &&
-	shortcut &&
+	shortcut && same_site &&
 	printf "#!/bin/sh\necho nft add element\n" >bin/ipset-translate &&
 	chmod +x bin/ipset-translate &&
 	edit site/content/news/hello.md "title: Hello

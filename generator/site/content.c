@@ -984,6 +984,14 @@ int content_resolve(struct content *m, const char *news_url)
 	return 0;
 }
 
+/* Whether c (relative to the site folder) names a Markdown page: under content/, or with
+ * faq_ok also under faq/. */
+static bool page_path(const char *c, bool faq_ok)
+{
+	size_t n = strlen(c);
+	return n >= 4 && !strcmp(c + n - 3, ".md") && (!strncmp(c, "content/", 8) || (faq_ok && !strncmp(c, "faq/", 4)));
+}
+
 int content_rescan(const char *source, bool drafts, struct content *model, struct content *prev,
                    const char *const *changed, size_t nchanged)
 {
@@ -992,8 +1000,7 @@ int content_rescan(const char *source, bool drafts, struct content *model, struc
 	/* Only edited pages qualify: anything else may change the shape of the site. */
 	for (size_t i = 0; i < nchanged; i++) {
 		const char *c = changed[i];
-		size_t n = strlen(c);
-		if (n < 4 || strcmp(c + n - 3, ".md") || (strncmp(c, "content/", 8) && strncmp(c, "faq/", 4)))
+		if (!page_path(c, true))
 			return 1;
 		bool known = false;
 		for (size_t k = 0; k < prev->npages && !known; k++)
@@ -1060,41 +1067,43 @@ int content_patch(const char *source, bool drafts, struct content *model, const 
 	struct content tmp = {0};
 	struct scan sc = {.source = source, .drafts = drafts, .model = &tmp, .top = "content"};
 	int rc = 1;
-	/* Questions show on /faq/ too: only plain pages qualify. */
+	/* Not faq/: a question shows on /faq/ too. */
 	for (size_t i = 0; i < nchanged; i++) {
-		const char *c = changed[i];
-		size_t n = strlen(c);
-		if (n < 4 || strcmp(c + n - 3, ".md") || strncmp(c, "content/", 8))
-			goto out;
-		old[i] = content_find_source(model, c);
-		if (!old[i] || !old[i]->mtime_ns || old[i]->kind == PAGE_FAQ || old[i]->kind == PAGE_QUESTION)
+		if (!page_path(changed[i], false) || !(old[i] = content_find_source(model, changed[i])) || !old[i]->mtime_ns)
 			goto out;
 		for (size_t k = 0; k < i; k++)
 			if (old[k] == old[i])
 				goto out;
 	}
-	/* Read as a scan would, silently: whatever it has to say, content_scan says again. */
-	sc.source_real = realpath(source, NULL);
-	log_silence(true);
 	for (size_t i = 0; i < nchanged; i++) {
 		char *path = xasprintf("%s/%s", source, changed[i]);
 		struct stat st;
-		if (lstat(path, &st) < 0)
-			sc.errors++;
-		else
-			scan_entry(changed[i] + 8, &st, &sc);
+		bool regular = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
 		free(path);
+		if (!regular)
+			goto out;
+		ALLOC_GROW(sc.pending, sc.npending + 1, sc.cap_pending);
+		sc.pending[sc.npending++] = (struct pending){
+			.rel_to_site = xstrdup(changed[i]), .rel = xstrdup(changed[i] + 8), .top = "content", .st = st};
 	}
-	read_pending(&sc);
-	bool quiet = log_silenced() == 0;
-	log_silence(false);
-	if (sc.errors || !quiet || tmp.npages != nchanged || tmp.nassets)
+	/* Read on this thread with messages held back (read_worker): a file with anything to
+	 * say goes the full way, which says it once. With the front matter as before, placing
+	 * it has nothing to say either. */
+	read_worker(&sc);
+	for (size_t i = 0; i < nchanged; i++)
+		if (!sc.pending[i].page || sc.pending[i].redo || !fm_same(sc.pending[i].page->fm, old[i]->fm))
+			goto out;
+	for (size_t i = 0; i < nchanged; i++) {
+		place_page(&sc, &sc.pending[i], sc.pending[i].page);
+		sc.pending[i].page = NULL;
+	}
+	if (tmp.npages != nchanged)
 		goto out;
 	for (size_t i = 0; i < nchanged; i++) {
 		struct page *p = old[i], *n = tmp.pages[i];
 		make_summary(n);
 		if (strcmp(n->url, p->url) || n->kind != p->kind || n->body_line != p->body_line ||
-		    !fm_same(n->fm, p->fm) || strcmp(n->summary, p->summary))
+		    strcmp(n->summary, p->summary))
 			goto out;
 	}
 	for (size_t i = 0; i < nchanged; i++) {
@@ -1114,8 +1123,13 @@ int content_patch(const char *source, bool drafts, struct content *model, const 
 	old = NULL;
 	rc = 0;
 out:
+	for (size_t i = 0; i < sc.npending; i++) {
+		page_free(sc.pending[i].page);
+		free(sc.pending[i].rel_to_site);
+		free(sc.pending[i].rel);
+	}
+	free(sc.pending);
 	free(old);
-	free(sc.source_real);
 	content_free(&tmp);
 	return rc;
 }

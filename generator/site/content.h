@@ -120,9 +120,10 @@ int content_rescan(const char *source, bool drafts, struct content *model, struc
  * when every changed path (relative to source) is a Markdown page under content/ whose
  * front matter and summary, all other pages can show of it, are exactly as before, its
  * new body replaces the old one in place (its render results, now stale, are left for
- * the caller to compare and content_page_forget), and the rest of model stands. Returns 0 then, with the patched pages in *patched (owned
- * array, *npatched of them); 1, with model untouched, otherwise (a file that cannot be
- * read is left for content_scan to report). */
+ * the caller to compare and content_page_forget), and the rest of model stands. Returns
+ * 0 then, with the patched pages in *patched (the array owned, the pages model's;
+ * *npatched of them); 1, with model untouched, otherwise (a file that cannot be read,
+ * or has anything to say, is left for content_scan). */
 int content_patch(const char *source, bool drafts, struct content *model, const char *const *changed,
                   size_t nchanged, struct page ***patched, size_t *npatched);
 /* True when src ("content/a.md") or url ("/a/") names a draft this build left out. */

@@ -713,6 +713,8 @@ int output_keep(struct output *o, const char *rel, const char *src)
 
 int output_keep_rest(struct output *o)
 {
+	if (!o->trust)
+		return error_at(o->dest, 0, "output_keep_rest needs a trusted manifest");
 	if (!ascending(o->entries, o->n))
 		qsort(o->entries, o->n, sizeof *o->entries, cmp_entry);
 	size_t nw = o->n, at = 0, pat = 0;
@@ -929,7 +931,6 @@ static int check_names(const struct output *o)
 	free(f);
 	return rc;
 }
-
 
 int output_prepare(struct output *o, struct output_stats *stats)
 {

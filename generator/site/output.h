@@ -77,7 +77,8 @@ bool output_kept(struct output *o, const char *rel);
 int output_keep(struct output *o, const char *rel, const char *src);
 /* Keeps every file of the live site this build has not written or kept yet, for a
  * build that knows the rest of the site is unchanged (the preview server after a body
- * edit). Call after the last write; -1 after reporting. */
+ * edit), as its manifest says: only with trust_manifest. Call after the last write; -1
+ * after reporting. */
 int output_keep_rest(struct output *o);
 /* Writes the regular file at path as rel, streamed (never held in memory whole). */
 int output_copy(struct output *o, const char *rel, const char *path);

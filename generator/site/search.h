@@ -40,8 +40,9 @@ struct search_sink {
 	void *arg;
 };
 /* What one build's index leaves for the next build of the same output (the preview
- * server): every page's words by id, so an edit that keeps the ids makes again only the
- * shards and the chunk the edited pages touch. Owned by the caller. */
+ * server): every page's words by id, and its pages by id (the array owned, the pages
+ * not), so an edit that keeps the ids makes again only the shards and the chunk the
+ * edited pages touch. Owned by the caller. */
 struct search_memo;
 struct search_memo *search_memo_new(void);
 void search_memo_free(struct search_memo *memo);

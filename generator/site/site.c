@@ -1257,7 +1257,11 @@ static int put_search_file(const char *rel, const char *data, size_t len, void *
 static int write_search(struct build *b, uint64_t key, struct page *const *changed, size_t nchanged)
 {
 	static const char name[] = "file:search-index/";
-	if (search_files(&b->model, search_file_kept, b) == 0 && cache_touch(b->cache, name, key))
+	/* Kept whole, the preview server's memo would still point at the pages of the build
+	 * that made it, which a full build may have replaced: only the shortcut, which keeps
+	 * every page, may skip it. */
+	if ((!b->search || changed) && search_files(&b->model, search_file_kept, b) == 0 &&
+	    cache_touch(b->cache, name, key))
 		return search_files(&b->model, keep_search_file, b) ? -1 : 0;
 	struct search_sink sink = {put_search_file, keep_search_file, b};
 	if (search_index(&b->model, b->cfg.base_path, b->search, &sink, changed, nchanged) != 0)
@@ -1392,7 +1396,7 @@ struct site_state {
 	struct output_memo *out;    /* the live output's manifests */
 	struct workers ws;    /* Lua states whose page tables fit the site key below */
 	bool have_ws;
-	bool clean;           /* the last build warned about nothing */
+	bool clean;           /* the last build warned about no broken link or anchor */
 	char **files;         /* the last build's (struct build) */
 	size_t nfiles;
 	uint64_t key;
@@ -1540,8 +1544,9 @@ static uint64_t ids_key(const struct page *p)
  * the cache for site_build. With patch, in the preview server, an edit that changes
  * only bodies is applied to the last build's model in place (content_patch): nothing
  * else is made again, only the edited pages are rendered and the search index
- * updated, every other file is kept. Returns 1, with state as it was, when that turns
- * out not to apply (another site key: the day, site.lua, a translator). */
+ * updated, every other file is kept. Returns 1 when that turns out not to apply
+ * (another site key: the day, site.lua, a translator), with the state's model back in
+ * it for the full build, which reads the edited files again. */
 static int build_site(const struct build_opts *opts, struct build_stats *stats, struct site_state *state,
                       time_t now, uint64_t snapshot, int lock, bool patch)
 {
@@ -1602,17 +1607,17 @@ static int build_site(const struct build_opts *opts, struct build_stats *stats, 
 		if (check_templates(&b) < 0)
 			goto out;
 	}
+	b.tr = translator_new();
+	uint64_t key = b.key = site_key(&b);
+	if (patched && key != state->key) {
+		rc = 1;
+		goto out;
+	}
 	/* The preview server's output folder is its own: its manifest can be trusted. */
 	if (state && !state->out)
 		state->out = output_memo_new();
 	if (!(b.out = output_begin(opts->dest, lock, state != NULL, state ? state->out : NULL)))
 		goto out;
-	b.tr = translator_new();
-	uint64_t key = b.key = site_key(&b);
-	if (patched && (key != state->key || cache_site_key(state->cache) != key)) {
-		rc = 1;
-		goto out;
-	}
 	/* A kept cache and kept workers are only good for the same site key. */
 	if (state && state->cache && cache_site_key(state->cache) == key) {
 		b.cache = state->cache;
