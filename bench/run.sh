@@ -133,9 +133,12 @@ hugo_build() { run "$1" hugo --quiet --source "$2" --destination "$3"; }
 # cost both tools pay per file, that a first build does not meet. discard DIR... removes
 # old outputs and flushes that to the disk; settle waits until the window has passed.
 LAST_RM=0
+# flush: writes back what is dirty on both work file systems, so that no timed build
+# shares the disk with the writeback of the build before it (the other tool's, often).
+flush() { sync -f "$W"; [ -z "$T" ] || sync -f "$T"; }
 discard() {
 	rm -rf "$@"
-	sync -f "$W"; [ -z "$T" ] || sync -f "$T"
+	flush
 	LAST_RM=$(date +%s)
 }
 settle() {
@@ -158,9 +161,9 @@ full_rounds() {
 	i=1
 	while [ "$i" -le "$R" ]; do
 		if [ $((i % 2)) = 1 ]; then
-			nf_build "nf_full_$tag" "$src" "$out/nf.$i"; hugo_build "hugo_full_$tag" "$src" "$out/hugo.$i"
+			flush; nf_build "nf_full_$tag" "$src" "$out/nf.$i"; flush; hugo_build "hugo_full_$tag" "$src" "$out/hugo.$i"
 		else
-			hugo_build "hugo_full_$tag" "$src" "$out/hugo.$i"; nf_build "nf_full_$tag" "$src" "$out/nf.$i"
+			flush; hugo_build "hugo_full_$tag" "$src" "$out/hugo.$i"; flush; nf_build "nf_full_$tag" "$src" "$out/nf.$i"
 		fi
 		say "  round $i: nfsite $(tail -2 "$W/times" | awk -v l="nf_full_$tag" '$1 == l { print $2 }') s, hugo $(tail -2 "$W/times" | awk -v l="hugo_full_$tag" '$1 == l { print $2 }') s"
 		i=$((i + 1))
@@ -295,9 +298,10 @@ discard "$F"/tree.*
 
 # --- 100,000 pages -----------------------------------------------------------------------
 # gen-site.py's corpus at BIG_N pages on the disk: one full build (the files were just
-# written and flushed, so the page cache is warm and clean), the rebuild and preview-server cases (3 rounds),
-# and Hugo once if it finishes within 10 minutes and 20 GiB (or the memory free less
-# 2 GiB, whichever is smaller): a watchdog stops it beyond that.
+# written and flushed, so the page cache is warm and clean), the rebuild and
+# preview-server cases (3 rounds), and Hugo once if it finishes within 10 minutes and
+# 20 GiB (or the memory free less 2 GiB, whichever is smaller): a watchdog stops it
+# beyond that.
 ppid() { awk '{ print $4 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 hugo_big() {
 	limit=$((20 * 1024 * 1024))
@@ -340,7 +344,7 @@ if [ "$BIG" = 1 ]; then
 	mkdir -p "$W/out-big"
 	# Warm but written back, as the 10,000-page corpora are by then: otherwise the timed
 	# build shares the disk with the writeback of the corpus just generated.
-	sync -f "$W"
+	flush
 	settle
 	say "bench: big: full build"
 	nf_build nf_full_big "$W/big" "$W/out-big/nf"
