@@ -44,6 +44,16 @@ edit() {
 	site_page "$@"
 	poll 100 "test \$(builds) -gt $edit_n" && sleep 0.3 && last_build
 }
+# edit_alpha 'front matter before its tags' HEADING TEXT: an edit of alpha in its one shape.
+edit_alpha() {
+	edit site/content/docs/alpha.md "$1
+tags: [sets]
+aliases: [/old/alpha/]" "$LONG
+
+## $2
+
+$3"
+}
 shortcut() { last_build | grep -q 'only the edited text' || { echo "no shortcut: $(last_build)"; return 1; }; }
 no_shortcut() { last_build | grep_not -q 'only the edited text'; }
 
@@ -63,13 +73,7 @@ same_site() {
 }
 
 test_expect_success 'an edit below the summary takes the shortcut and gives the one-off build' '
-	edit site/content/docs/alpha.md "title: Alpha
-tags: [sets]
-aliases: [/old/alpha/]" "$LONG
-
-## Setup
-
-How to set it up. Quokkas help." &&
+	edit_alpha "title: Alpha" Setup "How to set it up. Quokkas help." &&
 	shortcut &&
 	page /docs/alpha/ >/dev/null && grep_q "Quokkas help." page.html &&
 	grep -q "\"quokkas\":" "$OUTDIR"/search-index/t/*.json &&
@@ -104,54 +108,24 @@ aliases: [/old/alpha/]" "$LONG" &&
 	test "$(page /docs/alpha/)" = 500 &&
 	grep "alpha.md:[0-9]*: error" page.html >errors &&
 	test "$(wc -l <errors)" = 1 &&
-	edit site/content/docs/alpha.md "title: Alpha
-tags: [sets]
-aliases: [/old/alpha/]" "$LONG
-
-## Setup
-
-How to set it up. Quokkas help." &&
+	edit_alpha "title: Alpha" Setup "How to set it up. Quokkas help." &&
 	test "$(page /docs/alpha/)" = 200
 '
 
 test_expect_success 'renaming a heading another page links to fails the build at that link' '
-	edit site/content/docs/alpha.md "title: Alpha
-tags: [sets]
-aliases: [/old/alpha/]" "$LONG
-
-## Installation
-
-How to set it up. Quokkas help." &&
+	edit_alpha "title: Alpha" Installation "How to set it up. Quokkas help." &&
 	test "$(page /docs/alpha/)" = 500 &&
 	grep_q "beta.md:6: error: broken link &#39;alpha.md#setup&#39;: /docs/alpha/ has no anchor &#39;#setup&#39;" page.html
 '
 
 test_expect_success 'an edit that breaks its own link fails; fixing it recovers' '
-	edit site/content/docs/alpha.md "title: Alpha
-tags: [sets]
-aliases: [/old/alpha/]" "$LONG
-
-## Setup
-
-How to set it up, see [this](missing.md)." &&
+	edit_alpha "title: Alpha" Setup "How to set it up, see [this](missing.md)." &&
 	test "$(page /docs/alpha/)" = 500 &&
 	grep -q "alpha.md:10: error: broken link" page.html &&
-	edit site/content/docs/alpha.md "title: Alpha
-tags: [sets]
-aliases: [/old/alpha/]" "$LONG
-
-## Setup
-
-How to set it up." &&
+	edit_alpha "title: Alpha" Setup "How to set it up." &&
 	test "$(page /docs/alpha/)" = 200 &&
 	same_site &&
-	edit site/content/docs/alpha.md "title: Alpha
-tags: [sets]
-aliases: [/old/alpha/]" "$LONG
-
-## Setup
-
-How to set it up. Back to normal." &&
+	edit_alpha "title: Alpha" Setup "How to set it up. Back to normal." &&
 	shortcut && same_site
 '
 
@@ -165,27 +139,15 @@ See [the setup of alpha](alpha.md#setup)." &&
 '
 
 test_expect_success 'a new title goes the full way' '
-	edit site/content/docs/alpha.md "title: Alpha renamed
-tags: [sets]
-aliases: [/old/alpha/]" "$LONG
-
-## Setup
-
-How to set it up. Back to normal." &&
+	edit_alpha "title: Alpha renamed" Setup "How to set it up. Back to normal." &&
 	no_shortcut &&
 	page /tags/sets/ >/dev/null && grep_q "Alpha renamed" page.html &&
 	same_site
 '
 
 test_expect_success 'a comment added to the front matter moves the body: no shortcut' '
-	edit site/content/docs/alpha.md "title: Alpha renamed
-# a note for editors
-tags: [sets]
-aliases: [/old/alpha/]" "$LONG
-
-## Setup
-
-How to set it up. Back to normal." &&
+	edit_alpha "title: Alpha renamed
+# a note for editors" Setup "How to set it up. Back to normal." &&
 	no_shortcut &&
 	same_site
 '

@@ -606,6 +606,14 @@ static bool holds(const struct output *o, const char *dir, const struct entry *e
 	return o->trust || on_disk(dir, e);
 }
 
+/* e when it names a file (in the tree at dir) that holds bytes of hash h and the given
+ * size, else NULL (also for a NULL e). */
+static const struct entry *holding(const struct output *o, const char *dir, const struct entry *e, uint64_t h,
+                                   uint64_t size)
+{
+	return e && e->hash == h && e->st.size == size && holds(o, dir, e) ? e : NULL;
+}
+
 /* Records rel and puts its file into the new site: nothing to do when the spare already
  * holds it (prev), a hard link when the live site does (live). Otherwise returns 1 with
  * *tmp (caller frees) naming where its bytes must be written; -1 after reporting. */
@@ -668,11 +676,7 @@ static int add_entry(struct output *o, const char *rel, uint64_t h, size_t len, 
 		return error_at(src, 0, "output path '%s' would leave the output folder or is reserved", rel);
 	const struct entry *live = find(&o->live, rel), *prev = find(&o->prev, rel);
 	bool known = live != NULL;
-	if (live && !(live->hash == h && live->st.size == len && holds(o, o->root, live)))
-		live = NULL;
-	if (prev && !(prev->hash == h && prev->st.size == len && holds(o, o->spare, prev)))
-		prev = NULL;
-	return place(o, rel, h, src, known, live, prev, tmp);
+	return place(o, rel, h, src, known, holding(o, o->root, live, h, len), holding(o, o->spare, prev, h, len), tmp);
 }
 
 int output_write(struct output *o, const char *rel, const char *data, size_t len, const char *src)
@@ -706,8 +710,7 @@ int output_keep(struct output *o, const char *rel, const char *src)
 	const struct entry *live = find(&o->live, rel), *prev = find(&o->prev, rel);
 	if (!live)
 		return error_at(src, 0, "output '%s' is not in the live site to keep", rel);
-	if (prev && !(prev->hash == live->hash && prev->st.size == live->st.size && holds(o, o->spare, prev)))
-		prev = NULL;
+	prev = holding(o, o->spare, prev, live->hash, live->st.size);
 	return place(o, rel, live->hash, src, true, live, prev, NULL);
 }
 
@@ -722,11 +725,8 @@ int output_keep_rest(struct output *o)
 		const struct entry *live = &o->live.e[i], *prev = NULL;
 		if (has_entry(o->entries, nw, live->rel, &at))
 			continue;
-		if (has_entry(o->prev.e, o->prev.n, live->rel, &pat)) {
-			prev = &o->prev.e[pat];
-			if (!(prev->hash == live->hash && prev->st.size == live->st.size && holds(o, o->spare, prev)))
-				prev = NULL;
-		}
+		if (has_entry(o->prev.e, o->prev.n, live->rel, &pat))
+			prev = holding(o, o->spare, &o->prev.e[pat], live->hash, live->st.size);
 		if (place(o, live->rel, live->hash, live->rel, true, live, prev, NULL) < 0)
 			return -1;
 	}

@@ -434,8 +434,10 @@ static bool ids_hold(const struct search_memo *x, struct page *const *changed, s
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct page *p = changed[i];
-		const struct strmap_entry *e = is_listed(p) ? strmap_get(&x->by_url, p->url, strlen(p->url)) : NULL;
-		if (is_listed(p) && !(e && x->pages[e->num] == p && layout_of(p) == x->layout[e->num]))
+		if (!is_listed(p))
+			continue;
+		const struct strmap_entry *e = strmap_get(&x->by_url, p->url, strlen(p->url));
+		if (!e || x->pages[e->num] != p || layout_of(p) != x->layout[e->num])
 			return false;
 	}
 	return true;
