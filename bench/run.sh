@@ -74,8 +74,15 @@ cleanup() { [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$W" ${T:+"$T"}; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 : >"$W/times"
-# The file system under each folder, for the table ("ext4", "tmpfs").
-fstype() { findmnt -no FSTYPE -T "$1" 2>/dev/null | tail -1 | grep . || stat -f -c %T "$1"; }
+# The file system under each folder, for the table ("ext4", "ext4 without a journal", "tmpfs").
+fstype() {
+	fs_t=$(findmnt -no FSTYPE -T "$1" 2>/dev/null | tail -1 | grep . || stat -f -c %T "$1")
+	fs_dev=$(findmnt -no SOURCE -T "$1" 2>/dev/null | tail -1)
+	case $fs_t in
+	ext4) ls -d /proc/fs/jbd2/"${fs_dev##*/}"-* >/dev/null 2>&1 || fs_t="$fs_t without a journal" ;;
+	esac
+	echo "$fs_t"
+}
 
 say() { printf '%s\n' "$*" >&2; }
 
@@ -125,38 +132,31 @@ edit_page() { case $1 in site) echo s01/page-00000 ;; docs) echo guide/page-0000
 
 nf_build() { run "$1" "$NFSITE" build -q --source "$2" --dest "$3"; }
 hugo_build() { run "$1" hugo --quiet --source "$2" --destination "$3"; }
-# Every timed build writes into a new folder; old outputs go only between sets of builds.
-# On ext4 a file or folder created within about 30 s (dirty_expire_centisecs, + 5 s) of a
-# mass deletion costs far more: the inode allocator skips each recently deleted inode of
-# its group one by one (recently_deleted() in fs/ext4/ialloc.c was 25% of all of a
-# build's CPU samples right after `rm -rf` of the last output, perf, 10,000 pages), a
-# cost both tools pay per file, that a first build does not meet. discard DIR... removes
-# old outputs and flushes that to the disk; settle waits until the window has passed.
-LAST_RM=0
+# Every timed build writes into a new folder, and nothing on the work disk is deleted
+# until every full build and the floor have run. On ext4 without a journal (this
+# machine's disk) a file or folder created within 60 s of a deletion, or within 300 s
+# while the deleted inode's table block is still dirty, costs far more: the inode
+# allocator steps over each recently deleted inode of its group one by one
+# (recently_deleted() in fs/ext4/ialloc.c). Right after `rm -rf` of the last output it
+# was most of a 10,000-page build's CPU samples, and 36 s after it nfsite's system time
+# was still 2.44 s against 0.94 s. Both tools pay it per file created; a first build on a
+# quiet disk does not. So the outputs stay until the end (a few GB), and the cases that
+# delete (rebuilds, the preview server's private folder, the search build, the
+# importers) run after the full builds.
 # flush: writes back what is dirty on both work file systems, so that no timed build
 # shares the disk with the writeback of the build before it (the other tool's, often).
 flush() { sync -f "$W"; [ -z "$T" ] || sync -f "$T"; }
-discard() {
-	rm -rf "$@"
-	flush
-	LAST_RM=$(date +%s)
-}
-settle() {
-	wait_s=$((LAST_RM + 36 - $(date +%s)))
-	[ "$wait_s" -le 0 ] || { say "bench: waiting ${wait_s} s for the disk to forget the last deletion"; sleep "$wait_s"; }
-}
 
 # full_rounds TAG SRC OUT: one untimed build with each tool (page cache warm, and both
 # must succeed), then R rounds alternating nfsite and Hugo (the order flips every round),
 # each into a new empty destination OUT/nf.I or OUT/hugo.I: labels nf_full_TAG,
-# hugo_full_TAG. Leaves the last outputs, OUT/nf.R and OUT/hugo.R, and removes the others.
+# hugo_full_TAG. Leaves every output in place (see flush above).
 full_rounds() {
 	tag=$1; src=$2; out=$3
 	say "bench: $tag: warm-up (one untimed build each; both must succeed)"
 	mkdir -p "$out"
 	nf_build warmup "$src" "$out/nf.0"
 	hugo_build warmup "$src" "$out/hugo.0"
-	case $out in "$W"/*) settle ;; esac
 	say "bench: $tag: full builds, alternating, $R rounds"
 	i=1
 	while [ "$i" -le "$R" ]; do
@@ -168,8 +168,6 @@ full_rounds() {
 		say "  round $i: nfsite $(tail -2 "$W/times" | awk -v l="nf_full_$tag" '$1 == l { print $2 }') s, hugo $(tail -2 "$W/times" | awk -v l="hugo_full_$tag" '$1 == l { print $2 }') s"
 		i=$((i + 1))
 	done
-	k=0
-	while [ "$k" -lt "$R" ]; do discard "$out/nf.$k" "$out/.nf.$k.nfsite" "$out/hugo.$k"; k=$((k + 1)); done
 }
 
 # rebuilds TAG SRC OUT PAGE ROUNDS: into OUT, which holds a full build: ROUNDS no-change
@@ -234,7 +232,7 @@ wait_builds() {
 }
 
 # Each corpus is generated once on the disk and copied to tmpfs; full builds run in
-# both places, the rebuild cases on the disk.
+# both places, the rebuild cases on the disk (after the 100,000-page full builds).
 for c in $CORPORA; do
 	say "bench: generating the $c corpus, $N pages"
 	gen "$c" "$N" "$W/$c"
@@ -245,7 +243,6 @@ for c in $CORPORA; do
 		full_rounds "${c}_tmpfs" "$T/$c" "$T/out-$c"
 		rm -rf "$T/$c" "$T/out-$c"
 	fi
-	rebuilds "$c" "$W/$c" "$W/out-$c/nf.$R" "$(edit_page "$c")" "$R"
 done
 
 # The first corpus's output, for the output sizes and the floor.
@@ -258,7 +255,6 @@ OUT_BYTES=$(find "$NFOUT" -type f ! -name '.nfsite-*' -exec cat {} + | wc -c)
 BOOK_BYTES=$(find "$NFOUT" -maxdepth 1 -type f -name '.nfsite-*' -exec cat {} + | wc -c)
 HUGO_FILES=$(find "$W/out-$C1/hugo.$R" -type f | wc -l)
 HUGO_BYTES=$(find "$W/out-$C1/hugo.$R" -type f -exec cat {} + | wc -c)
-discard "$W"/out-*/hugo.*
 
 # --- the floor: cmark-gfm on the same bodies, then writing the same bytes --------------
 # The bodies (front matter dropped) are split in JOBS parts rendered by one cmark-gfm
@@ -287,27 +283,24 @@ mkdir "\$1"
 (cd "$NFOUT" && tar cf - --exclude='./.nfsite-*' .) | (cd "\$1" && tar xf -)
 EOF
 chmod +x "$F/floor.sh"
-settle
 i=1
 while [ "$i" -le "$R" ]; do
 	rm -f "$F"/list.*.md.html
 	run floor "$F/floor.sh" "$F/tree.$i"
 	i=$((i + 1))
 done
-discard "$F"/tree.*
 
 # --- 100,000 pages -----------------------------------------------------------------------
 # gen-site.py's corpus at BIG_N pages on the disk: one full build (the files were just
-# written and flushed, so the page cache is warm and clean), the rebuild and
-# preview-server cases (3 rounds), and Hugo once if it finishes within 10 minutes and
-# 20 GiB (or the memory free less 2 GiB, whichever is smaller): a watchdog stops it
-# beyond that.
+# written and flushed, so the page cache is warm and clean), and Hugo once if it
+# finishes within 10 minutes and 20 GiB (or the memory free less 2 GiB, whichever is
+# smaller): a watchdog stops it beyond that. Its rebuild and preview-server cases
+# (3 rounds) run with the others below.
 ppid() { awk '{ print $4 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 hugo_big() {
 	limit=$((20 * 1024 * 1024))
 	avail=$(($(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo) - 2 * 1024 * 1024))
 	[ "$avail" -ge "$limit" ] || limit=$avail
-	settle
 	t0=$(date +%s%N)
 	"$TIME" -f "%M %U %S" -o "$W/time.out" timeout 600 hugo --quiet --source "$W/big" \
 		--destination "$W/out-big/hugo" >"$W/cmd.log" 2>&1 &
@@ -335,7 +328,6 @@ hugo_big() {
 	else
 		HUGO_BIG_NOTE="failed (exit $rc)"; tail -5 "$W/cmd.log" >&2
 	fi
-	discard "$W/out-big/hugo"
 }
 HUGO_BIG_NOTE="not run (BENCH_HUGO_BIG=0)"
 if [ "$BIG" = 1 ]; then
@@ -345,17 +337,19 @@ if [ "$BIG" = 1 ]; then
 	# Warm but written back, as the 10,000-page corpora are by then: otherwise the timed
 	# build shares the disk with the writeback of the corpus just generated.
 	flush
-	settle
 	say "bench: big: full build"
 	nf_build nf_full_big "$W/big" "$W/out-big/nf"
 	say "  nfsite $(med nf_full_big 2) s"
-	rebuilds big "$W/big" "$W/out-big/nf" "$(edit_page site)" 3
 	if [ "${BENCH_HUGO_BIG:-1}" != 0 ]; then
 		say "bench: big: hugo full build (at most 10 minutes)"
+		flush
 		hugo_big
 	fi
-	rm -rf "$W/big" "$W/out-big"
 fi
+
+# --- rebuilds: no-change, one-page edits on the command line and in the preview server ----
+for c in $CORPORA; do rebuilds "$c" "$W/$c" "$W/out-$c/nf.$R" "$(edit_page "$c")" "$R"; done
+[ "$BIG" != 1 ] || rebuilds big "$W/big" "$W/out-big/nf" "$(edit_page site)" 3
 
 # --- search: what a visitor's queries fetch, and what the index costs the build --------
 # On the site corpus's output, nginx with gzip on serves the site and chromium types a
