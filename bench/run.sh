@@ -2,10 +2,10 @@
 # bench/run.sh: `make bench`. Builds two generated corpora (gen-site.py's pages and
 # gen-docs.py's documentation tree) with nfsite and with Hugo in alternation, each on the
 # work disk and on tmpfs, and reports medians, ratios and the targets of issue 17
-# (PASS/MISS); then the rebuild and preview-server edit cases of each corpus, the floor
-# (cmark-gfm on the same corpus plus writing the same bytes), 100,000 pages, and the two
-# importers (against pandoc for the wiki). A benchmark, never a test: nothing here fails
-# on a number, only when a tool fails.
+# (PASS/MISS); then the floor (cmark-gfm on the same corpus plus writing the same bytes),
+# 100,000 pages, what a search fetches, the rebuild and preview-server edit cases, and
+# the two importers (against pandoc for the wiki). A benchmark, never a test: nothing
+# here fails on a number, only when a tool fails.
 #
 # Environment:
 #   NFSITE=PATH          the binary (default ./nfsite, which `make bench` builds)
@@ -67,6 +67,13 @@ else
 	W=$(mktemp -d /var/tmp/nfsite-bench.XXXXXX)
 fi
 case $W in /*) ;; *) W=$PWD/$W ;; esac
+# The outputs stay until the run ends (see flush below): about 8 GB with the defaults.
+need_gb=4; [ "$BIG" != 1 ] || need_gb=10
+free_gb=$(df -Pk "$W" | awk 'NR == 2 { print int($4 / 1048576) }')
+[ "$free_gb" -ge "$need_gb" ] || {
+	echo "bench: $W has $free_gb GB free; the run keeps its outputs until it ends and needs about $need_gb GB" >&2
+	exit 1
+}
 T=
 TMPFS=${BENCH_TMPFS:-/dev/shm}
 [ "$TMPFS" = none ] || T=$(mktemp -d "$TMPFS/nfsite-bench.XXXXXX")
@@ -77,9 +84,11 @@ trap 'exit 130' INT TERM
 # The file system under each folder, for the table ("ext4", "ext4 without a journal", "tmpfs").
 fstype() {
 	fs_t=$(findmnt -no FSTYPE -T "$1" 2>/dev/null | tail -1 | grep . || stat -f -c %T "$1")
-	fs_dev=$(findmnt -no SOURCE -T "$1" 2>/dev/null | tail -1)
+	# jbd2 names a journal after the kernel's name of the device (dm-0, not a mapper name).
+	fs_dev=$(findmnt -no MAJ:MIN -T "$1" 2>/dev/null | tail -1)
+	fs_dev=$(basename "$(readlink -f "/sys/dev/block/$fs_dev" 2>/dev/null)" 2>/dev/null)
 	case $fs_t in
-	ext4) ls -d /proc/fs/jbd2/"${fs_dev##*/}"-* >/dev/null 2>&1 || fs_t="$fs_t without a journal" ;;
+	ext4) ls -d /proc/fs/jbd2/"$fs_dev"-* >/dev/null 2>&1 || fs_t="$fs_t without a journal" ;;
 	esac
 	echo "$fs_t"
 }
@@ -133,16 +142,17 @@ edit_page() { case $1 in site) echo s01/page-00000 ;; docs) echo guide/page-0000
 nf_build() { run "$1" "$NFSITE" build -q --source "$2" --dest "$3"; }
 hugo_build() { run "$1" hugo --quiet --source "$2" --destination "$3"; }
 # Every timed build writes into a new folder, and nothing on the work disk is deleted
-# until every full build and the floor have run. On ext4 without a journal (this
-# machine's disk) a file or folder created within 60 s of a deletion, or within 300 s
-# while the deleted inode's table block is still dirty, costs far more: the inode
-# allocator steps over each recently deleted inode of its group one by one
-# (recently_deleted() in fs/ext4/ialloc.c). Right after `rm -rf` of the last output it
-# was most of a 10,000-page build's CPU samples, and 36 s after it nfsite's system time
-# was still 2.44 s against 0.94 s. Both tools pay it per file created; a first build on a
-# quiet disk does not. So the outputs stay until the end (a few GB), and the cases that
-# delete (rebuilds, the preview server's private folder, the search build, the
-# importers) run after the full builds.
+# before the rebuild cases: not between the full builds, the floor, the 100,000 pages
+# and the search build. On ext4 without a journal (this machine's disk) a file or folder
+# created within 60 s of a deletion, or within 360 s while the deleted inode's block of
+# the inode table is still dirty, costs far more: the inode allocator steps over each
+# recently deleted inode of its group one by one (recently_deleted() in
+# fs/ext4/ialloc.c). Right after `rm -rf` of the last output it was most of a
+# 10,000-page build's CPU samples, and 36 s after it nfsite's system time was still 2.44 s
+# against 0.94 s. Both tools pay it per file created; a first build on a quiet disk does
+# not. So the outputs stay until the end (about 8 GB and a million files with the
+# defaults), and the cases that delete (the preview server removes its private folder)
+# run after the others; the importers write each round into a new folder.
 # flush: writes back what is dirty on both work file systems, so that no timed build
 # shares the disk with the writeback of the build before it (the other tool's, often).
 flush() { sync -f "$W"; [ -z "$T" ] || sync -f "$T"; }
@@ -285,7 +295,6 @@ EOF
 chmod +x "$F/floor.sh"
 i=1
 while [ "$i" -le "$R" ]; do
-	rm -f "$F"/list.*.md.html
 	run floor "$F/floor.sh" "$F/tree.$i"
 	i=$((i + 1))
 done
@@ -347,10 +356,6 @@ if [ "$BIG" = 1 ]; then
 	fi
 fi
 
-# --- rebuilds: no-change, one-page edits on the command line and in the preview server ----
-for c in $CORPORA; do rebuilds "$c" "$W/$c" "$W/out-$c/nf.$R" "$(edit_page "$c")" "$R"; done
-[ "$BIG" != 1 ] || rebuilds big "$W/big" "$W/out-big/nf" "$(edit_page site)" 3
-
 # --- search: what a visitor's queries fetch, and what the index costs the build --------
 # On the site corpus's output, nginx with gzip on serves the site and chromium types a
 # page's title, then words many titles share (tests/browser/searchbytes.mjs): the bytes
@@ -368,7 +373,6 @@ search_bench() {
 			{ n++; if ($2 == "search_index" || $2 == "search_entry") s = 1 }
 			END { if (n) { t++; h += s } if (t) printf "%.1f", 100 * h / t }')
 	fi
-	rm -rf "$W/perf.data" "$W/out-search"
 	for tool in nginx node "${CHROMIUM:-/usr/bin/chromium}"; do
 		command -v "$tool" >/dev/null 2>&1 || { SEARCH_NOTE="no $tool"; return; }
 	done
@@ -422,27 +426,33 @@ search_table() {
 		row "  index share of the build" "" "" "" "n/a: no perf" ""
 	fi
 }
+
 say "bench: search: bytes of two queries, index share of a build"
 search_bench
+
+# --- rebuilds: no-change, one-page edits on the command line and in the preview server ----
+for c in $CORPORA; do rebuilds "$c" "$W/$c" "$W/out-$c/nf.$R" "$(edit_page "$c")" "$R"; done
+[ "$BIG" != 1 ] || rebuilds big "$W/big" "$W/out-big/nf" "$(edit_page site)" 3
 
 # --- importers ---------------------------------------------------------------------------
 if [ "${BENCH_SKIP_IMPORT:-0}" != 1 ]; then
 	say "bench: MediaWiki dump of $WIKI_N pages"
 	python3 "$ROOT/bench/gen-wiki.py" "$WIKI_N" "$W/wiki.xml" --texts "$W/wiki-texts"
 	WIKI_BYTES=$(wc -c <"$W/wiki.xml")
+	# Each round (of each tool) into a new folder: nothing is deleted before a timed run.
 	i=1
 	while [ "$i" -le "$RI" ]; do
-		rm -rf "$W/wiki-site"; mkdir -p "$W/wiki-site/content"
-		run mw_import "$NFSITE" import mediawiki --xml "$W/wiki.xml" --out "$W/wiki-site/content/wiki"
+		WS=$W/wiki-site.$i
+		mkdir -p "$WS/content"
+		run mw_import "$NFSITE" import mediawiki --xml "$W/wiki.xml" --out "$WS/content/wiki"
 		i=$((i + 1))
 	done
 	tail -1 "$W/cmd.log" >"$W/mw-summary"
-	printf -- '---\ntitle: Wiki\n---\nThe [wiki](/wiki/).\n' >"$W/wiki-site/content/_index.md"
+	printf -- '---\ntitle: Wiki\n---\nThe [wiki](/wiki/).\n' >"$WS/content/_index.md"
 	# The imported wiki built (informational; a failure is reported, not fatal).
-	if "$TIME" -f "%M %U %S" -o "$W/time.out" "$NFSITE" build -q --source "$W/wiki-site" \
-		--dest "$W/wiki-out" >"$W/wiki-build.log" 2>&1; then
-		rm -rf "$W/wiki-out"
-		run mw_build "$NFSITE" build -q --source "$W/wiki-site" --dest "$W/wiki-out"
+	if "$TIME" -f "%M %U %S" -o "$W/time.out" "$NFSITE" build -q --source "$WS" \
+		--dest "$W/wiki-out.0" >"$W/wiki-build.log" 2>&1; then
+		run mw_build "$NFSITE" build -q --source "$WS" --dest "$W/wiki-out.1"
 	else
 		say "bench: building the imported wiki failed:"; head -5 "$W/wiki-build.log" >&2
 	fi
@@ -456,21 +466,21 @@ if [ "${BENCH_SKIP_IMPORT:-0}" != 1 ]; then
 #!/bin/sh
 set -e
 for l in "$P"/list.*; do
-	BENCH_LIST="\$l" BENCH_OUT="$P/out" pandoc -f markdown -t plain --lua-filter "$ROOT/bench/pandoc-batch.lua" /dev/null &
+	BENCH_LIST="\$l" BENCH_OUT="\$1" pandoc -f markdown -t plain --lua-filter "$ROOT/bench/pandoc-batch.lua" /dev/null &
 done
 wait
 EOF
 	chmod +x "$P/batch.sh"
 	i=1
 	while [ "$i" -le "$RP" ]; do
-		rm -rf "$P/out"; mkdir "$P/out"
-		run pandoc "$P/batch.sh"
+		mkdir "$P/out.$i"
+		run pandoc "$P/batch.sh" "$P/out.$i"
 		i=$((i + 1))
 	done
-	[ "$(find "$P/out" -name '*.md' | wc -l)" = "$WIKI_N" ] || { say "bench: pandoc wrote too few pages"; exit 1; }
+	[ "$(find "$P/out.$RP" -name '*.md' | wc -l)" = "$WIKI_N" ] || { say "bench: pandoc wrote too few pages"; exit 1; }
 	if [ "${BENCH_PANDOC_PERPAGE:-0}" = 1 ]; then
-		rm -rf "$P/out"; mkdir "$P/out"
-		run pandoc_perpage sh -c "cd '$W/wiki-texts' && ls | xargs -P $JOBS -I{} pandoc -f mediawiki -t markdown {} -o '$P/out/{}.md'"
+		mkdir "$P/out.perpage"
+		run pandoc_perpage sh -c "cd '$W/wiki-texts' && ls | xargs -P $JOBS -I{} pandoc -f mediawiki -t markdown {} -o '$P/out.perpage/{}.md'"
 	fi
 
 	say "bench: Bugzilla export of $BUGS bugs"
@@ -486,11 +496,10 @@ EOF
 	done
 	i=1
 	while [ "$i" -le "$RI" ]; do
-		rm -rf "$W/bz-out"
-		run bz_build "$NFSITE" build -q --source "$W/bz-site" --dest "$W/bz-out"
+		run bz_build "$NFSITE" build -q --source "$W/bz-site" --dest "$W/bz-out.$i"
 		i=$((i + 1))
 	done
-	BZ_FILES=$(find "$W/bz-out" -type f | wc -l)
+	BZ_FILES=$(find "$W/bz-out.$RI" -type f | wc -l)
 fi
 
 # --- the table ---------------------------------------------------------------------------
