@@ -439,7 +439,8 @@ if [ "${BENCH_SKIP_IMPORT:-0}" != 1 ]; then
 	say "bench: MediaWiki dump of $WIKI_N pages"
 	python3 "$ROOT/bench/gen-wiki.py" "$WIKI_N" "$W/wiki.xml" --texts "$W/wiki-texts"
 	WIKI_BYTES=$(wc -c <"$W/wiki.xml")
-	# Each round (of each tool) into a new folder: nothing is deleted before a timed run.
+	# Each round (of each tool) into a new folder: no tree is removed before a timed run
+	# (the Bugzilla import below removes only its one database file).
 	i=1
 	while [ "$i" -le "$RI" ]; do
 		WS=$W/wiki-site.$i

@@ -903,7 +903,7 @@ struct tmpl *tmpl_new(lua_State *L, const struct config *cfg, const struct conte
 	lua_getfield(L, LUA_REGISTRYINDEX, "nfsite.env");
 	lua_call(L, 1, 0);
 	/* All of it stays alive: a collection meanwhile would only walk the growing page
-	 * list again and again (at 100,000 pages most of the time it takes). */
+	 * list again and again (at 100,000 pages a sixth of the time it takes). */
 	lua_gc(L, LUA_GCSTOP);
 	build_tables(t, m, build_date);
 	lua_gc(L, LUA_GCRESTART);
